@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tl_core.h - the public API of the tcplife tracker core.
+ *
+ * The core turns a stream of observed TCP segments of one connection into
+ * per-segment verdicts: both endpoints' RFC 9293 states, phase, handshake and
+ * teardown steps, the socket call each segment corresponds to, and anomalies.
+ *
+ * It is plain C99: no Wireshark or GLib include, no allocation, no globals.
+ * The caller owns every object (the epan glue keeps them in wmem file scope).
+ * States are inferred at the capture point: a segment seen is taken as sent by
+ * its source and received by its destination.
+ */
+#ifndef TCPLIFE_TL_CORE_H
+#define TCPLIFE_TL_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Vocabularies. Each is one X-macro list: the enum, the filter string and   */
+/* the display text are expanded from it, so none can drift.                 */
+/* ------------------------------------------------------------------------ */
+
+/* RFC 9293 §3.3.2 states; the string is the value of tcplife.state.*. */
+#define TL_STATE_MAP(X)                     \
+    X(CLOSED,       "CLOSED")               \
+    X(LISTEN,       "LISTEN")               \
+    X(SYN_SENT,     "SYN_SENT")             \
+    X(SYN_RECEIVED, "SYN_RECEIVED")         \
+    X(ESTABLISHED,  "ESTABLISHED")          \
+    X(FIN_WAIT_1,   "FIN_WAIT_1")           \
+    X(FIN_WAIT_2,   "FIN_WAIT_2")           \
+    X(CLOSE_WAIT,   "CLOSE_WAIT")           \
+    X(CLOSING,      "CLOSING")              \
+    X(LAST_ACK,     "LAST_ACK")             \
+    X(TIME_WAIT,    "TIME_WAIT")
+
+typedef enum {
+#define TL_X_(sym, str) TL_STATE_##sym,
+    TL_STATE_MAP(TL_X_)
+#undef TL_X_
+    TL_STATE_COUNT
+} tl_state_t;
+
+/* Phases of tcplife.phase (SPEC "Phases"). */
+#define TL_PHASE_MAP(X)                     \
+    X(NONE,        "")                      \
+    X(HANDSHAKE,   "handshake")             \
+    X(ESTABLISHED, "established")           \
+    X(TEARDOWN,    "teardown")              \
+    X(RESET,       "reset")                 \
+    X(CLOSED,      "closed")
+
+typedef enum {
+#define TL_X_(sym, str) TL_PHASE_##sym,
+    TL_PHASE_MAP(TL_X_)
+#undef TL_X_
+    TL_PHASE_COUNT
+} tl_phase_t;
+
+/* Roles: who sent the first SYN without ACK. */
+#define TL_ROLE_MAP(X)                      \
+    X(CLIENT, "client")                     \
+    X(SERVER, "server")
+
+typedef enum {
+#define TL_X_(sym, str) TL_ROLE_##sym,
+    TL_ROLE_MAP(TL_X_)
+#undef TL_X_
+    TL_ROLE_COUNT
+} tl_role_t;
+
+/* Teardown shapes of tcplife.teardown.kind. */
+#define TL_TEARDOWN_MAP(X)                  \
+    X(NONE,         "")                     \
+    X(FOUR_WAY,     "four-way")             \
+    X(THREE_WAY,    "three-way")            \
+    X(SIMULTANEOUS, "simultaneous")
+
+typedef enum {
+#define TL_X_(sym, str) TL_TEARDOWN_##sym,
+    TL_TEARDOWN_MAP(TL_X_)
+#undef TL_X_
+    TL_TEARDOWN_COUNT
+} tl_teardown_t;
+
+/*
+ * Events: one segment classified from the point of view of one endpoint.
+ * The sender goes through tl_on_send() with one event; the receiver through
+ * tl_on_recv() with up to two (what the ACK field covers, then the control
+ * flag), which is how RFC 9293 §3.10.7 processes a segment too.
+ */
+#define TL_EVENT_MAP(X)                                                     \
+    X(SYN,          "SYN")              /* SYN without ACK */               \
+    X(SYNACK,       "SYN-ACK")          /* SYN with ACK */                  \
+    X(ACK,          "ACK")              /* ACK or data, nothing new acked */\
+    X(ACK_SYN,      "ACK of SYN")       /* first ACK covering peer's SYN */ \
+    X(ACK_FIN,      "ACK of FIN")       /* first ACK covering peer's FIN */ \
+    X(FIN,          "FIN")              /* a new FIN */                     \
+    X(FIN_CROSSING, "crossing FIN")     /* new FIN not acking a FIN seen */ \
+    X(RST,          "RST")
+
+typedef enum {
+#define TL_X_(sym, str) TL_EV_##sym,
+    TL_EVENT_MAP(TL_X_)
+#undef TL_X_
+    TL_EV_COUNT
+} tl_event_t;
+
+/*
+ * Transition labels: why an endpoint changed state (or did not). Second
+ * string: the display text.
+ */
+#define TL_LABEL_MAP(X)                                                         \
+    X(NONE,               "")                                                   \
+    X(ACTIVE_OPEN,        "active open: connect() sent SYN")                    \
+    X(PASSIVE_OPEN,       "SYN received: queued in the SYN queue")              \
+    X(SIMULTANEOUS_OPEN,  "SYN received while SYN_SENT: simultaneous open")     \
+    X(SYNACK_SENT,        "SYN-ACK sent")                                       \
+    X(OPEN_COMPLETE,      "own SYN acknowledged: connection established")       \
+    X(ACTIVE_CLOSE,       "FIN sent: active close")                             \
+    X(PASSIVE_CLOSE,      "FIN received: peer closed its direction")            \
+    X(LAST_FIN_SENT,      "FIN sent after the peer's FIN: passive close")       \
+    X(SIMULTANEOUS_CLOSE, "FINs crossed: simultaneous close")                   \
+    X(FIN_ACKED,          "own FIN acknowledged")                               \
+    X(ENTER_TIME_WAIT,    "peer's FIN received after own FIN: TIME_WAIT")       \
+    X(CLOSED_BY_ACK,      "last FIN acknowledged: connection closed")           \
+    X(RESET_SENT,         "RST sent: connection aborted")                       \
+    X(RESET_RECEIVED,     "RST received: connection aborted")                   \
+    X(UNEXPECTED,         "segment unexpected in this state")
+
+typedef enum {
+#define TL_X_(sym, str) TL_LABEL_##sym,
+    TL_LABEL_MAP(TL_X_)
+#undef TL_X_
+    TL_LABEL_COUNT
+} tl_label_t;
+
+/* The socket call a segment corresponds to (tcplife.api). */
+#define TL_API_MAP(X)                                                                  \
+    X(NONE,            "")                                                             \
+    X(CONNECT,         "connect() sends SYN and blocks")                               \
+    X(CONNECT_RETRY,   "connect() still blocked: SYN retransmitted")                   \
+    X(SYN_QUEUE,       "kernel answers without accept(): connection in the SYN queue") \
+    X(SYN_QUEUE_RETRY, "SYN-ACK retransmitted: handshake ACK not taken by the server") \
+    X(CONNECT_RETURNS, "connect() returns; server moves it to the accept queue")       \
+    X(SIMOPEN,         "connect() on both sides: simultaneous open")                   \
+    X(CLOSE,           "close() or shutdown(SHUT_WR); read() returns 0 at peer")       \
+    X(CLOSE_AFTER_EOF, "close() after read() returned 0; read() returns 0 at peer")   \
+    X(FIN_ACK,         "kernel acknowledges the FIN (no call)")                        \
+    X(NO_LISTENER,     "no listening socket: connect() fails with ECONNREFUSED")       \
+    X(ABORT,           "close() with unread data or SO_LINGER 0: peer gets ECONNRESET")
+
+typedef enum {
+#define TL_X_(sym, str) TL_API_##sym,
+    TL_API_MAP(TL_X_)
+#undef TL_X_
+    TL_API_COUNT
+} tl_api_t;
+
+/*
+ * Anomalies and notable events: each maps to one expert item in the glue.
+ * Columns: symbol, severity (0 chat, 1 note, 2 warn, 3 error), text.
+ */
+#define TL_ANOMALY_MAP(X)                                                                          \
+    X(NONE,                    0, "")                                                              \
+    X(HANDSHAKE_ACK_MISMATCH,  2, "handshake ACK does not acknowledge the peer's ISN+1")          \
+    X(HANDSHAKE_SYN_RETRANS,   1, "SYN retransmitted")                                            \
+    X(HANDSHAKE_SYNACK_RETRANS,1, "SYN-ACK retransmitted")                                        \
+    X(HANDSHAKE_SYNACK_AFTER_ACK, 2, "SYN-ACK retransmitted after the handshake ACK was seen: the server did not take that ACK (lost after the capture point, or accept queue full)") \
+    X(HANDSHAKE_SIMULTANEOUS_OPEN, 1, "simultaneous open: SYNs crossed")                          \
+    X(HANDSHAKE_NEW_ISN,       2, "SYN with a different ISN on a connection already opened")      \
+    X(HANDSHAKE_DATA_BEFORE_SYNC, 2, "segment before the handshake synchronized this side")       \
+    X(HANDSHAKE_REFUSED,       1, "connection refused: RST answers the SYN")                      \
+    X(ESTABLISHED_MIDSTREAM,   0, "capture starts after this connection's handshake")            \
+    X(ESTABLISHED_UNEXPECTED_SYN, 2, "SYN on an established connection")                          \
+    X(TEARDOWN_FIN_RETRANS,    1, "FIN retransmitted")                                            \
+    X(TEARDOWN_SIMULTANEOUS,   1, "simultaneous close: FINs crossed")                             \
+    X(TEARDOWN_DATA_AFTER_FIN, 2, "payload beyond the sender's own FIN")                          \
+    X(TEARDOWN_HALF_CLOSE,     0, "half-close: data sent after the peer's FIN")                   \
+    X(RESET_SEEN,              1, "connection reset")                                             \
+    X(CLOSED_SEGMENT_AFTER_CLOSE, 1, "segment after the connection closed")                       \
+    X(CLOSED_STRAY_RST,        1, "RST with no live connection to reset")
+
+typedef enum {
+#define TL_X_(sym, sev, str) TL_ANOMALY_##sym,
+    TL_ANOMALY_MAP(TL_X_)
+#undef TL_X_
+    TL_ANOMALY_COUNT
+} tl_anomaly_t;
+
+/* TCP header flag bits as on the wire (tcp.flags). */
+enum {
+    TL_F_FIN = 0x001, TL_F_SYN = 0x002, TL_F_RST = 0x004, TL_F_PSH = 0x008,
+    TL_F_ACK = 0x010, TL_F_URG = 0x020, TL_F_ECE = 0x040, TL_F_CWR = 0x080,
+    TL_F_AE  = 0x100
+};
+
+/* ------------------------------------------------------------------------ */
+/* Input: one observed segment                                               */
+/* ------------------------------------------------------------------------ */
+
+typedef struct {
+    uint8_t family;            /* 4, 6, or 0 when unknown */
+    uint8_t bytes[16];
+} tl_addr_t;
+
+typedef struct {
+    uint32_t  frame;           /* frame number (for related-frame links) */
+    int64_t   time_ns;         /* capture time, ns since the epoch */
+    tl_addr_t src, dst;
+    uint16_t  sport, dport;
+    uint16_t  flags;           /* TL_F_* */
+    uint32_t  seq, ack;        /* raw, absolute */
+    uint32_t  len;             /* payload bytes */
+    uint32_t  win;             /* raw window field */
+    /* options, as far as the glue could decode them */
+    uint16_t  mss;   bool has_mss;
+    uint8_t   wscale; bool has_wscale;
+    bool      sack_perm;
+    bool      has_ts; uint32_t tsval, tsecr;
+} tl_segment_t;
+
+/* ------------------------------------------------------------------------ */
+/* Per-connection tracker                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef struct {
+    tl_addr_t  addr;
+    uint16_t   port;
+    tl_state_t state;
+    bool       isn_known;      /* saw this side's SYN */
+    uint32_t   isn;
+    uint32_t   syn_frame;      /* first SYN / SYN-ACK */
+    uint32_t   syn_last_frame; /* latest transmission of it */
+    int64_t    syn_time_ns;    /* time of the latest transmission */
+    uint8_t    syn_count;      /* transmissions seen (1 = no retry) */
+    bool       syn_acked;      /* peer acknowledged ISN+1 */
+    bool       nxt_known;
+    uint32_t   nxt;            /* highest seq+len(+SYN/FIN) sent */
+    bool       ack_known;
+    uint32_t   ack_max;        /* highest ACK sent */
+    bool       fin_sent;
+    uint32_t   fin_seq;        /* sequence number of the FIN itself */
+    uint32_t   fin_frame;
+    int64_t    fin_time_ns;
+    bool       fin_acked;      /* peer acknowledged fin_seq+1 */
+    uint32_t   fin_ack_frame;
+    uint32_t   bytes_after_peer_fin;  /* payload sent after the peer's FIN */
+} tl_endpoint_t;
+
+typedef struct {
+    tl_endpoint_t ep[TL_ROLE_COUNT];  /* indexed by tl_role_t */
+    bool       started;
+    bool       roles_inferred;
+    bool       midstream;
+    bool       handshake_done;        /* step 3 seen (or midstream) */
+    bool       simultaneous_open;
+    uint32_t   first_frame;
+    int64_t    first_time_ns;
+    int64_t    last_time_ns;
+    uint32_t   hs_ack_frame;          /* the ACK that completed step 3 */
+    tl_teardown_t teardown_kind;
+    bool       teardown_started;
+    tl_role_t  teardown_initiator;
+    uint8_t    teardown_steps;        /* teardown steps counted so far */
+    bool       ended;                 /* both FINs acked, or RST seen */
+    bool       reset;
+    uint32_t   reset_frame;
+    uint32_t   segments;
+} tl_conn_t;
+
+/* Tracker configuration (from the glue's preferences). */
+typedef struct {
+    int64_t time_wait_ns;      /* 2*MSL for TIME_WAIT estimates */
+} tl_config_t;
+
+/* ------------------------------------------------------------------------ */
+/* Output: one verdict per segment; small and flat, stored per frame.        */
+/* ------------------------------------------------------------------------ */
+
+#define TL_MAX_ANOMALIES 4
+
+typedef struct {
+    uint16_t  flags;            /* the segment's TL_F_* flags */
+    uint32_t  len;              /* its payload bytes */
+    uint8_t   phase;            /* tl_phase_t */
+    uint8_t   sender;           /* tl_role_t */
+    uint8_t   state[TL_ROLE_COUNT];      /* tl_state_t after this segment */
+    uint8_t   prev_state[TL_ROLE_COUNT]; /* tl_state_t before it */
+    uint8_t   label_send;       /* tl_label_t of the sender's transition */
+    uint8_t   label_recv;       /* tl_label_t of the receiver's transition */
+    uint8_t   api;              /* tl_api_t */
+    uint8_t   hs_step;          /* 0, or 1..3 */
+    bool      hs_ack_checked;   /* steps 2 and 3 with the peer's ISN known */
+    bool      hs_ack_ok;        /* ... and the ack is exactly ISN+1 */
+    uint8_t   hs_retry;         /* 0 on the first transmission */
+    int64_t   hs_backoff_ns;    /* on retries: time since previous one */
+    uint8_t   td_step;          /* 0, or ordinal in the teardown */
+    uint8_t   td_kind;          /* tl_teardown_t, from the second FIN on */
+    bool      td_started;       /* td_initiator is valid */
+    uint8_t   td_initiator;     /* tl_role_t */
+    bool      fin_retrans;      /* this FIN was seen before */
+    bool      midstream;
+    bool      roles_inferred;
+    uint8_t   n_anomalies;
+    uint8_t   anomalies[TL_MAX_ANOMALIES];  /* tl_anomaly_t */
+    /* related frames, 0 when none */
+    uint32_t  rel_syn;          /* the SYN this SYN-ACK answers / the step-2 SYN-ACK step 3 acks */
+    uint32_t  rel_fin;          /* the FIN this segment acknowledges */
+    uint32_t  rel_prev;         /* previous transmission of this SYN / SYN-ACK / FIN */
+    uint32_t  rel_rst;          /* the segment this RST answers */
+    /* the proof behind handshake labels */
+    uint32_t  isn;              /* sender's ISN on steps 1-2 */
+    uint32_t  peer_isn;         /* peer's ISN on steps 2-3 */
+} tl_result_t;
+
+/* ------------------------------------------------------------------------ */
+/* Functions                                                                 */
+/* ------------------------------------------------------------------------ */
+
+/* Reset *conn to "nothing seen yet". */
+void tl_conn_init(tl_conn_t *conn);
+
+/*
+ * Feed one observed segment to its connection and describe it in *result.
+ * Never fails: a segment the tracker cannot place gets an anomaly in *result
+ * and leaves *conn consistent. The first segment decides the roles.
+ */
+void tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
+                     const tl_segment_t *seg, tl_result_t *result);
+
+/* Pure transitions of one endpoint (the "snd" and "rcv" edges of RFC 9293
+ * figure 5). *label says why (TL_LABEL_NONE when nothing changes, TL_LABEL_UNEXPECTED
+ * when the event makes no sense in that state); the return is the next state,
+ * the current one when nothing changes. */
+tl_state_t tl_on_send(tl_state_t cur, tl_event_t ev, tl_label_t *label);
+tl_state_t tl_on_recv(tl_state_t cur, tl_event_t ev, tl_label_t *label);
+
+/* Vocabulary strings; never NULL (an out-of-range value gives "?"). */
+const char *tl_state_name(tl_state_t s);
+const char *tl_phase_name(tl_phase_t p);
+const char *tl_role_name(tl_role_t r);
+const char *tl_teardown_name(tl_teardown_t k);
+const char *tl_event_name(tl_event_t e);
+const char *tl_label_text(tl_label_t l);
+const char *tl_api_text(tl_api_t a);
+const char *tl_anomaly_text(tl_anomaly_t a);
+int         tl_anomaly_severity(tl_anomaly_t a);  /* 0 chat .. 3 error */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TCPLIFE_TL_CORE_H */

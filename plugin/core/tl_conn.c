@@ -1,0 +1,448 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tl_conn.c - the per-connection tracker: roles, both endpoints' states,
+ * handshake and teardown steps, phase and socket-call labels.
+ *
+ * One call of tl_conn_observe() per observed segment. Guards are evaluated
+ * once here (retransmission? what does the ACK newly cover?), the endpoints
+ * move through the pure transitions of tl_fsm.c, and the verdict is written
+ * to a flat tl_result_t. No epan includes, no allocation, no globals.
+ */
+#include <string.h>
+
+#include "tcplife/tl_core.h"
+#include "tl_seq.h"
+
+static bool
+addr_eq(const tl_addr_t *a, const tl_addr_t *b)
+{
+    return a->family == b->family && memcmp(a->bytes, b->bytes, sizeof a->bytes) == 0;
+}
+
+static void
+add_anomaly(tl_result_t *r, tl_anomaly_t a)
+{
+    for (unsigned i = 0; i < r->n_anomalies; i++)
+        if (r->anomalies[i] == a)
+            return;
+    if (r->n_anomalies < TL_MAX_ANOMALIES)
+        r->anomalies[r->n_anomalies++] = (uint8_t)a;
+}
+
+void
+tl_conn_init(tl_conn_t *conn)
+{
+    memset(conn, 0, sizeof *conn);
+    conn->ep[TL_ROLE_CLIENT].state = TL_STATE_CLOSED;
+    conn->ep[TL_ROLE_SERVER].state = TL_STATE_LISTEN;
+}
+
+/*
+ * Roles from the first segment seen (SPEC "Roles"): the sender of a SYN
+ * without ACK is the client, the sender of a SYN-ACK the server; otherwise
+ * the well-known (below 1024) or else lower port is the server's.
+ */
+static tl_role_t
+first_sender_role(const tl_segment_t *seg, bool *inferred)
+{
+    bool syn = seg->flags & TL_F_SYN, ack = seg->flags & TL_F_ACK;
+
+    *inferred = !(syn && !ack);
+    if (syn)
+        return ack ? TL_ROLE_SERVER : TL_ROLE_CLIENT;
+    if ((seg->sport < 1024) != (seg->dport < 1024))
+        return seg->sport < 1024 ? TL_ROLE_SERVER : TL_ROLE_CLIENT;
+    return seg->sport < seg->dport ? TL_ROLE_SERVER : TL_ROLE_CLIENT;
+}
+
+static void
+start_conn(tl_conn_t *conn, const tl_segment_t *seg)
+{
+    bool inferred;
+    tl_role_t s = first_sender_role(seg, &inferred);
+    tl_role_t r = (tl_role_t)(TL_ROLE_COUNT - 1 - s);
+
+    conn->started = true;
+    conn->roles_inferred = inferred;
+    conn->first_frame = seg->frame;
+    conn->first_time_ns = seg->time_ns;
+    conn->ep[s].addr = seg->src;
+    conn->ep[s].port = seg->sport;
+    conn->ep[r].addr = seg->dst;
+    conn->ep[r].port = seg->dport;
+
+    if (seg->flags & TL_F_SYN) {
+        if (seg->flags & TL_F_ACK)      /* the client's SYN was not captured */
+            conn->ep[TL_ROLE_CLIENT].state = TL_STATE_SYN_SENT;
+        return;
+    }
+    if (seg->flags & TL_F_RST) {        /* nothing alive to reset */
+        conn->ep[TL_ROLE_CLIENT].state = TL_STATE_CLOSED;
+        conn->ep[TL_ROLE_SERVER].state = TL_STATE_CLOSED;
+        conn->ended = true;
+        return;
+    }
+    /* Capture started after the handshake: assume both synchronized. */
+    conn->midstream = true;
+    conn->handshake_done = true;
+    for (int i = 0; i < TL_ROLE_COUNT; i++) {
+        conn->ep[i].state = TL_STATE_ESTABLISHED;
+        conn->ep[i].syn_acked = true;
+    }
+}
+
+static tl_role_t
+sender_role(const tl_conn_t *conn, const tl_segment_t *seg)
+{
+    const tl_endpoint_t *c = &conn->ep[TL_ROLE_CLIENT];
+
+    if (c->port == seg->sport && addr_eq(&c->addr, &seg->src))
+        return TL_ROLE_CLIENT;
+    if (c->port == seg->dport && addr_eq(&c->addr, &seg->dst))
+        return TL_ROLE_SERVER;
+    /* Addresses the glue could not give: fall back on ports alone. */
+    return c->port == seg->sport ? TL_ROLE_CLIENT : TL_ROLE_SERVER;
+}
+
+/* Everything one segment needs while it is processed. */
+typedef struct {
+    tl_conn_t          *conn;
+    const tl_segment_t *seg;
+    tl_result_t        *res;
+    tl_endpoint_t      *snd, *rcv;
+    tl_role_t           snd_role;
+    bool                was_ended;
+} tl_ctx_t;
+
+static void
+send_event(tl_ctx_t *c, tl_event_t ev)
+{
+    tl_label_t label;
+    c->snd->state = tl_on_send(c->snd->state, ev, &label);
+    if (label != TL_LABEL_NONE)
+        c->res->label_send = (uint8_t)label;
+}
+
+static void
+recv_event(tl_ctx_t *c, tl_event_t ev)
+{
+    tl_label_t label;
+    c->rcv->state = tl_on_recv(c->rcv->state, ev, &label);
+    if (label != TL_LABEL_NONE)
+        c->res->label_recv = (uint8_t)label;
+}
+
+/* Record the highest sequence number the sender has used. */
+static void
+note_sent(tl_endpoint_t *ep, const tl_segment_t *seg)
+{
+    uint32_t end = seg->seq + seg->len
+                 + ((seg->flags & TL_F_SYN) ? 1u : 0u)
+                 + ((seg->flags & TL_F_FIN) ? 1u : 0u);
+
+    if (!ep->nxt_known || tl_seq_gt(end, ep->nxt)) {
+        ep->nxt = end;
+        ep->nxt_known = true;
+    }
+    if (seg->flags & TL_F_ACK) {
+        if (!ep->ack_known || tl_seq_gt(seg->ack, ep->ack_max)) {
+            ep->ack_max = seg->ack;
+            ep->ack_known = true;
+        }
+    }
+}
+
+/* SYN or SYN-ACK: handshake steps 1 and 2, and their retransmissions. */
+static void
+on_syn(tl_ctx_t *c)
+{
+    const tl_segment_t *seg = c->seg;
+    tl_result_t *res = c->res;
+    tl_endpoint_t *snd = c->snd, *rcv = c->rcv;
+    bool synack = seg->flags & TL_F_ACK;
+
+    res->hs_step = synack ? 2 : 1;
+    res->isn = seg->seq;
+
+    if (snd->isn_known) {
+        if (seg->seq != snd->isn) {
+            add_anomaly(res, TL_ANOMALY_HANDSHAKE_NEW_ISN);
+            return;
+        }
+        /* Same ISN again: a retransmission, not a second open. */
+        if (snd->syn_count < UINT8_MAX)
+            snd->syn_count++;
+        res->hs_retry = (uint8_t)(snd->syn_count - 1);
+        res->hs_backoff_ns = seg->time_ns - snd->syn_time_ns;
+        res->rel_prev = snd->syn_last_frame;
+        snd->syn_last_frame = seg->frame;
+        snd->syn_time_ns = seg->time_ns;
+        res->api = synack ? TL_API_SYN_QUEUE_RETRY : TL_API_CONNECT_RETRY;
+        add_anomaly(res, synack ? TL_ANOMALY_HANDSHAKE_SYNACK_RETRANS
+                                : TL_ANOMALY_HANDSHAKE_SYN_RETRANS);
+        if (synack) {
+            res->peer_isn = rcv->isn;
+            res->rel_syn = rcv->syn_frame;
+            res->hs_ack_checked = rcv->isn_known;
+            res->hs_ack_ok = rcv->isn_known && seg->ack == rcv->isn + 1;
+            if (snd->state == TL_STATE_ESTABLISHED) {
+                /* RFC 9293: only SYN_RECEIVED sends a SYN-ACK, so the
+                 * handshake ACK never reached this socket. */
+                add_anomaly(res, TL_ANOMALY_HANDSHAKE_SYNACK_AFTER_ACK);
+                snd->syn_acked = false;
+                send_event(c, TL_EV_SYNACK);
+            }
+            recv_event(c, TL_EV_SYNACK);
+        }
+        return;
+    }
+
+    snd->isn_known = true;
+    snd->isn = seg->seq;
+    snd->syn_count = 1;
+    snd->syn_frame = snd->syn_last_frame = seg->frame;
+    snd->syn_time_ns = seg->time_ns;
+
+    if (!synack) {
+        if (rcv->state == TL_STATE_SYN_SENT) {
+            c->conn->simultaneous_open = true;
+            add_anomaly(res, TL_ANOMALY_HANDSHAKE_SIMULTANEOUS_OPEN);
+            res->api = TL_API_SIMOPEN;
+        } else {
+            res->api = TL_API_CONNECT;
+        }
+        send_event(c, TL_EV_SYN);
+        recv_event(c, TL_EV_SYN);
+        return;
+    }
+
+    res->api = TL_API_SYN_QUEUE;
+    res->rel_syn = rcv->syn_frame;
+    if (!rcv->isn_known) {
+        /* The SYN was not captured: its ISN is what this SYN-ACK acks. */
+        rcv->isn_known = true;
+        rcv->isn = seg->ack - 1;
+    } else {
+        res->hs_ack_checked = true;
+        res->hs_ack_ok = seg->ack == rcv->isn + 1;
+    }
+    res->peer_isn = rcv->isn;
+    send_event(c, TL_EV_SYNACK);
+    if (res->hs_ack_checked && !res->hs_ack_ok) {
+        /* The peer will not take it (Linux answers with RST). */
+        add_anomaly(res, TL_ANOMALY_HANDSHAKE_ACK_MISMATCH);
+        return;
+    }
+    rcv->syn_acked = true;
+    recv_event(c, TL_EV_SYNACK);
+}
+
+/* What the ACK field of a non-SYN segment newly covers at the receiver. */
+static void
+on_ack(tl_ctx_t *c, bool *acked_fin)
+{
+    const tl_segment_t *seg = c->seg;
+    tl_result_t *res = c->res;
+    tl_endpoint_t *rcv = c->rcv;
+
+    *acked_fin = false;
+    if (!(seg->flags & TL_F_ACK))
+        return;
+
+    if (rcv->isn_known && !rcv->syn_acked) {
+        bool exact = seg->ack == rcv->isn + 1;
+        if (rcv->state == TL_STATE_SYN_RECEIVED) {
+            /* Step 3: the ACK completing the handshake. */
+            res->hs_step = 3;
+            res->hs_ack_checked = true;
+            res->hs_ack_ok = exact;
+            res->isn = c->snd->isn;
+            res->peer_isn = rcv->isn;
+            res->rel_syn = rcv->syn_last_frame;
+            if (!exact) {
+                add_anomaly(res, TL_ANOMALY_HANDSHAKE_ACK_MISMATCH);
+                return;
+            }
+            res->api = TL_API_CONNECT_RETURNS;
+            c->conn->hs_ack_frame = seg->frame;
+        }
+        if (exact || tl_seq_gt(seg->ack, rcv->isn)) {
+            rcv->syn_acked = true;
+            recv_event(c, TL_EV_ACK_SYN);
+        }
+    }
+
+    if (rcv->fin_sent && !rcv->fin_acked && tl_seq_geq(seg->ack, rcv->fin_seq + 1)) {
+        rcv->fin_acked = true;
+        rcv->fin_ack_frame = seg->frame;
+        res->rel_fin = rcv->fin_frame;
+        *acked_fin = true;
+        recv_event(c, TL_EV_ACK_FIN);
+    }
+}
+
+/* A FIN from the sender: new, or a retransmission of one already seen. */
+static bool
+on_fin(tl_ctx_t *c, bool acked_fin)
+{
+    const tl_segment_t *seg = c->seg;
+    tl_result_t *res = c->res;
+    tl_conn_t *conn = c->conn;
+    tl_endpoint_t *snd = c->snd, *rcv = c->rcv;
+    uint32_t fin_seq = seg->seq + seg->len;
+    tl_event_t ev;
+
+    if (snd->fin_sent) {
+        res->fin_retrans = true;
+        res->rel_prev = snd->fin_frame;
+        add_anomaly(res, TL_ANOMALY_TEARDOWN_FIN_RETRANS);
+        return false;
+    }
+    snd->fin_sent = true;
+    snd->fin_seq = fin_seq;
+    snd->fin_frame = seg->frame;
+    snd->fin_time_ns = seg->time_ns;
+
+    /* A FIN whose ACK does not cover a FIN already seen from the peer was
+     * sent before that FIN arrived: the FINs crossed. */
+    ev = (rcv->fin_sent && !rcv->fin_acked) ? TL_EV_FIN_CROSSING : TL_EV_FIN;
+
+    if (!conn->teardown_started) {
+        conn->teardown_started = true;
+        conn->teardown_initiator = c->snd_role;
+        res->api = TL_API_CLOSE;
+    } else if (conn->teardown_kind == TL_TEARDOWN_NONE) {
+        if (ev == TL_EV_FIN_CROSSING) {
+            conn->teardown_kind = TL_TEARDOWN_SIMULTANEOUS;
+            add_anomaly(res, TL_ANOMALY_TEARDOWN_SIMULTANEOUS);
+            res->api = TL_API_CLOSE;
+        } else {
+            conn->teardown_kind = acked_fin ? TL_TEARDOWN_THREE_WAY : TL_TEARDOWN_FOUR_WAY;
+            res->api = TL_API_CLOSE_AFTER_EOF;
+        }
+    }
+    send_event(c, ev);
+    recv_event(c, ev);
+    return true;
+}
+
+static void
+on_rst(tl_ctx_t *c)
+{
+    tl_conn_t *conn = c->conn;
+    tl_result_t *res = c->res;
+
+    if (c->was_ended) {
+        add_anomaly(res, TL_ANOMALY_CLOSED_STRAY_RST);
+        return;
+    }
+    if (c->rcv->state == TL_STATE_SYN_SENT && !conn->handshake_done) {
+        add_anomaly(res, TL_ANOMALY_HANDSHAKE_REFUSED);
+        res->rel_rst = c->rcv->syn_last_frame;
+        res->api = TL_API_NO_LISTENER;
+    } else {
+        add_anomaly(res, TL_ANOMALY_RESET_SEEN);
+        res->api = TL_API_ABORT;
+    }
+    send_event(c, TL_EV_RST);
+    recv_event(c, TL_EV_RST);
+    conn->reset = true;
+    conn->reset_frame = c->seg->frame;
+    conn->ended = true;
+}
+
+static tl_phase_t
+phase_of(const tl_ctx_t *c)
+{
+    const tl_conn_t *conn = c->conn;
+
+    if (c->seg->flags & TL_F_RST)
+        return TL_PHASE_RESET;
+    if (c->was_ended)
+        return TL_PHASE_CLOSED;
+    if (c->res->hs_step)
+        return TL_PHASE_HANDSHAKE;
+    if (conn->teardown_started)
+        return TL_PHASE_TEARDOWN;
+    if (!conn->handshake_done)
+        return TL_PHASE_HANDSHAKE;
+    return TL_PHASE_ESTABLISHED;
+}
+
+void
+tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
+                const tl_segment_t *seg, tl_result_t *res)
+{
+    tl_ctx_t c;
+    bool acked_fin = false, new_fin = false;
+
+    (void)cfg;
+    memset(res, 0, sizeof *res);
+    if (!conn->started)
+        start_conn(conn, seg);
+
+    c.conn = conn;
+    c.seg = seg;
+    c.res = res;
+    c.snd_role = sender_role(conn, seg);
+    c.snd = &conn->ep[c.snd_role];
+    c.rcv = &conn->ep[TL_ROLE_COUNT - 1 - c.snd_role];
+    c.was_ended = conn->ended;
+
+    res->sender = (uint8_t)c.snd_role;
+    res->flags = seg->flags;
+    res->len = seg->len;
+    for (int i = 0; i < TL_ROLE_COUNT; i++)
+        res->prev_state[i] = (uint8_t)conn->ep[i].state;
+
+    if (seg->flags & TL_F_RST) {
+        on_rst(&c);
+    } else if (seg->flags & TL_F_SYN) {
+        on_syn(&c);
+    } else {
+        if (c.snd->state == TL_STATE_SYN_SENT)
+            add_anomaly(res, TL_ANOMALY_HANDSHAKE_DATA_BEFORE_SYNC);
+        on_ack(&c, &acked_fin);
+        if (seg->flags & TL_F_FIN)
+            new_fin = on_fin(&c, acked_fin);
+        if (!new_fin)
+            send_event(&c, TL_EV_ACK);
+        if (c.was_ended)
+            add_anomaly(res, TL_ANOMALY_CLOSED_SEGMENT_AFTER_CLOSE);
+        if (seg->len > 0 && c.snd->fin_sent && !new_fin
+            && tl_seq_gt(seg->seq + seg->len, c.snd->fin_seq))
+            add_anomaly(res, TL_ANOMALY_TEARDOWN_DATA_AFTER_FIN);
+        if (seg->len > 0 && c.rcv->fin_sent)
+            add_anomaly(res, TL_ANOMALY_TEARDOWN_HALF_CLOSE);
+        if (acked_fin || new_fin) {
+            /* One teardown step per FIN or FIN-acknowledging segment. */
+            if (conn->teardown_steps < UINT8_MAX)
+                conn->teardown_steps++;
+            res->td_step = conn->teardown_steps;
+            if (!new_fin && res->api == TL_API_NONE)
+                res->api = TL_API_FIN_ACK;
+        }
+    }
+
+    /* Sticky: a SYN-ACK retransmitted later reopens step 3, not the phase. */
+    if (conn->ep[0].syn_acked && conn->ep[1].syn_acked)
+        conn->handshake_done = true;
+    if (conn->ep[0].fin_acked && conn->ep[1].fin_acked)
+        conn->ended = true;
+
+    note_sent(c.snd, seg);
+    if (conn->midstream && conn->segments == 0)
+        add_anomaly(res, TL_ANOMALY_ESTABLISHED_MIDSTREAM);
+
+    res->phase = (uint8_t)phase_of(&c);
+    for (int i = 0; i < TL_ROLE_COUNT; i++)
+        res->state[i] = (uint8_t)conn->ep[i].state;
+    res->td_started = conn->teardown_started;
+    res->td_initiator = (uint8_t)conn->teardown_initiator;
+    res->td_kind = (uint8_t)conn->teardown_kind;
+    res->midstream = conn->midstream;
+    res->roles_inferred = conn->roles_inferred;
+
+    conn->segments++;
+    conn->last_time_ns = seg->time_ns;
+}

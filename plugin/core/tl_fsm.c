@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tl_fsm.c - per-endpoint RFC 9293 transitions, as pure functions.
+ *
+ * tl_on_send() is the "snd" edge of RFC 9293 figure 5 for the endpoint that
+ * sent a segment, tl_on_recv() the "rcv" edge for the endpoint it reached.
+ * Guards (is this a retransmission? does the ACK cover the peer's FIN?) are
+ * evaluated once by the caller and arrive here as one tl_event_t.
+ * No epan includes, no state, no allocation.
+ */
+#include "tcplife/tl_core.h"
+
+static tl_state_t
+step(tl_label_t *label, tl_state_t next, tl_label_t why)
+{
+    *label = why;
+    return next;
+}
+
+tl_state_t
+tl_on_send(tl_state_t cur, tl_event_t ev, tl_label_t *label)
+{
+    switch (ev) {
+    case TL_EV_SYN:
+        switch (cur) {
+        case TL_STATE_CLOSED:
+        case TL_STATE_LISTEN:
+            return step(label, TL_STATE_SYN_SENT, TL_LABEL_ACTIVE_OPEN);
+        case TL_STATE_SYN_SENT:         /* retransmission of the same SYN */
+            return step(label, cur, TL_LABEL_NONE);
+        default:
+            break;
+        }
+        break;
+    case TL_EV_SYNACK:
+        switch (cur) {
+        case TL_STATE_LISTEN:           /* the SYN was not captured */
+        case TL_STATE_CLOSED:
+        case TL_STATE_SYN_SENT:         /* simultaneous open, SYN not captured */
+        case TL_STATE_SYN_RECEIVED:
+            return step(label, TL_STATE_SYN_RECEIVED, TL_LABEL_SYNACK_SENT);
+        case TL_STATE_ESTABLISHED:
+            /* Only an endpoint in SYN_RECEIVED sends a SYN-ACK: the handshake
+             * ACK seen on the wire never reached this endpoint's socket. */
+            return step(label, TL_STATE_SYN_RECEIVED, TL_LABEL_SYNACK_SENT);
+        default:
+            break;
+        }
+        break;
+    case TL_EV_ACK:
+    case TL_EV_ACK_SYN:
+    case TL_EV_ACK_FIN:
+        switch (cur) {
+        case TL_STATE_CLOSED:           /* nothing to acknowledge from here */
+        case TL_STATE_LISTEN:
+        case TL_STATE_SYN_SENT:         /* not synchronized yet */
+            break;
+        default:
+            return step(label, cur, TL_LABEL_NONE);
+        }
+        break;
+    case TL_EV_FIN:
+    case TL_EV_FIN_CROSSING:
+        switch (cur) {
+        case TL_STATE_SYN_RECEIVED:     /* RFC 9293 §3.10.4: close in SYN-RECEIVED */
+        case TL_STATE_ESTABLISHED:
+            return step(label, TL_STATE_FIN_WAIT_1, TL_LABEL_ACTIVE_CLOSE);
+        case TL_STATE_CLOSE_WAIT:
+            if (ev == TL_EV_FIN_CROSSING)   /* sent before the peer's FIN arrived */
+                return step(label, TL_STATE_CLOSING, TL_LABEL_SIMULTANEOUS_CLOSE);
+            return step(label, TL_STATE_LAST_ACK, TL_LABEL_LAST_FIN_SENT);
+        default:
+            break;
+        }
+        break;
+    case TL_EV_RST:
+        if (cur == TL_STATE_CLOSED || cur == TL_STATE_LISTEN)
+            break;
+        return step(label, TL_STATE_CLOSED, TL_LABEL_RESET_SENT);
+    case TL_EV_COUNT:
+        break;
+    }
+    return step(label, cur, TL_LABEL_UNEXPECTED);
+}
+
+tl_state_t
+tl_on_recv(tl_state_t cur, tl_event_t ev, tl_label_t *label)
+{
+    switch (ev) {
+    case TL_EV_SYN:
+        switch (cur) {
+        case TL_STATE_LISTEN:
+            return step(label, TL_STATE_SYN_RECEIVED, TL_LABEL_PASSIVE_OPEN);
+        case TL_STATE_SYN_SENT:         /* RFC 9293 figure 7 */
+            return step(label, TL_STATE_SYN_RECEIVED, TL_LABEL_SIMULTANEOUS_OPEN);
+        case TL_STATE_SYN_RECEIVED:     /* duplicate SYN, already queued */
+            return step(label, cur, TL_LABEL_NONE);
+        default:
+            break;
+        }
+        break;
+    case TL_EV_SYNACK:
+        switch (cur) {
+        case TL_STATE_SYN_SENT:
+        case TL_STATE_SYN_RECEIVED:     /* simultaneous open */
+            return step(label, TL_STATE_ESTABLISHED, TL_LABEL_OPEN_COMPLETE);
+        case TL_STATE_ESTABLISHED:      /* retransmitted SYN-ACK: re-ACKed */
+            return step(label, cur, TL_LABEL_NONE);
+        default:
+            break;
+        }
+        break;
+    case TL_EV_ACK:
+        return step(label, cur, TL_LABEL_NONE);
+    case TL_EV_ACK_SYN:
+        if (cur == TL_STATE_SYN_RECEIVED)
+            return step(label, TL_STATE_ESTABLISHED, TL_LABEL_OPEN_COMPLETE);
+        return step(label, cur, TL_LABEL_NONE);
+    case TL_EV_ACK_FIN:
+        switch (cur) {
+        case TL_STATE_FIN_WAIT_1:
+            return step(label, TL_STATE_FIN_WAIT_2, TL_LABEL_FIN_ACKED);
+        case TL_STATE_CLOSING:
+            return step(label, TL_STATE_TIME_WAIT, TL_LABEL_ENTER_TIME_WAIT);
+        case TL_STATE_LAST_ACK:
+            return step(label, TL_STATE_CLOSED, TL_LABEL_CLOSED_BY_ACK);
+        case TL_STATE_FIN_WAIT_2:       /* already acknowledged */
+        case TL_STATE_TIME_WAIT:
+        case TL_STATE_CLOSED:
+            return step(label, cur, TL_LABEL_NONE);
+        default:
+            break;
+        }
+        break;
+    case TL_EV_FIN:
+    case TL_EV_FIN_CROSSING:
+        switch (cur) {
+        case TL_STATE_SYN_RECEIVED:     /* RFC 9293 §3.10.7.4, eighth step */
+        case TL_STATE_ESTABLISHED:
+            return step(label, TL_STATE_CLOSE_WAIT, TL_LABEL_PASSIVE_CLOSE);
+        case TL_STATE_FIN_WAIT_1:       /* our FIN not acknowledged yet */
+            return step(label, TL_STATE_CLOSING, TL_LABEL_SIMULTANEOUS_CLOSE);
+        case TL_STATE_FIN_WAIT_2:
+            return step(label, TL_STATE_TIME_WAIT, TL_LABEL_ENTER_TIME_WAIT);
+        case TL_STATE_CLOSE_WAIT:       /* duplicate FIN: state kept */
+        case TL_STATE_CLOSING:
+        case TL_STATE_LAST_ACK:
+        case TL_STATE_TIME_WAIT:        /* RFC 9293: restarts the 2 MSL timer */
+            return step(label, cur, TL_LABEL_NONE);
+        default:
+            break;
+        }
+        break;
+    case TL_EV_RST:
+        switch (cur) {
+        case TL_STATE_CLOSED:
+        case TL_STATE_LISTEN:           /* RFC 9293 §3.10.7.2: ignored */
+            return step(label, cur, TL_LABEL_NONE);
+        default:
+            /* TIME_WAIT too: Linux kills the timewait socket on RST unless
+             * net.ipv4.tcp_rfc1337=1 (RFC 1337 "TIME-WAIT assassination"). */
+            return step(label, TL_STATE_CLOSED, TL_LABEL_RESET_RECEIVED);
+        }
+    case TL_EV_COUNT:
+        break;
+    }
+    return step(label, cur, TL_LABEL_UNEXPECTED);
+}

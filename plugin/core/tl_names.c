@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tl_names.c - vocabulary expansions: enum -> filter and display strings,
+ * generated from the X-macro lists in tl_core.h. No epan includes.
+ */
+#include "tcplife/tl_core.h"
+
+#define TL_COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+#define TL_LOOKUP(table, v) \
+    ((unsigned)(v) < TL_COUNT_OF(table) ? (table)[(unsigned)(v)] : "?")
+
+#define TL_STR2_(sym, str) str,
+#define TL_STR3_(sym, sev, str) str,
+#define TL_SEV3_(sym, sev, str) sev,
+
+static const char *const state_names[]    = { TL_STATE_MAP(TL_STR2_) };
+static const char *const phase_names[]    = { TL_PHASE_MAP(TL_STR2_) };
+static const char *const role_names[]     = { TL_ROLE_MAP(TL_STR2_) };
+static const char *const teardown_names[] = { TL_TEARDOWN_MAP(TL_STR2_) };
+static const char *const event_names[]    = { TL_EVENT_MAP(TL_STR2_) };
+static const char *const label_texts[]    = { TL_LABEL_MAP(TL_STR2_) };
+static const char *const api_texts[]      = { TL_API_MAP(TL_STR2_) };
+static const char *const anomaly_texts[]  = { TL_ANOMALY_MAP(TL_STR3_) };
+static const int anomaly_sev[]            = { TL_ANOMALY_MAP(TL_SEV3_) };
+
+const char *tl_state_name(tl_state_t s)       { return TL_LOOKUP(state_names, s); }
+const char *tl_phase_name(tl_phase_t p)       { return TL_LOOKUP(phase_names, p); }
+const char *tl_role_name(tl_role_t r)         { return TL_LOOKUP(role_names, r); }
+const char *tl_teardown_name(tl_teardown_t k) { return TL_LOOKUP(teardown_names, k); }
+const char *tl_event_name(tl_event_t e)       { return TL_LOOKUP(event_names, e); }
+const char *tl_label_text(tl_label_t l)       { return TL_LOOKUP(label_texts, l); }
+const char *tl_api_text(tl_api_t a)           { return TL_LOOKUP(api_texts, a); }
+const char *tl_anomaly_text(tl_anomaly_t a)   { return TL_LOOKUP(anomaly_texts, a); }
+
+int
+tl_anomaly_severity(tl_anomaly_t a)
+{
+    return (unsigned)a < TL_COUNT_OF(anomaly_sev) ? anomaly_sev[a] : 0;
+}

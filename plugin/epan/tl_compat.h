@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tl_compat.h - every Wireshark API difference the glue meets, in one place
+ * (plugin registration symbols live in plugin.c). Supported: 4.0 to 4.6.
+ */
+#ifndef TCPLIFE_TL_COMPAT_H
+#define TCPLIFE_TL_COMPAT_H
+
+#include <ws_version.h>
+#include <epan/proto.h>
+#include <epan/ftypes/ftypes.h>
+
+#define TL_WS_AT_LEAST(maj, min) \
+    (WIRESHARK_VERSION_MAJOR > (maj) || \
+     (WIRESHARK_VERSION_MAJOR == (maj) && WIRESHARK_VERSION_MINOR >= (min)))
+
+/* field_info.value is embedded up to 4.0 and a pointer from 4.2 on. */
+#if TL_WS_AT_LEAST(4, 2)
+#define TL_FI_VALUE(fi) ((fi)->value)
+#else
+#define TL_FI_VALUE(fi) (&(fi)->value)
+#endif
+
+static inline guint32
+tl_fi_uint(const field_info *fi)
+{
+    return fvalue_get_uinteger(TL_FI_VALUE((field_info *)fi));
+}
+
+#endif /* TCPLIFE_TL_COMPAT_H */

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tl_glue.h - what the epan glue files share: the stored per-frame result
+ * and the entry points of extraction, rendering and registration.
+ */
+#ifndef TCPLIFE_TL_GLUE_H
+#define TCPLIFE_TL_GLUE_H
+
+#include <epan/packet.h>
+
+#include "tcplife/tl_core.h"
+
+/* TCP layers tracked per frame (a tunnel can carry TCP in TCP). */
+#define TL_MAX_LAYERS 4
+
+/* One TCP layer of one frame, as extracted on the first pass. */
+typedef struct {
+    guint32      stream;         /* tcp.stream */
+    tl_segment_t seg;
+} tl_extracted_t;
+
+/* One TCP layer's stored verdict, rendered on every pass. */
+typedef struct {
+    guint32      stream;
+    tl_result_t  r;
+    const tl_conn_t *conn;       /* file scope; its final state for two-pass fields */
+} tl_layer_result_t;
+
+/* Everything stored for one frame (p_add_proto_data, file scope). */
+typedef struct {
+    guint8             n;
+    tl_layer_result_t  layer[TL_MAX_LAYERS];
+} tl_frame_t;
+
+void proto_register_tcplife(void);
+void proto_reg_handoff_tcplife(void);
+
+/* tl_extract.c: resolve the wanted tcp.* fields (handoff), list their ids,
+ * and turn a primed tree into at most `max` segments. Skips TCP headers
+ * quoted inside ICMP/ICMPv6 errors and layers missing a mandatory field. */
+void     tl_extract_resolve(void);
+GArray  *tl_extract_wanted_hfids(void);
+guint    tl_extract(proto_tree *tree, packet_info *pinfo, tl_extracted_t *out, guint max);
+
+/* tl_tree.c: fields, subtrees and expert items; the "TCP Lifecycle" tree. */
+void     tl_tree_register(int proto);
+void     tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                        const tl_layer_result_t *lr, gboolean final_known);
+
+#endif /* TCPLIFE_TL_GLUE_H */
