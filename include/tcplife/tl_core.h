@@ -242,6 +242,7 @@ typedef struct {
     int64_t    syn_time_ns;    /* time of the latest transmission */
     uint8_t    syn_count;      /* transmissions seen (1 = no retry) */
     bool       syn_acked;      /* peer acknowledged ISN+1 */
+    bool       synack_sent;    /* sent a SYN-ACK (step 2; simultaneous open: after its SYN) */
     bool       nxt_known;
     uint32_t   nxt;            /* highest seq+len(+SYN/FIN) sent */
     bool       ack_known;
@@ -337,9 +338,10 @@ void tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
                      const tl_segment_t *seg, tl_result_t *result);
 
 /* Pure transitions of one endpoint (the "snd" and "rcv" edges of RFC 9293
- * figure 5). *label says why (TL_LABEL_NONE when nothing changes, TL_LABEL_UNEXPECTED
- * when the event makes no sense in that state); the return is the next state,
- * the current one when nothing changes. */
+ * figure 5). The return is the next state (the current one when nothing
+ * changes); *label says why: TL_LABEL_NONE when there is nothing to say,
+ * TL_LABEL_UNEXPECTED when the event makes no sense in that state. A label
+ * can accompany an unchanged state (SYN_RECEIVED sending its SYN-ACK). */
 tl_state_t tl_on_send(tl_state_t cur, tl_event_t ev, tl_label_t *label);
 tl_state_t tl_on_recv(tl_state_t cur, tl_event_t ev, tl_label_t *label);
 

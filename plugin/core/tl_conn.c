@@ -50,8 +50,8 @@ first_sender_role(const tl_segment_t *seg, bool *inferred)
     *inferred = !(syn && !ack);
     if (syn)
         return ack ? TL_ROLE_SERVER : TL_ROLE_CLIENT;
-    if ((seg->sport < 1024) != (seg->dport < 1024))
-        return seg->sport < 1024 ? TL_ROLE_SERVER : TL_ROLE_CLIENT;
+    /* A well-known port (below 1024) is always the lower one, and clients'
+     * ephemeral ports (Linux: 32768-60999) sit above most service ports. */
     return seg->sport < seg->dport ? TL_ROLE_SERVER : TL_ROLE_CLIENT;
 }
 
@@ -160,11 +160,16 @@ on_syn(tl_ctx_t *c)
     tl_result_t *res = c->res;
     tl_endpoint_t *snd = c->snd, *rcv = c->rcv;
     bool synack = seg->flags & TL_F_ACK;
+    /* Simultaneous open (RFC 9293 figure 7): an endpoint whose own SYN was
+     * its step 1 answers the peer's SYN with a SYN-ACK of the same ISN.
+     * That SYN-ACK is its step 2, not a retransmission of the SYN. */
+    bool simopen_synack = synack && c->conn->simultaneous_open && snd->isn_known
+                          && !snd->synack_sent && seg->seq == snd->isn;
 
     res->hs_step = synack ? 2 : 1;
     res->isn = seg->seq;
 
-    if (snd->isn_known) {
+    if (snd->isn_known && !simopen_synack) {
         if (seg->seq != snd->isn) {
             add_anomaly(res, TL_ANOMALY_HANDSHAKE_NEW_ISN);
             return;
@@ -197,11 +202,16 @@ on_syn(tl_ctx_t *c)
         return;
     }
 
-    snd->isn_known = true;
-    snd->isn = seg->seq;
-    snd->syn_count = 1;
-    snd->syn_frame = snd->syn_last_frame = seg->frame;
+    if (!simopen_synack) {              /* syn_frame stays the SYN itself */
+        snd->isn_known = true;
+        snd->isn = seg->seq;
+        snd->syn_frame = seg->frame;
+    }
+    snd->syn_count = 1;                 /* retries are counted per step */
+    snd->syn_last_frame = seg->frame;
     snd->syn_time_ns = seg->time_ns;
+    if (synack)
+        snd->synack_sent = true;
 
     if (!synack) {
         if (rcv->state == TL_STATE_SYN_SENT) {
@@ -216,7 +226,7 @@ on_syn(tl_ctx_t *c)
         return;
     }
 
-    res->api = TL_API_SYN_QUEUE;
+    res->api = c->conn->simultaneous_open ? TL_API_SIMOPEN : TL_API_SYN_QUEUE;
     res->rel_syn = rcv->syn_frame;
     if (!rcv->isn_known) {
         /* The SYN was not captured: its ISN is what this SYN-ACK acks. */
@@ -227,7 +237,10 @@ on_syn(tl_ctx_t *c)
         res->hs_ack_ok = seg->ack == rcv->isn + 1;
     }
     res->peer_isn = rcv->isn;
-    send_event(c, TL_EV_SYNACK);
+    /* In a simultaneous open whose SYN-ACKs crossed, the peer's SYN-ACK has
+     * already established this endpoint: this one was sent before it. */
+    if (!(simopen_synack && snd->state == TL_STATE_ESTABLISHED))
+        send_event(c, TL_EV_SYNACK);
     if (res->hs_ack_checked && !res->hs_ack_ok) {
         /* The peer will not take it (Linux answers with RST). */
         add_anomaly(res, TL_ANOMALY_HANDSHAKE_ACK_MISMATCH);
@@ -334,6 +347,10 @@ on_rst(tl_ctx_t *c)
 
     if (c->was_ended) {
         add_anomaly(res, TL_ANOMALY_CLOSED_STRAY_RST);
+        /* Nothing to abort, but a TIME_WAIT socket dies of it: Linux kills
+         * it unless net.ipv4.tcp_rfc1337=1 (RFC 1337 "TIME-WAIT assassination"). */
+        if (c->rcv->state == TL_STATE_TIME_WAIT)
+            recv_event(c, TL_EV_RST);
         return;
     }
     if (c->rcv->state == TL_STATE_SYN_SENT && !conn->handshake_done) {
@@ -412,7 +429,9 @@ tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
         if (seg->len > 0 && c.snd->fin_sent && !new_fin
             && tl_seq_gt(seg->seq + seg->len, c.snd->fin_seq))
             add_anomaly(res, TL_ANOMALY_TEARDOWN_DATA_AFTER_FIN);
-        if (seg->len > 0 && c.rcv->fin_sent)
+        /* Half-close is a teardown event: after the end it is just a
+         * segment after close (and maybe data after FIN), not a half-close. */
+        if (seg->len > 0 && c.rcv->fin_sent && !c.was_ended)
             add_anomaly(res, TL_ANOMALY_TEARDOWN_HALF_CLOSE);
         if (acked_fin || new_fin) {
             /* One teardown step per FIN or FIN-acknowledging segment. */

@@ -74,8 +74,10 @@ tl_on_send(tl_state_t cur, tl_event_t ev, tl_label_t *label)
         }
         break;
     case TL_EV_RST:
+        /* RFC 9293 §3.10.7.1-2: CLOSED and LISTEN answer segments with RST;
+         * that is their normal reply and changes nothing. */
         if (cur == TL_STATE_CLOSED || cur == TL_STATE_LISTEN)
-            break;
+            return step(label, cur, TL_LABEL_NONE);
         return step(label, TL_STATE_CLOSED, TL_LABEL_RESET_SENT);
     case TL_EV_COUNT:
         break;
@@ -111,9 +113,12 @@ tl_on_recv(tl_state_t cur, tl_event_t ev, tl_label_t *label)
         }
         break;
     case TL_EV_ACK:
-        return step(label, cur, TL_LABEL_NONE);
     case TL_EV_ACK_SYN:
-        if (cur == TL_STATE_SYN_RECEIVED)
+        /* RFC 9293 §3.10.7.1-2: an ACK reaching CLOSED or LISTEN is answered
+         * with RST; there is no connection for it to acknowledge. */
+        if (cur == TL_STATE_CLOSED || cur == TL_STATE_LISTEN)
+            break;
+        if (ev == TL_EV_ACK_SYN && cur == TL_STATE_SYN_RECEIVED)
             return step(label, TL_STATE_ESTABLISHED, TL_LABEL_OPEN_COMPLETE);
         return step(label, cur, TL_LABEL_NONE);
     case TL_EV_ACK_FIN:
@@ -126,7 +131,6 @@ tl_on_recv(tl_state_t cur, tl_event_t ev, tl_label_t *label)
             return step(label, TL_STATE_CLOSED, TL_LABEL_CLOSED_BY_ACK);
         case TL_STATE_FIN_WAIT_2:       /* already acknowledged */
         case TL_STATE_TIME_WAIT:
-        case TL_STATE_CLOSED:
             return step(label, cur, TL_LABEL_NONE);
         default:
             break;

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# property.sh BUILD_DIR CAPTURE CHECK: properties that hold on every capture.
+#   passes-agree     per-packet output of tshark's single pass equals -2's
+#                    (whole-connection tcplife.conn.* lines excepted: they
+#                    exist only when all frames were seen)
+#   teardown-filter  -Y 'tcplife.phase == "teardown"' selects exactly the
+#                    frames whose tcplife.phase field is "teardown"
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=$1 capture=$2 check=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+case "$check" in
+passes-agree)
+    "$here/view.sh" "$build" "$capture" tree >"$tmp/one"
+    "$here/view.sh" "$build" "$capture" tree2 | grep -v '^ *\[Connection ' >"$tmp/two" || true
+    [ -s "$tmp/one" ] || { echo "no output from tshark" >&2; exit 1; }
+    diff -u "$tmp/one" "$tmp/two"
+    ;;
+teardown-filter)
+    "$here/view.sh" "$build" "$capture" teardown >"$tmp/filter"
+    "$here/view.sh" "$build" "$capture" fields \
+        | awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "tcplife.phase") col = i; next }
+                      $col ~ /(^|,)teardown(,|$)/ { print $1 }' >"$tmp/fields"
+    diff -u "$tmp/fields" "$tmp/filter"
+    ;;
+*) echo "property.sh: unknown check '$check'" >&2; exit 2 ;;
+esac

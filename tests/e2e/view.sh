@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# view.sh BUILD_DIR CAPTURE VIEW: prints one view of CAPTURE as dissected
+# with the freshly built plugin. The views are what the golden files hold:
+#   fields    per-packet SPEC fields, single pass (tshark -T fields)
+#   tree      the TCP Lifecycle tree of every frame (tshark -O tcplife -V)
+#   tree2     the same in two passes (tshark -2)
+#   expert    tcplife's expert items by severity (tshark -z expert)
+#   teardown  frame numbers the filter tcplife.phase == "teardown" selects
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=$1 capture=$2 view=$3
+ts() { "$here/tshark-plugin.sh" "$build" -n -r "$capture" "$@"; }
+
+fields=(frame.number tcp.stream tcplife.sender tcp.flags.str tcp.len
+        tcplife.phase tcplife.state.client tcplife.state.server
+        tcplife.handshake.step tcplife.handshake.ack_ok tcplife.handshake.retry
+        tcplife.handshake.backoff tcplife.teardown.step tcplife.teardown.kind
+        tcplife.teardown.initiator tcplife.midstream tcplife.roles_inferred
+        tcplife.api)
+
+case "$view" in
+fields)
+    args=()
+    for f in "${fields[@]}"; do args+=(-e "$f"); done
+    ts -T fields -E header=y -E separator=/t -E occurrence=a -E aggregator=, "${args[@]}"
+    ;;
+tree)      ts -O tcplife -V ;;
+tree2)     ts -2 -O tcplife -V ;;
+expert)
+    ts -q -z expert,chat | awk '
+        /^(Errors|Warns|Notes|Chats|Comments) \(/ { sect = $1; next }
+        / TCPLIFE  / { sub(/^ +/, ""); print sect "\t" $0 }'
+    ;;
+teardown)  ts -Y 'tcplife.phase == "teardown"' -T fields -e frame.number ;;
+*) echo "view.sh: unknown view '$view'" >&2; exit 2 ;;
+esac

@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test_fsm.c - unit tests of tl_fsm.c: the complete (state x event) tables of
+ * tl_on_send() and tl_on_recv(), decided cell by cell from RFC 9293 figure 5
+ * and §3.10, plus named tests for the edges that matter most.
+ *
+ * The tables are indexed by the X-macro enums and every cell must be marked
+ * decided: a state or event added to TL_STATE_MAP / TL_EVENT_MAP fails
+ * test_fsm_*_table_is_complete until its row or column is written here.
+ */
+#include "tl_test.h"
+
+/* ------------------------------------------------------------------------ */
+/* The expected tables                                                       */
+/* ------------------------------------------------------------------------ */
+
+typedef struct {
+    tl_state_t next;       /* TL_STATE_COUNT: stays in the row's state */
+    tl_label_t label;
+    bool       decided;
+} cell_t;
+
+#define KEEP_ TL_STATE_COUNT
+/* Move to state S, saying why (label L). */
+#define GO(S, L)  { TL_STATE_##S, TL_LABEL_##L, true }
+/* Stay, nothing to say (a duplicate, or an ACK that changes nothing). */
+#define SAME      { KEEP_, TL_LABEL_NONE, true }
+/* Stay, but say what was sent. */
+#define STAY(L)   { KEEP_, TL_LABEL_##L, true }
+/* The event makes no sense in this state: anomaly, state kept. */
+#define UNEXP     { KEEP_, TL_LABEL_UNEXPECTED, true }
+/* The reset edges, the same in every synchronized state. */
+#define RST_SENT  GO(CLOSED, RESET_SENT)
+#define RST_RCVD  GO(CLOSED, RESET_RECEIVED)
+
+/* One row per state; the columns in TL_EVENT_MAP order. A new event is not
+ * in this macro, so its cells stay undecided and the table test fails. */
+#define ROW(syn, synack, ack, ack_syn, ack_fin, fin, fin_crossing, rst) {    \
+        [TL_EV_SYN] = syn, [TL_EV_SYNACK] = synack, [TL_EV_ACK] = ack,       \
+        [TL_EV_ACK_SYN] = ack_syn, [TL_EV_ACK_FIN] = ack_fin,                \
+        [TL_EV_FIN] = fin, [TL_EV_FIN_CROSSING] = fin_crossing,              \
+        [TL_EV_RST] = rst }
+
+/*
+ * tl_on_send(): the endpoint that sent the segment; the event names what the
+ * segment is. Notes (n) mark cells where the capture-point view goes beyond
+ * RFC 9293 figure 5 on purpose, or where the pure function cannot follow the
+ * RFC; they are listed at the end of this comment.
+ */
+static const cell_t expect_send[][TL_EV_COUNT] = {
+    /* columns: SYN, SYN-ACK, ACK, ACK of SYN, ACK of FIN, FIN, crossing FIN, RST */
+    [TL_STATE_CLOSED] = ROW(GO(SYN_SENT, ACTIVE_OPEN), GO(SYN_RECEIVED, SYNACK_SENT) /* (1) */,
+                            UNEXP, UNEXP, UNEXP, UNEXP, UNEXP,
+                            SAME /* (2) §3.10.7.1: CLOSED answers with RST */),
+    [TL_STATE_LISTEN] = ROW(GO(SYN_SENT, ACTIVE_OPEN) /* fig. 5 LISTEN --SEND--> */,
+                            GO(SYN_RECEIVED, SYNACK_SENT) /* rcv SYN not captured */,
+                            UNEXP, UNEXP, UNEXP, UNEXP, UNEXP,
+                            SAME /* (2) §3.10.7.2: LISTEN answers an ACK with RST */),
+    [TL_STATE_SYN_SENT] = ROW(SAME /* SYN retransmitted */,
+                              GO(SYN_RECEIVED, SYNACK_SENT) /* fig. 5 rcv SYN / snd SYN,ACK */,
+                              UNEXP, UNEXP, UNEXP,
+                              UNEXP /* §3.10.4 CLOSE in SYN-SENT sends nothing */,
+                              UNEXP,
+                              RST_SENT /* (3) */),
+    [TL_STATE_SYN_RECEIVED] = ROW(UNEXP /* (4) */, STAY(SYNACK_SENT) /* (5) */,
+                                  SAME, SAME, SAME,
+                                  GO(FIN_WAIT_1, ACTIVE_CLOSE) /* §3.10.4 CLOSE in SYN-RECEIVED */,
+                                  GO(FIN_WAIT_1, ACTIVE_CLOSE),
+                                  RST_SENT),
+    [TL_STATE_ESTABLISHED] = ROW(UNEXP, GO(SYN_RECEIVED, SYNACK_SENT) /* (1) */,
+                                 SAME, SAME, SAME,
+                                 GO(FIN_WAIT_1, ACTIVE_CLOSE), GO(FIN_WAIT_1, ACTIVE_CLOSE),
+                                 RST_SENT),
+    [TL_STATE_FIN_WAIT_1] = ROW(UNEXP, UNEXP, SAME, SAME, SAME, UNEXP, UNEXP, RST_SENT),
+    [TL_STATE_FIN_WAIT_2] = ROW(UNEXP, UNEXP, SAME, SAME, SAME, UNEXP, UNEXP, RST_SENT),
+    [TL_STATE_CLOSE_WAIT] = ROW(UNEXP, UNEXP, SAME, SAME, SAME,
+                                GO(LAST_ACK, LAST_FIN_SENT),
+                                GO(CLOSING, SIMULTANEOUS_CLOSE) /* (6) */,
+                                RST_SENT),
+    [TL_STATE_CLOSING]   = ROW(UNEXP, UNEXP, SAME, SAME, SAME, UNEXP, UNEXP, RST_SENT),
+    [TL_STATE_LAST_ACK]  = ROW(UNEXP, UNEXP, SAME, SAME, SAME, UNEXP, UNEXP, RST_SENT),
+    [TL_STATE_TIME_WAIT] = ROW(UNEXP, UNEXP, SAME, SAME, SAME, UNEXP, UNEXP,
+                               RST_SENT /* Linux kills the timewait socket after a RST */),
+};
+/*
+ * (1) The SYN-ACK proves its sender is in SYN_RECEIVED whatever the tracker
+ *     believed: in ESTABLISHED the handshake ACK seen on the wire never
+ *     reached the socket (SPEC HANDSHAKE_SYNACK_AFTER_ACK). Figure 5 has no
+ *     such edge from CLOSED or ESTABLISHED; it is capture-point inference.
+ * (2) Sending RST from CLOSED or LISTEN is the RFC's normal answer to a
+ *     segment there, and changes nothing.
+ * (3) RFC 9293 §3.10.7.3: an endpoint in SYN-SENT sends RST only against an
+ *     unacceptable ACK and stays in SYN-SENT (ABORT there sends nothing).
+ *     The pure function cannot tell that RST from a close, so it closes.
+ * (4) At the capture point a SYN crossing the peer's SYN is sent "from"
+ *     SYN_RECEIVED (its sender already got the peer's SYN on the wire).
+ *     No state change either way; the label says unexpected.
+ * (5) A retransmitted SYN-ACK, or the first SYN-ACK of a simultaneous open:
+ *     the state stays but the label names the segment.
+ * (6) Capture-point view of a FIN sent before the peer's FIN arrived: really
+ *     ESTABLISHED -> FIN_WAIT_1 -> (rcv FIN) CLOSING.
+ */
+
+/*
+ * tl_on_recv(): the endpoint the segment reached. Notes (n) as above.
+ */
+static const cell_t expect_recv[][TL_EV_COUNT] = {
+    /* §3.10.7.1: in CLOSED everything but a RST is answered with RST. */
+    [TL_STATE_CLOSED] = ROW(UNEXP, UNEXP, UNEXP, UNEXP, UNEXP, UNEXP, UNEXP,
+                            SAME /* RST ignored */),
+    /* §3.10.7.2: LISTEN takes a SYN; any ACK is answered with RST. */
+    [TL_STATE_LISTEN] = ROW(GO(SYN_RECEIVED, PASSIVE_OPEN), UNEXP, UNEXP, UNEXP, UNEXP,
+                            UNEXP, UNEXP, SAME /* RST ignored */),
+    [TL_STATE_SYN_SENT] = ROW(GO(SYN_RECEIVED, SIMULTANEOUS_OPEN) /* figure 7 */,
+                              GO(ESTABLISHED, OPEN_COMPLETE),
+                              SAME, SAME /* §3.10.7.3 fifth: dropped */, UNEXP,
+                              UNEXP, UNEXP /* §3.10.7.4 eighth: FIN not processed */,
+                              RST_RCVD /* refused */),
+    [TL_STATE_SYN_RECEIVED] = ROW(SAME /* duplicate SYN */,
+                                  GO(ESTABLISHED, OPEN_COMPLETE) /* figure 7 */,
+                                  SAME, GO(ESTABLISHED, OPEN_COMPLETE), UNEXP,
+                                  GO(CLOSE_WAIT, PASSIVE_CLOSE), GO(CLOSE_WAIT, PASSIVE_CLOSE),
+                                  RST_RCVD /* (7) */),
+    [TL_STATE_ESTABLISHED] = ROW(UNEXP /* RFC 5961: challenge ACK */,
+                                 SAME /* retransmitted SYN-ACK, re-ACKed */,
+                                 SAME, SAME, UNEXP,
+                                 GO(CLOSE_WAIT, PASSIVE_CLOSE), GO(CLOSE_WAIT, PASSIVE_CLOSE),
+                                 RST_RCVD),
+    [TL_STATE_FIN_WAIT_1] = ROW(UNEXP, UNEXP, SAME, SAME, GO(FIN_WAIT_2, FIN_ACKED),
+                                GO(CLOSING, SIMULTANEOUS_CLOSE), GO(CLOSING, SIMULTANEOUS_CLOSE),
+                                RST_RCVD),
+    [TL_STATE_FIN_WAIT_2] = ROW(UNEXP, UNEXP, SAME, SAME, SAME /* already acked */,
+                                GO(TIME_WAIT, ENTER_TIME_WAIT), GO(TIME_WAIT, ENTER_TIME_WAIT),
+                                RST_RCVD),
+    [TL_STATE_CLOSE_WAIT] = ROW(UNEXP, UNEXP, SAME, SAME, UNEXP,
+                                SAME, SAME /* duplicate FIN */, RST_RCVD),
+    [TL_STATE_CLOSING]    = ROW(UNEXP, UNEXP, SAME, SAME, GO(TIME_WAIT, ENTER_TIME_WAIT),
+                                SAME, SAME, RST_RCVD),
+    [TL_STATE_LAST_ACK]   = ROW(UNEXP, UNEXP, SAME, SAME, GO(CLOSED, CLOSED_BY_ACK),
+                                SAME, SAME, RST_RCVD),
+    [TL_STATE_TIME_WAIT]  = ROW(UNEXP, UNEXP, SAME, SAME, SAME,
+                                SAME /* restarts the 2 MSL timer */, SAME,
+                                RST_RCVD /* RFC 9293; Linux unless tcp_rfc1337=1 */),
+};
+/*
+ * (7) RFC 9293 §3.10.7.4: a SYN-RECEIVED that came from a passive open
+ *     returns to LISTEN on RST, one from an active open (simultaneous open)
+ *     is refused and CLOSED. The pure function cannot tell which; per
+ *     connection, CLOSED is what the user sees (the listener is untouched).
+ */
+
+_Static_assert(TL_COUNT(expect_send) == TL_STATE_COUNT,
+               "expect_send needs one row per TL_STATE_MAP entry");
+_Static_assert(TL_COUNT(expect_recv) == TL_STATE_COUNT,
+               "expect_recv needs one row per TL_STATE_MAP entry");
+_Static_assert(TL_COUNT(expect_send[0]) == TL_EV_COUNT,
+               "expect_send needs one column per TL_EVENT_MAP entry");
+_Static_assert(TL_COUNT(expect_recv[0]) == TL_EV_COUNT,
+               "expect_recv needs one column per TL_EVENT_MAP entry");
+
+/* Every state and event, generated from the X-macros. */
+static const tl_state_t all_states[] = {
+#define TL_X_(sym, str) TL_STATE_##sym,
+    TL_STATE_MAP(TL_X_)
+#undef TL_X_
+};
+static const tl_event_t all_events[] = {
+#define TL_X_(sym, str) TL_EV_##sym,
+    TL_EVENT_MAP(TL_X_)
+#undef TL_X_
+};
+_Static_assert(TL_COUNT(all_states) == TL_STATE_COUNT, "state list");
+_Static_assert(TL_COUNT(all_events) == TL_EV_COUNT, "event list");
+
+typedef tl_state_t (*transition_fn)(tl_state_t, tl_event_t, tl_label_t *);
+
+static void
+check_completeness(const cell_t table[][TL_EV_COUNT], const char *which)
+{
+    unsigned missing = 0;
+
+    for (size_t i = 0; i < TL_COUNT(all_states); i++)
+        for (size_t j = 0; j < TL_COUNT(all_events); j++)
+            if (!table[all_states[i]][all_events[j]].decided) {
+                print_error("%s: cell (%s, %s) not decided\n", which,
+                            tl_state_name(all_states[i]), tl_event_name(all_events[j]));
+                missing++;
+            }
+    assert_int_equal(missing, 0);
+}
+
+/* Compare every cell; report all mismatches, then fail once. */
+static void
+check_table(const cell_t table[][TL_EV_COUNT], transition_fn fn, const char *which)
+{
+    unsigned bad = 0;
+
+    for (size_t i = 0; i < TL_COUNT(all_states); i++) {
+        for (size_t j = 0; j < TL_COUNT(all_events); j++) {
+            tl_state_t cur = all_states[i];
+            tl_event_t ev = all_events[j];
+            const cell_t *want = &table[cur][ev];
+            tl_state_t want_next = want->next == KEEP_ ? cur : want->next;
+            tl_label_t label = TL_LABEL_COUNT;   /* must be overwritten */
+            tl_state_t got = fn(cur, ev, &label);
+
+            if (got != want_next || label != want->label) {
+                print_error("%s(%s, %s) = %s \"%s\", expected %s \"%s\"\n", which,
+                            tl_state_name(cur), tl_event_name(ev),
+                            tl_state_name(got), tl_label_text(label),
+                            tl_state_name(want_next), tl_label_text(want->label));
+                bad++;
+            }
+        }
+    }
+    assert_int_equal(bad, 0);
+}
+
+static void
+test_fsm_send_table_is_complete(void **state)
+{
+    (void)state;
+    check_completeness(expect_send, "expect_send");
+}
+
+static void
+test_fsm_recv_table_is_complete(void **state)
+{
+    (void)state;
+    check_completeness(expect_recv, "expect_recv");
+}
+
+static void
+test_fsm_send_matches_table(void **state)
+{
+    (void)state;
+    check_table(expect_send, tl_on_send, "tl_on_send");
+}
+
+static void
+test_fsm_recv_matches_table(void **state)
+{
+    (void)state;
+    check_table(expect_recv, tl_on_recv, "tl_on_recv");
+}
+
+/* ------------------------------------------------------------------------ */
+/* Invariants over every cell                                                */
+/* ------------------------------------------------------------------------ */
+
+/* A state change always says why; "unexpected" never changes the state. */
+static void
+check_labels_explain_changes(transition_fn fn, const char *which)
+{
+    unsigned bad = 0;
+
+    for (size_t i = 0; i < TL_COUNT(all_states); i++) {
+        for (size_t j = 0; j < TL_COUNT(all_events); j++) {
+            tl_label_t label;
+            tl_state_t next = fn(all_states[i], all_events[j], &label);
+            bool moved = next != all_states[i];
+
+            if ((moved && (label == TL_LABEL_NONE || label == TL_LABEL_UNEXPECTED))
+                || next >= TL_STATE_COUNT || label >= TL_LABEL_COUNT) {
+                print_error("%s(%s, %s): -> %s with label \"%s\"\n", which,
+                            tl_state_name(all_states[i]), tl_event_name(all_events[j]),
+                            tl_state_name(next), tl_label_text(label));
+                bad++;
+            }
+        }
+    }
+    assert_int_equal(bad, 0);
+}
+
+static void
+test_fsm_send_state_changes_always_carry_a_label(void **state)
+{
+    (void)state;
+    check_labels_explain_changes(tl_on_send, "tl_on_send");
+}
+
+static void
+test_fsm_recv_state_changes_always_carry_a_label(void **state)
+{
+    (void)state;
+    check_labels_explain_changes(tl_on_recv, "tl_on_recv");
+}
+
+/* Out-of-range input never aborts: state kept, label unexpected. */
+static void
+test_fsm_out_of_range_event_is_unexpected_and_keeps_state(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < TL_COUNT(all_states); i++) {
+        tl_label_t label = TL_LABEL_NONE;
+        assert_int_equal(tl_on_send(all_states[i], TL_EV_COUNT, &label), all_states[i]);
+        assert_int_equal(label, TL_LABEL_UNEXPECTED);
+        label = TL_LABEL_NONE;
+        assert_int_equal(tl_on_recv(all_states[i], TL_EV_COUNT, &label), all_states[i]);
+        assert_int_equal(label, TL_LABEL_UNEXPECTED);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* The important edges, by name                                              */
+/* ------------------------------------------------------------------------ */
+
+static void
+check_edge(transition_fn fn, const char *which, tl_state_t cur, tl_event_t ev,
+           tl_state_t want_next, tl_label_t want_label)
+{
+    tl_label_t label = TL_LABEL_COUNT;      /* must be overwritten */
+    tl_state_t next = fn(cur, ev, &label);
+
+    if (next != want_next || label != want_label)
+        fail_msg("%s(%s, %s) = %s \"%s\", expected %s \"%s\"", which,
+                 tl_state_name(cur), tl_event_name(ev), tl_state_name(next),
+                 tl_label_text(label), tl_state_name(want_next), tl_label_text(want_label));
+}
+
+#define EXPECT_SEND(cur, ev, next, lab)                                      \
+    check_edge(tl_on_send, "tl_on_send", TL_STATE_##cur, TL_EV_##ev,         \
+               TL_STATE_##next, TL_LABEL_##lab)
+#define EXPECT_RECV(cur, ev, next, lab)                                      \
+    check_edge(tl_on_recv, "tl_on_recv", TL_STATE_##cur, TL_EV_##ev,         \
+               TL_STATE_##next, TL_LABEL_##lab)
+
+static void
+test_fsm_send_syn_in_closed_enters_syn_sent(void **state)
+{
+    (void)state;
+    EXPECT_SEND(CLOSED, SYN, SYN_SENT, ACTIVE_OPEN);
+}
+
+static void
+test_fsm_send_syn_again_in_syn_sent_is_a_retransmission(void **state)
+{
+    (void)state;
+    EXPECT_SEND(SYN_SENT, SYN, SYN_SENT, NONE);
+}
+
+static void
+test_fsm_recv_syn_in_listen_enters_syn_received(void **state)
+{
+    (void)state;
+    EXPECT_RECV(LISTEN, SYN, SYN_RECEIVED, PASSIVE_OPEN);
+}
+
+static void
+test_fsm_recv_syn_in_syn_sent_is_simultaneous_open(void **state)
+{
+    (void)state;
+    EXPECT_RECV(SYN_SENT, SYN, SYN_RECEIVED, SIMULTANEOUS_OPEN);
+}
+
+static void
+test_fsm_recv_synack_in_syn_sent_establishes(void **state)
+{
+    (void)state;
+    EXPECT_RECV(SYN_SENT, SYNACK, ESTABLISHED, OPEN_COMPLETE);
+}
+
+static void
+test_fsm_recv_ack_of_syn_in_syn_received_establishes(void **state)
+{
+    (void)state;
+    EXPECT_RECV(SYN_RECEIVED, ACK_SYN, ESTABLISHED, OPEN_COMPLETE);
+}
+
+static void
+test_fsm_send_synack_in_established_returns_to_syn_received(void **state)
+{
+    (void)state;
+    EXPECT_SEND(ESTABLISHED, SYNACK, SYN_RECEIVED, SYNACK_SENT);
+}
+
+static void
+test_fsm_send_fin_in_established_enters_fin_wait_1(void **state)
+{
+    (void)state;
+    EXPECT_SEND(ESTABLISHED, FIN, FIN_WAIT_1, ACTIVE_CLOSE);
+}
+
+static void
+test_fsm_recv_fin_in_established_enters_close_wait(void **state)
+{
+    (void)state;
+    EXPECT_RECV(ESTABLISHED, FIN, CLOSE_WAIT, PASSIVE_CLOSE);
+}
+
+static void
+test_fsm_recv_ack_of_fin_in_fin_wait_1_enters_fin_wait_2(void **state)
+{
+    (void)state;
+    EXPECT_RECV(FIN_WAIT_1, ACK_FIN, FIN_WAIT_2, FIN_ACKED);
+}
+
+static void
+test_fsm_send_fin_in_close_wait_enters_last_ack(void **state)
+{
+    (void)state;
+    EXPECT_SEND(CLOSE_WAIT, FIN, LAST_ACK, LAST_FIN_SENT);
+}
+
+static void
+test_fsm_send_crossing_fin_in_close_wait_enters_closing(void **state)
+{
+    (void)state;
+    EXPECT_SEND(CLOSE_WAIT, FIN_CROSSING, CLOSING, SIMULTANEOUS_CLOSE);
+}
+
+static void
+test_fsm_recv_fin_in_fin_wait_1_enters_closing(void **state)
+{
+    (void)state;
+    EXPECT_RECV(FIN_WAIT_1, FIN_CROSSING, CLOSING, SIMULTANEOUS_CLOSE);
+    EXPECT_RECV(FIN_WAIT_1, FIN, CLOSING, SIMULTANEOUS_CLOSE);
+}
+
+static void
+test_fsm_recv_fin_in_fin_wait_2_enters_time_wait(void **state)
+{
+    (void)state;
+    EXPECT_RECV(FIN_WAIT_2, FIN, TIME_WAIT, ENTER_TIME_WAIT);
+}
+
+static void
+test_fsm_recv_ack_of_fin_in_closing_enters_time_wait(void **state)
+{
+    (void)state;
+    EXPECT_RECV(CLOSING, ACK_FIN, TIME_WAIT, ENTER_TIME_WAIT);
+}
+
+static void
+test_fsm_recv_ack_of_fin_in_last_ack_closes(void **state)
+{
+    (void)state;
+    EXPECT_RECV(LAST_ACK, ACK_FIN, CLOSED, CLOSED_BY_ACK);
+}
+
+static void
+test_fsm_recv_duplicate_fin_in_time_wait_keeps_time_wait(void **state)
+{
+    (void)state;
+    EXPECT_RECV(TIME_WAIT, FIN, TIME_WAIT, NONE);
+}
+
+static void
+test_fsm_recv_rst_in_syn_sent_is_refused_and_closes(void **state)
+{
+    (void)state;
+    EXPECT_RECV(SYN_SENT, RST, CLOSED, RESET_RECEIVED);
+}
+
+static void
+test_fsm_recv_rst_in_time_wait_closes(void **state)
+{
+    (void)state;
+    /* RFC 9293 §3.10.7.4; Linux with the default tcp_rfc1337=0. */
+    EXPECT_RECV(TIME_WAIT, RST, CLOSED, RESET_RECEIVED);
+}
+
+static void
+test_fsm_rst_is_ignored_in_closed_and_listen(void **state)
+{
+    (void)state;
+    EXPECT_RECV(CLOSED, RST, CLOSED, NONE);
+    EXPECT_RECV(LISTEN, RST, LISTEN, NONE);
+}
+
+static void
+test_fsm_send_rst_in_closed_and_listen_changes_nothing(void **state)
+{
+    (void)state;
+    EXPECT_SEND(CLOSED, RST, CLOSED, NONE);
+    EXPECT_SEND(LISTEN, RST, LISTEN, NONE);
+}
+
+static void
+test_fsm_send_rst_in_established_closes(void **state)
+{
+    (void)state;
+    EXPECT_SEND(ESTABLISHED, RST, CLOSED, RESET_SENT);
+}
+
+static void
+test_fsm_recv_fin_before_sync_is_not_processed(void **state)
+{
+    (void)state;
+    /* RFC 9293 §3.10.7.4 eighth: "Do not process the FIN if the state is
+     * CLOSED, LISTEN, or SYN-SENT". */
+    EXPECT_RECV(CLOSED, FIN, CLOSED, UNEXPECTED);
+    EXPECT_RECV(LISTEN, FIN, LISTEN, UNEXPECTED);
+    EXPECT_RECV(SYN_SENT, FIN, SYN_SENT, UNEXPECTED);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_fsm_send_table_is_complete),
+    cmocka_unit_test(test_fsm_recv_table_is_complete),
+    cmocka_unit_test(test_fsm_send_matches_table),
+    cmocka_unit_test(test_fsm_recv_matches_table),
+    cmocka_unit_test(test_fsm_send_state_changes_always_carry_a_label),
+    cmocka_unit_test(test_fsm_recv_state_changes_always_carry_a_label),
+    cmocka_unit_test(test_fsm_out_of_range_event_is_unexpected_and_keeps_state),
+    cmocka_unit_test(test_fsm_send_syn_in_closed_enters_syn_sent),
+    cmocka_unit_test(test_fsm_send_syn_again_in_syn_sent_is_a_retransmission),
+    cmocka_unit_test(test_fsm_recv_syn_in_listen_enters_syn_received),
+    cmocka_unit_test(test_fsm_recv_syn_in_syn_sent_is_simultaneous_open),
+    cmocka_unit_test(test_fsm_recv_synack_in_syn_sent_establishes),
+    cmocka_unit_test(test_fsm_recv_ack_of_syn_in_syn_received_establishes),
+    cmocka_unit_test(test_fsm_send_synack_in_established_returns_to_syn_received),
+    cmocka_unit_test(test_fsm_send_fin_in_established_enters_fin_wait_1),
+    cmocka_unit_test(test_fsm_recv_fin_in_established_enters_close_wait),
+    cmocka_unit_test(test_fsm_recv_ack_of_fin_in_fin_wait_1_enters_fin_wait_2),
+    cmocka_unit_test(test_fsm_send_fin_in_close_wait_enters_last_ack),
+    cmocka_unit_test(test_fsm_send_crossing_fin_in_close_wait_enters_closing),
+    cmocka_unit_test(test_fsm_recv_fin_in_fin_wait_1_enters_closing),
+    cmocka_unit_test(test_fsm_recv_fin_in_fin_wait_2_enters_time_wait),
+    cmocka_unit_test(test_fsm_recv_ack_of_fin_in_closing_enters_time_wait),
+    cmocka_unit_test(test_fsm_recv_ack_of_fin_in_last_ack_closes),
+    cmocka_unit_test(test_fsm_recv_duplicate_fin_in_time_wait_keeps_time_wait),
+    cmocka_unit_test(test_fsm_recv_rst_in_syn_sent_is_refused_and_closes),
+    cmocka_unit_test(test_fsm_recv_rst_in_time_wait_closes),
+    cmocka_unit_test(test_fsm_rst_is_ignored_in_closed_and_listen),
+    cmocka_unit_test(test_fsm_send_rst_in_closed_and_listen_changes_nothing),
+    cmocka_unit_test(test_fsm_send_rst_in_established_closes),
+    cmocka_unit_test(test_fsm_recv_fin_before_sync_is_not_processed),
+};
+
+TL_TEST_MAIN(tests)

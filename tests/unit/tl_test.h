@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tl_test.h - shared glue for the core's cmocka unit tests.
+ *
+ * Each test binary ends with TL_TEST_MAIN(tests). Without arguments it runs
+ * the whole group; with one argument it runs only the case of that name
+ * (ctest registers one case per cmocka_unit_test() line, see
+ * tests/unit/CMakeLists.txt). A name that is not in the group fails, so a
+ * renamed case cannot pass silently by running nothing.
+ */
+#ifndef TCPLIFE_TL_TEST_H
+#define TCPLIFE_TL_TEST_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tcplife/tl_core.h"
+
+#define TL_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline int
+tl_test_known(const struct CMUnitTest *tests, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(tests[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+#define TL_TEST_MAIN(tests)                                                  \
+    int main(int argc, char **argv)                                          \
+    {                                                                        \
+        if (argc > 1) {                                                      \
+            if (!tl_test_known((tests), TL_COUNT(tests), argv[1])) {         \
+                fprintf(stderr, "%s: no test case named %s\n", argv[0],      \
+                        argv[1]);                                            \
+                return 2;                                                    \
+            }                                                                \
+            cmocka_set_test_filter(argv[1]);                                 \
+        }                                                                    \
+        return cmocka_run_group_tests(tests, NULL, NULL);                    \
+    }
+
+#endif /* TCPLIFE_TL_TEST_H */
