@@ -133,6 +133,40 @@ def tcp_states(ns):
             if l.strip() and not l.startswith("LISTEN")]
 
 
+def ss_log(ns, label, port, opts="-tanoi"):
+    """Log the `ss` lines of namespace `ns` that involve `port` (one line
+    per socket; with -i the indented info line is joined to it)."""
+    hits = ss_hits(ns, port, opts)
+    log("%s: ss %s in %s:" % (label, opts, ns)
+        + "".join("\n      " + l for l in hits or ["(none)"]))
+    return hits
+
+
+def ss_hits(ns, port, opts="-tanoi"):
+    out = ns_run(ns, "ss", "-H", *opts.split())
+    lines = []
+    for l in out.splitlines():
+        if not l.strip():
+            continue
+        if l[0] in " \t" and lines:
+            lines[-1] += " |" + " ".join(l.split())
+        else:
+            lines.append(" ".join(l.split()))
+    pat = ":%d " % port
+    return [l for l in lines if pat in l + " "]
+
+
+def nstat(ns, *counters):
+    """Absolute values of the named nstat counters in `ns` (0 if absent)."""
+    out = ns_run(ns, "nstat", "-az", *counters)
+    vals = {c: 0 for c in counters}
+    for l in out.splitlines():
+        f = l.split()
+        if len(f) >= 2 and f[0] in vals:
+            vals[f[0]] = int(f[1])
+    return vals
+
+
 # ---------------------------------------------------------------------------
 # Offloads (ethtool ioctl, so no ethtool binary is needed)
 # ---------------------------------------------------------------------------
@@ -167,9 +201,10 @@ def offloads_off(ifname):
 # ---------------------------------------------------------------------------
 
 class Capture:
-    def __init__(self, path, bpf="tcp"):
+    def __init__(self, path, bpf="tcp", snaplen=SNAPLEN):
         self.path = path
         self.bpf = bpf
+        self.snaplen = snaplen
         self.proc = None
         self.errlog = path + ".tcpdump-log"
 
@@ -179,7 +214,7 @@ class Capture:
         self.err = open(self.errlog, "w+")
         self.proc = subprocess.Popen(
             ["ip", "netns", "exec", NS_CLIENT, "tcpdump", "-i", IF_CLIENT,
-             "-n", "-s", str(SNAPLEN), "--immediate-mode", "-U", "-Z", "root",
+             "-n", "-s", str(self.snaplen), "--immediate-mode", "-U", "-Z", "root",
              "-w", self.path, self.bpf],
             stdout=subprocess.DEVNULL, stderr=self.err)
         deadline = time.monotonic() + 10
@@ -301,12 +336,18 @@ SCENARIOS = {}
 
 
 def scenario(name, port, expect, client_sysctls=None, server_sysctls=None,
-             manual_capture=False):
+             manual_capture=False, bpf="tcp", snaplen=SNAPLEN,
+             post_check=None):
+    """Register a scenario. `expect` is its flag sequence (see summarize());
+    `bpf` the tcpdump filter, `snaplen` the bytes kept per packet and
+    `post_check(path)` an extra check of the written file (raises on error)."""
     def deco(fn):
         SCENARIOS[name] = dict(fn=fn, port=port, expect=expect,
                                client_sysctls=client_sysctls or {},
                                server_sysctls=server_sysctls or {},
                                manual_capture=manual_capture,
+                               bpf=bpf, snaplen=snaplen,
+                               post_check=post_check,
                                doc=(fn.__doc__ or "").strip())
         return fn
     return deco
@@ -749,6 +790,360 @@ def sc_no_options(cap):
 
 
 # ---------------------------------------------------------------------------
+# Second batch (ports 7021-7030)
+# ---------------------------------------------------------------------------
+
+LINGER0 = struct.pack("ii", 1, 0)
+
+
+@scenario("abort-linger0-server", 7021,
+          HS + " · C>S [P.] 13 · S>C [.] · S>C [P.] 23 · S>C [R.]")
+def sc_abort_linger0_server(cap):
+    """The server reads the request, sends its 23-byte response and at once
+    close()s with SO_LINGER {1, 0}: RST,ACK right behind the response, before
+    the client has acknowledged it (the client has TCP_QUICKACK off, so its
+    ACK would be delayed). The RST sender had read everything it received;
+    its last payload came after all of it."""
+    ls, c, s = pair(7021)
+    pause()
+    c.sendall(REQ)
+    assert recv_exact(s, len(REQ)) == REQ
+    pause()
+    # Without this the client's kernel, still in quickack mode this early in
+    # the connection, ACKs the response synchronously (veth) before the RST
+    # is even built; in delayed-ACK mode its ACK would leave ~40 ms later.
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 0)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER0)
+    s.sendall(RESP)
+    s.close()
+    ss_log(NS_CLIENT, "client after the RST", 7021, "-tanoi state all")
+    ss_log(NS_SERVER, "server after the RST", 7021, "-tanoi state all")
+    pause()
+    data = c.recv(100)
+    log("client recv() after the RST returned %d bytes" % len(data))
+    expect_error(lambda: c.recv(100), errno.ECONNRESET)
+    c.close()
+    ls.close()
+
+
+def syn_isns(path):
+    """(client SYN seq, server SYN-ACK seq) of every handshake in a file."""
+    syns = [r for r in read_records(path)
+            if r["kind"] == "tcp" and r["flags"] & 0x02]
+    out = []
+    for r in syns:
+        if r["flags"] & 0x10:
+            out[-1] = (out[-1][0], r["seq"])
+        else:
+            out.append((r["seq"], None))
+    return out
+
+
+def last_seq(path, stream_port_client, from_client, before_index):
+    """Highest sequence number (seq + len + SYN/FIN) sent by one side of the
+    connection with client port `stream_port_client`, looking only at the
+    first `before_index` packets."""
+    best = None
+    for i, r in enumerate(read_records(path)):
+        if i >= before_index or r["kind"] != "tcp":
+            break
+        cport = r["sport"] if r["src"] in (C4, C6) else r["dport"]
+        if cport != stream_port_client or (r["src"] in (C4, C6)) != from_client:
+            continue
+        end = (r["seq"] + r["plen"] + (1 if r["flags"] & 0x03 else 0)) % 2**32
+        best = end
+    return best
+
+
+def check_tw_reuse(path):
+    """Log how the second connection's ISNs relate to the first's."""
+    recs = [r for r in read_records(path) if r["kind"] == "tcp"]
+    second = [i for i, r in enumerate(recs)
+              if r["flags"] & 0x12 == 0x02][1]
+    cport = recs[second]["sport"]
+    (c1, s1), (c2, s2) = syn_isns(path)[:2]
+    c_end = last_seq(path, cport, True, second)
+    s_end = last_seq(path, cport, False, second)
+    log("client ISN %d -> %d (old connection's last client seq %d, "
+        "new ISN is %+d from it)" % (c1, c2, c_end, (c2 - c_end) % 2**32
+                                     if (c2 - c_end) % 2**32 < 2**31
+                                     else (c2 - c_end) % 2**32 - 2**32))
+    log("server ISN %d -> %d (old connection's last server seq %d, "
+        "new ISN is %+d from it)" % (s1, s2, s_end, (s2 - s_end) % 2**32
+                                     if (s2 - s_end) % 2**32 < 2**31
+                                     else (s2 - s_end) % 2**32 - 2**32))
+
+
+@scenario("timewait-reuse-server", 7022,
+          (HS + " · " + REQRESP + " · S>C [F.] · C>S [F.] · S>C [.] · ") * 1
+          + HS + " · " + REQRESP + " · S>C [F.] · C>S [F.] · S>C [.]",
+          post_check=check_tw_reuse)
+def sc_timewait_reuse_server(cap):
+    """The server closes first (three-way teardown as in close-server-first),
+    so the server holds 10.77.0.2:7022 <-> 10.77.0.1:40022 in TIME_WAIT. 200
+    ms later the client binds port 40022 again (SO_REUSEADDR) and connects to
+    the same server port: the SYN arrives at the server's TIME_WAIT socket,
+    which accepts it as a new connection (tcp_timewait_state_process:
+    the SYN's sequence number is above the old rcv_nxt and its timestamp is
+    newer). Same exchange again; the server again ends in TIME_WAIT."""
+    ls = listener(7022)
+    for round_ in (1, 2):
+        c = connect(7022, bind_port=40022, reuse=True)
+        s, _ = ls.accept()
+        pause()
+        request_response(c, s)
+        s.close()
+        expect_eof(c)
+        c.close()
+        pause()
+        ss_log(NS_SERVER, "server after round %d" % round_, 7022)
+        ss_log(NS_CLIENT, "client after round %d" % round_, 7022)
+    ls.close()
+
+
+CLOSE_CLIENT_FIRST = (HS + " · " + REQRESP +
+                      " · C>S [F.] · S>C [.] · S>C [F.] · C>S [.]")
+
+
+@scenario("timewait-reuse-expired", 7023,
+          CLOSE_CLIENT_FIRST + " · " + CLOSE_CLIENT_FIRST,
+          post_check=check_tw_reuse)
+def sc_timewait_reuse_expired(cap):
+    """Like timewait-reuse-client (the client binds port 40023 with
+    SO_REUSEADDR, closes first and holds TIME_WAIT), but the second
+    connection from the same port is made only after the TIME_WAIT entry has
+    expired (60 s, TCP_TIMEWAIT_LEN): the reconnect is 62 s after the first
+    close, so nothing is left of the old connection on either side."""
+    ls = listener(7023)
+    for round_ in (1, 2):
+        c = connect(7023, bind_port=40023, reuse=True)
+        s, _ = ls.accept()
+        pause()
+        request_response(c, s)
+        c.close()
+        t_close = time.monotonic()
+        expect_eof(s)
+        pause()
+        s.close()
+        pause()
+        ss_log(NS_CLIENT, "client after round %d" % round_, 7023)
+        if round_ == 2:
+            break
+        time.sleep(58.0 - (time.monotonic() - t_close))
+        ss_log(NS_CLIENT, "client 58 s after its close", 7023)
+        gone = None
+        while time.monotonic() - t_close < 62.0:
+            time.sleep(0.1)
+            if gone is None and not ss_hits(NS_CLIENT, 7023):
+                gone = time.monotonic() - t_close
+        if gone is None:
+            raise RuntimeError("TIME_WAIT still there 62 s after close")
+        log("TIME_WAIT entry gone %.1f s after the client's close()" % gone)
+        ss_log(NS_CLIENT, "client before the reconnect", 7023)
+    ls.close()
+
+
+def wait_ipv6_ready(timeout=5.0):
+    """Send UDP datagrams fd77::1 -> fd77::2 until one arrives.
+
+    Right after the veth comes up the server namespace does not yet answer
+    neighbour solicitations for fd77::2 (its addrconf work, which joins the
+    solicited-node multicast group, runs with the link-local DAD about a
+    second later), so the first IPv6 packet can wait a second for the
+    neighbour entry. Doing this first keeps that delay out of the capture."""
+    enter_ns(NS_SERVER)
+    us = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    us.bind((S6, 9))
+    us.settimeout(0.1)
+    enter_ns(NS_CLIENT)
+    uc = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    t0 = time.monotonic()
+    try:
+        while time.monotonic() - t0 < timeout:
+            uc.sendto(b"x", (S6, 9))
+            try:
+                us.recv(10)
+                log("IPv6 path ready after %.2f s" % (time.monotonic() - t0))
+                return
+            except socket.timeout:
+                pass
+        raise RuntimeError("IPv6 path not ready after %.0f s" % timeout)
+    finally:
+        uc.close()
+        us.close()
+
+
+ICMP_REJECTS = (
+    (socket.AF_INET, "meta nfproto ipv4 tcp dport 7024 "
+     "reject with icmp type port-unreachable", errno.ECONNREFUSED),
+    (socket.AF_INET, "meta nfproto ipv4 tcp dport 7024 "
+     "reject with icmp type host-unreachable", errno.EHOSTUNREACH),
+    (socket.AF_INET6, "meta nfproto ipv6 tcp dport 7024 "
+     "reject with icmpv6 type admin-prohibited", errno.EACCES),
+)
+
+
+def check_icmp_quotes(path):
+    """Every ICMP error must quote the SYN it answers (ports and seq)."""
+    last_syn = None
+    n = 0
+    for r in read_records(path):
+        if r["kind"] == "tcp":
+            last_syn = r
+            continue
+        q = r["quote"]
+        if r["kind"] == "icmp":
+            tcp = q[(q[0] & 0x0F) * 4:]
+        else:
+            tcp = q[40:]
+        sport, dport, seq = struct.unpack("!HHI", tcp[:8])
+        if (sport, dport, seq) != (last_syn["sport"], last_syn["dport"],
+                                   last_syn["seq"]):
+            raise RuntimeError("ICMP quote %s does not match the SYN before it"
+                               % ((sport, dport, seq),))
+        log("%s type %d code %d quotes %d bytes: TCP %d > %d seq %d"
+            % (r["kind"], r["type"], r["code"], len(q), sport, dport, seq))
+        n += 1
+    if n != 4:
+        raise RuntimeError("expected 4 ICMP errors, found %d" % n)
+
+
+@scenario("icmp-unreachable", 7024,
+          "C>S [S] · S>C icmp 3/3 · C>S [S] · S>C icmp 3/1 · "
+          "C>S [S] · S>C icmp6 1/1 · C>S [S] · S>C icmp6 1/1",
+          bpf="tcp or icmp or (icmp6 and ip6[40] < 128)", snaplen=192,
+          post_check=check_icmp_quotes)
+def sc_icmp_unreachable(cap):
+    """Three connect()s to port 7024, each SYN answered not by TCP but by an
+    nft `reject` rule in the server namespace's input hook: ICMP port
+    unreachable (type 3 code 3) and ICMP host unreachable (3/1) for IPv4,
+    ICMPv6 administratively prohibited (type 1 code 1) for IPv6. A listener
+    exists on 7024 (v4 and v6) but never sees the SYNs. The capture filter
+    keeps ICMP/ICMPv6 errors (types < 128, so no neighbour discovery) and the
+    snap length is 192 so that the quoted IPv6 + TCP headers fit."""
+    wait_ipv6_ready()
+    ls4 = listener(7024)
+    ls6 = listener(7024, socket.AF_INET6)
+    for family, rule, err in ICMP_REJECTS:
+        nft_input_rules(NS_SERVER, rule)
+        c = sock_in(NS_CLIENT, family)
+        c.settimeout(10)
+        dst = (S6 if family == socket.AF_INET6 else S4, 7024)
+        before = nstat(NS_CLIENT, "TcpExtLockDroppedIcmps")
+        t0 = time.monotonic()
+        expect_error(lambda: c.connect(dst), err)
+        took = time.monotonic() - t0
+        log("connect() failed after %.3f s; TcpExtLockDroppedIcmps %+d" % (
+            took,
+            nstat(NS_CLIENT, "TcpExtLockDroppedIcmps")["TcpExtLockDroppedIcmps"]
+            - before["TcpExtLockDroppedIcmps"]))
+        c.close()
+        pause()
+    nft_clear(NS_SERVER)
+    ls4.close()
+    ls6.close()
+
+
+def udp_pair():
+    """UDP sockets on port 9 in both namespaces (used to fill token buckets
+    and to resolve ARP; not captured)."""
+    enter_ns(NS_CLIENT)
+    uc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    uc.bind((C4, 9))
+    enter_ns(NS_SERVER)
+    us = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    us.bind((S4, 9))
+    return uc, us
+
+
+def check_simultaneous_open(path):
+    """Both SYNs must be on the wire before either SYN-ACK, and each SYN-ACK
+    must repeat its sender's SYN sequence number and ack the other SYN."""
+    recs = [r for r in read_records(path) if r["kind"] == "tcp"][:4]
+    syns = [r for r in recs if r["flags"] & 0x12 == 0x02]
+    synacks = [r for r in recs if r["flags"] & 0x12 == 0x12]
+    if [r["flags"] & 0x12 for r in recs] != [0x02, 0x02, 0x12, 0x12]:
+        raise RuntimeError("expected SYN, SYN, SYN-ACK, SYN-ACK")
+    for sa in synacks:
+        own = [r for r in syns if r["src"] == sa["src"]][0]
+        other = [r for r in syns if r["src"] != sa["src"]][0]
+        if sa["seq"] != own["seq"] or sa["ack"] != (other["seq"] + 1) % 2**32:
+            raise RuntimeError("SYN-ACK from %s has seq %d ack %d"
+                               % (sa["src"], sa["seq"], sa["ack"]))
+    log("SYNs crossed: each SYN-ACK repeats its own SYN's seq and acks the "
+        "other SYN")
+
+
+@scenario("simultaneous-open", 7025,
+          "C>S [S] · S>C [S] · C>S [S.] · S>C [S.] · C>S [.] · S>C [.] · "
+          + REQRESP +
+          " · C>S [F.] · S>C [.] · S>C [F.] · C>S [.]",
+          post_check=check_simultaneous_open)
+def sc_simultaneous_open(cap):
+    """Simultaneous open (RFC 9293 figure 7): a socket bound to
+    10.77.0.1:40025 and one bound to 10.77.0.2:7025 connect() to each other
+    (non-blocking, back to back); neither listens. A tc tbf qdisc at 8 kbit/s
+    on both veth ends, its bucket emptied by an uncaptured UDP datagram,
+    holds each SYN until both connect() calls have been made: the client's
+    SYN leaves after ~75 ms, the server's (behind 142 more bytes) after
+    ~215 ms. Each side receives a SYN in SYN_SENT, moves to SYN_RECV and
+    answers with a SYN-ACK repeating its own ISN. The peer's SYN-ACK then
+    moves each side to ESTABLISHED; Linux treats its SYN as a duplicate and
+    answers it with a pure ACK carrying a D-SACK block (RFC 9293 figure 7
+    shows no such ACKs). Then a request/response (10.77.0.1 sends the
+    request) and a 10.77.0.1-first close."""
+    uc, us = udp_pair()
+    uc.sendto(b"arp", (S4, 9))          # resolve ARP both ways first
+    assert us.recv(10) == b"arp"
+    us.sendto(b"arp", (C4, 9))
+    assert uc.recv(10) == b"arp"
+    c = sock_in(NS_CLIENT)
+    c.bind((C4, 40025))
+    c.setblocking(False)
+    s = sock_in(NS_SERVER)
+    s.bind((S4, 7025))
+    s.setblocking(False)
+    for ns, dev in ((NS_CLIENT, IF_CLIENT), (NS_SERVER, IF_SERVER)):
+        ns_run(ns, *TBF, dev, "root", "tbf", "rate", "8kbit",
+               "burst", "1000", "limit", "20000")
+    uc.sendto(b"x" * 958, (S4, 9))      # 1000-byte frames empty both buckets
+    us.sendto(b"x" * 958, (C4, 9))
+    us.sendto(b"x" * 100, (C4, 9))      # server's SYN leaves ~140 ms later
+    t0 = time.monotonic()
+    assert c.connect_ex((S4, 7025)) == errno.EINPROGRESS
+    assert s.connect_ex((C4, 40025)) == errno.EINPROGRESS
+    time.sleep(max(0, 0.14 - (time.monotonic() - t0)))
+    ss_log(NS_CLIENT, "client %.0f ms" % (1000 * (time.monotonic() - t0)),
+           7025, "-tano")
+    ss_log(NS_SERVER, "server %.0f ms" % (1000 * (time.monotonic() - t0)),
+           7025, "-tano")
+    time.sleep(max(0, 0.25 - (time.monotonic() - t0)))
+    ss_log(NS_CLIENT, "client %.0f ms" % (1000 * (time.monotonic() - t0)),
+           7025, "-tano")
+    ss_log(NS_SERVER, "server %.0f ms" % (1000 * (time.monotonic() - t0)),
+           7025, "-tano")
+    time.sleep(max(0, 0.6 - (time.monotonic() - t0)))
+    for ns, dev in ((NS_CLIENT, IF_CLIENT), (NS_SERVER, IF_SERVER)):
+        ns_run(ns, "tc", "qdisc", "del", "dev", dev, "root")
+    for sk, who in ((c, "client"), (s, "server")):
+        err = sk.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if err:
+            raise RuntimeError("%s connect failed: %s" % (who, os.strerror(err)))
+        sk.setblocking(True)
+    ss_log(NS_CLIENT, "client after the handshake", 7025)
+    ss_log(NS_SERVER, "server after the handshake", 7025)
+    uc.close()
+    us.close()
+    pause()
+    request_response(c, s)
+    c.close()
+    expect_eof(s)
+    pause()
+    s.close()
+    pause()
+
+
+# ---------------------------------------------------------------------------
 # pcap reading (for summaries and checks, no root needed)
 # ---------------------------------------------------------------------------
 
@@ -756,8 +1151,8 @@ FLAG_ORDER = ((0x01, "F"), (0x02, "S"), (0x04, "R"), (0x08, "P"),
               (0x10, "."), (0x20, "U"), (0x40, "E"), (0x80, "W"))
 
 
-def read_pcap(path):
-    """Yield (time, src, dst, sport, dport, flags, seq, ack, paylen)."""
+def read_frames(path):
+    """Yield (time, ethertype, l3 bytes) for every frame of a pcap file."""
     with open(path, "rb") as f:
         data = f.read()
     magic = data[:4]
@@ -777,29 +1172,75 @@ def read_pcap(path):
         pkt = data[off + 16:off + 16 + incl]
         off += 16 + incl
         t = sec + frac / (1e9 if nano else 1e6)
-        etype = struct.unpack("!H", pkt[12:14])[0]
-        ip = pkt[14:]
-        if etype == 0x0800:
-            ihl = (ip[0] & 0x0F) * 4
-            if ip[9] != 6:
-                continue
-            total = struct.unpack("!H", ip[2:4])[0]
-            src, dst = socket.inet_ntop(socket.AF_INET, ip[12:16]), \
-                socket.inet_ntop(socket.AF_INET, ip[16:20])
-            tcp, l3len = ip[ihl:], total - ihl
-        elif etype == 0x86DD:
-            if ip[6] != 6:
-                continue
-            l3len = struct.unpack("!H", ip[4:6])[0]
-            src, dst = socket.inet_ntop(socket.AF_INET6, ip[8:24]), \
-                socket.inet_ntop(socket.AF_INET6, ip[24:40])
-            tcp = ip[40:]
-        else:
+        yield t, struct.unpack("!H", pkt[12:14])[0], pkt[14:]
+
+
+def parse_ip(etype, ip):
+    """(src, dst, protocol, l4 bytes, l4 length) of an IPv4/IPv6 packet, or
+    None for anything else (IPv6 extension headers are not followed)."""
+    if etype == 0x0800:
+        ihl = (ip[0] & 0x0F) * 4
+        total = struct.unpack("!H", ip[2:4])[0]
+        return (socket.inet_ntop(socket.AF_INET, ip[12:16]),
+                socket.inet_ntop(socket.AF_INET, ip[16:20]),
+                ip[9], ip[ihl:], total - ihl)
+    if etype == 0x86DD:
+        return (socket.inet_ntop(socket.AF_INET6, ip[8:24]),
+                socket.inet_ntop(socket.AF_INET6, ip[24:40]),
+                ip[6], ip[40:], struct.unpack("!H", ip[4:6])[0])
+    return None
+
+
+def read_records(path):
+    """Yield one dict per TCP segment or ICMP/ICMPv6 message of a pcap file.
+
+    TCP: kind "tcp", t, src, dst, sport, dport, flags, seq, ack, plen and
+    opts (the raw option bytes, as far as captured). ICMP: kind "icmp" or
+    "icmp6", t, src, dst, type, code and quote (the bytes after the 8-byte
+    ICMP header: the offending packet's IP header and the start of its TCP
+    header)."""
+    for t, etype, ip in read_frames(path):
+        parsed = parse_ip(etype, ip)
+        if parsed is None:
             continue
-        sport, dport, seq, ack, offflags = struct.unpack("!HHIIH", tcp[:14])
-        doff = (offflags >> 12) * 4
-        yield (t, src, dst, sport, dport, offflags & 0xFF, seq, ack,
-               l3len - doff)
+        src, dst, proto, l4, l4len = parsed
+        if proto == 6:
+            sport, dport, seq, ack, offflags = struct.unpack("!HHIIH", l4[:14])
+            doff = (offflags >> 12) * 4
+            yield dict(kind="tcp", t=t, src=src, dst=dst, sport=sport,
+                       dport=dport, flags=offflags & 0xFF, seq=seq, ack=ack,
+                       plen=l4len - doff, opts=l4[20:doff])
+        elif (proto == 1 and etype == 0x0800) or \
+                (proto == 58 and etype == 0x86DD):
+            yield dict(kind="icmp" if proto == 1 else "icmp6", t=t, src=src,
+                       dst=dst, type=l4[0], code=l4[1], quote=l4[8:])
+
+
+def read_pcap(path):
+    """Yield (time, src, dst, sport, dport, flags, seq, ack, paylen) for
+    every TCP segment."""
+    for r in read_records(path):
+        if r["kind"] == "tcp":
+            yield (r["t"], r["src"], r["dst"], r["sport"], r["dport"],
+                   r["flags"], r["seq"], r["ack"], r["plen"])
+
+
+def tcp_options(opts):
+    """List of (kind, data bytes) from raw TCP option bytes."""
+    out, i = [], 0
+    while i < len(opts):
+        kind = opts[i]
+        if kind == 0:
+            break
+        if kind == 1:
+            i += 1
+            continue
+        if i + 1 >= len(opts) or opts[i + 1] < 2:
+            break
+        ln = opts[i + 1]
+        out.append((kind, bytes(opts[i + 2:i + ln])))
+        i += ln
+    return out
 
 
 def flag_str(flags):
@@ -807,12 +1248,18 @@ def flag_str(flags):
 
 
 def summarize(path):
+    """The flag sequence of a capture: one token per TCP segment, "C>S [S.]"
+    plus the payload length if any, and one per ICMP error, "S>C icmp 3/3"
+    (type/code; "icmp6" for ICMPv6)."""
     toks = []
-    for _t, src, _dst, _sp, _dp, flags, _seq, _ack, plen in read_pcap(path):
-        d = "C>S" if src in (C4, C6) else "S>C"
-        tok = "%s [%s]" % (d, flag_str(flags))
-        if plen:
-            tok += " %d" % plen
+    for r in read_records(path):
+        d = "C>S" if r["src"] in (C4, C6) else "S>C"
+        if r["kind"] != "tcp":
+            toks.append("%s %s %d/%d" % (d, r["kind"], r["type"], r["code"]))
+            continue
+        tok = "%s [%s]" % (d, flag_str(r["flags"]))
+        if r["plen"]:
+            tok += " %d" % r["plen"]
         toks.append(tok)
     return " · ".join(toks)
 
@@ -857,7 +1304,7 @@ def run(name, outdir):
     for k, v in sorted(sc["server_sysctls"].items()):
         log("server sysctl %s=%s" % (k, v))
     path = os.path.join(outdir, name + ".pcap")
-    cap = Capture(path)
+    cap = Capture(path, sc["bpf"], sc["snaplen"])
     try:
         if not sc["manual_capture"]:
             cap.start()
@@ -870,6 +1317,8 @@ def run(name, outdir):
     log("server ss:", tcp_states(NS_SERVER))
     if name == "close-simultaneous":
         check_crossing_fins(path)
+    if sc["post_check"] is not None:
+        sc["post_check"](path)
 
 
 def _terminate(signum, _frame):

@@ -90,6 +90,53 @@ typedef enum {
     TL_TEARDOWN_COUNT
 } tl_teardown_t;
 
+/* RST kinds of tcplife.rst.kind (SPEC "RST kinds"); the vocabulary behind
+ * them is Linux's rstreason.h. Second string: the rule, for the tree. */
+#define TL_RST_MAP(X)                                                                       \
+    X(NONE,             "",                 "")                                             \
+    X(REFUSED,          "refused",          "answers a SYN before any handshake completed (Linux NO_SOCKET)") \
+    X(UNREAD_DATA,      "unread_data",      "sender had not sent FIN and had unanswered input: closed with unread data, RST instead of FIN (Linux TCP_ABORT_ON_CLOSE, RFC 2525 2.17)") \
+    X(DATA_AFTER_CLOSE, "data_after_close", "sender had sent its FIN and payload arrived afterwards: discarded (Linux TCP_ABORT_ON_DATA)") \
+    X(ABORT,            "abort",            "sender had answered all its input: application abort (SO_LINGER 0, Linux TCP_ABORT_ON_LINGER/CLOSE)") \
+    X(STRAY,            "stray",            "no live connection to reset: after close, in TIME_WAIT, or never seen")
+
+typedef enum {
+#define TL_X_(sym, str, rule) TL_RST_##sym,
+    TL_RST_MAP(TL_X_)
+#undef TL_X_
+    TL_RST_COUNT
+} tl_rst_kind_t;
+
+/* Who holds TIME_WAIT (tcplife.time_wait.holder). */
+#define TL_TW_MAP(X)                        \
+    X(NONE,   "")                           \
+    X(CLIENT, "client")                     \
+    X(SERVER, "server")                     \
+    X(BOTH,   "both")
+
+typedef enum {
+#define TL_X_(sym, str) TL_TW_##sym,
+    TL_TW_MAP(TL_X_)
+#undef TL_X_
+    TL_TW_COUNT
+} tl_tw_holder_t;
+
+/* Whole-connection outcome (tcplife.conn.outcome). */
+#define TL_OUTCOME_MAP(X)                   \
+    X(OPEN,      "open")                    \
+    X(CLOSED,    "closed")                  \
+    X(RESET,     "reset")                   \
+    X(REFUSED,   "refused")                 \
+    X(HALF_OPEN, "half_open")               \
+    X(SYN_ONLY,  "syn_only")
+
+typedef enum {
+#define TL_X_(sym, str) TL_OUTCOME_##sym,
+    TL_OUTCOME_MAP(TL_X_)
+#undef TL_X_
+    TL_OUTCOME_COUNT
+} tl_outcome_t;
+
 /*
  * Events: one segment classified from the point of view of one endpoint.
  * The sender goes through tl_on_send() with one event; the receiver through
@@ -128,6 +175,7 @@ typedef enum {
     X(PASSIVE_CLOSE,      "FIN received: peer closed its direction")            \
     X(LAST_FIN_SENT,      "FIN sent after the peer's FIN: passive close")       \
     X(SIMULTANEOUS_CLOSE, "FINs crossed: simultaneous close")                   \
+    X(CROSSING_FIN_SENT,  "own FIN sent before the peer's arrived (FIN_WAIT_1), then the peer's FIN: simultaneous close") \
     X(FIN_ACKED,          "own FIN acknowledged")                               \
     X(ENTER_TIME_WAIT,    "peer's FIN received after own FIN: TIME_WAIT")       \
     X(CLOSED_BY_ACK,      "last FIN acknowledged: connection closed")           \
@@ -155,7 +203,10 @@ typedef enum {
     X(CLOSE_AFTER_EOF, "close() after read() returned 0; read() returns 0 at peer")   \
     X(FIN_ACK,         "kernel acknowledges the FIN (no call)")                        \
     X(NO_LISTENER,     "no listening socket: connect() fails with ECONNREFUSED")       \
-    X(ABORT,           "close() with unread data or SO_LINGER 0: peer gets ECONNRESET")
+    X(ABORT,           "close() with SO_LINGER 0, or the application aborts: peer gets ECONNRESET") \
+    X(CLOSE_UNREAD,    "close() with unread data: RST instead of FIN, peer gets ECONNRESET") \
+    X(RST_ON_DATA,     "kernel discards data for a closed socket: RST, peer gets ECONNRESET or EPIPE") \
+    X(NO_SOCKET,       "kernel answers a segment for no socket")
 
 typedef enum {
 #define TL_X_(sym, str) TL_API_##sym,
@@ -186,7 +237,12 @@ typedef enum {
     X(TEARDOWN_HALF_CLOSE,     0, "half-close: data sent after the peer's FIN")                   \
     X(RESET_SEEN,              1, "connection reset")                                             \
     X(CLOSED_SEGMENT_AFTER_CLOSE, 1, "segment after the connection closed")                       \
-    X(CLOSED_STRAY_RST,        1, "RST with no live connection to reset")
+    X(CLOSED_STRAY_RST,        1, "RST with no live connection to reset")                        \
+    X(RESET_UNREAD_DATA,       2, "RST instead of FIN: the application closed with unread data") \
+    X(RESET_DATA_AFTER_CLOSE,  2, "RST answers data that arrived after the sender's FIN: data discarded") \
+    X(RESET_DATA_LOST,         2, "RST with data in flight the RST sender never acknowledged: data possibly lost") \
+    X(TIME_WAIT_REUSE,         2, "new connection on a 4-tuple still in its estimated TIME_WAIT")  \
+    X(TIME_WAIT_REUSE_REJECTABLE, 3, "4-tuple reused in TIME_WAIT with neither a higher ISN nor a newer timestamp (RFC 6191): the TIME_WAIT holder may reject it")
 
 typedef enum {
 #define TL_X_(sym, sev, str) TL_ANOMALY_##sym,
@@ -254,6 +310,13 @@ typedef struct {
     bool       fin_acked;      /* peer acknowledged fin_seq+1 */
     uint32_t   fin_ack_frame;
     uint32_t   bytes_after_peer_fin;  /* payload sent after the peer's FIN */
+    bool       data_known;
+    uint32_t   data_end;       /* highest seq+len of payload sent */
+    uint32_t   last_frame;     /* latest segment sent */
+    uint32_t   last_data_frame;/* latest segment carrying new payload */
+    uint32_t   unanswered;     /* payload received since own last new payload */
+    bool       ts_known;
+    uint32_t   ts_last;        /* latest TSval sent */
 } tl_endpoint_t;
 
 typedef struct {
@@ -274,7 +337,12 @@ typedef struct {
     bool       ended;                 /* both FINs acked, or RST seen */
     bool       reset;
     uint32_t   reset_frame;
+    tl_role_t  reset_sender;
+    tl_rst_kind_t reset_kind;
     uint32_t   segments;
+    tl_tw_holder_t tw_holder;         /* set when the last FIN is acknowledged */
+    int64_t    tw_start_ns;
+    int64_t    hc_duration_ns;        /* first FIN to second FIN */
 } tl_conn_t;
 
 /* Tracker configuration (from the glue's preferences). */
@@ -320,6 +388,29 @@ typedef struct {
     /* the proof behind handshake labels */
     uint32_t  isn;              /* sender's ISN on steps 1-2 */
     uint32_t  peer_isn;         /* peer's ISN on steps 2-3 */
+    /* half-close */
+    bool      half_close;       /* payload from a side whose peer sent FIN */
+    uint32_t  hc_bytes;         /* that side's payload since the peer's FIN */
+    bool      hc_duration_valid;/* on the second FIN */
+    int64_t   hc_duration_ns;
+    uint32_t  hc_fin_frame;     /* the peer's FIN that half-closed it */
+    /* RST */
+    uint8_t   rst_kind;         /* tl_rst_kind_t */
+    bool      rst_unread_data;
+    uint32_t  rst_unread_bytes;
+    uint32_t  rst_unacked_bytes;
+    /* TIME_WAIT, from the segment acknowledging the last FIN on */
+    uint8_t   tw_holder;        /* tl_tw_holder_t */
+    int64_t   tw_start_ns;
+    int64_t   tw_duration_ns;
+    int64_t   tw_left_ns;       /* expiry minus this segment's time */
+    /* reuse of the 4-tuple by a new connection (tl_timewait_reuse) */
+    bool      tw_reuse;
+    bool      tw_reuse_isn_higher;
+    bool      tw_reuse_ts_newer;
+    bool      tw_reuse_ts_known;
+    int64_t   tw_reuse_gap_ns;  /* since the previous TIME_WAIT started */
+    int64_t   tw_reuse_left_ns; /* of the previous TIME_WAIT */
 } tl_result_t;
 
 /* ------------------------------------------------------------------------ */
@@ -345,7 +436,33 @@ void tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
 tl_state_t tl_on_send(tl_state_t cur, tl_event_t ev, tl_label_t *label);
 tl_state_t tl_on_recv(tl_state_t cur, tl_event_t ev, tl_label_t *label);
 
+/*
+ * TIME_WAIT reuse: called by the glue for the first segment of a new
+ * connection when an earlier connection on the same 4-tuple exists. When
+ * seg is a SYN inside prev's estimated TIME_WAIT, fills the tw_reuse* fields
+ * of *result and adds the anomalies; returns whether it did.
+ */
+bool tl_timewait_reuse(const tl_conn_t *prev, const tl_config_t *cfg,
+                       const tl_segment_t *seg, tl_result_t *result);
+
+/* A connection's 4-tuple, the same whichever direction the segment went. */
+typedef struct {
+    tl_addr_t a, b;
+    uint16_t  pa, pb;
+} tl_tuple_t;
+
+void     tl_tuple_of(const tl_segment_t *seg, tl_tuple_t *t);
+uint32_t tl_tuple_hash(const tl_tuple_t *t);
+bool     tl_tuple_equal(const tl_tuple_t *x, const tl_tuple_t *y);
+
+/* Whole-connection outcome, from everything observed so far. */
+tl_outcome_t tl_conn_outcome(const tl_conn_t *conn);
+
 /* Vocabulary strings; never NULL (an out-of-range value gives "?"). */
+const char *tl_rst_kind_name(tl_rst_kind_t k);
+const char *tl_rst_kind_rule(tl_rst_kind_t k);
+const char *tl_tw_holder_name(tl_tw_holder_t h);
+const char *tl_outcome_name(tl_outcome_t o);
 const char *tl_state_name(tl_state_t s);
 const char *tl_phase_name(tl_phase_t p);
 const char *tl_role_name(tl_role_t r);

@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "tcplife/tl_core.h"
+#include "tl_internal.h"
 #include "tl_seq.h"
 
 static bool
@@ -19,8 +19,8 @@ addr_eq(const tl_addr_t *a, const tl_addr_t *b)
     return a->family == b->family && memcmp(a->bytes, b->bytes, sizeof a->bytes) == 0;
 }
 
-static void
-add_anomaly(tl_result_t *r, tl_anomaly_t a)
+void
+tl_result_add_anomaly(tl_result_t *r, tl_anomaly_t a)
 {
     for (unsigned i = 0; i < r->n_anomalies; i++)
         if (r->anomalies[i] == a)
@@ -28,6 +28,8 @@ add_anomaly(tl_result_t *r, tl_anomaly_t a)
     if (r->n_anomalies < TL_MAX_ANOMALIES)
         r->anomalies[r->n_anomalies++] = (uint8_t)a;
 }
+
+#define add_anomaly tl_result_add_anomaly
 
 void
 tl_conn_init(tl_conn_t *conn)
@@ -150,6 +152,46 @@ note_sent(tl_endpoint_t *ep, const tl_segment_t *seg)
             ep->ack_known = true;
         }
     }
+    if (seg->has_ts && (!ep->ts_known || tl_seq_gt(seg->tsval, ep->ts_last))) {
+        ep->ts_last = seg->tsval;
+        ep->ts_known = true;
+    }
+    ep->last_frame = seg->frame;
+}
+
+/*
+ * Payload accounting: new bytes only (a retransmission adds nothing). What
+ * the receiver got since its own last payload is its "unanswered" input,
+ * the evidence behind an unread-data RST; what the sender sends after the
+ * peer's FIN is half-close data.
+ */
+static void
+note_payload(tl_ctx_t *c)
+{
+    const tl_segment_t *seg = c->seg;
+    tl_endpoint_t *snd = c->snd, *rcv = c->rcv;
+    uint32_t start = seg->seq + ((seg->flags & TL_F_SYN) ? 1u : 0u);
+    uint32_t end = start + seg->len, fresh;
+
+    if (seg->len == 0)
+        return;
+    if (!snd->data_known)
+        fresh = seg->len;
+    else if (tl_seq_gt(end, snd->data_end))
+        fresh = tl_seq_gt(start, snd->data_end) ? seg->len : end - snd->data_end;
+    else
+        fresh = 0;
+    if (!snd->data_known || tl_seq_gt(end, snd->data_end)) {
+        snd->data_end = end;
+        snd->data_known = true;
+    }
+    if (fresh == 0)
+        return;
+    snd->last_data_frame = seg->frame;
+    snd->unanswered = 0;
+    rcv->unanswered = rcv->unanswered > UINT32_MAX - fresh ? UINT32_MAX : rcv->unanswered + fresh;
+    if (rcv->fin_sent && !c->was_ended)
+        snd->bytes_after_peer_fin += fresh;
 }
 
 /* SYN or SYN-ACK: handshake steps 1 and 2, and their retransmissions. */
@@ -325,6 +367,9 @@ on_fin(tl_ctx_t *c, bool acked_fin)
         conn->teardown_initiator = c->snd_role;
         res->api = TL_API_CLOSE;
     } else if (conn->teardown_kind == TL_TEARDOWN_NONE) {
+        conn->hc_duration_ns = seg->time_ns - rcv->fin_time_ns;
+        res->hc_duration_valid = true;
+        res->hc_duration_ns = conn->hc_duration_ns;
         if (ev == TL_EV_FIN_CROSSING) {
             conn->teardown_kind = TL_TEARDOWN_SIMULTANEOUS;
             add_anomaly(res, TL_ANOMALY_TEARDOWN_SIMULTANEOUS);
@@ -344,23 +389,37 @@ on_rst(tl_ctx_t *c)
 {
     tl_conn_t *conn = c->conn;
     tl_result_t *res = c->res;
+    tl_rst_verdict_t v = tl_rst_classify(conn, c->snd, c->rcv, c->seg, c->was_ended);
+
+    res->rst_kind = (uint8_t)v.kind;
+    res->rst_unread_bytes = v.unread_bytes;
+    res->rst_unacked_bytes = v.unacked_bytes;
+    res->rst_unread_data = v.kind == TL_RST_UNREAD_DATA;
+    res->rel_rst = v.answers_frame;
 
     if (c->was_ended) {
         add_anomaly(res, TL_ANOMALY_CLOSED_STRAY_RST);
+        res->api = TL_API_NO_SOCKET;
         /* Nothing to abort, but a TIME_WAIT socket dies of it: Linux kills
          * it unless net.ipv4.tcp_rfc1337=1 (RFC 1337 "TIME-WAIT assassination"). */
         if (c->rcv->state == TL_STATE_TIME_WAIT)
             recv_event(c, TL_EV_RST);
         return;
     }
-    if (c->rcv->state == TL_STATE_SYN_SENT && !conn->handshake_done) {
+    if (v.kind == TL_RST_REFUSED) {
         add_anomaly(res, TL_ANOMALY_HANDSHAKE_REFUSED);
-        res->rel_rst = c->rcv->syn_last_frame;
         res->api = TL_API_NO_LISTENER;
     } else {
-        add_anomaly(res, TL_ANOMALY_RESET_SEEN);
-        res->api = TL_API_ABORT;
+        add_anomaly(res, v.kind == TL_RST_UNREAD_DATA ? TL_ANOMALY_RESET_UNREAD_DATA
+                         : v.kind == TL_RST_DATA_AFTER_CLOSE ? TL_ANOMALY_RESET_DATA_AFTER_CLOSE
+                         : TL_ANOMALY_RESET_SEEN);
+        if (v.unacked_bytes)
+            add_anomaly(res, TL_ANOMALY_RESET_DATA_LOST);
+        res->api = v.kind == TL_RST_UNREAD_DATA ? TL_API_CLOSE_UNREAD
+                 : v.kind == TL_RST_DATA_AFTER_CLOSE ? TL_API_RST_ON_DATA : TL_API_ABORT;
     }
+    conn->reset_sender = c->snd_role;
+    conn->reset_kind = v.kind;
     send_event(c, TL_EV_RST);
     recv_event(c, TL_EV_RST);
     conn->reset = true;
@@ -393,7 +452,6 @@ tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
     tl_ctx_t c;
     bool acked_fin = false, new_fin = false;
 
-    (void)cfg;
     memset(res, 0, sizeof *res);
     if (!conn->started)
         start_conn(conn, seg);
@@ -431,8 +489,11 @@ tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
             add_anomaly(res, TL_ANOMALY_TEARDOWN_DATA_AFTER_FIN);
         /* Half-close is a teardown event: after the end it is just a
          * segment after close (and maybe data after FIN), not a half-close. */
-        if (seg->len > 0 && c.rcv->fin_sent && !c.was_ended)
+        if (seg->len > 0 && c.rcv->fin_sent && !c.was_ended) {
             add_anomaly(res, TL_ANOMALY_TEARDOWN_HALF_CLOSE);
+            res->half_close = true;
+            res->hc_fin_frame = c.rcv->fin_frame;
+        }
         if (acked_fin || new_fin) {
             /* One teardown step per FIN or FIN-acknowledging segment. */
             if (conn->teardown_steps < UINT8_MAX)
@@ -443,11 +504,26 @@ tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
         }
     }
 
+    if (!(seg->flags & TL_F_RST))
+        note_payload(&c);
+    if (res->half_close)
+        res->hc_bytes = c.snd->bytes_after_peer_fin;
+
     /* Sticky: a SYN-ACK retransmitted later reopens step 3, not the phase. */
     if (conn->ep[0].syn_acked && conn->ep[1].syn_acked)
         conn->handshake_done = true;
-    if (conn->ep[0].fin_acked && conn->ep[1].fin_acked)
+    if (conn->ep[0].fin_acked && conn->ep[1].fin_acked && !conn->ended) {
+        /* This segment acknowledges the last FIN: TIME_WAIT starts now. */
         conn->ended = true;
+        conn->tw_holder = tl_timewait_holder(conn);
+        conn->tw_start_ns = seg->time_ns;
+    }
+    if (conn->tw_holder != TL_TW_NONE) {
+        res->tw_holder = (uint8_t)conn->tw_holder;
+        res->tw_start_ns = conn->tw_start_ns;
+        res->tw_duration_ns = cfg->time_wait_ns;
+        res->tw_left_ns = conn->tw_start_ns + cfg->time_wait_ns - seg->time_ns;
+    }
 
     note_sent(c.snd, seg);
     if (conn->midstream && conn->segments == 0)
@@ -464,4 +540,22 @@ tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
 
     conn->segments++;
     conn->last_time_ns = seg->time_ns;
+}
+
+tl_outcome_t
+tl_conn_outcome(const tl_conn_t *conn)
+{
+    const tl_endpoint_t *c = &conn->ep[TL_ROLE_CLIENT], *s = &conn->ep[TL_ROLE_SERVER];
+
+    if (conn->reset)
+        return conn->reset_kind == TL_RST_REFUSED ? TL_OUTCOME_REFUSED : TL_OUTCOME_RESET;
+    if (c->fin_sent && s->fin_sent)
+        return TL_OUTCOME_CLOSED;
+    if (!conn->handshake_done) {
+        if (s->isn_known)               /* SYN-ACK sent, handshake ACK never seen */
+            return TL_OUTCOME_HALF_OPEN;
+        if (c->isn_known)
+            return TL_OUTCOME_SYN_ONLY;
+    }
+    return TL_OUTCOME_OPEN;
 }

@@ -67,7 +67,7 @@ tl_on_send(tl_state_t cur, tl_event_t ev, tl_label_t *label)
             return step(label, TL_STATE_FIN_WAIT_1, TL_LABEL_ACTIVE_CLOSE);
         case TL_STATE_CLOSE_WAIT:
             if (ev == TL_EV_FIN_CROSSING)   /* sent before the peer's FIN arrived */
-                return step(label, TL_STATE_CLOSING, TL_LABEL_SIMULTANEOUS_CLOSE);
+                return step(label, TL_STATE_CLOSING, TL_LABEL_CROSSING_FIN_SENT);
             return step(label, TL_STATE_LAST_ACK, TL_LABEL_LAST_FIN_SENT);
         default:
             break;

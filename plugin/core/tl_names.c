@@ -22,6 +22,12 @@ static const char *const label_texts[]    = { TL_LABEL_MAP(TL_STR2_) };
 static const char *const api_texts[]      = { TL_API_MAP(TL_STR2_) };
 static const char *const anomaly_texts[]  = { TL_ANOMALY_MAP(TL_STR3_) };
 static const int anomaly_sev[]            = { TL_ANOMALY_MAP(TL_SEV3_) };
+#define TL_NAME3_(sym, str, rule) str,
+static const char *const rst_names[]      = { TL_RST_MAP(TL_NAME3_) };
+#define TL_RULE3_(sym, str, rule) rule,
+static const char *const rst_rules[]      = { TL_RST_MAP(TL_RULE3_) };
+static const char *const tw_names[]       = { TL_TW_MAP(TL_STR2_) };
+static const char *const outcome_names[]  = { TL_OUTCOME_MAP(TL_STR2_) };
 
 const char *tl_state_name(tl_state_t s)       { return TL_LOOKUP(state_names, s); }
 const char *tl_phase_name(tl_phase_t p)       { return TL_LOOKUP(phase_names, p); }
@@ -31,6 +37,10 @@ const char *tl_event_name(tl_event_t e)       { return TL_LOOKUP(event_names, e)
 const char *tl_label_text(tl_label_t l)       { return TL_LOOKUP(label_texts, l); }
 const char *tl_api_text(tl_api_t a)           { return TL_LOOKUP(api_texts, a); }
 const char *tl_anomaly_text(tl_anomaly_t a)   { return TL_LOOKUP(anomaly_texts, a); }
+const char *tl_rst_kind_name(tl_rst_kind_t k) { return TL_LOOKUP(rst_names, k); }
+const char *tl_rst_kind_rule(tl_rst_kind_t k) { return TL_LOOKUP(rst_rules, k); }
+const char *tl_tw_holder_name(tl_tw_holder_t h) { return TL_LOOKUP(tw_names, h); }
+const char *tl_outcome_name(tl_outcome_t o)   { return TL_LOOKUP(outcome_names, o); }
 
 int
 tl_anomaly_severity(tl_anomaly_t a)

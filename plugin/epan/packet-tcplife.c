@@ -10,6 +10,7 @@
  * single pass, tshark -2 and the GUI show the same thing.
  */
 #include <epan/packet.h>
+#include <epan/prefs.h>
 #include <epan/proto_data.h>
 #include <epan/wmem_scopes.h>
 
@@ -18,22 +19,95 @@
 static int proto_tcplife = -1;
 static dissector_handle_t tcplife_handle;
 
-/* File scope: tcp.stream -> tl_conn_t. Emptied with the file. */
+/* File scope: tcp.stream -> tl_conn_t, and 4-tuple -> latest connection on
+ * it (for TIME_WAIT reuse). Emptied with the file. */
 static wmem_map_t *conns;
+static wmem_map_t *tuples;
+
+typedef struct {
+    tl_tuple_t       key;
+    const tl_conn_t *conn;
+    guint32          stream;
+} tl_tuple_entry_t;
+
+/*
+ * MSL profiles: how long TIME_WAIT lasts (2*MSL) on each kind of stack.
+ *   linux    60 s: TCP_TIMEWAIT_LEN in include/net/tcp.h, fixed (not a sysctl)
+ *   rfc9293  240 s: MSL of 2 minutes, RFC 9293 §3.4.2
+ *   bsd      60 s: FreeBSD net.inet.tcp.msl default 30000 ms (macOS: 15 s MSL)
+ *   windows  240 s: TcpTimedWaitDelay default 0xF0 seconds
+ *   custom   2 * the "Custom MSL" preference
+ */
+enum { MSL_LINUX, MSL_RFC9293, MSL_BSD, MSL_WINDOWS, MSL_CUSTOM };
+static const enum_val_t msl_profiles[] = {
+    { "linux",   "Linux: TIME_WAIT 60 s (TCP_TIMEWAIT_LEN)",           MSL_LINUX },
+    { "rfc9293", "RFC 9293: MSL 2 min, TIME_WAIT 4 min",               MSL_RFC9293 },
+    { "bsd",     "FreeBSD: MSL 30 s (net.inet.tcp.msl), TIME_WAIT 60 s", MSL_BSD },
+    { "windows", "Windows: TIME_WAIT 240 s (TcpTimedWaitDelay)",       MSL_WINDOWS },
+    { "custom",  "Custom MSL (TIME_WAIT = 2 x MSL)",                    MSL_CUSTOM },
+    { NULL, NULL, 0 }
+};
+static gint pref_msl_profile = MSL_LINUX;
+static guint pref_msl_custom = 30;
 
 static tl_config_t tl_cfg;
 
-static tl_conn_t *
+static void
+apply_prefs(void)
+{
+    static const gint64 tw_s[] = { 60, 240, 60, 240, 0 };
+    gint64 secs = pref_msl_profile == MSL_CUSTOM ? 2 * (gint64)pref_msl_custom
+                : tw_s[pref_msl_profile >= 0 && pref_msl_profile < MSL_CUSTOM ? pref_msl_profile : 0];
+
+    tl_cfg.time_wait_ns = secs * 1000000000;
+}
+
+static guint
+tuple_hash(gconstpointer k)
+{
+    return tl_tuple_hash((const tl_tuple_t *)k);
+}
+
+static gboolean
+tuple_equal(gconstpointer a, gconstpointer b)
+{
+    return tl_tuple_equal((const tl_tuple_t *)a, (const tl_tuple_t *)b);
+}
+
+/* A new connection's first segment: was its 4-tuple still in TIME_WAIT?
+ * Then remember this connection as the latest on the 4-tuple. */
+static void
+check_tuple_reuse(const tl_segment_t *seg, guint32 stream, const tl_conn_t *conn,
+                  tl_layer_result_t *lr)
+{
+    tl_tuple_t key;
+    tl_tuple_entry_t *e;
+
+    tl_tuple_of(seg, &key);
+    e = (tl_tuple_entry_t *)wmem_map_lookup(tuples, &key);
+    if (!e) {
+        e = wmem_new(wmem_file_scope(), tl_tuple_entry_t);
+        e->key = key;
+        wmem_map_insert(tuples, &e->key, e);
+    } else if (e->conn != conn && tl_timewait_reuse(e->conn, &tl_cfg, seg, &lr->r)) {
+        lr->prev_stream = e->stream;
+    }
+    e->conn = conn;
+    e->stream = stream;
+}
+
+static tl_conn_rec_t *
 conn_for_stream(guint32 stream)
 {
-    tl_conn_t *conn = (tl_conn_t *)wmem_map_lookup(conns, GUINT_TO_POINTER(stream));
+    tl_conn_rec_t *rec = (tl_conn_rec_t *)wmem_map_lookup(conns, GUINT_TO_POINTER(stream));
 
-    if (!conn) {
-        conn = wmem_new(wmem_file_scope(), tl_conn_t);
-        tl_conn_init(conn);
-        wmem_map_insert(conns, GUINT_TO_POINTER(stream), conn);
+    if (!rec) {
+        rec = wmem_new(wmem_file_scope(), tl_conn_rec_t);
+        tl_conn_init(&rec->conn);
+        tl_zeek_init(&rec->zeek);
+        wmem_map_insert(conns, GUINT_TO_POINTER(stream), rec);
     }
-    return conn;
+    return rec;
 }
 
 /* First pass: track every TCP layer of the frame and store the verdicts. */
@@ -49,10 +123,15 @@ track_frame(proto_tree *tree, packet_info *pinfo)
     fr = wmem_new0(wmem_file_scope(), tl_frame_t);
     fr->n = (guint8)n;
     for (guint i = 0; i < n; i++) {
-        tl_conn_t *conn = conn_for_stream(x[i].stream);
+        tl_conn_rec_t *rec = conn_for_stream(x[i].stream);
+        gboolean first = rec->conn.segments == 0;
+
         fr->layer[i].stream = x[i].stream;
-        fr->layer[i].conn = conn;
-        tl_conn_observe(conn, &tl_cfg, &x[i].seg, &fr->layer[i].r);
+        fr->layer[i].rec = rec;
+        tl_conn_observe(&rec->conn, &tl_cfg, &x[i].seg, &fr->layer[i].r);
+        tl_zeek_observe(&rec->zeek, &x[i].seg);
+        if (first)
+            check_tuple_reuse(&x[i].seg, x[i].stream, &rec->conn, &fr->layer[i]);
     }
     p_add_proto_data(wmem_file_scope(), pinfo, proto_tcplife, 0, fr);
     return fr;
@@ -80,16 +159,27 @@ static void
 tcplife_init(void)
 {
     conns = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    tuples = wmem_map_new(wmem_file_scope(), tuple_hash, tuple_equal);
+    apply_prefs();
 }
 
 void
 proto_register_tcplife(void)
 {
+    module_t *module;
+
     proto_tcplife = proto_register_protocol("TCP Lifecycle", "TCPLIFE", "tcplife");
     tl_tree_register(proto_tcplife);
+    module = prefs_register_protocol(proto_tcplife, apply_prefs);
+    prefs_register_enum_preference(module, "msl_profile", "MSL profile",
+        "How long TIME_WAIT lasts (2 x MSL) for TIME_WAIT estimates and early 4-tuple reuse",
+        &pref_msl_profile, msl_profiles, FALSE);
+    prefs_register_uint_preference(module, "msl_custom", "Custom MSL (seconds)",
+        "MSL for the \"custom\" profile; TIME_WAIT lasts twice as long",
+        10, &pref_msl_custom);
     tcplife_handle = register_dissector("tcplife", dissect_tcplife, proto_tcplife);
     register_init_routine(tcplife_init);
-    tl_cfg.time_wait_ns = (gint64)60 * 1000000000;
+    apply_prefs();
 }
 
 void

@@ -9,9 +9,16 @@
 #include <epan/packet.h>
 
 #include "tcplife/tl_core.h"
+#include "tcplife/tl_zeek.h"
 
 /* TCP layers tracked per frame (a tunnel can carry TCP in TCP). */
 #define TL_MAX_LAYERS 4
+
+/* Everything tracked for one connection (one tcp.stream), file scope. */
+typedef struct {
+    tl_conn_t conn;              /* tcplife's own tracker */
+    tl_zeek_t zeek;              /* Zeek-compatible conn_state and history */
+} tl_conn_rec_t;
 
 /* One TCP layer of one frame, as extracted on the first pass. */
 typedef struct {
@@ -22,8 +29,9 @@ typedef struct {
 /* One TCP layer's stored verdict, rendered on every pass. */
 typedef struct {
     guint32      stream;
+    guint32      prev_stream;    /* with r.tw_reuse: the connection reused */
     tl_result_t  r;
-    const tl_conn_t *conn;       /* file scope; its final state for two-pass fields */
+    const tl_conn_rec_t *rec;    /* file scope; its final state for two-pass fields */
 } tl_layer_result_t;
 
 /* Everything stored for one frame (p_add_proto_data, file scope). */

@@ -33,11 +33,38 @@ static int hf_tcplife_teardown_initiator = -1;
 static int hf_tcplife_teardown_fin_frame = -1;
 static int hf_tcplife_rst_answers = -1;
 static int hf_tcplife_midstream = -1;
+static int hf_tcplife_half_close = -1;
+static int hf_tcplife_half_close_bytes = -1;
+static int hf_tcplife_half_close_duration = -1;
+static int hf_tcplife_half_close_fin_frame = -1;
+static int hf_tcplife_rst_kind = -1;
+static int hf_tcplife_rst_rule = -1;
+static int hf_tcplife_rst_unread_data = -1;
+static int hf_tcplife_rst_unread_bytes = -1;
+static int hf_tcplife_rst_unacked_bytes = -1;
+static int hf_tcplife_time_wait_holder = -1;
+static int hf_tcplife_time_wait_start = -1;
+static int hf_tcplife_time_wait_duration = -1;
+static int hf_tcplife_time_wait_expires = -1;
+static int hf_tcplife_time_wait_left = -1;
+static int hf_tcplife_time_wait_reuse = -1;
+static int hf_tcplife_time_wait_prev_stream = -1;
+static int hf_tcplife_time_wait_gap = -1;
+static int hf_tcplife_time_wait_isn_higher = -1;
+static int hf_tcplife_time_wait_ts_newer = -1;
+static int hf_tcplife_conn_outcome = -1;
+static int hf_tcplife_conn_duration = -1;
+static int hf_tcplife_conn_zeek_state = -1;
+static int hf_tcplife_conn_history = -1;
 static int hf_tcplife_roles_inferred = -1;
 
 static gint ett_tcplife = -1;
 static gint ett_tcplife_handshake = -1;
 static gint ett_tcplife_teardown = -1;
+static gint ett_tcplife_half_close = -1;
+static gint ett_tcplife_rst = -1;
+static gint ett_tcplife_time_wait = -1;
+static gint ett_tcplife_conn = -1;
 
 static expert_field ei_tcplife[TL_ANOMALY_COUNT];
 
@@ -129,11 +156,75 @@ tl_tree_register(int proto)
           "The segment this RST answers", HFILL } },
         { &hf_tcplife_midstream, { "Capture started mid-connection", "tcplife.midstream",
           FT_BOOLEAN, BASE_NONE, NULL, 0x0, "The handshake of this connection was not captured", HFILL } },
+        { &hf_tcplife_half_close, { "Half-close", "tcplife.half_close",
+          FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "This segment carries payload from an endpoint whose peer has already sent FIN", HFILL } },
+        { &hf_tcplife_half_close_bytes, { "Bytes since the peer's FIN", "tcplife.half_close.bytes",
+          FT_UINT32, BASE_DEC, NULL, 0x0,
+          "Payload bytes this endpoint has sent since the peer's FIN, this segment included", HFILL } },
+        { &hf_tcplife_half_close_duration, { "Half-closed for", "tcplife.half_close.duration",
+          FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "On the second FIN: time since the first FIN", HFILL } },
+        { &hf_tcplife_half_close_fin_frame, { "Peer's FIN in frame", "tcplife.half_close.fin_frame",
+          FT_FRAMENUM, BASE_NONE, NULL, 0x0, "The FIN that half-closed the connection", HFILL } },
+        { &hf_tcplife_rst_kind, { "RST kind", "tcplife.rst.kind",
+          FT_STRING, BASE_NONE, NULL, 0x0,
+          "refused, unread_data, data_after_close, abort or stray", HFILL } },
+        { &hf_tcplife_rst_rule, { "Rule", "tcplife.rst.rule",
+          FT_STRING, BASE_NONE, NULL, 0x0, "The evidence the RST kind rests on", HFILL } },
+        { &hf_tcplife_rst_unread_data, { "RST instead of FIN (unread data)", "tcplife.rst.unread_data",
+          FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "The RST most likely replaced a FIN: the application closed with unread received data", HFILL } },
+        { &hf_tcplife_rst_unread_bytes, { "Unanswered input", "tcplife.rst.unread_bytes",
+          FT_UINT32, BASE_DEC, NULL, 0x0,
+          "Payload bytes the RST sender received after its own last payload", HFILL } },
+        { &hf_tcplife_rst_unacked_bytes, { "Unacknowledged data", "tcplife.rst.unacked_bytes",
+          FT_UINT32, BASE_DEC, NULL, 0x0,
+          "Payload bytes the RST receiver sent that the RST sender never acknowledged", HFILL } },
+        { &hf_tcplife_time_wait_holder, { "TIME_WAIT holder", "tcplife.time_wait.holder",
+          FT_STRING, BASE_NONE, NULL, 0x0, "client, server or both", HFILL } },
+        { &hf_tcplife_time_wait_start, { "TIME_WAIT since", "tcplife.time_wait.start",
+          FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC, NULL, 0x0,
+          "When the holder entered TIME_WAIT (the segment that ACKs the last FIN)", HFILL } },
+        { &hf_tcplife_time_wait_duration, { "TIME_WAIT length", "tcplife.time_wait.duration",
+          FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0, "2*MSL under the MSL profile preference", HFILL } },
+        { &hf_tcplife_time_wait_expires, { "TIME_WAIT until", "tcplife.time_wait.expires",
+          FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC, NULL, 0x0, "start + duration", HFILL } },
+        { &hf_tcplife_time_wait_left, { "TIME_WAIT left", "tcplife.time_wait.left",
+          FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "Estimated TIME_WAIT left at this segment (negative: expired)", HFILL } },
+        { &hf_tcplife_time_wait_reuse, { "4-tuple reused in TIME_WAIT", "tcplife.time_wait.reuse",
+          FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "A SYN opening a new connection on a 4-tuple still inside the previous connection's estimated TIME_WAIT", HFILL } },
+        { &hf_tcplife_time_wait_prev_stream, { "Previous connection", "tcplife.time_wait.prev_stream",
+          FT_UINT32, BASE_DEC, NULL, 0x0, "tcp.stream of the connection whose TIME_WAIT is cut short", HFILL } },
+        { &hf_tcplife_time_wait_gap, { "Since its TIME_WAIT began", "tcplife.time_wait.gap",
+          FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0, "Time from the previous TIME_WAIT's start to this SYN", HFILL } },
+        { &hf_tcplife_time_wait_isn_higher, { "ISN beyond the previous connection", "tcplife.time_wait.isn_higher",
+          FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "The new ISN is after the sender's last sequence number in the previous connection (RFC 6191)", HFILL } },
+        { &hf_tcplife_time_wait_ts_newer, { "Timestamp newer", "tcplife.time_wait.ts_newer",
+          FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "The SYN's TSval is newer than the sender's last in the previous connection (RFC 6191)", HFILL } },
+        { &hf_tcplife_conn_outcome, { "Connection outcome", "tcplife.conn.outcome",
+          FT_STRING, BASE_NONE, NULL, 0x0,
+          "closed, reset, refused, half_open, syn_only or open (two passes only)", HFILL } },
+        { &hf_tcplife_conn_duration, { "Connection duration", "tcplife.conn.duration",
+          FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "First to last segment of this connection (two passes only)", HFILL } },
+        { &hf_tcplife_conn_zeek_state, { "Zeek conn_state", "tcplife.conn.zeek_state",
+          FT_STRING, BASE_NONE, NULL, 0x0,
+          "The connection's conn_state as Zeek's conn.log defines it (two passes only)", HFILL } },
+        { &hf_tcplife_conn_history, { "Zeek history", "tcplife.conn.history",
+          FT_STRING, BASE_NONE, NULL, 0x0,
+          "Zeek-style history letters: uppercase originator, lowercase responder (two passes only)", HFILL } },
         { &hf_tcplife_roles_inferred, { "Roles inferred", "tcplife.roles_inferred",
           FT_BOOLEAN, BASE_NONE, NULL, 0x0,
           "No SYN seen: server = SYN-ACK sender, else the well-known or lower port", HFILL } },
     };
-    static gint *ett[] = { &ett_tcplife, &ett_tcplife_handshake, &ett_tcplife_teardown };
+    static gint *ett[] = { &ett_tcplife, &ett_tcplife_handshake, &ett_tcplife_teardown,
+                           &ett_tcplife_half_close, &ett_tcplife_rst, &ett_tcplife_time_wait,
+                           &ett_tcplife_conn };
     static ei_register_info ei[TL_ANOMALY_COUNT - 1];
     expert_module_t *expert;
 
@@ -234,10 +325,28 @@ summary(wmem_allocator_t *pool, const tl_result_t *r)
         break;
     }
     case TL_PHASE_RESET:
-        if (r->rel_rst)
-            what = wmem_strdup_printf(pool, "Reset: RST from %s answers the SYN: connection refused", who);
-        else
-            what = wmem_strdup_printf(pool, "Reset: RST from %s", who);
+        switch ((tl_rst_kind_t)r->rst_kind) {
+        case TL_RST_REFUSED:
+            what = wmem_strdup_printf(pool, "Reset: RST from %s answers the SYN in frame %u: connection refused",
+                                      who, r->rel_rst);
+            break;
+        case TL_RST_UNREAD_DATA:
+            what = wmem_strdup_printf(pool, "Reset: RST from %s instead of FIN: closed with %u unread bytes",
+                                      who, r->rst_unread_bytes);
+            break;
+        case TL_RST_DATA_AFTER_CLOSE:
+            what = wmem_strdup_printf(pool, "Reset: RST from %s answers data sent after its FIN (frame %u): data discarded",
+                                      who, r->rel_rst);
+            break;
+        case TL_RST_ABORT:
+            what = wmem_strdup_printf(pool, "Reset: RST from %s aborts the connection", who);
+            break;
+        default:
+            what = wmem_strdup_printf(pool, "Reset: stray RST from %s, no live connection", who);
+            break;
+        }
+        if (r->rst_unacked_bytes)
+            what = wmem_strdup_printf(pool, "%s; %u bytes unacknowledged, lost", what, r->rst_unacked_bytes);
         break;
     case TL_PHASE_CLOSED:
         what = wmem_strdup_printf(pool, "Closed: %s segment after the connection ended", who);
@@ -248,6 +357,15 @@ summary(wmem_allocator_t *pool, const tl_result_t *r)
     }
     return wmem_strdup_printf(pool, "%s \xe2\x80\x94 client %s, server %s", what,
                               state(r->state[TL_ROLE_CLIENT]), state(r->state[TL_ROLE_SERVER]));
+}
+
+static nstime_t
+ns_rel(gint64 ns)
+{
+    nstime_t t;
+    t.secs = (time_t)(ns / 1000000000);
+    t.nsecs = (int)(ns % 1000000000);
+    return t;
 }
 
 static proto_item *
@@ -267,9 +385,111 @@ add_transition(proto_tree *tree, tvbuff_t *tvb, const tl_result_t *r, tl_role_t 
         state(r->prev_state[who]), state(r->state[who]), tl_label_text((tl_label_t)label)));
 }
 
+static void
+render_half_close(proto_tree *t, tvbuff_t *tvb, const tl_result_t *r)
+{
+    tl_role_t snd = (tl_role_t)r->sender, peer = (tl_role_t)(TL_ROLE_COUNT - 1 - snd);
+    proto_item *ti;
+    proto_tree *st;
+
+    if (r->half_close) {
+        ti = gen(proto_tree_add_boolean_format_value(t, hf_tcplife_half_close, tvb, 0, 0, TRUE,
+            "True (%s closed its direction: shutdown(SHUT_WR) or close(); %s \xe2\x86\x92 %s still open)",
+            role(peer), role(snd), role(peer)));
+        st = proto_item_add_subtree(ti, ett_tcplife_half_close);
+        gen(proto_tree_add_uint(st, hf_tcplife_half_close_bytes, tvb, 0, 0, r->hc_bytes));
+        if (r->hc_fin_frame)
+            gen(proto_tree_add_uint(st, hf_tcplife_half_close_fin_frame, tvb, 0, 0, r->hc_fin_frame));
+    }
+    if (r->hc_duration_valid) {
+        nstime_t d = ns_rel(r->hc_duration_ns);
+        gen(proto_tree_add_time(t, hf_tcplife_half_close_duration, tvb, 0, 0, &d));
+    }
+}
+
+static void
+render_rst(proto_tree *t, tvbuff_t *tvb, const tl_result_t *r)
+{
+    proto_item *ti;
+    proto_tree *st;
+
+    if (r->rst_kind == TL_RST_NONE)
+        return;
+    ti = gen(proto_tree_add_string(t, hf_tcplife_rst_kind, tvb, 0, 0,
+                                   tl_rst_kind_name((tl_rst_kind_t)r->rst_kind)));
+    st = proto_item_add_subtree(ti, ett_tcplife_rst);
+    gen(proto_tree_add_string(st, hf_tcplife_rst_rule, tvb, 0, 0,
+                              tl_rst_kind_rule((tl_rst_kind_t)r->rst_kind)));
+    if (r->rel_rst)
+        gen(proto_tree_add_uint(st, hf_tcplife_rst_answers, tvb, 0, 0, r->rel_rst));
+    if (r->rst_kind == TL_RST_REFUSED || r->rst_kind == TL_RST_STRAY)
+        return;
+    gen(proto_tree_add_boolean(st, hf_tcplife_rst_unread_data, tvb, 0, 0, r->rst_unread_data));
+    gen(proto_tree_add_uint(st, hf_tcplife_rst_unread_bytes, tvb, 0, 0, r->rst_unread_bytes));
+    gen(proto_tree_add_uint_format_value(st, hf_tcplife_rst_unacked_bytes, tvb, 0, 0,
+        r->rst_unacked_bytes, "%u%s", r->rst_unacked_bytes,
+        r->rst_unacked_bytes ? " (lost with the connection)" : ""));
+}
+
+static void
+render_time_wait(proto_tree *t, tvbuff_t *tvb, const tl_layer_result_t *lr)
+{
+    const tl_result_t *r = &lr->r;
+    proto_item *ti;
+    proto_tree *st;
+    nstime_t start, dur, expires, left, gap;
+
+    if (r->tw_holder != TL_TW_NONE) {
+        start = ns_rel(r->tw_start_ns);
+        dur = ns_rel(r->tw_duration_ns);
+        expires = ns_rel(r->tw_start_ns + r->tw_duration_ns);
+        left = ns_rel(r->tw_left_ns);
+        ti = gen(proto_tree_add_string(t, hf_tcplife_time_wait_holder, tvb, 0, 0,
+                                       tl_tw_holder_name((tl_tw_holder_t)r->tw_holder)));
+        st = proto_item_add_subtree(ti, ett_tcplife_time_wait);
+        gen(proto_tree_add_time(st, hf_tcplife_time_wait_start, tvb, 0, 0, &start));
+        gen(proto_tree_add_time(st, hf_tcplife_time_wait_duration, tvb, 0, 0, &dur));
+        gen(proto_tree_add_time(st, hf_tcplife_time_wait_expires, tvb, 0, 0, &expires));
+        gen(proto_tree_add_time(st, hf_tcplife_time_wait_left, tvb, 0, 0, &left));
+    }
+    if (r->tw_reuse) {
+        gap = ns_rel(r->tw_reuse_gap_ns);
+        left = ns_rel(r->tw_reuse_left_ns);
+        ti = gen(proto_tree_add_boolean_format_value(t, hf_tcplife_time_wait_reuse, tvb, 0, 0, TRUE,
+            "True (stream %u's TIME_WAIT had %.3f s left)", lr->prev_stream,
+            (double)r->tw_reuse_left_ns / 1e9));
+        st = proto_item_add_subtree(ti, ett_tcplife_time_wait);
+        gen(proto_tree_add_uint(st, hf_tcplife_time_wait_prev_stream, tvb, 0, 0, lr->prev_stream));
+        gen(proto_tree_add_time(st, hf_tcplife_time_wait_gap, tvb, 0, 0, &gap));
+        gen(proto_tree_add_boolean(st, hf_tcplife_time_wait_isn_higher, tvb, 0, 0, r->tw_reuse_isn_higher));
+        if (r->tw_reuse_ts_known)
+            gen(proto_tree_add_boolean(st, hf_tcplife_time_wait_ts_newer, tvb, 0, 0, r->tw_reuse_ts_newer));
+    }
+}
+
+/* Whole-connection fields: the connection's final state, known on a later
+ * pass only (the GUI, tshark -2). */
+static void
+render_conn(proto_tree *t, tvbuff_t *tvb, const tl_conn_rec_t *rec)
+{
+    const tl_conn_t *conn = &rec->conn;
+    nstime_t d = ns_rel(conn->last_time_ns - conn->first_time_ns);
+    proto_item *ti;
+    proto_tree *st;
+
+    ti = gen(proto_tree_add_string(t, hf_tcplife_conn_outcome, tvb, 0, 0,
+                                   tl_outcome_name(tl_conn_outcome(conn))));
+    st = proto_item_add_subtree(ti, ett_tcplife_conn);
+    gen(proto_tree_add_time(st, hf_tcplife_conn_duration, tvb, 0, 0, &d));
+    gen(proto_tree_add_string(st, hf_tcplife_conn_zeek_state, tvb, 0, 0, tl_zeek_conn_state(&rec->zeek)));
+    gen(proto_tree_add_string_format_value(st, hf_tcplife_conn_history, tvb, 0, 0,
+        tl_zeek_history(&rec->zeek), "%s%s", tl_zeek_history(&rec->zeek),
+        tl_zeek_history_truncated(&rec->zeek) ? " (truncated)" : ""));
+}
+
 void
 tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-               const tl_layer_result_t *lr, gboolean final_known _U_)
+               const tl_layer_result_t *lr, gboolean final_known)
 {
     const tl_result_t *r = &lr->r;
     tl_role_t snd = (tl_role_t)r->sender, rcv = (tl_role_t)(TL_ROLE_COUNT - 1 - snd);
@@ -305,9 +525,7 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         if (r->rel_syn)
             gen(proto_tree_add_uint(st, hf_tcplife_handshake_syn_frame, tvb, 0, 0, r->rel_syn));
         if (r->hs_retry) {
-            nstime_t d;
-            d.secs = (time_t)(r->hs_backoff_ns / 1000000000);
-            d.nsecs = (int)(r->hs_backoff_ns % 1000000000);
+            nstime_t d = ns_rel(r->hs_backoff_ns);
             gen(proto_tree_add_uint(st, hf_tcplife_handshake_retry, tvb, 0, 0, r->hs_retry));
             gen(proto_tree_add_time(st, hf_tcplife_handshake_backoff, tvb, 0, 0, &d));
         }
@@ -327,8 +545,11 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     }
     if (r->rel_prev)
         gen(proto_tree_add_uint(t, hf_tcplife_prev_frame, tvb, 0, 0, r->rel_prev));
-    if (r->rel_rst)
-        gen(proto_tree_add_uint(t, hf_tcplife_rst_answers, tvb, 0, 0, r->rel_rst));
+    render_half_close(t, tvb, r);
+    render_rst(t, tvb, r);
+    render_time_wait(t, tvb, lr);
+    if (final_known)
+        render_conn(t, tvb, lr->rec);
     gen(proto_tree_add_boolean(t, hf_tcplife_midstream, tvb, 0, 0, r->midstream));
     gen(proto_tree_add_boolean(t, hf_tcplife_roles_inferred, tvb, 0, 0, r->roles_inferred));
 

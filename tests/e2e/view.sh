@@ -4,6 +4,7 @@
 # view.sh BUILD_DIR CAPTURE VIEW: prints one view of CAPTURE as dissected
 # with the freshly built plugin. The views are what the golden files hold:
 #   fields    per-packet SPEC fields, single pass (tshark -T fields)
+#   conn      whole-connection fields, two passes (tshark -2 -T fields)
 #   tree      the TCP Lifecycle tree of every frame (tshark -O tcplife -V)
 #   tree2     the same in two passes (tshark -2)
 #   expert    tcplife's expert items by severity (tshark -z expert)
@@ -17,14 +18,25 @@ fields=(frame.number tcp.stream tcplife.sender tcp.flags.str tcp.len
         tcplife.phase tcplife.state.client tcplife.state.server
         tcplife.handshake.step tcplife.handshake.ack_ok tcplife.handshake.retry
         tcplife.handshake.backoff tcplife.teardown.step tcplife.teardown.kind
-        tcplife.teardown.initiator tcplife.midstream tcplife.roles_inferred
-        tcplife.api)
+        tcplife.teardown.initiator tcplife.half_close tcplife.half_close.bytes
+        tcplife.half_close.duration tcplife.rst.kind tcplife.rst.unread_data
+        tcplife.rst.unread_bytes tcplife.rst.unacked_bytes tcplife.time_wait.holder
+        tcplife.time_wait.left tcplife.time_wait.reuse tcplife.time_wait.prev_stream
+        tcplife.midstream tcplife.roles_inferred tcplife.api)
+# Whole-connection fields: two passes only.
+conn_fields=(frame.number tcp.stream tcplife.conn.outcome tcplife.conn.duration
+             tcplife.conn.zeek_state tcplife.conn.history)
 
 case "$view" in
 fields)
     args=()
     for f in "${fields[@]}"; do args+=(-e "$f"); done
     ts -T fields -E header=y -E separator=/t -E occurrence=a -E aggregator=, "${args[@]}"
+    ;;
+conn)
+    args=()
+    for f in "${conn_fields[@]}"; do args+=(-e "$f"); done
+    ts -2 -T fields -E header=y -E separator=/t -E occurrence=a -E aggregator=, "${args[@]}"
     ;;
 tree)      ts -O tcplife -V ;;
 tree2)     ts -2 -O tcplife -V ;;

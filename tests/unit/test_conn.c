@@ -42,7 +42,7 @@
                .td = 3, .kind = "four-way", .init = "client", .api = API(CLOSE_AFTER_EOF) } }, \
     /* 11 */ { C2S, "A", 102, 52, 0, .x = { "teardown", "TIME_WAIT", "CLOSED", \
                .td = 4, .kind = "four-way", .init = "client", .api = API(FIN_ACK), \
-               .rel_fin = 10 } }
+               .rel_fin = 10, .tw = "client" } }
 
 static const tl_script_t normal_life[] = { HANDSHAKE, DATA, CLIENT_FIRST_FOUR_WAY };
 
@@ -88,7 +88,7 @@ test_conn_server_first_four_way_close(void **state)
                    .td = 3, .kind = "four-way", .init = "server", .api = API(CLOSE_AFTER_EOF) } },
         /* 11 */ { S2C, "A", 52, 102, 0, .x = { "teardown", "CLOSED", "TIME_WAIT",
                    .td = 4, .kind = "four-way", .init = "server", .api = API(FIN_ACK),
-                   .rel_fin = 10 } },
+                   .rel_fin = 10, .tw = "server" } },
     };
     tl_run_t r;
     (void)state;
@@ -109,7 +109,7 @@ test_conn_three_way_close_fin_finack_ack(void **state)
                   .api = API(CLOSE_AFTER_EOF), .rel_fin = 8 } },
         /* 10 */ { C2S, "A", 102, 52, 0, .x = { "teardown", "TIME_WAIT", "CLOSED",
                    .td = 3, .kind = "three-way", .init = "client", .api = API(FIN_ACK),
-                   .rel_fin = 9 } },
+                   .rel_fin = 9, .tw = "client" } },
     };
     tl_run_t r;
     (void)state;
@@ -135,13 +135,13 @@ test_conn_simultaneous_close_crossing_fins_both_time_wait(void **state)
                    .rel_fin = 9 } },
         /* 11 */ { S2C, "A", 52, 102, 0, .x = { "teardown", "TIME_WAIT", "TIME_WAIT",
                    .td = 4, .kind = "simultaneous", .init = "client", .api = API(FIN_ACK),
-                   .rel_fin = 8 } },
+                   .rel_fin = 8, .tw = "both" } },
     };
     tl_run_t r;
     (void)state;
     tl_run_init(&r);
     TL_RUN(&r, script);
-    assert_int_equal(r.res[9].label_send, TL_LABEL_SIMULTANEOUS_CLOSE);
+    assert_int_equal(r.res[9].label_send, TL_LABEL_CROSSING_FIN_SENT);
     assert_int_equal(r.res[9].label_recv, TL_LABEL_SIMULTANEOUS_CLOSE);
     assert_true(r.conn.ended);
 }
@@ -159,18 +159,18 @@ test_conn_half_close_server_sends_after_client_fin(void **state)
                   .td = 2, .init = "client", .api = API(FIN_ACK), .rel_fin = 6 } },
         /* the server keeps writing into the half-closed connection */
         /* 8 */ { S2C, "PA", 1, 102, 300, .x = { "teardown", "FIN_WAIT_2", "CLOSE_WAIT",
-                  .init = "client", .an = { AN(TEARDOWN_HALF_CLOSE) } } },
+                  .init = "client", .an = { AN(TEARDOWN_HALF_CLOSE) }, .hc = 300 } },
         /* 9 */ { C2S, "A", 102, 301, 0, .x = { "teardown", "FIN_WAIT_2", "CLOSE_WAIT",
                   .init = "client" } },
         /* 10 */ { S2C, "PA", 301, 102, 200, .x = { "teardown", "FIN_WAIT_2", "CLOSE_WAIT",
-                   .init = "client", .an = { AN(TEARDOWN_HALF_CLOSE) } } },
+                   .init = "client", .an = { AN(TEARDOWN_HALF_CLOSE) }, .hc = 500 } },
         /* 11 */ { C2S, "A", 102, 501, 0, .x = { "teardown", "FIN_WAIT_2", "CLOSE_WAIT",
                    .init = "client" } },
         /* 12 */ { S2C, "FA", 501, 102, 0, .x = { "teardown", "TIME_WAIT", "LAST_ACK",
                    .td = 3, .kind = "four-way", .init = "client", .api = API(CLOSE_AFTER_EOF) } },
         /* 13 */ { C2S, "A", 102, 502, 0, .x = { "teardown", "TIME_WAIT", "CLOSED",
                    .td = 4, .kind = "four-way", .init = "client", .api = API(FIN_ACK),
-                   .rel_fin = 12 } },
+                   .rel_fin = 12, .tw = "client" } },
     };
     tl_run_t r;
     (void)state;
@@ -189,7 +189,8 @@ test_conn_refused_rst_answers_syn(void **state)
         /* 1 */ { C2S, "S", 0, 0, 0, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED",
                   .hs = 1, .api = API(CONNECT) } },
         /* 2 */ { S2C, "RA", 0, 1, 0, .x = { "reset", "CLOSED", "CLOSED",
-                  .api = API(NO_LISTENER), .an = { AN(HANDSHAKE_REFUSED) }, .rel_rst = 1 } },
+                  .api = API(NO_LISTENER), .an = { AN(HANDSHAKE_REFUSED) }, .rel_rst = 1,
+                  .rst = "refused" } },
     };
     tl_run_t r;
     (void)state;
@@ -211,7 +212,8 @@ test_conn_refused_after_syn_retransmission_links_latest_syn(void **state)
                   .hs = 1, .retry = 1, .backoff_ms = 1000, .api = API(CONNECT_RETRY),
                   .an = { AN(HANDSHAKE_SYN_RETRANS) }, .rel_prev = 1 } },
         /* 3 */ { S2C, "RA", 0, 1, 0, .x = { "reset", "CLOSED", "CLOSED",
-                  .api = API(NO_LISTENER), .an = { AN(HANDSHAKE_REFUSED) }, .rel_rst = 2 } },
+                  .api = API(NO_LISTENER), .an = { AN(HANDSHAKE_REFUSED) }, .rel_rst = 2,
+                  .rst = "refused" } },
     };
     tl_run_t r;
     (void)state;
@@ -220,19 +222,23 @@ test_conn_refused_after_syn_retransmission_links_latest_syn(void **state)
 }
 
 static void
-test_conn_rst_on_established_connection_is_abort(void **state)
+test_conn_rst_with_unanswered_input_is_unread_data(void **state)
 {
     static const tl_script_t script[] = {
         HANDSHAKE,
         /* 4 */ EST_ROW(C2S, "PA", 1, 1, 100),
+        /* the server never answered (nor acknowledged) the 100 bytes: its
+         * application closed with them unread, Linux sent RST, not FIN */
         /* 5 */ { S2C, "R", 1, 0, 0, .x = { "reset", "CLOSED", "CLOSED",
-                  .api = API(ABORT), .an = { AN(RESET_SEEN) } } },
+                  .api = API(CLOSE_UNREAD), .an = { AN(RESET_UNREAD_DATA), AN(RESET_DATA_LOST) },
+                  .rel_rst = 4, .rst = "unread_data", .unread = 100, .unacked = 100 } },
         /* data still in flight from the client: the connection is gone */
         /* 6 */ { C2S, "PA", 101, 1, 50, .x = { "closed", "CLOSED", "CLOSED",
                   .an = { AN(CLOSED_SEGMENT_AFTER_CLOSE) } } },
         /* a second RST has nothing left to reset */
         /* 7 */ { S2C, "R", 1, 0, 0, .x = { "reset", "CLOSED", "CLOSED",
-                  .an = { AN(CLOSED_STRAY_RST) } } },
+                  .an = { AN(CLOSED_STRAY_RST) }, .rel_rst = 6, .rst = "stray",
+                  .api = API(NO_SOCKET) } },
     };
     tl_run_t r;
     (void)state;
@@ -244,13 +250,78 @@ test_conn_rst_on_established_connection_is_abort(void **state)
 }
 
 static void
+test_conn_rst_after_answering_all_input_is_abort(void **state)
+{
+    static const tl_script_t script[] = {
+        HANDSHAKE, DATA,
+        /* the server answered the request and its answer was acknowledged:
+         * nothing unread, nothing lost: SO_LINGER 0 or an application abort */
+        /* 8 */ { S2C, "RA", 51, 101, 0, .x = { "reset", "CLOSED", "CLOSED",
+                  .api = API(ABORT), .an = { AN(RESET_SEEN) }, .rel_rst = 7,
+                  .rst = "abort" } },
+    };
+    tl_run_t r;
+    (void)state;
+    tl_run_init(&r);
+    TL_RUN(&r, script);
+    assert_int_equal(r.conn.reset_kind, TL_RST_ABORT);
+    assert_int_equal(r.conn.reset_sender, TL_ROLE_SERVER);
+    assert_int_equal(tl_conn_outcome(&r.conn), TL_OUTCOME_RESET);
+}
+
+static void
+test_conn_rst_counts_unacknowledged_bytes_as_lost(void **state)
+{
+    static const tl_script_t script[] = {
+        HANDSHAKE, DATA,
+        /* 8 */ EST_ROW(C2S, "PA", 101, 51, 300),
+        /* the server has answered frame 4 but acknowledges only up to 101
+         * when it aborts: the client's 300 bytes of frame 8 die with it */
+        /* 9 */ { S2C, "RA", 51, 101, 0, .x = { "reset", "CLOSED", "CLOSED",
+                  .api = API(CLOSE_UNREAD), .an = { AN(RESET_UNREAD_DATA), AN(RESET_DATA_LOST) },
+                  .rel_rst = 8, .rst = "unread_data", .unread = 300, .unacked = 300 } },
+    };
+    tl_run_t r;
+    (void)state;
+    tl_run_init(&r);
+    TL_RUN(&r, script);
+}
+
+static void
+test_conn_rst_answering_data_after_own_fin_is_data_after_close(void **state)
+{
+    static const tl_script_t script[] = {
+        HANDSHAKE, DATA,
+        /* 8 */ { C2S, "FA", 101, 51, 0, .x = { "teardown", "FIN_WAIT_1", "CLOSE_WAIT",
+                  .td = 1, .init = "client", .api = API(CLOSE) } },
+        /* 9 */ { S2C, "A", 51, 102, 0, .x = { "teardown", "FIN_WAIT_2", "CLOSE_WAIT",
+                  .td = 2, .init = "client", .api = API(FIN_ACK), .rel_fin = 8 } },
+        /* 10 */ { S2C, "PA", 51, 102, 23, .x = { "teardown", "FIN_WAIT_2", "CLOSE_WAIT",
+                   .init = "client", .an = { AN(TEARDOWN_HALF_CLOSE) }, .hc = 23 } },
+        /* the client had close()d: Linux answers the data with RST
+         * (TCP_ABORT_ON_DATA), without ACK; the 23 bytes are discarded */
+        /* 11 */ { C2S, "R", 102, 0, 0, .x = { "reset", "CLOSED", "CLOSED",
+                   .init = "client", .api = API(RST_ON_DATA),
+                   .an = { AN(RESET_DATA_AFTER_CLOSE), AN(RESET_DATA_LOST) },
+                   /* unread: 50 + 23 bytes arrived since the client's own
+                    * last payload (frame 4); unacked: only the 23 */
+                   .rel_rst = 10, .rst = "data_after_close", .unread = 73, .unacked = 23 } },
+    };
+    tl_run_t r;
+    (void)state;
+    tl_run_init(&r);
+    TL_RUN(&r, script);
+}
+
+static void
 test_conn_rst_after_close_is_stray(void **state)
 {
     static const tl_script_t after[] = {
         /* 12: nothing left to abort, but the RST kills the client's
          * TIME_WAIT (Linux default tcp_rfc1337=0, RFC 1337). */
         { S2C, "R", 52, 0, 0, .x = { "reset", "CLOSED", "CLOSED",
-          .kind = "four-way", .init = "client", .an = { AN(CLOSED_STRAY_RST) } } },
+          .kind = "four-way", .init = "client", .an = { AN(CLOSED_STRAY_RST) },
+          .rst = "stray", .rel_rst = 11, .tw = "client", .api = API(NO_SOCKET) } },
     };
     tl_run_t r;
     (void)state;
@@ -267,11 +338,12 @@ test_conn_segments_after_close_are_phase_closed(void **state)
     static const tl_script_t after[] = {
         /* 12: the final ACK retransmitted (the server's FIN came again) */
         { C2S, "A", 102, 52, 0, .x = { "closed", "TIME_WAIT", "CLOSED",
-          .kind = "four-way", .init = "client", .an = { AN(CLOSED_SEGMENT_AFTER_CLOSE) } } },
+          .kind = "four-way", .init = "client", .an = { AN(CLOSED_SEGMENT_AFTER_CLOSE) },
+          .tw = "client" } },
         /* 13: stray data from the closed server, beyond its own FIN; not a
          * half-close: the connection is over */
         { S2C, "PA", 52, 102, 10, .x = { "closed", "TIME_WAIT", "CLOSED",
-          .kind = "four-way", .init = "client",
+          .kind = "four-way", .init = "client", .tw = "client",
           .an = { AN(CLOSED_SEGMENT_AFTER_CLOSE), AN(TEARDOWN_DATA_AFTER_FIN) } } },
     };
     tl_run_t r;
@@ -286,7 +358,8 @@ test_conn_rst_as_first_segment_is_stray(void **state)
 {
     static const tl_script_t script[] = {
         /* 1 */ { C2S, "R", 1, 0, 0, .x = { "reset", "CLOSED", "CLOSED",
-                  .roles_inferred = true, .an = { AN(CLOSED_STRAY_RST) } } },
+                  .roles_inferred = true, .an = { AN(CLOSED_STRAY_RST) }, .rst = "stray",
+                  .api = API(NO_SOCKET) } },
     };
     tl_run_t r;
     (void)state;
@@ -491,7 +564,7 @@ test_conn_midstream_roles_from_well_known_port(void **state)
                   .rel_fin = 3, .midstream = true, .roles_inferred = true } },
         /* 5 */ { C2S, "A", 2, 102, 0, .x = { "teardown", "TIME_WAIT", "CLOSED",
                   .td = 3, .kind = "three-way", .init = "client", .api = API(FIN_ACK),
-                  .rel_fin = 4, .midstream = true, .roles_inferred = true } },
+                  .rel_fin = 4, .midstream = true, .roles_inferred = true, .tw = "client" } },
     };
     tl_run_t r;
     (void)state;
@@ -565,7 +638,7 @@ test_conn_retransmitted_fin_is_not_a_new_step(void **state)
                   .rel_prev = 7, .an = { AN(TEARDOWN_FIN_RETRANS) } } },
         /* 9 */ { C2S, "A", 2, 2, 0, .x = { "teardown", "TIME_WAIT", "CLOSED",
                   .td = 4, .kind = "four-way", .init = "client", .api = API(FIN_ACK),
-                  .rel_fin = 7 } },
+                  .rel_fin = 7, .tw = "client" } },
     };
     tl_run_t r;
     (void)state;
@@ -589,7 +662,7 @@ test_conn_duplicate_ack_of_fin_is_not_a_new_step(void **state)
                   .td = 3, .kind = "four-way", .init = "client", .api = API(CLOSE_AFTER_EOF) } },
         /* 8 */ { C2S, "A", 2, 2, 0, .x = { "teardown", "TIME_WAIT", "CLOSED",
                   .td = 4, .kind = "four-way", .init = "client", .api = API(FIN_ACK),
-                  .rel_fin = 7 } },
+                  .rel_fin = 7, .tw = "client" } },
     };
     tl_run_t r;
     (void)state;
@@ -686,7 +759,10 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_conn_half_close_server_sends_after_client_fin),
     cmocka_unit_test(test_conn_refused_rst_answers_syn),
     cmocka_unit_test(test_conn_refused_after_syn_retransmission_links_latest_syn),
-    cmocka_unit_test(test_conn_rst_on_established_connection_is_abort),
+    cmocka_unit_test(test_conn_rst_with_unanswered_input_is_unread_data),
+    cmocka_unit_test(test_conn_rst_after_answering_all_input_is_abort),
+    cmocka_unit_test(test_conn_rst_counts_unacknowledged_bytes_as_lost),
+    cmocka_unit_test(test_conn_rst_answering_data_after_own_fin_is_data_after_close),
     cmocka_unit_test(test_conn_rst_after_close_is_stray),
     cmocka_unit_test(test_conn_segments_after_close_are_phase_closed),
     cmocka_unit_test(test_conn_rst_as_first_segment_is_stray),

@@ -75,7 +75,7 @@ static const cell_t expect_send[][TL_EV_COUNT] = {
     [TL_STATE_FIN_WAIT_2] = ROW(UNEXP, UNEXP, SAME, SAME, SAME, UNEXP, UNEXP, RST_SENT),
     [TL_STATE_CLOSE_WAIT] = ROW(UNEXP, UNEXP, SAME, SAME, SAME,
                                 GO(LAST_ACK, LAST_FIN_SENT),
-                                GO(CLOSING, SIMULTANEOUS_CLOSE) /* (6) */,
+                                GO(CLOSING, CROSSING_FIN_SENT) /* (6) */,
                                 RST_SENT),
     [TL_STATE_CLOSING]   = ROW(UNEXP, UNEXP, SAME, SAME, SAME, UNEXP, UNEXP, RST_SENT),
     [TL_STATE_LAST_ACK]  = ROW(UNEXP, UNEXP, SAME, SAME, SAME, UNEXP, UNEXP, RST_SENT),
@@ -406,7 +406,7 @@ static void
 test_fsm_send_crossing_fin_in_close_wait_enters_closing(void **state)
 {
     (void)state;
-    EXPECT_SEND(CLOSE_WAIT, FIN_CROSSING, CLOSING, SIMULTANEOUS_CLOSE);
+    EXPECT_SEND(CLOSE_WAIT, FIN_CROSSING, CLOSING, CROSSING_FIN_SENT);
 }
 
 static void

@@ -42,6 +42,10 @@ typedef struct {
     tl_anomaly_t an[TL_MAX_ANOMALIES];  /* the anomaly set, any order */
     uint32_t     rel_syn, rel_fin, rel_prev, rel_rst;
     bool         fin_retrans, midstream, roles_inferred;
+    const char  *rst;                   /* tcplife.rst.kind, NULL = none */
+    uint32_t     unread, unacked;       /* tcplife.rst.unread_bytes / unacked_bytes */
+    uint32_t     hc;                    /* tcplife.half_close.bytes, 0 = no half-close */
+    const char  *tw;                    /* tcplife.time_wait.holder, NULL = none */
 } tl_expect_t;
 
 typedef struct {
@@ -200,6 +204,13 @@ tl_check(const tl_result_t *res, const tl_script_t *row, uint32_t frame)
     TL_CMP_INT_(buf, "fin_retrans", res->fin_retrans, x->fin_retrans);
     TL_CMP_INT_(buf, "midstream", res->midstream, x->midstream);
     TL_CMP_INT_(buf, "roles_inferred", res->roles_inferred, x->roles_inferred);
+    TL_CMP_STR_(buf, "rst.kind", tl_rst_kind_name((tl_rst_kind_t)res->rst_kind), x->rst ? x->rst : "");
+    TL_CMP_INT_(buf, "rst.unread_data", res->rst_unread_data, x->rst && strcmp(x->rst, "unread_data") == 0);
+    TL_CMP_INT_(buf, "rst.unread_bytes", res->rst_unread_bytes, x->unread);
+    TL_CMP_INT_(buf, "rst.unacked_bytes", res->rst_unacked_bytes, x->unacked);
+    TL_CMP_INT_(buf, "half_close", res->half_close, x->hc > 0);
+    TL_CMP_INT_(buf, "half_close.bytes", res->hc_bytes, x->hc);
+    TL_CMP_STR_(buf, "time_wait.holder", tl_tw_holder_name((tl_tw_holder_t)res->tw_holder), x->tw ? x->tw : "");
 
     for (unsigned i = 0; i < TL_MAX_ANOMALIES; i++) {
         if (x->an[i] == TL_ANOMALY_NONE)

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tl_timewait.c - TIME_WAIT holder and early reuse of a 4-tuple.
+ *
+ * The holder is whoever is in TIME_WAIT when the last FIN is acknowledged
+ * (both after a simultaneous close). A new connection whose SYN arrives on
+ * the same 4-tuple before the estimated expiry reuses it early; RFC 6191
+ * (and Linux's tcp_timewait_state_process()) let the TIME_WAIT holder accept
+ * such a SYN when its ISN is beyond the old connection's last sequence number
+ * or its timestamp is newer than the last one seen. No epan includes.
+ */
+#include <string.h>
+
+#include "tl_internal.h"
+#include "tl_seq.h"
+
+tl_tw_holder_t
+tl_timewait_holder(const tl_conn_t *conn)
+{
+    bool c = conn->ep[TL_ROLE_CLIENT].state == TL_STATE_TIME_WAIT;
+    bool s = conn->ep[TL_ROLE_SERVER].state == TL_STATE_TIME_WAIT;
+
+    return c && s ? TL_TW_BOTH : c ? TL_TW_CLIENT : s ? TL_TW_SERVER : TL_TW_NONE;
+}
+
+static bool
+holds(tl_tw_holder_t h, tl_role_t r)
+{
+    return h == TL_TW_BOTH || (h == TL_TW_CLIENT && r == TL_ROLE_CLIENT)
+        || (h == TL_TW_SERVER && r == TL_ROLE_SERVER);
+}
+
+bool
+tl_timewait_reuse(const tl_conn_t *prev, const tl_config_t *cfg,
+                  const tl_segment_t *seg, tl_result_t *res)
+{
+    const tl_endpoint_t *old;
+    tl_role_t old_role;
+    int64_t expires;
+
+    if ((seg->flags & (TL_F_SYN | TL_F_ACK | TL_F_RST)) != TL_F_SYN)
+        return false;
+    if (prev->tw_holder == TL_TW_NONE)
+        return false;
+    expires = prev->tw_start_ns + cfg->time_wait_ns;
+    if (seg->time_ns >= expires)
+        return false;
+
+    /* The new SYN's sender, as it was in the previous connection. */
+    old_role = prev->ep[TL_ROLE_CLIENT].port == seg->sport
+               && memcmp(&prev->ep[TL_ROLE_CLIENT].addr, &seg->src, sizeof seg->src) == 0
+               ? TL_ROLE_CLIENT : TL_ROLE_SERVER;
+    old = &prev->ep[old_role];
+
+    res->tw_reuse = true;
+    res->tw_reuse_gap_ns = seg->time_ns - prev->tw_start_ns;
+    res->tw_reuse_left_ns = expires - seg->time_ns;
+    res->tw_reuse_isn_higher = old->nxt_known && tl_seq_gt(seg->seq, old->nxt);
+    res->tw_reuse_ts_known = seg->has_ts && old->ts_known;
+    res->tw_reuse_ts_newer = res->tw_reuse_ts_known && tl_seq_lt(old->ts_last, seg->tsval);
+    tl_result_add_anomaly(res, TL_ANOMALY_TIME_WAIT_REUSE);
+    /* Only a holder on the receiving side can refuse the SYN; a holder that
+     * sends it has already let its own port be reused. */
+    if (holds(prev->tw_holder, (tl_role_t)(TL_ROLE_COUNT - 1 - old_role))
+        && !res->tw_reuse_isn_higher && !res->tw_reuse_ts_newer)
+        tl_result_add_anomaly(res, TL_ANOMALY_TIME_WAIT_REUSE_REJECTABLE);
+    return true;
+}
+
+static int
+endpoint_cmp(const tl_addr_t *a, uint16_t pa, const tl_addr_t *b, uint16_t pb)
+{
+    int c = memcmp(a, b, sizeof *a);
+    return c ? c : (int)pa - (int)pb;
+}
+
+void
+tl_tuple_of(const tl_segment_t *seg, tl_tuple_t *t)
+{
+    memset(t, 0, sizeof *t);
+    if (endpoint_cmp(&seg->src, seg->sport, &seg->dst, seg->dport) <= 0) {
+        t->a = seg->src; t->pa = seg->sport; t->b = seg->dst; t->pb = seg->dport;
+    } else {
+        t->a = seg->dst; t->pa = seg->dport; t->b = seg->src; t->pb = seg->sport;
+    }
+}
+
+uint32_t
+tl_tuple_hash(const tl_tuple_t *t)
+{
+    /* FNV-1a over the canonical fields. */
+    const uint8_t *parts[] = { (const uint8_t *)&t->a, (const uint8_t *)&t->b,
+                               (const uint8_t *)&t->pa, (const uint8_t *)&t->pb };
+    const size_t sizes[] = { sizeof t->a, sizeof t->b, sizeof t->pa, sizeof t->pb };
+    uint32_t h = 2166136261u;
+
+    for (size_t p = 0; p < 4; p++)
+        for (size_t i = 0; i < sizes[p]; i++)
+            h = (h ^ parts[p][i]) * 16777619u;
+    return h;
+}
+
+bool
+tl_tuple_equal(const tl_tuple_t *x, const tl_tuple_t *y)
+{
+    return x->pa == y->pa && x->pb == y->pb
+        && memcmp(&x->a, &y->a, sizeof x->a) == 0 && memcmp(&x->b, &y->b, sizeof x->b) == 0;
+}
