@@ -238,6 +238,12 @@ typedef enum {
     X(RESET_SEEN,              1, "connection reset")                                             \
     X(CLOSED_SEGMENT_AFTER_CLOSE, 1, "segment after the connection closed")                       \
     X(CLOSED_STRAY_RST,        1, "RST with no live connection to reset")                        \
+    X(OPTION_SYN_ONLY_ELSEWHERE, 1, "an option that only counts on SYN (MSS, window scale, SACK-permitted) on a non-SYN segment: ignored") \
+    X(HANDSHAKE_ECN_NEGOTIATED, 0, "ECN negotiated (RFC 3168: SYN with ECE+CWR, SYN-ACK with ECE)") \
+    X(HANDSHAKE_TFO_DATA,      1, "TCP Fast Open: data in the SYN")                               \
+    X(HANDSHAKE_AUTH_MISMATCH, 2, "only one side signs its segments (MD5 or TCP-AO): the other will drop them") \
+    X(HANDSHAKE_HALF_OPEN,     2, "handshake never completed: SYN-ACK sent, its ACK never taken (half-open, SYN queue)") \
+    X(HANDSHAKE_SYN_ONLY,      2, "handshake never completed: the SYN was never answered") \
     X(RESET_UNREAD_DATA,       2, "RST instead of FIN: the application closed with unread data") \
     X(RESET_DATA_AFTER_CLOSE,  2, "RST answers data that arrived after the sender's FIN: data discarded") \
     X(RESET_DATA_LOST,         2, "RST with data in flight the RST sender never acknowledged: data possibly lost") \
@@ -281,7 +287,71 @@ typedef struct {
     uint8_t   wscale; bool has_wscale;
     bool      sack_perm;
     bool      has_ts; uint32_t tsval, tsecr;
+    bool      tfo;              /* TCP Fast Open option present (RFC 7413) */
+    uint8_t   tfo_cookie_len;   /* 0 with tfo: a cookie request */
+    bool      md5;              /* TCP MD5 signature option (RFC 2385) */
+    bool      ao;               /* TCP-AO option (RFC 5925) */
+    uint16_t  urp;              /* urgent pointer */
+    const uint8_t *opt_bytes;   /* raw options (epan's tcp.options), only for */
+    uint8_t   opt_len;          /* tl_tcpdump_format(); may be NULL / 0 */
 } tl_segment_t;
+
+/* tcpdump's relative-numbering state for one connection (print-tcp.c keeps
+ * the same per 4-tuple): bases recorded on the first segment with ACK. */
+typedef struct {
+    bool     have;
+    uint32_t seq_base, ack_base;   /* for the canonical direction */
+} tl_tcpdump_t;
+
+/* Options a SYN or SYN-ACK carried: what the handshake negotiates. */
+typedef struct {
+    bool     has_mss;  uint16_t mss;
+    bool     has_wscale; uint8_t wscale;
+    bool     sack_perm, ts, md5, ao;
+    bool     ece, cwr;          /* ECN setup bits (RFC 3168 §6.1.1) */
+    bool     tfo;  uint8_t tfo_cookie_len;
+    uint32_t data_len;          /* payload carried by the SYN (TFO) */
+} tl_syn_opts_t;
+
+/* TFO outcome (tcplife.opt.tfo). */
+#define TL_TFO_MAP(X)                           \
+    X(NONE,              "none")                \
+    X(COOKIE_REQUEST,    "cookie_request")      \
+    X(DATA_ACCEPTED,     "data_accepted")       \
+    X(DATA_NOT_ACCEPTED, "data_not_accepted")
+
+typedef enum {
+#define TL_X_(sym, str) TL_TFO_##sym,
+    TL_TFO_MAP(TL_X_)
+#undef TL_X_
+    TL_TFO_COUNT
+} tl_tfo_t;
+
+/* Segment authentication (tcplife.opt.auth). */
+#define TL_AUTH_MAP(X)                          \
+    X(NONE,     "none")                         \
+    X(MD5,      "md5")                          \
+    X(AO,       "ao")                           \
+    X(MISMATCH, "mismatch")
+
+typedef enum {
+#define TL_X_(sym, str) TL_AUTH_##sym,
+    TL_AUTH_MAP(TL_X_)
+#undef TL_X_
+    TL_AUTH_COUNT
+} tl_auth_t;
+
+/* The negotiated view of both SYNs (tcplife.opt.*). */
+typedef struct {
+    uint16_t  mss[2];           /* by tl_role_t; 536 when absent */
+    bool      mss_default[2];   /* the option was absent: RFC 9293 default */
+    bool      wscale;           /* both SYNs carried it: scaling in use */
+    uint8_t   wscale_shift[2];
+    bool      wscale_offered[2];
+    bool      sack, ts, ecn;
+    tl_tfo_t  tfo;
+    tl_auth_t auth;
+} tl_negotiated_t;
 
 /* ------------------------------------------------------------------------ */
 /* Per-connection tracker                                                    */
@@ -297,6 +367,9 @@ typedef struct {
     uint32_t   syn_last_frame; /* latest transmission of it */
     int64_t    syn_time_ns;    /* time of the latest transmission */
     uint8_t    syn_count;      /* transmissions seen (1 = no retry) */
+    bool       syn_opts_known;
+    bool       syn_acked_data;  /* peer's SYN-ACK covered this SYN's data (TFO) */
+    tl_syn_opts_t syn_opts;    /* options of its first SYN / SYN-ACK */
     bool       syn_acked;      /* peer acknowledged ISN+1 */
     bool       synack_sent;    /* sent a SYN-ACK (step 2; simultaneous open: after its SYN) */
     bool       nxt_known;
@@ -340,6 +413,7 @@ typedef struct {
     tl_role_t  reset_sender;
     tl_rst_kind_t reset_kind;
     uint32_t   segments;
+    tl_tcpdump_t tcpdump;             /* see tl_tcpdump_format() */
     tl_tw_holder_t tw_holder;         /* set when the last FIN is acknowledged */
     int64_t    tw_start_ns;
     int64_t    hc_duration_ns;        /* first FIN to second FIN */
@@ -385,9 +459,11 @@ typedef struct {
     uint32_t  rel_fin;          /* the FIN this segment acknowledges */
     uint32_t  rel_prev;         /* previous transmission of this SYN / SYN-ACK / FIN */
     uint32_t  rel_rst;          /* the segment this RST answers */
+    uint32_t  rel_ack_not_taken;/* handshake ACK a later SYN-ACK shows was not taken */
     /* the proof behind handshake labels */
     uint32_t  isn;              /* sender's ISN on steps 1-2 */
     uint32_t  peer_isn;         /* peer's ISN on steps 2-3 */
+    bool      opts_known;       /* both SYNs seen: tl_conn_negotiated() applies */
     /* half-close */
     bool      half_close;       /* payload from a side whose peer sent FIN */
     uint32_t  hc_bytes;         /* that side's payload since the peer's FIN */
@@ -455,6 +531,39 @@ void     tl_tuple_of(const tl_segment_t *seg, tl_tuple_t *t);
 uint32_t tl_tuple_hash(const tl_tuple_t *t);
 bool     tl_tuple_equal(const tl_tuple_t *x, const tl_tuple_t *y);
 
+/* What both SYNs negotiated; meaningful once both were seen (opts_known).
+ * SYN options are fixed at the first transmission, so this is the same on
+ * every pass. */
+void tl_conn_negotiated(const tl_conn_t *conn, tl_negotiated_t *out);
+
+/* How an observed SYN / SYN-ACK retransmission interval compares with
+ * Linux: exponential backoff from a 1 s initial RTO (1, 2, 4, 8, 16 s) or,
+ * for SYNs on Linux 6.7+, tcp_syn_linear_timeouts (the first 4 retries 1 s
+ * apart). *expected_ns gets the exponential expectation. */
+#define TL_BACKOFF_MAP(X)                                                   \
+    X(EXPONENTIAL, "matches Linux exponential backoff (initial RTO 1 s, doubling)") \
+    X(LINEAR,      "matches Linux tcp_syn_linear_timeouts (first 4 SYN retries 1 s apart)") \
+    X(OTHER,       "does not match Linux's schedule: another stack, a custom RTO, or losses before the capture point")
+
+typedef enum {
+#define TL_X_(sym, str) TL_BACKOFF_##sym,
+    TL_BACKOFF_MAP(TL_X_)
+#undef TL_X_
+    TL_BACKOFF_COUNT
+} tl_backoff_t;
+
+tl_backoff_t tl_backoff_verdict(bool synack, uint8_t retry, int64_t interval_ns,
+                                int64_t *expected_ns);
+
+/*
+ * The segment as tcpdump prints it after the addresses ("Flags [P.], seq
+ * 1:8, ack 1, win 4099, options [...], length 7"), with tcpdump's relative
+ * numbers. Call it for every segment of the connection, in order, to keep
+ * the numbering right. Writes at most cap bytes including the NUL and
+ * returns the length it needed (snprintf style).
+ */
+size_t tl_tcpdump_format(tl_tcpdump_t *st, const tl_segment_t *seg, char *buf, size_t cap);
+
 /* Whole-connection outcome, from everything observed so far. */
 tl_outcome_t tl_conn_outcome(const tl_conn_t *conn);
 
@@ -463,6 +572,9 @@ const char *tl_rst_kind_name(tl_rst_kind_t k);
 const char *tl_rst_kind_rule(tl_rst_kind_t k);
 const char *tl_tw_holder_name(tl_tw_holder_t h);
 const char *tl_outcome_name(tl_outcome_t o);
+const char *tl_tfo_name(tl_tfo_t t);
+const char *tl_auth_name(tl_auth_t a);
+const char *tl_backoff_text(tl_backoff_t b);
 const char *tl_state_name(tl_state_t s);
 const char *tl_phase_name(tl_phase_t p);
 const char *tl_role_name(tl_role_t r);

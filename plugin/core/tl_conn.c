@@ -236,6 +236,7 @@ on_syn(tl_ctx_t *c)
                 /* RFC 9293: only SYN_RECEIVED sends a SYN-ACK, so the
                  * handshake ACK never reached this socket. */
                 add_anomaly(res, TL_ANOMALY_HANDSHAKE_SYNACK_AFTER_ACK);
+                res->rel_ack_not_taken = c->conn->hs_ack_frame;
                 snd->syn_acked = false;
                 send_event(c, TL_EV_SYNACK);
             }
@@ -254,6 +255,12 @@ on_syn(tl_ctx_t *c)
     snd->syn_time_ns = seg->time_ns;
     if (synack)
         snd->synack_sent = true;
+    if (!snd->syn_opts_known) {         /* what this side offers, once */
+        tl_syn_opts_of(seg, &snd->syn_opts);
+        snd->syn_opts_known = true;
+        if (!synack && seg->len > 0 && seg->tfo)
+            add_anomaly(res, TL_ANOMALY_HANDSHAKE_TFO_DATA);
+    }
 
     if (!synack) {
         if (rcv->state == TL_STATE_SYN_SENT) {
@@ -275,10 +282,25 @@ on_syn(tl_ctx_t *c)
         rcv->isn_known = true;
         rcv->isn = seg->ack - 1;
     } else {
+        uint32_t syn_data = rcv->syn_opts_known ? rcv->syn_opts.data_len : 0;
         res->hs_ack_checked = true;
         res->hs_ack_ok = seg->ack == rcv->isn + 1;
+        /* TFO (RFC 7413 §4.2.2): a server that takes the SYN's data
+         * acknowledges it too. */
+        if (!res->hs_ack_ok && syn_data && seg->ack == rcv->isn + 1 + syn_data) {
+            res->hs_ack_ok = true;
+            rcv->syn_acked_data = true;
+        }
     }
     res->peer_isn = rcv->isn;
+    if (rcv->syn_opts_known) {
+        tl_negotiated_t n;
+        tl_conn_negotiated(c->conn, &n);
+        if (n.ecn)
+            add_anomaly(res, TL_ANOMALY_HANDSHAKE_ECN_NEGOTIATED);
+        if (n.auth == TL_AUTH_MISMATCH)
+            add_anomaly(res, TL_ANOMALY_HANDSHAKE_AUTH_MISMATCH);
+    }
     /* In a simultaneous open whose SYN-ACKs crossed, the peer's SYN-ACK has
      * already established this endpoint: this one was sent before it. */
     if (!(simopen_synack && snd->state == TL_STATE_ESTABLISHED))
@@ -477,6 +499,8 @@ tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
     } else {
         if (c.snd->state == TL_STATE_SYN_SENT)
             add_anomaly(res, TL_ANOMALY_HANDSHAKE_DATA_BEFORE_SYNC);
+        if (seg->has_mss || seg->has_wscale || seg->sack_perm)
+            add_anomaly(res, TL_ANOMALY_OPTION_SYN_ONLY_ELSEWHERE);
         on_ack(&c, &acked_fin);
         if (seg->flags & TL_F_FIN)
             new_fin = on_fin(&c, acked_fin);
@@ -536,6 +560,7 @@ tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
     res->td_initiator = (uint8_t)conn->teardown_initiator;
     res->td_kind = (uint8_t)conn->teardown_kind;
     res->midstream = conn->midstream;
+    res->opts_known = conn->ep[0].syn_opts_known && conn->ep[1].syn_opts_known;
     res->roles_inferred = conn->roles_inferred;
 
     conn->segments++;

@@ -28,4 +28,7 @@ tl_rst_verdict_t tl_rst_classify(const tl_conn_t *conn, const tl_endpoint_t *snd
 /* TIME_WAIT holder once the last FIN is acknowledged: who is in TIME_WAIT. */
 tl_tw_holder_t tl_timewait_holder(const tl_conn_t *conn);
 
+/* The options of a SYN or SYN-ACK, as the handshake negotiates them. */
+void tl_syn_opts_of(const tl_segment_t *seg, tl_syn_opts_t *o);
+
 #endif /* TCPLIFE_TL_INTERNAL_H */

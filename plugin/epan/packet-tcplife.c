@@ -14,6 +14,7 @@
 #include <epan/proto_data.h>
 #include <epan/wmem_scopes.h>
 
+#include "tl_compat.h"
 #include "tl_glue.h"
 
 static int proto_tcplife = -1;
@@ -48,6 +49,7 @@ static const enum_val_t msl_profiles[] = {
     { NULL, NULL, 0 }
 };
 static gint pref_msl_profile = MSL_LINUX;
+static tl_pref_bool_t pref_tcpdump = TRUE;
 static guint pref_msl_custom = 30;
 
 static tl_config_t tl_cfg;
@@ -129,6 +131,11 @@ track_frame(proto_tree *tree, packet_info *pinfo)
         fr->layer[i].stream = x[i].stream;
         fr->layer[i].rec = rec;
         tl_conn_observe(&rec->conn, &tl_cfg, &x[i].seg, &fr->layer[i].r);
+        if (pref_tcpdump) {
+            char buf[512];
+            tl_tcpdump_format(&rec->conn.tcpdump, &x[i].seg, buf, sizeof buf);
+            fr->layer[i].tcpdump = wmem_strdup(wmem_file_scope(), buf);
+        }
         tl_zeek_observe(&rec->zeek, &x[i].seg);
         if (first)
             check_tuple_reuse(&x[i].seg, x[i].stream, &rec->conn, &fr->layer[i]);
@@ -177,6 +184,9 @@ proto_register_tcplife(void)
     prefs_register_uint_preference(module, "msl_custom", "Custom MSL (seconds)",
         "MSL for the \"custom\" profile; TIME_WAIT lasts twice as long",
         10, &pref_msl_custom);
+    prefs_register_bool_preference(module, "tcpdump", "Show tcpdump notation",
+        "Add tcplife.tcpdump: each segment as tcpdump prints it (costs memory per packet)",
+        &pref_tcpdump);
     tcplife_handle = register_dissector("tcplife", dissect_tcplife, proto_tcplife);
     register_init_routine(tcplife_init);
     apply_prefs();

@@ -31,6 +31,12 @@
     X(SACKPERM, "tcp.options.sack_perm")                    \
     X(TSVAL,    "tcp.options.timestamp.tsval")              \
     X(TSECR,    "tcp.options.timestamp.tsecr")              \
+    X(TFO,      "tcp.options.tfo")                          \
+    X(TFOCOOKIE,"tcp.options.tfo.cookie")                   \
+    X(MD5,      "tcp.options.md5")                          \
+    X(AO,       "tcp.options.ao")                           \
+    X(URP,      "tcp.urgent_pointer")                       \
+    X(OPTIONS,  "tcp.options")                              \
     X(IP4SRC,   "ip.src")                                   \
     X(IP4DST,   "ip.dst")                                   \
     X(IP6SRC,   "ipv6.src")                                 \
@@ -152,7 +158,7 @@ tl_extract(proto_tree *tree, packet_info *pinfo, tl_extracted_t *out, guint max)
 
         if (inside_icmp(a[TL_W_ICMP], total) || inside_icmp(a[TL_W_ICMP6], total))
             continue;
-        for (int w = TL_W_STREAM; w <= TL_W_TSECR; w++)
+        for (int w = TL_W_STREAM; w <= TL_W_OPTIONS; w++)
             f[w] = in_tcp_layer(a[w], layer);
         /* A header too short to carry these is epan's "malformed" to report. */
         if (!f[TL_W_STREAM] || !f[TL_W_SPORT] || !f[TL_W_DPORT] || !f[TL_W_FLAGS]
@@ -194,6 +200,19 @@ tl_extract(proto_tree *tree, packet_info *pinfo, tl_extracted_t *out, guint max)
         } else if (ip4s) {
             addr_from(&x->seg.src, ip4s, 4);
             addr_from(&x->seg.dst, below(a[TL_W_IP4DST], total), 4);
+        }
+        x->seg.tfo = f[TL_W_TFO] != NULL;
+        x->seg.tfo_cookie_len = f[TL_W_TFOCOOKIE] ? (guint8)MIN(f[TL_W_TFOCOOKIE]->length, 255) : 0;
+        x->seg.md5 = f[TL_W_MD5] != NULL;
+        x->seg.ao = f[TL_W_AO] != NULL;
+        x->seg.urp = f[TL_W_URP] ? (guint16)tl_fi_uint(f[TL_W_URP]) : 0;
+        /* The raw option bytes epan delimited, for the tcpdump notation. */
+        if (f[TL_W_OPTIONS] && f[TL_W_OPTIONS]->ds_tvb && f[TL_W_OPTIONS]->length > 0
+            && f[TL_W_OPTIONS]->length <= 40
+            && tvb_bytes_exist(f[TL_W_OPTIONS]->ds_tvb, f[TL_W_OPTIONS]->start, f[TL_W_OPTIONS]->length)) {
+            x->seg.opt_len = (guint8)f[TL_W_OPTIONS]->length;
+            x->seg.opt_bytes = tvb_get_ptr(f[TL_W_OPTIONS]->ds_tvb, f[TL_W_OPTIONS]->start,
+                                           f[TL_W_OPTIONS]->length);
         }
         n++;
     }

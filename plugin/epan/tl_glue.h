@@ -30,6 +30,7 @@ typedef struct {
 typedef struct {
     guint32      stream;
     guint32      prev_stream;    /* with r.tw_reuse: the connection reused */
+    const char  *tcpdump;        /* tcpdump notation (file scope), or NULL */
     tl_result_t  r;
     const tl_conn_rec_t *rec;    /* file scope; its final state for two-pass fields */
 } tl_layer_result_t;

@@ -55,6 +55,20 @@ static int hf_tcplife_time_wait_ts_newer = -1;
 static int hf_tcplife_conn_outcome = -1;
 static int hf_tcplife_conn_duration = -1;
 static int hf_tcplife_conn_zeek_state = -1;
+static int hf_tcplife_tcpdump = -1;
+static int hf_tcplife_handshake_ack_not_taken = -1;
+static int hf_tcplife_handshake_backoff_expected = -1;
+static int hf_tcplife_handshake_backoff_verdict = -1;
+static int hf_tcplife_opt_mss_client = -1;
+static int hf_tcplife_opt_mss_server = -1;
+static int hf_tcplife_opt_wscale = -1;
+static int hf_tcplife_opt_wscale_client = -1;
+static int hf_tcplife_opt_wscale_server = -1;
+static int hf_tcplife_opt_sack = -1;
+static int hf_tcplife_opt_ts = -1;
+static int hf_tcplife_opt_ecn = -1;
+static int hf_tcplife_opt_tfo = -1;
+static int hf_tcplife_opt_auth = -1;
 static int hf_tcplife_conn_history = -1;
 static int hf_tcplife_roles_inferred = -1;
 
@@ -65,6 +79,7 @@ static gint ett_tcplife_half_close = -1;
 static gint ett_tcplife_rst = -1;
 static gint ett_tcplife_time_wait = -1;
 static gint ett_tcplife_conn = -1;
+static gint ett_tcplife_opt = -1;
 
 static expert_field ei_tcplife[TL_ANOMALY_COUNT];
 
@@ -218,13 +233,48 @@ tl_tree_register(int proto)
         { &hf_tcplife_conn_history, { "Zeek history", "tcplife.conn.history",
           FT_STRING, BASE_NONE, NULL, 0x0,
           "Zeek-style history letters: uppercase originator, lowercase responder (two passes only)", HFILL } },
+        { &hf_tcplife_handshake_ack_not_taken, { "Handshake ACK not taken", "tcplife.handshake.ack_not_taken",
+          FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+          "The handshake ACK this SYN-ACK retransmission shows the server never took: lost after the "
+          "capture point, or dropped because the accept queue was full (tcp_abort_on_overflow=0; =1 answers RST)", HFILL } },
+        { &hf_tcplife_tcpdump, { "tcpdump", "tcplife.tcpdump",
+          FT_STRING, BASE_NONE, NULL, 0x0,
+          "The segment in tcpdump's notation, relative numbers as tcpdump prints them", HFILL } },
+        { &hf_tcplife_handshake_backoff_expected, { "Linux would wait", "tcplife.handshake.backoff_expected",
+          FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "Linux's exponential backoff for this retry: initial RTO 1 s, doubling", HFILL } },
+        { &hf_tcplife_handshake_backoff_verdict, { "Backoff schedule", "tcplife.handshake.backoff_verdict",
+          FT_STRING, BASE_NONE, NULL, 0x0,
+          "How the observed interval compares with Linux's retransmission schedule", HFILL } },
+        { &hf_tcplife_opt_mss_client, { "Client MSS", "tcplife.opt.mss_client",
+          FT_UINT16, BASE_DEC, NULL, 0x0, "MSS the client announced (536 when absent)", HFILL } },
+        { &hf_tcplife_opt_mss_server, { "Server MSS", "tcplife.opt.mss_server",
+          FT_UINT16, BASE_DEC, NULL, 0x0, "MSS the server announced (536 when absent)", HFILL } },
+        { &hf_tcplife_opt_wscale, { "Window scaling", "tcplife.opt.wscale",
+          FT_BOOLEAN, BASE_NONE, NULL, 0x0, "Both SYNs carried the window scale option", HFILL } },
+        { &hf_tcplife_opt_wscale_client, { "Client window shift", "tcplife.opt.wscale_client",
+          FT_UINT8, BASE_DEC, NULL, 0x0, "The client's window scale shift count", HFILL } },
+        { &hf_tcplife_opt_wscale_server, { "Server window shift", "tcplife.opt.wscale_server",
+          FT_UINT8, BASE_DEC, NULL, 0x0, "The server's window scale shift count", HFILL } },
+        { &hf_tcplife_opt_sack, { "SACK permitted", "tcplife.opt.sack",
+          FT_BOOLEAN, BASE_NONE, NULL, 0x0, "Both SYNs carried SACK-permitted", HFILL } },
+        { &hf_tcplife_opt_ts, { "Timestamps", "tcplife.opt.ts",
+          FT_BOOLEAN, BASE_NONE, NULL, 0x0, "Both SYNs carried timestamps", HFILL } },
+        { &hf_tcplife_opt_ecn, { "ECN", "tcplife.opt.ecn",
+          FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "ECN negotiated (RFC 3168: SYN with ECE+CWR, SYN-ACK with ECE only)", HFILL } },
+        { &hf_tcplife_opt_tfo, { "TCP Fast Open", "tcplife.opt.tfo",
+          FT_STRING, BASE_NONE, NULL, 0x0,
+          "none, cookie_request, data_accepted or data_not_accepted", HFILL } },
+        { &hf_tcplife_opt_auth, { "Segment authentication", "tcplife.opt.auth",
+          FT_STRING, BASE_NONE, NULL, 0x0, "none, md5, ao, or mismatch (only one side signs)", HFILL } },
         { &hf_tcplife_roles_inferred, { "Roles inferred", "tcplife.roles_inferred",
           FT_BOOLEAN, BASE_NONE, NULL, 0x0,
           "No SYN seen: server = SYN-ACK sender, else the well-known or lower port", HFILL } },
     };
     static gint *ett[] = { &ett_tcplife, &ett_tcplife_handshake, &ett_tcplife_teardown,
                            &ett_tcplife_half_close, &ett_tcplife_rst, &ett_tcplife_time_wait,
-                           &ett_tcplife_conn };
+                           &ett_tcplife_conn, &ett_tcplife_opt };
     static ei_register_info ei[TL_ANOMALY_COUNT - 1];
     expert_module_t *expert;
 
@@ -385,6 +435,42 @@ add_transition(proto_tree *tree, tvbuff_t *tvb, const tl_result_t *r, tl_role_t 
         state(r->prev_state[who]), state(r->state[who]), tl_label_text((tl_label_t)label)));
 }
 
+/* What both SYNs negotiated (SPEC: on steps 2 and 3 and whenever both SYNs
+ * are known). SYN options never change after the first transmission, so
+ * the connection's record gives the same answer on every pass. */
+static void
+render_options(proto_tree *t, tvbuff_t *tvb, const tl_layer_result_t *lr)
+{
+    tl_negotiated_t n;
+    proto_item *ti;
+    proto_tree *st;
+
+    if (!lr->r.opts_known)
+        return;
+    tl_conn_negotiated(&lr->rec->conn, &n);
+    st = proto_tree_add_subtree_format(t, tvb, 0, 0, ett_tcplife_opt, &ti,
+        "Negotiated options: MSS %u/%u, window scaling %s, SACK %s, timestamps %s, ECN %s",
+        n.mss[TL_ROLE_CLIENT], n.mss[TL_ROLE_SERVER], n.wscale ? "on" : "off",
+        n.sack ? "on" : "off", n.ts ? "on" : "off", n.ecn ? "on" : "off");
+    gen(ti);
+    gen(proto_tree_add_uint_format_value(st, hf_tcplife_opt_mss_client, tvb, 0, 0,
+        n.mss[TL_ROLE_CLIENT], "%u%s", n.mss[TL_ROLE_CLIENT],
+        n.mss_default[TL_ROLE_CLIENT] ? " (option absent: default)" : ""));
+    gen(proto_tree_add_uint_format_value(st, hf_tcplife_opt_mss_server, tvb, 0, 0,
+        n.mss[TL_ROLE_SERVER], "%u%s", n.mss[TL_ROLE_SERVER],
+        n.mss_default[TL_ROLE_SERVER] ? " (option absent: default)" : ""));
+    gen(proto_tree_add_boolean(st, hf_tcplife_opt_wscale, tvb, 0, 0, n.wscale));
+    if (n.wscale) {
+        gen(proto_tree_add_uint(st, hf_tcplife_opt_wscale_client, tvb, 0, 0, n.wscale_shift[TL_ROLE_CLIENT]));
+        gen(proto_tree_add_uint(st, hf_tcplife_opt_wscale_server, tvb, 0, 0, n.wscale_shift[TL_ROLE_SERVER]));
+    }
+    gen(proto_tree_add_boolean(st, hf_tcplife_opt_sack, tvb, 0, 0, n.sack));
+    gen(proto_tree_add_boolean(st, hf_tcplife_opt_ts, tvb, 0, 0, n.ts));
+    gen(proto_tree_add_boolean(st, hf_tcplife_opt_ecn, tvb, 0, 0, n.ecn));
+    gen(proto_tree_add_string(st, hf_tcplife_opt_tfo, tvb, 0, 0, tl_tfo_name(n.tfo)));
+    gen(proto_tree_add_string(st, hf_tcplife_opt_auth, tvb, 0, 0, tl_auth_name(n.auth)));
+}
+
 static void
 render_half_close(proto_tree *t, tvbuff_t *tvb, const tl_result_t *r)
 {
@@ -510,6 +596,8 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     add_transition(t, tvb, r, rcv, r->label_recv);
     if (r->api != TL_API_NONE)
         gen(proto_tree_add_string(t, hf_tcplife_api, tvb, 0, 0, tl_api_text((tl_api_t)r->api)));
+    if (lr->tcpdump)
+        gen(proto_tree_add_string(t, hf_tcplife_tcpdump, tvb, 0, 0, lr->tcpdump));
 
     if (r->hs_step) {
         ti = gen(proto_tree_add_uint(t, hf_tcplife_handshake_step, tvb, 0, 0, r->hs_step));
@@ -524,10 +612,17 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                 r->hs_ack_ok ? "=" : "\xe2\x89\xa0", r->peer_isn));
         if (r->rel_syn)
             gen(proto_tree_add_uint(st, hf_tcplife_handshake_syn_frame, tvb, 0, 0, r->rel_syn));
+        if (r->rel_ack_not_taken)
+            gen(proto_tree_add_uint(st, hf_tcplife_handshake_ack_not_taken, tvb, 0, 0, r->rel_ack_not_taken));
         if (r->hs_retry) {
-            nstime_t d = ns_rel(r->hs_backoff_ns);
+            nstime_t d = ns_rel(r->hs_backoff_ns), e;
+            gint64 expected;
+            tl_backoff_t b = tl_backoff_verdict(r->hs_step == 2, r->hs_retry, r->hs_backoff_ns, &expected);
+            e = ns_rel(expected);
             gen(proto_tree_add_uint(st, hf_tcplife_handshake_retry, tvb, 0, 0, r->hs_retry));
             gen(proto_tree_add_time(st, hf_tcplife_handshake_backoff, tvb, 0, 0, &d));
+            gen(proto_tree_add_time(st, hf_tcplife_handshake_backoff_expected, tvb, 0, 0, &e));
+            gen(proto_tree_add_string(st, hf_tcplife_handshake_backoff_verdict, tvb, 0, 0, tl_backoff_text(b)));
         }
     }
     if (r->td_started) {
@@ -545,6 +640,7 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     }
     if (r->rel_prev)
         gen(proto_tree_add_uint(t, hf_tcplife_prev_frame, tvb, 0, 0, r->rel_prev));
+    render_options(t, tvb, lr);
     render_half_close(t, tvb, r);
     render_rst(t, tvb, r);
     render_time_wait(t, tvb, lr);

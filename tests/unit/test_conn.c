@@ -444,7 +444,8 @@ test_conn_synack_after_step3_ack_reopens_step3(void **state)
         /* 4 */ { S2C, "SA", 0, 1, 0, .dt_ms = 1000, .x = { "handshake", "ESTABLISHED",
                   "SYN_RECEIVED", .hs = 2, .ack = ACK_OK, .retry = 1, .backoff_ms = 1000,
                   .api = API(SYN_QUEUE_RETRY), .rel_syn = 1, .rel_prev = 2,
-                  .an = { AN(HANDSHAKE_SYNACK_RETRANS), AN(HANDSHAKE_SYNACK_AFTER_ACK) } } },
+                  .an = { AN(HANDSHAKE_SYNACK_RETRANS), AN(HANDSHAKE_SYNACK_AFTER_ACK) },
+                  .rel_ack_not_taken = 3 } },
         /* the client's re-ACK is step 3 again and establishes the server */
         /* 5 */ { C2S, "A", 1, 1, 0, .x = { "handshake", "ESTABLISHED", "ESTABLISHED",
                   .hs = 3, .ack = ACK_OK, .api = API(CONNECT_RETURNS), .rel_syn = 4 } },

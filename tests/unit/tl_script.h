@@ -41,6 +41,7 @@ typedef struct {
     tl_api_t     api;
     tl_anomaly_t an[TL_MAX_ANOMALIES];  /* the anomaly set, any order */
     uint32_t     rel_syn, rel_fin, rel_prev, rel_rst;
+    uint32_t     rel_ack_not_taken;
     bool         fin_retrans, midstream, roles_inferred;
     const char  *rst;                   /* tcplife.rst.kind, NULL = none */
     uint32_t     unread, unacked;       /* tcplife.rst.unread_bytes / unacked_bytes */
@@ -201,6 +202,7 @@ tl_check(const tl_result_t *res, const tl_script_t *row, uint32_t frame)
     TL_CMP_INT_(buf, "related FIN frame", res->rel_fin, x->rel_fin);
     TL_CMP_INT_(buf, "previous transmission frame", res->rel_prev, x->rel_prev);
     TL_CMP_INT_(buf, "frame the RST answers", res->rel_rst, x->rel_rst);
+    TL_CMP_INT_(buf, "handshake ACK not taken", res->rel_ack_not_taken, x->rel_ack_not_taken);
     TL_CMP_INT_(buf, "fin_retrans", res->fin_retrans, x->fin_retrans);
     TL_CMP_INT_(buf, "midstream", res->midstream, x->midstream);
     TL_CMP_INT_(buf, "roles_inferred", res->roles_inferred, x->roles_inferred);
