@@ -21,6 +21,16 @@
 #define TL_FI_VALUE(fi) (&(fi)->value)
 #endif
 
+/* The storage of a bool preference: gboolean (int) up to 4.0, C99 bool from
+ * 4.2 on (prefs_register_bool_preference(..., bool *var)); GCC 14 rejects the
+ * wrong pointer type. No header macro tells them apart. Use as
+ * `static tl_pref_bool_t pref_x = TRUE;`. */
+#if TL_WS_AT_LEAST(4, 2)
+typedef bool tl_pref_bool_t;
+#else
+typedef gboolean tl_pref_bool_t;
+#endif
+
 static inline guint32
 tl_fi_uint(const field_info *fi)
 {
