@@ -7,7 +7,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build}; shift || true
-views=(fields conn tree expert)
+views=(fields conn tree expert stats)
 captures=("$@")
 [ ${#captures[@]} -gt 0 ] || captures=("$top"/sample-captures/*.pcap)
 mkdir -p "$top/tests/golden"

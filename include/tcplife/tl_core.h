@@ -403,6 +403,7 @@ typedef struct {
     int64_t    first_time_ns;
     int64_t    last_time_ns;
     uint32_t   hs_ack_frame;          /* the ACK that completed step 3 */
+    int64_t    hs_ack_time_ns;
     tl_teardown_t teardown_kind;
     bool       teardown_started;
     tl_role_t  teardown_initiator;
@@ -566,6 +567,50 @@ size_t tl_tcpdump_format(tl_tcpdump_t *st, const tl_segment_t *seg, char *buf, s
 
 /* Whole-connection outcome, from everything observed so far. */
 tl_outcome_t tl_conn_outcome(const tl_conn_t *conn);
+
+/* How the handshake went, for summaries (batch "handshake" column). */
+#define TL_HS_OUTCOME_MAP(X)                \
+    X(COMPLETE,  "complete")                \
+    X(HALF_OPEN, "half_open")               \
+    X(REFUSED,   "refused")                 \
+    X(SYN_ONLY,  "syn_only")                \
+    X(MIDSTREAM, "midstream")
+
+typedef enum {
+#define TL_X_(sym, str) TL_HS_##sym,
+    TL_HS_OUTCOME_MAP(TL_X_)
+#undef TL_X_
+    TL_HS_COUNT
+} tl_hs_outcome_t;
+
+/* One connection's life in a few facts: the batch summaries' row. */
+typedef struct {
+    tl_outcome_t    outcome;
+    tl_hs_outcome_t handshake;
+    uint8_t         syn_retries, synack_retries;
+    bool            teardown;           /* a FIN was seen */
+    tl_role_t       initiator;
+    tl_teardown_t   teardown_kind;      /* NONE: only one FIN */
+    bool            half_close;         /* the passive side sent data after the FIN */
+    tl_role_t       hc_sender;
+    uint32_t        hc_bytes;
+    bool            hc_duration_known;
+    int64_t         hc_duration_ns;
+    bool            reset;
+    tl_role_t       rst_sender;
+    tl_rst_kind_t   rst_kind;
+    tl_tw_holder_t  tw_holder;
+    int64_t         tw_start_ns, tw_expires_ns;
+    tl_state_t      final_state[TL_ROLE_COUNT];
+    int64_t         start_ns, duration_ns;
+    /* The server's SYN queue entry: from the SYN to the handshake ACK (or
+     * the last segment when the handshake never completed). */
+    bool            syn_queue;
+    int64_t         syn_queue_start_ns, syn_queue_end_ns;
+} tl_summary_t;
+
+void tl_conn_summarize(const tl_conn_t *conn, const tl_config_t *cfg, tl_summary_t *out);
+const char *tl_hs_outcome_name(tl_hs_outcome_t h);
 
 /* Vocabulary strings; never NULL (an out-of-range value gives "?"). */
 const char *tl_rst_kind_name(tl_rst_kind_t k);

@@ -342,6 +342,7 @@ on_ack(tl_ctx_t *c, bool *acked_fin)
             }
             res->api = TL_API_CONNECT_RETURNS;
             c->conn->hs_ack_frame = seg->frame;
+            c->conn->hs_ack_time_ns = seg->time_ns;
         }
         if (exact || tl_seq_gt(seg->ack, rcv->isn)) {
             rcv->syn_acked = true;
@@ -583,4 +584,52 @@ tl_conn_outcome(const tl_conn_t *conn)
             return TL_OUTCOME_SYN_ONLY;
     }
     return TL_OUTCOME_OPEN;
+}
+
+void
+tl_conn_summarize(const tl_conn_t *conn, const tl_config_t *cfg, tl_summary_t *out)
+{
+    const tl_endpoint_t *c = &conn->ep[TL_ROLE_CLIENT], *s = &conn->ep[TL_ROLE_SERVER];
+
+    memset(out, 0, sizeof *out);
+    out->outcome = tl_conn_outcome(conn);
+    if (conn->midstream)
+        out->handshake = TL_HS_MIDSTREAM;
+    else if (out->outcome == TL_OUTCOME_REFUSED)
+        out->handshake = TL_HS_REFUSED;
+    else if (conn->handshake_done)
+        out->handshake = TL_HS_COMPLETE;
+    else
+        out->handshake = s->isn_known ? TL_HS_HALF_OPEN : TL_HS_SYN_ONLY;
+    out->syn_retries = c->syn_count > 1 ? (uint8_t)(c->syn_count - 1) : 0;
+    out->synack_retries = s->syn_count > 1 ? (uint8_t)(s->syn_count - 1) : 0;
+
+    out->teardown = conn->teardown_started;
+    out->initiator = conn->teardown_initiator;
+    out->teardown_kind = conn->teardown_kind;
+    if (conn->teardown_started) {
+        const tl_endpoint_t *passive = &conn->ep[TL_ROLE_COUNT - 1 - conn->teardown_initiator];
+        out->hc_sender = (tl_role_t)(TL_ROLE_COUNT - 1 - conn->teardown_initiator);
+        out->hc_bytes = passive->bytes_after_peer_fin;
+        out->half_close = out->hc_bytes > 0;
+        out->hc_duration_known = conn->teardown_kind != TL_TEARDOWN_NONE;
+        out->hc_duration_ns = conn->hc_duration_ns;
+    }
+    out->reset = conn->reset;
+    out->rst_sender = conn->reset_sender;
+    out->rst_kind = conn->reset_kind;
+    out->tw_holder = conn->tw_holder;
+    out->tw_start_ns = conn->tw_start_ns;
+    out->tw_expires_ns = conn->tw_start_ns + cfg->time_wait_ns;
+    for (int r = 0; r < TL_ROLE_COUNT; r++)
+        out->final_state[r] = conn->ep[r].state;
+    out->start_ns = conn->first_time_ns;
+    out->duration_ns = conn->last_time_ns - conn->first_time_ns;
+
+    /* Only a server that answered with a SYN-ACK held a SYN queue entry. */
+    if (c->isn_known && s->isn_known && !conn->simultaneous_open) {
+        out->syn_queue = true;
+        out->syn_queue_start_ns = conn->first_time_ns;
+        out->syn_queue_end_ns = conn->hs_ack_frame ? conn->hs_ack_time_ns : conn->last_time_ns;
+    }
 }

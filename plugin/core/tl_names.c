@@ -31,6 +31,7 @@ static const char *const outcome_names[]  = { TL_OUTCOME_MAP(TL_STR2_) };
 static const char *const tfo_names[]      = { TL_TFO_MAP(TL_STR2_) };
 static const char *const auth_names[]     = { TL_AUTH_MAP(TL_STR2_) };
 static const char *const backoff_texts[]  = { TL_BACKOFF_MAP(TL_STR2_) };
+static const char *const hs_names[]       = { TL_HS_OUTCOME_MAP(TL_STR2_) };
 
 const char *tl_state_name(tl_state_t s)       { return TL_LOOKUP(state_names, s); }
 const char *tl_phase_name(tl_phase_t p)       { return TL_LOOKUP(phase_names, p); }
@@ -47,6 +48,7 @@ const char *tl_outcome_name(tl_outcome_t o)   { return TL_LOOKUP(outcome_names, 
 const char *tl_tfo_name(tl_tfo_t t)           { return TL_LOOKUP(tfo_names, t); }
 const char *tl_auth_name(tl_auth_t a)         { return TL_LOOKUP(auth_names, a); }
 const char *tl_backoff_text(tl_backoff_t b)   { return TL_LOOKUP(backoff_texts, b); }
+const char *tl_hs_outcome_name(tl_hs_outcome_t h) { return TL_LOOKUP(hs_names, h); }
 
 int
 tl_anomaly_severity(tl_anomaly_t a)

@@ -12,6 +12,7 @@
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
+#include <epan/tap.h>
 #include <epan/wmem_scopes.h>
 
 #include "tl_compat.h"
@@ -19,6 +20,7 @@
 
 static int proto_tcplife = -1;
 static dissector_handle_t tcplife_handle;
+static int tcplife_tap = -1;
 
 /* File scope: tcp.stream -> tl_conn_t, and 4-tuple -> latest connection on
  * it (for TIME_WAIT reuse). Emptied with the file. */
@@ -153,10 +155,15 @@ dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
         fr = track_frame(tree, pinfo);
     else
         fr = (tl_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcplife, 0);
-    if (!fr || !tree)
+    if (!fr)
         return 0;
     /* Whole-connection fields are known once every frame has been seen:
      * on a later pass (the GUI, tshark -2), never in a single pass. */
+    if (have_tap_listener(tcplife_tap))
+        for (guint i = 0; i < fr->n; i++)
+            tap_queue_packet(tcplife_tap, pinfo, &fr->layer[i]);
+    if (!tree)
+        return tvb_captured_length(tvb);
     for (guint i = 0; i < fr->n; i++)
         tl_tree_render(tvb, pinfo, tree, &fr->layer[i], PINFO_FD_VISITED(pinfo));
     return tvb_captured_length(tvb);
@@ -189,6 +196,9 @@ proto_register_tcplife(void)
         &pref_tcpdump);
     tcplife_handle = register_dissector("tcplife", dissect_tcplife, proto_tcplife);
     register_init_routine(tcplife_init);
+    tcplife_tap = register_tap("tcplife");
+    tl_stats_set_config(&tl_cfg);
+    tl_stats_register();
     apply_prefs();
 }
 

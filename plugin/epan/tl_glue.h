@@ -51,6 +51,10 @@ void     tl_extract_resolve(void);
 GArray  *tl_extract_wanted_hfids(void);
 guint    tl_extract(proto_tree *tree, packet_info *pinfo, tl_extracted_t *out, guint max);
 
+/* tl_stats.c: the -z tcplife,conn / sum / ladder listeners of the "tcplife" tap. */
+void     tl_stats_register(void);
+void     tl_stats_set_config(const tl_config_t *cfg);
+
 /* tl_tree.c: fields, subtrees and expert items; the "TCP Lifecycle" tree. */
 void     tl_tree_register(int proto);
 void     tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,

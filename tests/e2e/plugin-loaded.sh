@@ -18,5 +18,6 @@ case "$line" in
     *"$build/plugins/"*) echo "loaded: $line" ;;
     *) echo "tshark loaded another tcplife.so: $line" >&2; exit 1 ;;
 esac
-"$here/tshark-plugin.sh" "$build" -G protocols | grep -qP '^TCP Lifecycle\tTCPLIFE\ttcplife$' \
+# 4.0 prints name, short name, filter name; 4.4 on add columns after them.
+"$here/tshark-plugin.sh" "$build" -G protocols | grep -qP '^TCP Lifecycle\tTCPLIFE\ttcplife(\t|$)' \
     || { echo "protocol tcplife is not registered" >&2; exit 1; }

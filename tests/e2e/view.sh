@@ -5,6 +5,7 @@
 # with the freshly built plugin. The views are what the golden files hold:
 #   fields    per-packet SPEC fields, single pass (tshark -T fields)
 #   conn      whole-connection fields, two passes (tshark -2 -T fields)
+#   stats     -z tcplife,conn, -z tcplife,sum and -z tcplife,ladder
 #   tree      the TCP Lifecycle tree of every frame (tshark -O tcplife -V)
 #   tree2     the same in two passes (tshark -2)
 #   expert    tcplife's expert items by severity (tshark -z expert)
@@ -38,6 +39,7 @@ conn)
     for f in "${conn_fields[@]}"; do args+=(-e "$f"); done
     ts -2 -T fields -E header=y -E separator=/t -E occurrence=a -E aggregator=, "${args[@]}"
     ;;
+stats)     ts -q -z tcplife,conn -z tcplife,sum -z tcplife,ladder ;;
 tree)      ts -O tcplife -V ;;
 tree2)     ts -2 -O tcplife -V ;;
 expert)

@@ -1,0 +1,541 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tl_stats.c - batch output through tshark's -z:
+ *
+ *   -z tcplife,conn[,tsv|,json][,FILTER]  one row per connection
+ *   -z tcplife,sum[,FILTER]               counts, peak SYN queue and TIME_WAIT
+ *   -z tcplife,ladder[,FILTER]            the lifecycle ladder, one per stream
+ *
+ * The post-dissector queues every TCP layer's stored verdict to the
+ * "tcplife" tap; these listeners keep the connections (and, for the ladder,
+ * the verdicts) that passed FILTER and print at the end from the core's
+ * summaries. Nothing here decides anything about TCP.
+ */
+#include <stdio.h>
+
+#include <epan/packet.h>
+#include <epan/tap.h>
+#include <epan/stat_tap_ui.h>
+#include <epan/to_str.h>
+#include <epan/address.h>
+
+#include "tl_glue.h"
+
+typedef enum { OUT_TABLE, OUT_TSV, OUT_JSON } tl_out_fmt_t;
+typedef enum { STAT_CONN, STAT_SUM, STAT_LADDER } tl_stat_kind_t;
+
+typedef struct {
+    tl_stat_kind_t kind;
+    tl_out_fmt_t   fmt;
+    char          *filter;
+    GHashTable    *streams;     /* tcp.stream -> tl_conn_rec_t* */
+    GPtrArray     *frames;      /* ladder: tl_ladder_row_t* in order */
+} tl_stat_t;
+
+typedef struct {
+    guint32                  frame;
+    gint64                   time_ns;
+    const tl_layer_result_t *lr;
+} tl_ladder_row_t;
+
+static const tl_config_t *stats_cfg;
+
+void
+tl_stats_set_config(const tl_config_t *cfg)
+{
+    stats_cfg = cfg;
+}
+
+static tap_packet_status
+stat_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
+            tap_flags_t flags _U_)
+{
+    tl_stat_t *st = (tl_stat_t *)tapdata;
+    const tl_layer_result_t *lr = (const tl_layer_result_t *)data;
+
+    g_hash_table_insert(st->streams, GUINT_TO_POINTER(lr->stream), (gpointer)lr->rec);
+    if (st->kind == STAT_LADDER) {
+        tl_ladder_row_t *row = g_new(tl_ladder_row_t, 1);
+        row->frame = pinfo->num;
+        row->time_ns = (gint64)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+        row->lr = lr;
+        g_ptr_array_add(st->frames, row);
+    }
+    return TAP_PACKET_REDRAW;
+}
+
+static void
+stat_reset(void *tapdata)
+{
+    tl_stat_t *st = (tl_stat_t *)tapdata;
+
+    g_hash_table_remove_all(st->streams);
+    if (st->frames)
+        g_ptr_array_set_size(st->frames, 0);
+}
+
+static gint
+cmp_uint(gconstpointer a, gconstpointer b)
+{
+    guint x = GPOINTER_TO_UINT(*(const gpointer *)a), y = GPOINTER_TO_UINT(*(const gpointer *)b);
+    return x < y ? -1 : x > y;
+}
+
+/* The streams seen, sorted. Free with g_ptr_array_free(.., TRUE). */
+static GPtrArray *
+sorted_streams(const tl_stat_t *st)
+{
+    GPtrArray *keys = g_ptr_array_new();
+    GHashTableIter it;
+    gpointer k;
+
+    g_hash_table_iter_init(&it, st->streams);
+    while (g_hash_table_iter_next(&it, &k, NULL))
+        g_ptr_array_add(keys, k);
+    g_ptr_array_sort(keys, cmp_uint);
+    return keys;
+}
+
+static char *
+endpoint_str(const tl_endpoint_t *ep)
+{
+    address a;
+    char *s, *r;
+
+    if (ep->addr.family == 4)
+        set_address(&a, AT_IPv4, 4, ep->addr.bytes);
+    else if (ep->addr.family == 6)
+        set_address(&a, AT_IPv6, 16, ep->addr.bytes);
+    else
+        return g_strdup_printf("?:%u", ep->port);
+    s = address_to_str(NULL, &a);
+    r = ep->addr.family == 6 ? g_strdup_printf("[%s]:%u", s, ep->port)
+                             : g_strdup_printf("%s:%u", s, ep->port);
+    wmem_free(NULL, s);
+    return r;
+}
+
+/* ISO 8601 UTC with microseconds: the same in every tshark version. */
+static char *
+utc_str(gint64 ns)
+{
+    GDateTime *dt = g_date_time_new_from_unix_utc(ns / 1000000000);
+    char *day, *r;
+
+    if (!dt)
+        return g_strdup("?");
+    day = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
+    r = g_strdup_printf("%s.%06dZ", day, (int)((ns % 1000000000) / 1000));
+    g_free(day);
+    g_date_time_unref(dt);
+    return r;
+}
+
+/* One connection's row, as strings (column order = conn_columns). */
+#define N_COLS 18
+static const char *const conn_columns[N_COLS] = {
+    "stream", "client", "server", "start", "duration", "handshake", "syn_retries",
+    "synack_retries", "teardown", "half_close", "half_close_bytes", "half_close_duration",
+    "rst", "time_wait", "time_wait_expires", "final_states", "zeek_state", "history",
+};
+/* Columns that are numbers in JSON. */
+static const gboolean conn_numeric[N_COLS] = {
+    TRUE, FALSE, FALSE, FALSE, TRUE, FALSE, TRUE, TRUE, FALSE, FALSE, TRUE, TRUE,
+    FALSE, FALSE, FALSE, FALSE, FALSE, FALSE,
+};
+
+static void
+conn_row(guint32 stream, const tl_conn_rec_t *rec, char *col[N_COLS])
+{
+    tl_summary_t s;
+    const char *c = "client", *sv = "server";
+
+    tl_conn_summarize(&rec->conn, stats_cfg, &s);
+    col[0] = g_strdup_printf("%u", stream);
+    col[1] = endpoint_str(&rec->conn.ep[TL_ROLE_CLIENT]);
+    col[2] = endpoint_str(&rec->conn.ep[TL_ROLE_SERVER]);
+    col[3] = utc_str(s.start_ns);
+    col[4] = g_strdup_printf("%.6f", (double)s.duration_ns / 1e9);
+    col[5] = g_strdup(tl_hs_outcome_name(s.handshake));
+    col[6] = g_strdup_printf("%u", s.syn_retries);
+    col[7] = g_strdup_printf("%u", s.synack_retries);
+    if (s.reset)
+        col[8] = g_strdup("reset");
+    else if (s.teardown)
+        col[8] = g_strdup_printf("%s %s", tl_role_name(s.initiator),
+                                 s.teardown_kind ? tl_teardown_name(s.teardown_kind) : "half-closed");
+    else
+        col[8] = g_strdup("open");
+    col[9] = s.half_close ? g_strdup_printf("%s>%s", s.hc_sender == TL_ROLE_CLIENT ? c : sv,
+                                            s.hc_sender == TL_ROLE_CLIENT ? sv : c)
+                          : g_strdup("-");
+    col[10] = s.half_close ? g_strdup_printf("%u", s.hc_bytes) : g_strdup("-");
+    col[11] = s.half_close && s.hc_duration_known ? g_strdup_printf("%.6f", (double)s.hc_duration_ns / 1e9)
+                                                  : g_strdup("-");
+    col[12] = s.reset ? g_strdup_printf("%s %s", tl_role_name(s.rst_sender), tl_rst_kind_name(s.rst_kind))
+                      : g_strdup("-");
+    col[13] = s.tw_holder ? g_strdup(tl_tw_holder_name(s.tw_holder)) : g_strdup("-");
+    col[14] = s.tw_holder ? utc_str(s.tw_expires_ns) : g_strdup("-");
+    col[15] = g_strdup_printf("%s/%s", tl_state_name(s.final_state[TL_ROLE_CLIENT]),
+                              tl_state_name(s.final_state[TL_ROLE_SERVER]));
+    col[16] = g_strdup(tl_zeek_conn_state(&rec->zeek));
+    col[17] = g_strdup(tl_zeek_history(&rec->zeek));
+}
+
+static void
+json_str(GString *out, const char *key, const char *val, gboolean numeric, gboolean last)
+{
+    g_string_append_printf(out, "\"%s\": ", key);
+    if (!val) {
+        g_string_append(out, "null");
+    } else if (numeric) {
+        g_string_append(out, val);
+    } else {
+        g_string_append_c(out, '"');
+        for (const char *p = val; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                g_string_append_c(out, '\\');
+            g_string_append_c(out, *p);
+        }
+        g_string_append_c(out, '"');
+    }
+    if (!last)
+        g_string_append(out, ", ");
+}
+
+static void
+draw_conn(tl_stat_t *st)
+{
+    GPtrArray *keys = sorted_streams(st);
+    GPtrArray *rows = g_ptr_array_new();
+    gsize width[N_COLS];
+    GString *out = g_string_new(NULL);
+
+    for (int i = 0; i < N_COLS; i++)
+        width[i] = strlen(conn_columns[i]);
+    for (guint k = 0; k < keys->len; k++) {
+        guint32 stream = GPOINTER_TO_UINT(g_ptr_array_index(keys, k));
+        char **col = g_new0(char *, N_COLS + 1);   /* NULL-terminated for g_strfreev */
+        conn_row(stream, (const tl_conn_rec_t *)g_hash_table_lookup(st->streams, GUINT_TO_POINTER(stream)), col);
+        for (int i = 0; i < N_COLS; i++)
+            width[i] = MAX(width[i], strlen(col[i]));
+        g_ptr_array_add(rows, col);
+    }
+
+    switch (st->fmt) {
+    case OUT_TSV:
+        for (int i = 0; i < N_COLS; i++)
+            g_string_append_printf(out, "%s%c", conn_columns[i], i + 1 < N_COLS ? '\t' : '\n');
+        for (guint r = 0; r < rows->len; r++) {
+            char **col = (char **)g_ptr_array_index(rows, r);
+            for (int i = 0; i < N_COLS; i++)
+                g_string_append_printf(out, "%s%c", col[i], i + 1 < N_COLS ? '\t' : '\n');
+        }
+        break;
+    case OUT_JSON:
+        g_string_append(out, "[\n");
+        for (guint r = 0; r < rows->len; r++) {
+            char **col = (char **)g_ptr_array_index(rows, r);
+            g_string_append(out, "  {");
+            for (int i = 0; i < N_COLS; i++)
+                json_str(out, conn_columns[i], strcmp(col[i], "-") ? col[i] : NULL, conn_numeric[i],
+                         i + 1 == N_COLS);
+            g_string_append_printf(out, "}%s\n", r + 1 < rows->len ? "," : "");
+        }
+        g_string_append(out, "]\n");
+        break;
+    case OUT_TABLE:
+        g_string_append(out, "\n==================================================================\n");
+        g_string_append_printf(out, "TCP Lifecycle: connections%s%s\n", st->filter ? "  Filter: " : "",
+                               st->filter ? st->filter : "");
+        for (int i = 0; i < N_COLS; i++)
+            g_string_append_printf(out, "%-*s%s", i + 1 < N_COLS ? (int)width[i] : 0, conn_columns[i],
+                                   i + 1 < N_COLS ? "  " : "\n");
+        for (guint r = 0; r < rows->len; r++) {
+            char **col = (char **)g_ptr_array_index(rows, r);
+            for (int i = 0; i < N_COLS; i++)
+                g_string_append_printf(out, "%-*s%s", i + 1 < N_COLS ? (int)width[i] : 0, col[i],
+                                       i + 1 < N_COLS ? "  " : "\n");
+        }
+        g_string_append(out, "==================================================================\n");
+        break;
+    }
+    fputs(out->str, stdout);
+    g_string_free(out, TRUE);
+    for (guint r = 0; r < rows->len; r++)
+        g_strfreev((char **)g_ptr_array_index(rows, r));
+    g_ptr_array_free(rows, TRUE);
+    g_ptr_array_free(keys, TRUE);
+}
+
+/* Peak concurrency of intervals per server endpoint (sweep line). */
+typedef struct {
+    gint64 t;
+    int    delta;
+} tl_edge_t;
+
+static gint
+cmp_edge(gconstpointer a, gconstpointer b)
+{
+    const tl_edge_t *x = (const tl_edge_t *)a, *y = (const tl_edge_t *)b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return x->delta - y->delta;     /* an end before a start at the same instant */
+}
+
+static void
+peak_of(GArray *edges, int *peak, gint64 *at)
+{
+    int cur = 0;
+
+    *peak = 0;
+    *at = 0;
+    g_array_sort(edges, cmp_edge);
+    for (guint i = 0; i < edges->len; i++) {
+        const tl_edge_t *e = &g_array_index(edges, tl_edge_t, i);
+        cur += e->delta;
+        if (cur > *peak) {
+            *peak = cur;
+            *at = e->t;
+        }
+    }
+}
+
+static void
+add_interval(GHashTable *by_ep, const char *ep, gint64 start, gint64 end)
+{
+    GArray *edges = (GArray *)g_hash_table_lookup(by_ep, ep);
+    tl_edge_t a = { start, +1 }, b = { end, -1 };
+
+    if (!edges) {
+        edges = g_array_new(FALSE, FALSE, sizeof(tl_edge_t));
+        g_hash_table_insert(by_ep, g_strdup(ep), edges);
+    }
+    g_array_append_val(edges, a);
+    g_array_append_val(edges, b);
+}
+
+static void
+print_peaks(GString *out, const char *title, const char *compare, GHashTable *by_ep)
+{
+    GList *eps = g_list_sort(g_hash_table_get_keys(by_ep), (GCompareFunc)g_strcmp0);
+
+    g_string_append_printf(out, "\n%s (compare with %s):\n", title, compare);
+    if (!eps)
+        g_string_append(out, "  none\n");
+    for (GList *l = eps; l; l = l->next) {
+        int peak;
+        gint64 at;
+        char *when;
+        peak_of((GArray *)g_hash_table_lookup(by_ep, l->data), &peak, &at);
+        when = utc_str(at);
+        g_string_append_printf(out, "  %-40s peak %d at %s\n", (const char *)l->data, peak, when);
+        g_free(when);
+    }
+    g_list_free(eps);
+}
+
+static void
+free_edges(gpointer p)
+{
+    g_array_free((GArray *)p, TRUE);
+}
+
+static void
+draw_sum(tl_stat_t *st)
+{
+    GPtrArray *keys = sorted_streams(st);
+    guint outcome[TL_OUTCOME_COUNT] = { 0 }, kind[TL_TEARDOWN_COUNT] = { 0 }, rst[TL_RST_COUNT] = { 0 };
+    guint half_close = 0;
+    GHashTable *synq = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_edges);
+    GHashTable *tw = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_edges);
+    GString *out = g_string_new(NULL);
+
+    for (guint k = 0; k < keys->len; k++) {
+        const tl_conn_rec_t *rec = (const tl_conn_rec_t *)g_hash_table_lookup(st->streams, g_ptr_array_index(keys, k));
+        tl_summary_t s;
+        char *server;
+
+        tl_conn_summarize(&rec->conn, stats_cfg, &s);
+        outcome[s.outcome]++;
+        if (s.teardown && !s.reset)
+            kind[s.teardown_kind]++;
+        if (s.reset)
+            rst[s.rst_kind]++;
+        half_close += s.half_close;
+        server = endpoint_str(&rec->conn.ep[TL_ROLE_SERVER]);
+        if (s.syn_queue)
+            add_interval(synq, server, s.syn_queue_start_ns, s.syn_queue_end_ns);
+        if (s.tw_holder)
+            add_interval(tw, server, s.tw_start_ns, s.tw_expires_ns);
+        g_free(server);
+    }
+
+    g_string_append(out, "\n==================================================================\n");
+    g_string_append_printf(out, "TCP Lifecycle: summary%s%s\n", st->filter ? "  Filter: " : "",
+                           st->filter ? st->filter : "");
+    g_string_append_printf(out, "Connections: %u\n", keys->len);
+    g_string_append(out, "\nOutcome:\n");
+    for (int i = 0; i < TL_OUTCOME_COUNT; i++)
+        g_string_append_printf(out, "  %-18s %u\n", tl_outcome_name((tl_outcome_t)i), outcome[i]);
+    g_string_append(out, "\nTeardown (closed with FINs):\n");
+    for (int i = 1; i < TL_TEARDOWN_COUNT; i++)
+        g_string_append_printf(out, "  %-18s %u\n", tl_teardown_name((tl_teardown_t)i), kind[i]);
+    g_string_append_printf(out, "  %-18s %u\n", "one FIN only", kind[TL_TEARDOWN_NONE]);
+    g_string_append_printf(out, "  %-18s %u\n", "with half-close", half_close);
+    g_string_append(out, "\nRST kind:\n");
+    for (int i = 1; i < TL_RST_COUNT; i++)
+        g_string_append_printf(out, "  %-18s %u\n", tl_rst_kind_name((tl_rst_kind_t)i), rst[i]);
+    print_peaks(out, "Peak concurrent half-open connections (SYN queue) per server",
+                "net.ipv4.tcp_max_syn_backlog and the listen() backlog", synq);
+    print_peaks(out, "Peak concurrent TIME_WAIT connections per server",
+                "net.ipv4.tcp_max_tw_buckets", tw);
+    g_string_append(out, "==================================================================\n");
+    fputs(out->str, stdout);
+    g_string_free(out, TRUE);
+    g_hash_table_destroy(synq);
+    g_hash_table_destroy(tw);
+    g_ptr_array_free(keys, TRUE);
+}
+
+/* The arrow of one segment: flags, step, direction. */
+static char *
+arrow_label(const tl_result_t *r)
+{
+    GString *l = g_string_new(NULL);
+    static const struct { guint16 bit; const char *name; } f[] = {
+        { TL_F_SYN, "SYN" }, { TL_F_FIN, "FIN" }, { TL_F_RST, "RST" }, { TL_F_PSH, "PSH" }, { TL_F_ACK, "ACK" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(f); i++)
+        if (r->flags & f[i].bit)
+            g_string_append_printf(l, "%s%s", l->len ? "," : "", f[i].name);
+    if (r->hs_step)
+        g_string_append_printf(l, " %u/3", r->hs_step);
+    else if (r->td_step)
+        g_string_append_printf(l, " %u/%u", r->td_step, r->td_kind == TL_TEARDOWN_THREE_WAY ? 3 : 4);
+    if (r->len)
+        g_string_append_printf(l, " len=%u", r->len);
+    return g_string_free(l, FALSE);
+}
+
+static void
+draw_ladder(tl_stat_t *st)
+{
+    GPtrArray *keys = sorted_streams(st);
+    GString *out = g_string_new(NULL);
+
+    g_string_append(out, "\n==================================================================\n");
+    g_string_append_printf(out, "TCP Lifecycle: ladder%s%s\n", st->filter ? "  Filter: " : "",
+                           st->filter ? st->filter : "");
+    for (guint k = 0; k < keys->len; k++) {
+        guint32 stream = GPOINTER_TO_UINT(g_ptr_array_index(keys, k));
+        const tl_conn_rec_t *rec = (const tl_conn_rec_t *)g_hash_table_lookup(st->streams, GUINT_TO_POINTER(stream));
+        char *c = endpoint_str(&rec->conn.ep[TL_ROLE_CLIENT]), *s = endpoint_str(&rec->conn.ep[TL_ROLE_SERVER]);
+        gint64 t0 = -1;
+
+        g_string_append_printf(out, "\nStream %u: client %s, server %s\n", stream, c, s);
+        g_string_append_printf(out, "  %6s %10s  %-12s %-24s %-12s  %s\n", "frame", "time", "client", "",
+                               "server", "phase");
+        for (guint i = 0; i < st->frames->len; i++) {
+            const tl_ladder_row_t *row = (const tl_ladder_row_t *)g_ptr_array_index(st->frames, i);
+            const tl_result_t *r = &row->lr->r;
+            char *label, *arrow;
+
+            if (row->lr->stream != stream)
+                continue;
+            if (t0 < 0)
+                t0 = row->time_ns;
+            label = arrow_label(r);
+            arrow = r->sender == TL_ROLE_CLIENT ? g_strdup_printf("--%s-->", label)
+                                                : g_strdup_printf("<--%s--", label);
+            g_string_append_printf(out, "  %6u %10.6f  %-12s %-24s %-12s  %s\n", row->frame,
+                                   (double)(row->time_ns - t0) / 1e9,
+                                   tl_state_name((tl_state_t)r->state[TL_ROLE_CLIENT]), arrow,
+                                   tl_state_name((tl_state_t)r->state[TL_ROLE_SERVER]),
+                                   tl_phase_name((tl_phase_t)r->phase));
+            g_free(label);
+            g_free(arrow);
+        }
+        g_free(c);
+        g_free(s);
+    }
+    g_string_append(out, "==================================================================\n");
+    fputs(out->str, stdout);
+    g_string_free(out, TRUE);
+    g_ptr_array_free(keys, TRUE);
+}
+
+static void
+stat_draw(void *tapdata)
+{
+    tl_stat_t *st = (tl_stat_t *)tapdata;
+
+    switch (st->kind) {
+    case STAT_CONN:   draw_conn(st); break;
+    case STAT_SUM:    draw_sum(st); break;
+    case STAT_LADDER: draw_ladder(st); break;
+    }
+}
+
+static void
+stat_finish(void *tapdata)
+{
+    tl_stat_t *st = (tl_stat_t *)tapdata;
+
+    g_hash_table_destroy(st->streams);
+    if (st->frames)
+        g_ptr_array_free(st->frames, TRUE);
+    g_free(st->filter);
+    g_free(st);
+}
+
+/* opt_arg: "tcplife,conn[,tsv|,json][,FILTER]" and the like. */
+static void
+stat_init(const char *opt_arg, void *userdata)
+{
+    tl_stat_t *st = g_new0(tl_stat_t, 1);
+    const char *rest;
+    GString *err;
+
+    st->kind = (tl_stat_kind_t)GPOINTER_TO_INT(userdata);
+    rest = strchr(opt_arg + strlen("tcplife,"), ',');
+    if (rest && st->kind == STAT_CONN) {
+        if (g_str_has_prefix(rest, ",tsv") && (rest[4] == '\0' || rest[4] == ',')) {
+            st->fmt = OUT_TSV;
+            rest = rest[4] ? rest + 4 : NULL;
+        } else if (g_str_has_prefix(rest, ",json") && (rest[5] == '\0' || rest[5] == ',')) {
+            st->fmt = OUT_JSON;
+            rest = rest[5] ? rest + 5 : NULL;
+        }
+    }
+    if (rest && rest[1])
+        st->filter = g_strdup(rest + 1);
+    st->streams = g_hash_table_new(g_direct_hash, g_direct_equal);
+    if (st->kind == STAT_LADDER)
+        st->frames = g_ptr_array_new_with_free_func(g_free);
+
+    err = register_tap_listener("tcplife", st, st->filter, TL_REQUIRES_NOTHING,
+                                stat_reset, stat_packet, stat_draw, stat_finish);
+    if (err) {
+        fprintf(stderr, "tshark: -z %s: %s\n", opt_arg, err->str);
+        g_string_free(err, TRUE);
+        stat_finish(st);
+        exit(1);
+    }
+}
+
+void
+tl_stats_register(void)
+{
+    static stat_tap_ui conn_ui = { REGISTER_STAT_GROUP_GENERIC, "TCP Lifecycle connections",
+                                   "tcplife,conn", stat_init, 0, NULL };
+    static stat_tap_ui sum_ui = { REGISTER_STAT_GROUP_GENERIC, "TCP Lifecycle summary",
+                                  "tcplife,sum", stat_init, 0, NULL };
+    static stat_tap_ui ladder_ui = { REGISTER_STAT_GROUP_GENERIC, "TCP Lifecycle ladder",
+                                     "tcplife,ladder", stat_init, 0, NULL };
+
+    register_stat_tap_ui(&conn_ui, GINT_TO_POINTER(STAT_CONN));
+    register_stat_tap_ui(&sum_ui, GINT_TO_POINTER(STAT_SUM));
+    register_stat_tap_ui(&ladder_ui, GINT_TO_POINTER(STAT_LADDER));
+}

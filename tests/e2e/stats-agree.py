@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""stats-agree.py BUILD_DIR CAPTURE: the batch summaries say what the
+per-packet fields say. For every connection, the -z tcplife,conn,json row
+must agree with the fields of its segments (two passes for the conn.*
+fields), and -z tcplife,sum's counts with the rows."""
+import collections
+import json
+import os
+import subprocess
+import sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+build, capture = sys.argv[1], sys.argv[2]
+
+
+def tshark(*args):
+    out = subprocess.run([os.path.join(here, "tshark-plugin.sh"), build, "-n", "-r", capture, *args],
+                         check=True, capture_output=True, text=True)
+    return out.stdout
+
+
+FIELDS = ["tcp.stream", "tcplife.sender", "tcplife.handshake.step", "tcplife.handshake.retry",
+          "tcplife.teardown.kind", "tcplife.teardown.initiator", "tcplife.rst.kind",
+          "tcplife.time_wait.holder", "tcplife.state.client", "tcplife.state.server",
+          "tcplife.half_close.bytes", "tcplife.conn.outcome", "tcplife.conn.zeek_state",
+          "tcplife.conn.history", "tcplife.midstream", "tcplife.phase"]
+rows = json.loads(tshark("-q", "-z", "tcplife,conn,json"))
+lines = tshark("-2", "-Y", "tcplife", "-T", "fields", "-E", "occurrence=f",
+               *sum((["-e", f] for f in FIELDS), [])).splitlines()
+per = collections.defaultdict(list)
+for line in lines:
+    v = dict(zip(FIELDS, line.split("\t")))
+    per[int(v["tcp.stream"])].append(v)
+
+errors = []
+
+
+def check(stream, what, got, want):
+    if got != want:
+        errors.append(f"stream {stream}: {what}: summary says {got!r}, fields say {want!r}")
+
+
+if sorted(r["stream"] for r in rows) != sorted(per):
+    errors.append(f"streams differ: summary {sorted(r['stream'] for r in rows)}, fields {sorted(per)}")
+for r in rows:
+    segs = per.get(r["stream"], [])
+    if not segs:
+        continue
+    last = segs[-1]
+    check(r["stream"], "final states", r["final_states"], f"{last['tcplife.state.client']}/{last['tcplife.state.server']}")
+    check(r["stream"], "zeek_state", r["zeek_state"], last["tcplife.conn.zeek_state"])
+    check(r["stream"], "history", r["history"], last["tcplife.conn.history"])
+    syn_retry = max([int(s["tcplife.handshake.retry"] or 0) for s in segs if s["tcplife.handshake.step"] == "1"] or [0])
+    synack_retry = max([int(s["tcplife.handshake.retry"] or 0) for s in segs if s["tcplife.handshake.step"] == "2"] or [0])
+    check(r["stream"], "syn_retries", r["syn_retries"], syn_retry)
+    check(r["stream"], "synack_retries", r["synack_retries"], synack_retry)
+    rst = [s for s in segs if s["tcplife.rst.kind"] and s["tcplife.rst.kind"] != "stray"]
+    if rst:
+        check(r["stream"], "rst", r["rst"], f"{rst[0]['tcplife.sender']} {rst[0]['tcplife.rst.kind']}")
+        check(r["stream"], "teardown", r["teardown"], "reset")
+    else:
+        check(r["stream"], "rst", r["rst"], None)
+        kinds = [s["tcplife.teardown.kind"] for s in segs if s["tcplife.teardown.kind"]]
+        inits = [s["tcplife.teardown.initiator"] for s in segs if s["tcplife.teardown.initiator"]]
+        want = f"{inits[0]} {kinds[-1] if kinds else 'half-closed'}" if inits else "open"
+        check(r["stream"], "teardown", r["teardown"], want)
+    holders = [s["tcplife.time_wait.holder"] for s in segs if s["tcplife.time_wait.holder"]]
+    check(r["stream"], "time_wait", r["time_wait"], holders[-1] if holders else None)
+    hc = [int(s["tcplife.half_close.bytes"]) for s in segs if s["tcplife.half_close.bytes"]]
+    check(r["stream"], "half_close_bytes", r["half_close_bytes"], max(hc) if hc else None)
+    if last["tcplife.midstream"] == "1":
+        check(r["stream"], "handshake", r["handshake"], "midstream")
+    elif any(s["tcplife.handshake.step"] == "3" for s in segs):
+        check(r["stream"], "handshake", r["handshake"], "complete")
+
+# The summary's counts are the rows', grouped.
+summary = tshark("-q", "-z", "tcplife,sum")
+outcomes = collections.Counter(per[s][-1]["tcplife.conn.outcome"] for s in per)
+for name in ("open", "closed", "reset", "refused", "half_open", "syn_only"):
+    want = f"  {name:<18} {outcomes.get(name, 0)}"
+    if want not in summary.splitlines():
+        errors.append(f"summary outcome line {want.strip()!r} missing")
+if f"Connections: {len(rows)}" not in summary:
+    errors.append("summary connection count differs from the rows")
+
+# The ladder has one line per segment, with the states of the fields.
+ladder = [l.split() for l in tshark("-q", "-z", "tcplife,ladder").splitlines()
+          if l.strip()[:1].isdigit()]
+if len(ladder) != len(lines):
+    errors.append(f"ladder has {len(ladder)} segments, fields {len(lines)}")
+
+for e in errors:
+    print(e)
+sys.exit(1 if errors else 0)
