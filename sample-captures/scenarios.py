@@ -25,6 +25,7 @@ import ctypes
 import errno
 import fcntl
 import os
+import select
 import signal
 import socket
 import struct
@@ -872,6 +873,14 @@ def check_tw_reuse(path):
         "new ISN is %+d from it)" % (s1, s2, s_end, (s2 - s_end) % 2**32
                                      if (s2 - s_end) % 2**32 < 2**31
                                      else (s2 - s_end) % 2**32 - 2**32))
+    return (c2 - c_end) % 2**32, (s2 - s_end) % 2**32
+
+
+def check_tw_expired(path):
+    dc, _ds = check_tw_reuse(path)
+    if dc == 65537:
+        raise RuntimeError("second client ISN is old snd_nxt + 65537: the "
+                           "TIME_WAIT entry was taken over, not expired")
 
 
 @scenario("timewait-reuse-server", 7022,
@@ -907,13 +916,16 @@ CLOSE_CLIENT_FIRST = (HS + " · " + REQRESP +
 
 @scenario("timewait-reuse-expired", 7023,
           CLOSE_CLIENT_FIRST + " · " + CLOSE_CLIENT_FIRST,
-          post_check=check_tw_reuse)
+          post_check=check_tw_expired)
 def sc_timewait_reuse_expired(cap):
     """Like timewait-reuse-client (the client binds port 40023 with
     SO_REUSEADDR, closes first and holds TIME_WAIT), but the second
     connection from the same port is made only after the TIME_WAIT entry has
-    expired (60 s, TCP_TIMEWAIT_LEN): the reconnect is 62 s after the first
-    close, so nothing is left of the old connection on either side."""
+    expired (TCP_TIMEWAIT_LEN is 60 s, but the timer fires late: the entry
+    was seen to disappear 61-62 s after the close). The driver polls `ss`
+    until the entry is gone and reconnects 200 ms later, so nothing is left
+    of the old connection on either side; the post-check makes sure the new
+    client ISN is not the TIME_WAIT takeover value (old snd_nxt + 65537)."""
     ls = listener(7023)
     for round_ in (1, 2):
         c = connect(7023, bind_port=40023, reuse=True)
@@ -931,14 +943,13 @@ def sc_timewait_reuse_expired(cap):
             break
         time.sleep(58.0 - (time.monotonic() - t_close))
         ss_log(NS_CLIENT, "client 58 s after its close", 7023)
-        gone = None
-        while time.monotonic() - t_close < 62.0:
+        while ss_hits(NS_CLIENT, 7023):
+            if time.monotonic() - t_close > 70.0:
+                raise RuntimeError("TIME_WAIT still there 70 s after close")
             time.sleep(0.1)
-            if gone is None and not ss_hits(NS_CLIENT, 7023):
-                gone = time.monotonic() - t_close
-        if gone is None:
-            raise RuntimeError("TIME_WAIT still there 62 s after close")
-        log("TIME_WAIT entry gone %.1f s after the client's close()" % gone)
+        log("TIME_WAIT entry gone %.1f s after the client's close()"
+            % (time.monotonic() - t_close))
+        pause()
         ss_log(NS_CLIENT, "client before the reconnect", 7023)
     ls.close()
 
@@ -1078,6 +1089,8 @@ def check_simultaneous_open(path):
           "C>S [S] · S>C [S] · C>S [S.] · S>C [S.] · C>S [.] · S>C [.] · "
           + REQRESP +
           " · C>S [F.] · S>C [.] · S>C [F.] · C>S [.]",
+          client_sysctls={"net.ipv6.conf.all.disable_ipv6": "1"},
+          server_sysctls={"net.ipv6.conf.all.disable_ipv6": "1"},
           post_check=check_simultaneous_open)
 def sc_simultaneous_open(cap):
     """Simultaneous open (RFC 9293 figure 7): a socket bound to
@@ -1091,7 +1104,10 @@ def sc_simultaneous_open(cap):
     moves each side to ESTABLISHED; Linux treats its SYN as a duplicate and
     answers it with a pure ACK carrying a D-SACK block (RFC 9293 figure 7
     shows no such ACKs). Then a request/response (10.77.0.1 sends the
-    request) and a 10.77.0.1-first close."""
+    request) and a 10.77.0.1-first close. IPv6 is disabled in both
+    namespaces for this scenario: the link-local DAD and MLD packets sent in
+    the first seconds after the link comes up would otherwise take tokens
+    from the buckets at random moments and reorder the SYN-ACKs."""
     uc, us = udp_pair()
     uc.sendto(b"arp", (S4, 9))          # resolve ARP both ways first
     assert us.recv(10) == b"arp"
@@ -1141,6 +1157,248 @@ def sc_simultaneous_open(cap):
     pause()
     s.close()
     pause()
+
+
+TCPOPT_FASTOPEN = 34
+
+
+def check_tfo(path):
+    """First SYN: cookie request; first SYN-ACK: a cookie; second SYN: the
+    same cookie and 13 bytes of data; second SYN-ACK acks SYN + data."""
+    hs = [r for r in read_records(path)
+          if r["kind"] == "tcp" and r["flags"] & 0x02]
+    if len(hs) != 4:
+        raise RuntimeError("expected 2 SYNs and 2 SYN-ACKs")
+    syn1, synack1, syn2, synack2 = hs
+    tfo = [dict(tcp_options(r["opts"])).get(TCPOPT_FASTOPEN) for r in hs]
+    if tfo[0] != b"":
+        raise RuntimeError("first SYN has no TFO cookie request: %r" % tfo[0])
+    if not tfo[1]:
+        raise RuntimeError("first SYN-ACK carries no TFO cookie")
+    if tfo[2] != tfo[1] or syn2["plen"] != 13:
+        raise RuntimeError("second SYN does not carry the cookie and 13 bytes")
+    if synack2["ack"] != (syn2["seq"] + 1 + 13) % 2**32:
+        raise RuntimeError("second SYN-ACK does not ack the SYN's data")
+    log("TFO: cookie request, cookie %s (%d bytes), SYN with cookie + 13 "
+        "bytes, SYN-ACK ack = ISN + 14; TFO option on 2nd SYN-ACK: %r"
+        % (tfo[1].hex(), len(tfo[1]), tfo[3]))
+
+
+@scenario("tfo", 7026,
+          "C>S [S] · S>C [S.] · C>S [P.] 13 · S>C [.] · S>C [P.] 23 · "
+          "C>S [.] · C>S [F.] · S>C [.] · S>C [F.] · C>S [.] · "
+          "C>S [S] 13 · S>C [S.] · C>S [.] · S>C [P.] 23 · C>S [.] · "
+          "C>S [F.] · S>C [.] · S>C [F.] · C>S [.]",
+          client_sysctls={"net.ipv4.tcp_fastopen": "1"},
+          server_sysctls={"net.ipv4.tcp_fastopen": "2"},
+          post_check=check_tfo)
+def sc_tfo(cap):
+    """TCP Fast Open. net.ipv4.tcp_fastopen=1 (client) in tlc, =2 (server)
+    in tls, and the listener has the TCP_FASTOPEN socket option (queue 5).
+    Connection 1: the client sends its request with sendto(MSG_FASTOPEN) but
+    has no cookie yet, so the SYN carries only a cookie request (empty TFO
+    option); the SYN-ACK carries the cookie and the request goes out in the
+    segment that completes the handshake (no separate pure ACK).
+    Connection 2 (new client port): sendto(MSG_FASTOPEN) puts the cookie
+    and the 13-byte request into the SYN; the server accepts the
+    cookie, its SYN-ACK acknowledges SYN + 13 bytes, and accept() returns
+    with the request already readable. Both connections close client-first."""
+    ls = sock_in(NS_SERVER)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.setsockopt(socket.IPPROTO_TCP, socket.TCP_FASTOPEN, 5)
+    ls.bind((S4, 7026))
+    ls.listen(8)
+    for round_ in (1, 2):
+        before = nstat(NS_SERVER, "TcpExtTCPFastOpenPassive",
+                       "TcpExtTCPFastOpenCookieReqd")
+        c = sock_in(NS_CLIENT)
+        c.sendto(REQ, socket.MSG_FASTOPEN, (S4, 7026))
+        s, _ = ls.accept()
+        assert recv_exact(s, len(REQ)) == REQ
+        after = nstat(NS_SERVER, "TcpExtTCPFastOpenPassive",
+                      "TcpExtTCPFastOpenCookieReqd")
+        log("round %d server nstat: %s" % (round_, ", ".join(
+            "%s %+d" % (k, after[k] - before[k]) for k in sorted(after))))
+        pause()
+        s.sendall(RESP)
+        assert recv_exact(c, len(RESP)) == RESP
+        pause()
+        c.close()
+        expect_eof(s)
+        pause()
+        s.close()
+        pause()
+    ls.close()
+
+
+@scenario("syn-retries-then-success", 7027,
+          "C>S [S] · C>S [S] · " + CLOSE_CLIENT_FIRST)
+def sc_syn_retries_then_success(cap):
+    """nft in the server namespace drops every SYN to port 7027 for the
+    first 1.5 s. The client (defaults: tcp_syn_retries=6,
+    tcp_syn_linear_timeouts=4) sends its SYN at 0 s and retransmits it at
+    1 s and 2 s; the first two are dropped (they are still on the capture),
+    the third gets through and the handshake completes; then a normal
+    request/response and a client-first close."""
+    nft_input_rules(NS_SERVER,
+                    "tcp dport 7027 tcp flags & (syn | ack) == syn drop")
+    ls = listener(7027)
+    c = sock_in(NS_CLIENT)
+    c.setblocking(False)
+    t0 = time.monotonic()
+    assert c.connect_ex((S4, 7027)) == errno.EINPROGRESS
+    time.sleep(0.5)
+    ss_log(NS_CLIENT, "client at 0.5 s", 7027)
+    time.sleep(1.0)
+    nft_clear(NS_SERVER)
+    _r, w, _x = select.select([], [c], [], 5)
+    if not w or c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR):
+        raise RuntimeError("connect did not complete")
+    log("connect() completed after %.2f s" % (time.monotonic() - t0))
+    c.setblocking(True)
+    s, _ = ls.accept()
+    ss_log(NS_CLIENT, "client after connect", 7027)
+    pause()
+    request_response(c, s)
+    c.close()
+    expect_eof(s)
+    pause()
+    s.close()
+    pause()
+    ls.close()
+
+
+LISTEN_COUNTERS = ("TcpExtListenOverflows", "TcpExtListenDrops",
+                   "TcpExtTCPReqQFullDrop", "TcpExtTCPReqQFullDoCookies")
+
+
+def accept_queue_overflow(port, abort):
+    """Shared body of the two accept-queue-overflow scenarios."""
+    def counters(label):
+        v = nstat(NS_SERVER, *LISTEN_COUNTERS)
+        log("%s server nstat: %s" % (label, ", ".join(
+            "%s %d" % (k[6:], v[k]) for k in LISTEN_COUNTERS)))
+    # B's handshake ACK is dropped, so B stays a request socket (SYN_RECV)
+    # on the server while A1 and A2 fill the accept queue.
+    b_port = 40000 + port - 7000
+    nft_input_rules(NS_SERVER, "tcp sport %d tcp dport %d tcp flags == ack "
+                    "drop" % (b_port, port))
+    ls = sock_in(NS_SERVER)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((S4, port))
+    ls.listen(1)                      # accept queue full at 2 entries
+    t0 = time.monotonic()
+    b = connect(port, bind_port=b_port)
+    pause()
+    a1 = connect(port)
+    pause()
+    a2 = connect(port)
+    nft_clear(NS_SERVER)
+    ss_log(NS_SERVER, "server, A1 and A2 queued, B's ACK dropped", port,
+           "-tanoi state all")
+    counters("before C")
+    time.sleep(max(0, 0.5 - (time.monotonic() - t0)))
+    cc = sock_in(NS_CLIENT)
+    cc.setblocking(False)
+    assert cc.connect_ex((S4, port)) == errno.EINPROGRESS
+    time.sleep(max(0, 1.3 - (time.monotonic() - t0)))
+    ss_log(NS_SERVER, "server after B's SYN-ACK retransmission at 1 s", port,
+           "-tanoi state all")
+    counters("after B's second ACK")
+    if abort:
+        expect_error(lambda: b.recv(100), errno.ECONNRESET)
+    time.sleep(max(0, 4.0 - (time.monotonic() - t0)))
+    ss_log(NS_CLIENT, "client at 4 s", port, "-tano state all")
+    cc.close()                        # still SYN_SENT: nothing is sent
+    if not abort:
+        time.sleep(max(0, 7.5 - (time.monotonic() - t0)))
+        ss_log(NS_SERVER, "server at 7.5 s", port, "-tanoi state all")
+    counters("at the end")
+    ls.close()                        # queued A1, A2 are reset
+    pause()
+    b.close()                         # FIN (normal case) -> RST
+    pause()
+    for a in (a1, a2):
+        expect_error(lambda: a.recv(100), errno.ECONNRESET)
+        a.close()
+
+
+AQ_START = ("C>S [S] · S>C [S.] · C>S [.] · " * 3) + "C>S [S] · "
+AQ_END = "S>C [R.] · S>C [R.]"
+
+
+@scenario("accept-queue-overflow", 7028,
+          AQ_START + "S>C [S.] · C>S [.] · C>S [S] · C>S [S] · "
+          "S>C [S.] · C>S [.] · C>S [S] · " + AQ_END + " · C>S [F.] · S>C [R]",
+          server_sysctls={"net.ipv4.tcp_synack_retries": "2"})
+def sc_accept_queue_overflow(cap):
+    """A listener with backlog 1 that never calls accept(); Linux counts the
+    accept queue as full when it holds more than the backlog, i.e. 2
+    connections. Client B (port 40028) connects first, but nft drops its
+    handshake ACK, so on the server B stays a request socket (SYN_RECV),
+    which does not count against the accept queue. A1 and A2 then connect
+    normally and fill the accept queue. C's SYN at 0.5 s is dropped
+    silently because the accept queue is full, and so are its
+    retransmissions at 1.5, 2.5 and 3.5 s (C then gives up, still in
+    SYN_SENT). B's request socket retransmits its SYN-ACK at 1 s and 3 s;
+    B, ESTABLISHED all along, ACKs each one, but the ACK would create a third
+    child socket, so with tcp_abort_on_overflow=0 the server drops it and
+    the SYN-ACK is sent again later. With tcp_synack_retries=2 the request
+    expires at about 7 s. At 7.5 s the listener is closed, which resets the
+    two queued connections, and B's FIN is answered with a bare RST."""
+    accept_queue_overflow(7028, abort=False)
+
+
+@scenario("accept-queue-overflow-abort", 7029,
+          AQ_START + "S>C [S.] · C>S [.] · S>C [R] · C>S [S] · C>S [S] · "
+          "C>S [S] · " + AQ_END,
+          server_sysctls={"net.ipv4.tcp_synack_retries": "2",
+                          "net.ipv4.tcp_abort_on_overflow": "1"})
+def sc_accept_queue_overflow_abort(cap):
+    """The same as accept-queue-overflow with net.ipv4.tcp_abort_on_overflow=1
+    on the server: when B ACKs the SYN-ACK retransmitted at 1 s and the
+    accept queue is full, the server answers the ACK with a bare RST (seq =
+    the ACK's ack number) instead of dropping it, and B's recv() fails with
+    ECONNRESET. C's SYNs are still dropped silently: the sysctl only
+    concerns the handshake ACK. At 4 s the listener is closed, which resets
+    A1 and A2."""
+    accept_queue_overflow(7029, abort=True)
+
+
+BURST = bytes(range(256)) * 20                # 5120 bytes -> 4 segments
+
+
+@scenario("half-close-large", 7030,
+          HS + " · C>S [P.] 13 · S>C [.] · C>S [F.] · S>C [.] · "
+          + ("S>C [.] 1448 · C>S [.] · " * 3 + "S>C [P.] 776 · C>S [.] · ") * 4
+          + "S>C [F.] · C>S [.]")
+def sc_half_close_large(cap):
+    """Like half-close, with a longer half-closed period: the client sends
+    its request and shutdown(SHUT_WR)s; the server reads request and EOF and
+    then sends 20480 bytes in four bursts of 5120 bytes (1448 + 1448 + 1448
+    + 776) 100 ms apart, which the client (FIN_WAIT_2) reads and ACKs; then
+    the server closes."""
+    ls, c, s = pair(7030)
+    pause()
+    c.sendall(REQ)
+    assert recv_exact(s, len(REQ)) == REQ
+    pause()
+    c.shutdown(socket.SHUT_WR)
+    expect_eof(s)
+    pause()
+    ss_log(NS_CLIENT, "client half-closed", 7030)
+    ss_log(NS_SERVER, "server half-closed", 7030)
+    for i in range(4):
+        if i:
+            time.sleep(0.1)
+        s.sendall(BURST)
+        assert recv_exact(c, len(BURST)) == BURST
+    pause()
+    s.close()
+    expect_eof(c)
+    pause()
+    c.close()
+    ls.close()
 
 
 # ---------------------------------------------------------------------------

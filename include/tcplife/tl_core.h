@@ -98,7 +98,7 @@ typedef enum {
     X(UNREAD_DATA,      "unread_data",      "sender had not sent FIN and had unanswered input: closed with unread data, RST instead of FIN (Linux TCP_ABORT_ON_CLOSE, RFC 2525 2.17)") \
     X(DATA_AFTER_CLOSE, "data_after_close", "sender had sent its FIN and payload arrived afterwards: discarded (Linux TCP_ABORT_ON_DATA)") \
     X(ABORT,            "abort",            "sender had answered all its input: application abort (SO_LINGER 0, Linux TCP_ABORT_ON_LINGER/CLOSE)") \
-    X(STRAY,            "stray",            "no live connection to reset: after close, in TIME_WAIT, or never seen")
+    X(STRAY,            "stray",            "no live connection to reset: after close, in TIME_WAIT, never seen, or never established at the sender")
 
 typedef enum {
 #define TL_X_(sym, str, rule) TL_RST_##sym,
@@ -147,7 +147,9 @@ typedef enum {
     X(SYN,          "SYN")              /* SYN without ACK */               \
     X(SYNACK,       "SYN-ACK")          /* SYN with ACK */                  \
     X(ACK,          "ACK")              /* ACK or data, nothing new acked */\
-    X(ACK_SYN,      "ACK of SYN")       /* first ACK covering peer's SYN */ \
+    X(ACK_SYN,      "ACK of SYN")       /* first ACK covering peer's SYN;   \
+                                           to the sender: its own SYN was   \
+                                           acked before (it synchronized) */\
     X(ACK_FIN,      "ACK of FIN")       /* first ACK covering peer's FIN */ \
     X(FIN,          "FIN")              /* a new FIN */                     \
     X(FIN_CROSSING, "crossing FIN")     /* new FIN not acking a FIN seen */ \
@@ -171,6 +173,7 @@ typedef enum {
     X(SIMULTANEOUS_OPEN,  "SYN received while SYN_SENT: simultaneous open")     \
     X(SYNACK_SENT,        "SYN-ACK sent")                                       \
     X(OPEN_COMPLETE,      "own SYN acknowledged: connection established")       \
+    X(SYNC_SHOWN,         "sends a segment other than SYN-ACK: it took the handshake ACK") \
     X(ACTIVE_CLOSE,       "FIN sent: active close")                             \
     X(PASSIVE_CLOSE,      "FIN received: peer closed its direction")            \
     X(LAST_FIN_SENT,      "FIN sent after the peer's FIN: passive close")       \
@@ -242,6 +245,7 @@ typedef enum {
     X(HANDSHAKE_ECN_NEGOTIATED, 0, "ECN negotiated (RFC 3168: SYN with ECE+CWR, SYN-ACK with ECE)") \
     X(HANDSHAKE_TFO_DATA,      1, "TCP Fast Open: data in the SYN")                               \
     X(HANDSHAKE_AUTH_MISMATCH, 2, "only one side signs its segments (MD5 or TCP-AO): the other will drop them") \
+    X(HANDSHAKE_ACK_UNCONFIRMED, 1, "handshake ACK again after the server ignored one: the server counts as SYN_RECEIVED until it sends something other than a SYN-ACK") \
     X(HANDSHAKE_HALF_OPEN,     2, "handshake never completed: SYN-ACK sent, its ACK never taken (half-open, SYN queue)") \
     X(HANDSHAKE_SYN_ONLY,      2, "handshake never completed: the SYN was never answered") \
     X(RESET_UNREAD_DATA,       2, "RST instead of FIN: the application closed with unread data") \
@@ -399,6 +403,8 @@ typedef struct {
     bool       midstream;
     bool       handshake_done;        /* step 3 seen (or midstream) */
     bool       simultaneous_open;
+    bool       synack_after_ack;      /* the server showed it ignored a handshake ACK */
+    bool       step3_pending;         /* a SYN-ACK awaits its answer (step 3) */
     uint32_t   first_frame;
     int64_t    first_time_ns;
     int64_t    last_time_ns;
@@ -610,6 +616,7 @@ typedef struct {
 } tl_summary_t;
 
 void tl_conn_summarize(const tl_conn_t *conn, const tl_config_t *cfg, tl_summary_t *out);
+tl_hs_outcome_t tl_conn_handshake_outcome(const tl_conn_t *conn);
 const char *tl_hs_outcome_name(tl_hs_outcome_t h);
 
 /* Vocabulary strings; never NULL (an out-of-range value gives "?"). */

@@ -189,9 +189,11 @@ note_payload(tl_ctx_t *c)
         return;
     snd->last_data_frame = seg->frame;
     snd->unanswered = 0;
+    /* Counters saturate: a wrapped count would be a wrong verdict. */
     rcv->unanswered = rcv->unanswered > UINT32_MAX - fresh ? UINT32_MAX : rcv->unanswered + fresh;
     if (rcv->fin_sent && !c->was_ended)
-        snd->bytes_after_peer_fin += fresh;
+        snd->bytes_after_peer_fin = snd->bytes_after_peer_fin > UINT32_MAX - fresh
+                                    ? UINT32_MAX : snd->bytes_after_peer_fin + fresh;
 }
 
 /* SYN or SYN-ACK: handshake steps 1 and 2, and their retransmissions. */
@@ -228,6 +230,7 @@ on_syn(tl_ctx_t *c)
         add_anomaly(res, synack ? TL_ANOMALY_HANDSHAKE_SYNACK_RETRANS
                                 : TL_ANOMALY_HANDSHAKE_SYN_RETRANS);
         if (synack) {
+            c->conn->step3_pending = true;
             res->peer_isn = rcv->isn;
             res->rel_syn = rcv->syn_frame;
             res->hs_ack_checked = rcv->isn_known;
@@ -237,6 +240,7 @@ on_syn(tl_ctx_t *c)
                  * handshake ACK never reached this socket. */
                 add_anomaly(res, TL_ANOMALY_HANDSHAKE_SYNACK_AFTER_ACK);
                 res->rel_ack_not_taken = c->conn->hs_ack_frame;
+                c->conn->synack_after_ack = true;
                 snd->syn_acked = false;
                 send_event(c, TL_EV_SYNACK);
             }
@@ -253,8 +257,10 @@ on_syn(tl_ctx_t *c)
     snd->syn_count = 1;                 /* retries are counted per step */
     snd->syn_last_frame = seg->frame;
     snd->syn_time_ns = seg->time_ns;
-    if (synack)
+    if (synack) {
         snd->synack_sent = true;
+        c->conn->step3_pending = true;
+    }
     if (!snd->syn_opts_known) {         /* what this side offers, once */
         tl_syn_opts_of(seg, &snd->syn_opts);
         snd->syn_opts_known = true;
@@ -326,9 +332,11 @@ on_ack(tl_ctx_t *c, bool *acked_fin)
     if (!(seg->flags & TL_F_ACK))
         return;
 
-    if (rcv->isn_known && !rcv->syn_acked) {
+    if (rcv->isn_known && !rcv->syn_acked
+        && !(c->conn->synack_after_ack && !c->conn->step3_pending)) {
         bool exact = seg->ack == rcv->isn + 1;
         if (rcv->state == TL_STATE_SYN_RECEIVED) {
+            c->conn->step3_pending = false;
             /* Step 3: the ACK completing the handshake. */
             res->hs_step = 3;
             res->hs_ack_checked = true;
@@ -340,9 +348,15 @@ on_ack(tl_ctx_t *c, bool *acked_fin)
                 add_anomaly(res, TL_ANOMALY_HANDSHAKE_ACK_MISMATCH);
                 return;
             }
-            res->api = TL_API_CONNECT_RETURNS;
             c->conn->hs_ack_frame = seg->frame;
             c->conn->hs_ack_time_ns = seg->time_ns;
+            if (c->conn->synack_after_ack) {
+                /* The server ignored an identical ACK before (it sent its
+                 * SYN-ACK again): wait for its own evidence. */
+                add_anomaly(res, TL_ANOMALY_HANDSHAKE_ACK_UNCONFIRMED);
+                return;
+            }
+            res->api = TL_API_CONNECT_RETURNS;
         }
         if (exact || tl_seq_gt(seg->ack, rcv->isn)) {
             rcv->syn_acked = true;
@@ -502,6 +516,14 @@ tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
             add_anomaly(res, TL_ANOMALY_HANDSHAKE_DATA_BEFORE_SYNC);
         if (seg->has_mss || seg->has_wscale || seg->sack_perm)
             add_anomaly(res, TL_ANOMALY_OPTION_SYN_ONLY_ELSEWHERE);
+        /* An endpoint in SYN_RECEIVED sending anything but a SYN-ACK after
+         * its SYN was acknowledged shows it took that ACK. */
+        if (c.snd->state == TL_STATE_SYN_RECEIVED && c.snd->isn_known && !c.snd->syn_acked
+            && c.rcv->ack_known && tl_seq_geq(c.rcv->ack_max, c.snd->isn + 1)) {
+            c.snd->syn_acked = true;
+            conn->synack_after_ack = false;
+            send_event(&c, TL_EV_ACK_SYN);
+        }
         on_ack(&c, &acked_fin);
         if (seg->flags & TL_F_FIN)
             new_fin = on_fin(&c, acked_fin);
@@ -534,9 +556,10 @@ tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
     if (res->half_close)
         res->hc_bytes = c.snd->bytes_after_peer_fin;
 
-    /* Sticky: a SYN-ACK retransmitted later reopens step 3, not the phase. */
-    if (conn->ep[0].syn_acked && conn->ep[1].syn_acked)
-        conn->handshake_done = true;
+    /* Not sticky: a SYN-ACK retransmitted after the handshake ACK shows the
+     * server back in SYN_RECEIVED, and the handshake open again. */
+    if (!conn->midstream)
+        conn->handshake_done = conn->ep[0].syn_acked && conn->ep[1].syn_acked;
     if (conn->ep[0].fin_acked && conn->ep[1].fin_acked && !conn->ended) {
         /* This segment acknowledges the last FIN: TIME_WAIT starts now. */
         conn->ended = true;
@@ -586,6 +609,18 @@ tl_conn_outcome(const tl_conn_t *conn)
     return TL_OUTCOME_OPEN;
 }
 
+tl_hs_outcome_t
+tl_conn_handshake_outcome(const tl_conn_t *conn)
+{
+    if (conn->midstream)
+        return TL_HS_MIDSTREAM;
+    if (conn->reset && conn->reset_kind == TL_RST_REFUSED)
+        return TL_HS_REFUSED;
+    if (conn->handshake_done)
+        return TL_HS_COMPLETE;
+    return conn->ep[TL_ROLE_SERVER].isn_known ? TL_HS_HALF_OPEN : TL_HS_SYN_ONLY;
+}
+
 void
 tl_conn_summarize(const tl_conn_t *conn, const tl_config_t *cfg, tl_summary_t *out)
 {
@@ -593,14 +628,7 @@ tl_conn_summarize(const tl_conn_t *conn, const tl_config_t *cfg, tl_summary_t *o
 
     memset(out, 0, sizeof *out);
     out->outcome = tl_conn_outcome(conn);
-    if (conn->midstream)
-        out->handshake = TL_HS_MIDSTREAM;
-    else if (out->outcome == TL_OUTCOME_REFUSED)
-        out->handshake = TL_HS_REFUSED;
-    else if (conn->handshake_done)
-        out->handshake = TL_HS_COMPLETE;
-    else
-        out->handshake = s->isn_known ? TL_HS_HALF_OPEN : TL_HS_SYN_ONLY;
+    out->handshake = tl_conn_handshake_outcome(conn);
     out->syn_retries = c->syn_count > 1 ? (uint8_t)(c->syn_count - 1) : 0;
     out->synack_retries = s->syn_count > 1 ? (uint8_t)(s->syn_count - 1) : 0;
 

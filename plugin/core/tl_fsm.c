@@ -50,6 +50,10 @@ tl_on_send(tl_state_t cur, tl_event_t ev, tl_label_t *label)
     case TL_EV_ACK:
     case TL_EV_ACK_SYN:
     case TL_EV_ACK_FIN:
+        /* A segment other than SYN-ACK from SYN_RECEIVED whose SYN the peer
+         * had acknowledged: the endpoint took that ACK after all. */
+        if (ev == TL_EV_ACK_SYN && cur == TL_STATE_SYN_RECEIVED)
+            return step(label, TL_STATE_ESTABLISHED, TL_LABEL_SYNC_SHOWN);
         switch (cur) {
         case TL_STATE_CLOSED:           /* nothing to acknowledge from here */
         case TL_STATE_LISTEN:

@@ -49,6 +49,14 @@ tl_rst_classify(const tl_conn_t *conn, const tl_endpoint_t *snd,
         v.answers_frame = rcv->syn_last_frame;
         return v;
     }
+    if (snd->synack_sent && !snd->syn_acked && rcv->state != TL_STATE_SYN_SENT) {
+        /* The sender never took the handshake ACK (it retransmitted its
+         * SYN-ACK after it): no connection of its own to reset. Linux
+         * answers for a request that expired or overflowed: NO_SOCKET. */
+        v.kind = TL_RST_STRAY;
+        v.answers_frame = rcv->last_frame;
+        return v;
+    }
     v.unread_bytes = snd->unanswered;
     v.unacked_bytes = unacked(snd, rcv, seg);
     if (snd->fin_sent && rcv->bytes_after_peer_fin > 0) {

@@ -182,6 +182,7 @@ options(tl_out_t *o, const uint8_t *p, unsigned hlen, bool rev,
             break;
         case 34:
             datalen = len - 2;
+            put(o, " ");            /* tcpdump prints two spaces here */
             tfo_cookie(o, p, datalen);
             break;
         case 254:

@@ -31,20 +31,21 @@ tl_register_protoinfo(void)
 }
 
 #ifdef WIRESHARK_PLUGIN_REGISTER_EPAN
-/* 4.6: one entry point returning a module description. */
+/* Wireshark after 4.6 (development branch): one entry point returning a
+ * module description. Released 4.0 to 4.6 keep the symbols below; this branch
+ * follows the development header's struct ws_module (flags, version, spdx_id,
+ * home_url, blurb, register_cb) and names only those fields. */
 static struct ws_module tl_module = {
     .flags = WS_PLUGIN_DESC_DISSECTOR,
     .version = TCPLIFE_VERSION,
-#ifdef WS_PLUGIN_SPDX_GPLv2
-    .license = WS_PLUGIN_IS_GPLv2_OR_LATER,
-    .spdx_id = WS_PLUGIN_SPDX_GPLv2,
-#endif
+    .spdx_id = "GPL-2.0-or-later",
+    .home_url = "",
     .blurb = "TCP Lifecycle: handshake, states, teardown, resets and TIME_WAIT of every connection",
     .register_cb = tl_register_protoinfo,
 };
 WIRESHARK_PLUGIN_REGISTER_EPAN(&tl_module, 0)
 #else
-/* 4.0 to 4.4: version symbols and plugin_register(). */
+/* 4.0 to 4.6: version symbols and plugin_register(). */
 WS_DLL_PUBLIC_DEF const gchar plugin_version[] = TCPLIFE_VERSION;
 WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
@@ -58,7 +59,8 @@ plugin_register(void)
 }
 
 #ifdef WS_PLUGIN_DESC_DISSECTOR
-/* 4.2 and 4.4 also ask what kind of plugin this is. */
+/* 4.2 to 4.6 also ask what kind of plugin this is (the "dissector" column
+ * of tshark -G plugins). */
 WS_DLL_PUBLIC uint32_t plugin_describe(void);
 
 uint32_t

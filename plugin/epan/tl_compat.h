@@ -6,6 +6,8 @@
 #ifndef TCPLIFE_TL_COMPAT_H
 #define TCPLIFE_TL_COMPAT_H
 
+#include <stdbool.h>
+
 #include <ws_version.h>
 #include <epan/proto.h>
 #include <epan/ftypes/ftypes.h>
@@ -29,6 +31,18 @@
 typedef bool tl_pref_bool_t;
 #else
 typedef gboolean tl_pref_bool_t;
+#endif
+
+/* The init callback of a -z statistic (stat_tap_ui.tap_init_cb) returns void
+ * up to 4.4 and bool (false: the tap did not start) from 4.6 on; no header
+ * macro tells them apart. Declare it `static TL_STAT_INIT_RET f(const char
+ * *opt_arg, void *userdata)` and leave it with TL_STAT_INIT_DONE(ok). */
+#if TL_WS_AT_LEAST(4, 6)
+#define TL_STAT_INIT_RET bool
+#define TL_STAT_INIT_DONE(ok) return (ok)
+#else
+#define TL_STAT_INIT_RET void
+#define TL_STAT_INIT_DONE(ok) do { (void)(ok); return; } while (0)
 #endif
 
 static inline guint32

@@ -19,6 +19,7 @@
 #include <epan/to_str.h>
 #include <epan/address.h>
 
+#include "tl_compat.h"
 #include "tl_glue.h"
 
 typedef enum { OUT_TABLE, OUT_TSV, OUT_JSON } tl_out_fmt_t;
@@ -346,6 +347,7 @@ draw_sum(tl_stat_t *st)
 {
     GPtrArray *keys = sorted_streams(st);
     guint outcome[TL_OUTCOME_COUNT] = { 0 }, kind[TL_TEARDOWN_COUNT] = { 0 }, rst[TL_RST_COUNT] = { 0 };
+    guint hs[TL_HS_COUNT] = { 0 };
     guint half_close = 0;
     GHashTable *synq = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_edges);
     GHashTable *tw = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_edges);
@@ -358,6 +360,7 @@ draw_sum(tl_stat_t *st)
 
         tl_conn_summarize(&rec->conn, stats_cfg, &s);
         outcome[s.outcome]++;
+        hs[s.handshake]++;
         if (s.teardown && !s.reset)
             kind[s.teardown_kind]++;
         if (s.reset)
@@ -375,6 +378,9 @@ draw_sum(tl_stat_t *st)
     g_string_append_printf(out, "TCP Lifecycle: summary%s%s\n", st->filter ? "  Filter: " : "",
                            st->filter ? st->filter : "");
     g_string_append_printf(out, "Connections: %u\n", keys->len);
+    g_string_append(out, "\nHandshake:\n");
+    for (int i = 0; i < TL_HS_COUNT; i++)
+        g_string_append_printf(out, "  %-18s %u\n", tl_hs_outcome_name((tl_hs_outcome_t)i), hs[i]);
     g_string_append(out, "\nOutcome:\n");
     for (int i = 0; i < TL_OUTCOME_COUNT; i++)
         g_string_append_printf(out, "  %-18s %u\n", tl_outcome_name((tl_outcome_t)i), outcome[i]);
@@ -491,7 +497,7 @@ stat_finish(void *tapdata)
 }
 
 /* opt_arg: "tcplife,conn[,tsv|,json][,FILTER]" and the like. */
-static void
+static TL_STAT_INIT_RET
 stat_init(const char *opt_arg, void *userdata)
 {
     tl_stat_t *st = g_new0(tl_stat_t, 1);
@@ -523,6 +529,7 @@ stat_init(const char *opt_arg, void *userdata)
         stat_finish(st);
         exit(1);
     }
+    TL_STAT_INIT_DONE(true);
 }
 
 void

@@ -70,6 +70,7 @@ static int hf_tcplife_opt_ecn = -1;
 static int hf_tcplife_opt_tfo = -1;
 static int hf_tcplife_opt_auth = -1;
 static int hf_tcplife_conn_history = -1;
+static int hf_tcplife_conn_handshake = -1;
 static int hf_tcplife_roles_inferred = -1;
 
 static gint ett_tcplife = -1;
@@ -230,6 +231,9 @@ tl_tree_register(int proto)
         { &hf_tcplife_conn_zeek_state, { "Zeek conn_state", "tcplife.conn.zeek_state",
           FT_STRING, BASE_NONE, NULL, 0x0,
           "The connection's conn_state as Zeek's conn.log defines it (two passes only)", HFILL } },
+        { &hf_tcplife_conn_handshake, { "Handshake outcome", "tcplife.conn.handshake",
+          FT_STRING, BASE_NONE, NULL, 0x0,
+          "complete, half_open, refused, syn_only or midstream (two passes only)", HFILL } },
         { &hf_tcplife_conn_history, { "Zeek history", "tcplife.conn.history",
           FT_STRING, BASE_NONE, NULL, 0x0,
           "Zeek-style history letters: uppercase originator, lowercase responder (two passes only)", HFILL } },
@@ -510,7 +514,9 @@ render_rst(proto_tree *t, tvbuff_t *tvb, const tl_result_t *r)
         gen(proto_tree_add_uint(st, hf_tcplife_rst_answers, tvb, 0, 0, r->rel_rst));
     if (r->rst_kind == TL_RST_REFUSED || r->rst_kind == TL_RST_STRAY)
         return;
-    gen(proto_tree_add_boolean(st, hf_tcplife_rst_unread_data, tvb, 0, 0, r->rst_unread_data));
+    /* Present only when true, so that -Y tcplife.rst.unread_data selects them. */
+    if (r->rst_unread_data)
+        gen(proto_tree_add_boolean(st, hf_tcplife_rst_unread_data, tvb, 0, 0, TRUE));
     gen(proto_tree_add_uint(st, hf_tcplife_rst_unread_bytes, tvb, 0, 0, r->rst_unread_bytes));
     gen(proto_tree_add_uint_format_value(st, hf_tcplife_rst_unacked_bytes, tvb, 0, 0,
         r->rst_unacked_bytes, "%u%s", r->rst_unacked_bytes,
@@ -567,6 +573,8 @@ render_conn(proto_tree *t, tvbuff_t *tvb, const tl_conn_rec_t *rec)
                                    tl_outcome_name(tl_conn_outcome(conn))));
     st = proto_item_add_subtree(ti, ett_tcplife_conn);
     gen(proto_tree_add_time(st, hf_tcplife_conn_duration, tvb, 0, 0, &d));
+    gen(proto_tree_add_string(st, hf_tcplife_conn_handshake, tvb, 0, 0,
+                              tl_hs_outcome_name(tl_conn_handshake_outcome(conn))));
     gen(proto_tree_add_string(st, hf_tcplife_conn_zeek_state, tvb, 0, 0, tl_zeek_conn_state(&rec->zeek)));
     gen(proto_tree_add_string_format_value(st, hf_tcplife_conn_history, tvb, 0, 0,
         tl_zeek_history(&rec->zeek), "%s%s", tl_zeek_history(&rec->zeek),
@@ -646,8 +654,11 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     render_time_wait(t, tvb, lr);
     if (final_known)
         render_conn(t, tvb, lr->rec);
-    gen(proto_tree_add_boolean(t, hf_tcplife_midstream, tvb, 0, 0, r->midstream));
-    gen(proto_tree_add_boolean(t, hf_tcplife_roles_inferred, tvb, 0, 0, r->roles_inferred));
+    /* Flags, as Wireshark's own analysis flags: present only when true. */
+    if (r->midstream)
+        gen(proto_tree_add_boolean(t, hf_tcplife_midstream, tvb, 0, 0, TRUE));
+    if (r->roles_inferred)
+        gen(proto_tree_add_boolean(t, hf_tcplife_roles_inferred, tvb, 0, 0, TRUE));
 
     for (guint i = 0; i < r->n_anomalies; i++)
         expert_add_info(pinfo, top, &ei_tcplife[r->anomalies[i]]);

@@ -23,8 +23,8 @@ def tshark(*args):
 FIELDS = ["tcp.stream", "tcplife.sender", "tcplife.handshake.step", "tcplife.handshake.retry",
           "tcplife.teardown.kind", "tcplife.teardown.initiator", "tcplife.rst.kind",
           "tcplife.time_wait.holder", "tcplife.state.client", "tcplife.state.server",
-          "tcplife.half_close.bytes", "tcplife.conn.outcome", "tcplife.conn.zeek_state",
-          "tcplife.conn.history", "tcplife.midstream", "tcplife.phase"]
+          "tcplife.half_close.bytes", "tcplife.conn.outcome", "tcplife.conn.handshake", "tcplife.conn.zeek_state",
+          "tcplife.conn.history", "tcplife.midstream", "tcplife.phase", "tcplife.api"]
 rows = json.loads(tshark("-q", "-z", "tcplife,conn,json"))
 lines = tshark("-2", "-Y", "tcplife", "-T", "fields", "-E", "occurrence=f",
                *sum((["-e", f] for f in FIELDS), [])).splitlines()
@@ -55,7 +55,10 @@ for r in rows:
     synack_retry = max([int(s["tcplife.handshake.retry"] or 0) for s in segs if s["tcplife.handshake.step"] == "2"] or [0])
     check(r["stream"], "syn_retries", r["syn_retries"], syn_retry)
     check(r["stream"], "synack_retries", r["synack_retries"], synack_retry)
-    rst = [s for s in segs if s["tcplife.rst.kind"] and s["tcplife.rst.kind"] != "stray"]
+    # The RST that reset a live connection: not one after its end (phase
+    # closed/reset before it) nor a RST as the very first segment.
+    rst = [s for i, s in enumerate(segs) if s["tcplife.rst.kind"] and i > 0
+           and segs[i - 1]["tcplife.phase"] not in ("closed", "reset")][:1]
     if rst:
         check(r["stream"], "rst", r["rst"], f"{rst[0]['tcplife.sender']} {rst[0]['tcplife.rst.kind']}")
         check(r["stream"], "teardown", r["teardown"], "reset")
@@ -69,10 +72,14 @@ for r in rows:
     check(r["stream"], "time_wait", r["time_wait"], holders[-1] if holders else None)
     hc = [int(s["tcplife.half_close.bytes"]) for s in segs if s["tcplife.half_close.bytes"]]
     check(r["stream"], "half_close_bytes", r["half_close_bytes"], max(hc) if hc else None)
+    check(r["stream"], "handshake", r["handshake"], last["tcplife.conn.handshake"])
     if last["tcplife.midstream"] == "1":
         check(r["stream"], "handshake", r["handshake"], "midstream")
-    elif any(s["tcplife.handshake.step"] == "3" for s in segs):
-        check(r["stream"], "handshake", r["handshake"], "complete")
+    elif (r["handshake"] == "complete" and not any(s["tcplife.handshake.step"] == "3" for s in segs)
+          and not any(s["tcplife.api"].startswith("connect() on both sides") for s in segs)):
+        errors.append(f"stream {r['stream']}: handshake complete without a step 3")
+    elif r["handshake"] == "refused" and not any(s["tcplife.rst.kind"] == "refused" for s in segs):
+        errors.append(f"stream {r['stream']}: refused without a refused RST")
 
 # The summary's counts are the rows', grouped.
 summary = tshark("-q", "-z", "tcplife,sum")

@@ -13,7 +13,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$1 capture=$2 view=$3
-ts() { "$here/tshark-plugin.sh" "$build" -n -r "$capture" "$@"; }
+# normalize.awk: newer tshark prints some values differently; goldens hold 4.0's form.
+ts() { "$here/tshark-plugin.sh" "$build" -n -r "$capture" "$@" | awk -v view="$view" -f "$here/normalize.awk"; }
 
 fields=(frame.number tcp.stream tcplife.sender tcp.flags.str tcp.len
         tcplife.phase tcplife.state.client tcplife.state.server
@@ -26,7 +27,7 @@ fields=(frame.number tcp.stream tcplife.sender tcp.flags.str tcp.len
         tcplife.midstream tcplife.roles_inferred tcplife.api)
 # Whole-connection fields: two passes only.
 conn_fields=(frame.number tcp.stream tcplife.conn.outcome tcplife.conn.duration
-             tcplife.conn.zeek_state tcplife.conn.history)
+             tcplife.conn.handshake tcplife.conn.zeek_state tcplife.conn.history)
 
 case "$view" in
 fields)

@@ -446,10 +446,13 @@ test_conn_synack_after_step3_ack_reopens_step3(void **state)
                   .api = API(SYN_QUEUE_RETRY), .rel_syn = 1, .rel_prev = 2,
                   .an = { AN(HANDSHAKE_SYNACK_RETRANS), AN(HANDSHAKE_SYNACK_AFTER_ACK) },
                   .rel_ack_not_taken = 3 } },
-        /* the client's re-ACK is step 3 again and establishes the server */
-        /* 5 */ { C2S, "A", 1, 1, 0, .x = { "handshake", "ESTABLISHED", "ESTABLISHED",
-                  .hs = 3, .ack = ACK_OK, .api = API(CONNECT_RETURNS), .rel_syn = 4 } },
-        /* 6 */ EST_ROW(C2S, "PA", 1, 1, 10),
+        /* the client's re-ACK is step 3 again, but the server ignored one
+         * like it: no proof yet that it takes this one */
+        /* 5 */ { C2S, "A", 1, 1, 0, .x = { "handshake", "ESTABLISHED", "SYN_RECEIVED",
+                  .hs = 3, .ack = ACK_OK, .rel_syn = 4,
+                  .an = { AN(HANDSHAKE_ACK_UNCONFIRMED) } } },
+        /* 6 */ { C2S, "PA", 1, 1, 10, .x = { "handshake", "ESTABLISHED", "SYN_RECEIVED" } },
+        /* the server acknowledges the data: it is synchronized */
         /* 7 */ EST_ROW(S2C, "A", 1, 11, 0),
     };
     tl_run_t r;
@@ -457,8 +460,36 @@ test_conn_synack_after_step3_ack_reopens_step3(void **state)
     tl_run_init(&r);
     TL_RUN(&r, script);
     assert_int_equal(r.res[4].label_send, TL_LABEL_SYNACK_SENT);
-    assert_int_equal(r.res[5].label_recv, TL_LABEL_OPEN_COMPLETE);
+    assert_int_equal(r.res[7].label_send, TL_LABEL_SYNC_SHOWN);
     assert_int_equal(r.conn.hs_ack_frame, 5);
+    assert_true(r.conn.handshake_done);
+}
+
+static void
+test_conn_rst_from_server_that_never_took_the_ack_is_stray(void **state)
+{
+    /* Linux gave up on the handshake (its SYN-ACK retries ran out or the
+     * accept queue overflowed) and answers the client's data with RST. */
+    static const tl_script_t script[] = {
+        HANDSHAKE,
+        /* 4 */ { S2C, "SA", 0, 1, 0, .dt_ms = 1000, .x = { "handshake", "ESTABLISHED",
+                  "SYN_RECEIVED", .hs = 2, .ack = ACK_OK, .retry = 1, .backoff_ms = 1000,
+                  .api = API(SYN_QUEUE_RETRY), .rel_syn = 1, .rel_prev = 2,
+                  .an = { AN(HANDSHAKE_SYNACK_RETRANS), AN(HANDSHAKE_SYNACK_AFTER_ACK) },
+                  .rel_ack_not_taken = 3 } },
+        /* the first answer to the SYN-ACK is step 3, unconfirmed */
+        /* 5 */ { C2S, "PA", 1, 1, 13, .dt_ms = 5000, .x = { "handshake", "ESTABLISHED", "SYN_RECEIVED",
+                  .hs = 3, .ack = ACK_OK, .rel_syn = 4, .an = { AN(HANDSHAKE_ACK_UNCONFIRMED) } } },
+        /* 6 */ { S2C, "R", 1, 0, 0, .x = { "reset", "CLOSED", "CLOSED", .api = API(ABORT),
+                  .an = { AN(RESET_SEEN) }, .rst = "stray", .rel_rst = 5 } },
+    };
+    tl_run_t r;
+    tl_summary_t sum;
+    (void)state;
+    tl_run_init(&r);
+    TL_RUN(&r, script);
+    tl_conn_summarize(&r.conn, &r.cfg, &sum);
+    assert_int_equal(sum.handshake, TL_HS_HALF_OPEN);
 }
 
 static void
@@ -770,6 +801,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_conn_syn_retransmissions_back_off_1_2_4_s),
     cmocka_unit_test(test_conn_synack_retransmissions_before_client_ack),
     cmocka_unit_test(test_conn_synack_after_step3_ack_reopens_step3),
+    cmocka_unit_test(test_conn_rst_from_server_that_never_took_the_ack_is_stray),
     cmocka_unit_test(test_conn_synack_acking_wrong_number_is_mismatch),
     cmocka_unit_test(test_conn_step3_ack_acking_wrong_number_is_mismatch),
     cmocka_unit_test(test_conn_syn_with_new_isn_is_flagged_not_counted),

@@ -63,7 +63,7 @@ static const cell_t expect_send[][TL_EV_COUNT] = {
                               UNEXP,
                               RST_SENT /* (3) */),
     [TL_STATE_SYN_RECEIVED] = ROW(UNEXP /* (4) */, STAY(SYNACK_SENT) /* (5) */,
-                                  SAME, SAME, SAME,
+                                  SAME, GO(ESTABLISHED, SYNC_SHOWN) /* (7) */, SAME,
                                   GO(FIN_WAIT_1, ACTIVE_CLOSE) /* §3.10.4 CLOSE in SYN-RECEIVED */,
                                   GO(FIN_WAIT_1, ACTIVE_CLOSE),
                                   RST_SENT),
@@ -99,6 +99,9 @@ static const cell_t expect_send[][TL_EV_COUNT] = {
  *     the state stays but the label names the segment.
  * (6) Capture-point view of a FIN sent before the peer's FIN arrived: really
  *     ESTABLISHED -> FIN_WAIT_1 -> (rcv FIN) CLOSING.
+ * (7) Evidence, not an RFC edge: an endpoint kept in SYN_RECEIVED (it had
+ *     ignored a handshake ACK) sends a non-SYN segment after its SYN was
+ *     acknowledged: it took the ACK, so it is ESTABLISHED.
  */
 
 /*

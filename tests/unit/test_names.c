@@ -108,8 +108,10 @@ test_names_anomaly_severities_are_in_range(void **state)
 {
     (void)state;
     assert_int_equal(tl_anomaly_severity(TL_ANOMALY_NONE), 0);
-    for (int i = 1; i < TL_ANOMALY_COUNT; i++)
-        assert_in_range(tl_anomaly_severity((tl_anomaly_t)i), 0, 3);
+    for (int i = 1; i < TL_ANOMALY_COUNT; i++) {
+        int sev = tl_anomaly_severity((tl_anomaly_t)i);
+        assert_true(sev >= 0 && sev <= 3);   /* not assert_in_range: deprecated in cmocka 2 */
+    }
     /* The expert severities the glue maps them to: spot checks. */
     assert_int_equal(tl_anomaly_severity(TL_ANOMALY_HANDSHAKE_ACK_MISMATCH), 2);
     assert_int_equal(tl_anomaly_severity(TL_ANOMALY_ESTABLISHED_MIDSTREAM), 0);

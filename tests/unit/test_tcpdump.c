@@ -102,10 +102,10 @@ test_tcpdump_tfo_and_malformed_options(void **state)
     tl_segment_t s = seg(true, TL_F_SYN, 1, 0, 0);
     (void)state;
     s.opt_bytes = req; s.opt_len = sizeof req;
-    assert_string_equal(fmt(&st, s), "Flags [S], seq 1, win 502, options [tfo cookiereq], length 0");
+    assert_string_equal(fmt(&st, s), "Flags [S], seq 1, win 502, options [tfo  cookiereq], length 0");
     s.opt_bytes = cookie; s.opt_len = sizeof cookie;
     assert_string_equal(fmt(&st, s),
-        "Flags [S], seq 1, win 502, options [tfo cookie 0102030405060708], length 0");
+        "Flags [S], seq 1, win 502, options [tfo  cookie 0102030405060708], length 0");
     s.opt_bytes = bad; s.opt_len = sizeof bad;
     /* tcpdump stops at a bad option; it closes the bracket only after a good one */
     assert_string_equal(fmt(&st, s), "Flags [S], seq 1, win 502, options [[bad opt]");
