@@ -5,7 +5,8 @@
 # test (and, with --capture, to regenerate sample captures) when missing.
 set -euo pipefail
 pkgs=(cmake make gcc pkg-config libglib2.0-dev wireshark-dev libwireshark-dev
-      tshark libcmocka-dev util-linux tcpdump python3)
+      tshark libcmocka-dev util-linux tcpdump python3 nftables iproute2
+      valgrind clang libclang-rt-dev)   # memcheck, libFuzzer (docs/reliability.md)
 [ "${1:-}" = --capture ] && pkgs+=(tcpdump nftables iproute2 python3)
 
 missing=()
