@@ -591,7 +591,10 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     proto_tree *t, *st;
 
     top = proto_tree_add_item(tree, proto_tl, tvb, 0, 0, ENC_NA);
-    proto_item_set_text(top, "TCP Lifecycle: %s", summary(pinfo->pool, r));
+    /* The one-line summary is only ever read in a visible tree: a filter
+     * or -T fields run builds a "fake" one and needs no text. */
+    if (PTREE_DATA(tree)->visible)
+        proto_item_set_text(top, "TCP Lifecycle: %s", summary(pinfo->pool, r));
     gen(top);
     t = proto_item_add_subtree(top, ett_tcplife);
 
