@@ -11,8 +11,13 @@ cap=${1:-$top/sample-captures/close-client-first.pcap}
 cmake -S "$top" -B "$build" >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
 "$top/tests/e2e/plugin-loaded.sh" "$build"
-"$top/tests/e2e/tshark-plugin.sh" "$build" -n -r "$cap" \
-    -T fields -E header=y -e frame.number -e tcplife.sender -e tcp.flags.str \
+ts() { "$top/tests/e2e/tshark-plugin.sh" "$build" -n -r "$cap" "$@"; }
+echo "== Every segment: phase, both endpoints' states, the socket call"
+ts -T fields -E header=y -e frame.number -e tcplife.sender -e tcp.flags.str \
     -e tcplife.phase -e tcplife.state.client -e tcplife.state.server -e tcplife.api
 echo
-"$top/tests/e2e/tshark-plugin.sh" "$build" -n -r "$cap" -O tcplife -V -c 3 | grep -v '^Frame\|^Ethernet\|^Internet\|^Transmission'
+echo "== The ladder and the connection summary (tshark -z tcplife,ladder / tcplife,conn)"
+ts -q -z tcplife,ladder -z tcplife,conn
+echo
+echo "== One teardown segment's TCP Lifecycle tree"
+ts -O tcplife -V -Y 'tcplife.teardown.step == 3' | grep -v '^Frame\|^Ethernet\|^Internet\|^Transmission'
