@@ -238,6 +238,8 @@ typedef enum {
     X(TEARDOWN_SIMULTANEOUS,   1, "simultaneous close: FINs crossed")                             \
     X(TEARDOWN_DATA_AFTER_FIN, 2, "payload beyond the sender's own FIN")                          \
     X(TEARDOWN_HALF_CLOSE,     0, "half-close: data sent after the peer's FIN")                   \
+    X(TEARDOWN_ACK_BEFORE_FIN, 1, "the ACK of this FIN was captured before the FIN: reordered at the capture point") \
+    X(RESET_WITH_DATA,         1, "RST carrying data: the sender's diagnostic text (RFC 1122 4.2.2.12)") \
     X(RESET_SEEN,              1, "connection reset")                                             \
     X(CLOSED_SEGMENT_AFTER_CLOSE, 1, "segment after the connection closed")                       \
     X(CLOSED_STRAY_RST,        1, "RST with no live connection to reset")                        \
@@ -380,6 +382,7 @@ typedef struct {
     uint32_t   nxt;            /* highest seq+len(+SYN/FIN) sent */
     bool       ack_known;
     uint32_t   ack_max;        /* highest ACK sent */
+    uint32_t   ack_max_frame;  /* the segment that carried it */
     bool       fin_sent;
     uint32_t   fin_seq;        /* sequence number of the FIN itself */
     uint32_t   fin_frame;

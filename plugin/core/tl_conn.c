@@ -114,6 +114,7 @@ typedef struct {
     tl_endpoint_t      *snd, *rcv;
     tl_role_t           snd_role;
     bool                was_ended;
+    bool                fin_acked_earlier;  /* the FIN's ACK came first */
 } tl_ctx_t;
 
 static void
@@ -149,6 +150,7 @@ note_sent(tl_endpoint_t *ep, const tl_segment_t *seg)
     if (seg->flags & TL_F_ACK) {
         if (!ep->ack_known || tl_seq_gt(seg->ack, ep->ack_max)) {
             ep->ack_max = seg->ack;
+            ep->ack_max_frame = seg->frame;
             ep->ack_known = true;
         }
     }
@@ -418,6 +420,18 @@ on_fin(tl_ctx_t *c, bool acked_fin)
     }
     send_event(c, ev);
     recv_event(c, ev);
+
+    /* Reordered at the capture point: the peer's ACK of this FIN was
+     * captured before the FIN. The sender's FIN counts as acknowledged. */
+    if (rcv->ack_known && tl_seq_geq(rcv->ack_max, fin_seq + 1)) {
+        tl_label_t label;
+        snd->fin_acked = true;
+        snd->fin_ack_frame = rcv->ack_max_frame;
+        snd->state = tl_on_recv(snd->state, TL_EV_ACK_FIN, &label);
+        res->rel_fin = 0;
+        c->fin_acked_earlier = true;
+        add_anomaly(res, TL_ANOMALY_TEARDOWN_ACK_BEFORE_FIN);
+    }
     return true;
 }
 
@@ -500,6 +514,7 @@ tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
     c.snd = &conn->ep[c.snd_role];
     c.rcv = &conn->ep[TL_ROLE_COUNT - 1 - c.snd_role];
     c.was_ended = conn->ended;
+    c.fin_acked_earlier = false;
 
     res->sender = (uint8_t)c.snd_role;
     res->flags = seg->flags;
@@ -509,6 +524,8 @@ tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
 
     if (seg->flags & TL_F_RST) {
         on_rst(&c);
+        if (seg->len > 0)
+            add_anomaly(res, TL_ANOMALY_RESET_WITH_DATA);
     } else if (seg->flags & TL_F_SYN) {
         on_syn(&c);
     } else {
@@ -548,6 +565,9 @@ tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
             res->td_step = conn->teardown_steps;
             if (!new_fin && res->api == TL_API_NONE)
                 res->api = TL_API_FIN_ACK;
+            /* The FIN's ACK, captured before it, is the next step. */
+            if (c.fin_acked_earlier && conn->teardown_steps < UINT8_MAX)
+                conn->teardown_steps++;
         }
     }
 

@@ -119,13 +119,15 @@ static tl_frame_t *
 track_frame(proto_tree *tree, packet_info *pinfo)
 {
     tl_extracted_t x[TL_MAX_LAYERS];
-    guint n = tl_extract(tree, pinfo, x, TL_MAX_LAYERS);
+    guint untracked;
+    guint n = tl_extract(tree, pinfo, x, TL_MAX_LAYERS, &untracked);
     tl_frame_t *fr;
 
-    if (n == 0)
+    if (n == 0 && untracked == 0)
         return NULL;
-    fr = wmem_new0(wmem_file_scope(), tl_frame_t);
+    fr = (tl_frame_t *)wmem_alloc0(wmem_file_scope(), sizeof *fr + n * sizeof fr->layer[0]);
     fr->n = (guint8)n;
+    fr->untracked = (guint8)MIN(untracked, G_MAXUINT8);
     for (guint i = 0; i < n; i++) {
         tl_conn_rec_t *rec = conn_for_stream(x[i].stream);
         gboolean first = rec->conn.segments == 0;
@@ -166,6 +168,8 @@ dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
         return tvb_captured_length(tvb);
     for (guint i = 0; i < fr->n; i++)
         tl_tree_render(tvb, pinfo, tree, &fr->layer[i], PINFO_FD_VISITED(pinfo));
+    if (fr->untracked)
+        tl_tree_render_untracked(tvb, pinfo, tree, fr->untracked);
     return tvb_captured_length(tvb);
 }
 

@@ -135,12 +135,14 @@ addr_from(tl_addr_t *a, const field_info *fi, guint8 family)
 }
 
 guint
-tl_extract(proto_tree *tree, packet_info *pinfo, tl_extracted_t *out, guint max)
+tl_extract(proto_tree *tree, packet_info *pinfo, tl_extracted_t *out, guint max,
+           guint *untracked)
 {
     GPtrArray *a[TL_W_COUNT];
     GPtrArray *tcp;
     guint n = 0;
 
+    *untracked = 0;
     if (!tree)
         return 0;
     for (int i = 0; i < TL_W_COUNT; i++)
@@ -160,10 +162,13 @@ tl_extract(proto_tree *tree, packet_info *pinfo, tl_extracted_t *out, guint max)
             continue;
         for (int w = TL_W_STREAM; w <= TL_W_OPTIONS; w++)
             f[w] = in_tcp_layer(a[w], layer);
-        /* A header too short to carry these is epan's "malformed" to report. */
+        /* A header too short to carry these cannot be tracked: counted, and
+         * flagged in the tree (epan reports the malformation itself). */
         if (!f[TL_W_STREAM] || !f[TL_W_SPORT] || !f[TL_W_DPORT] || !f[TL_W_FLAGS]
-            || !f[TL_W_SEQ] || !f[TL_W_LEN])
+            || !f[TL_W_SEQ] || !f[TL_W_LEN]) {
+            (*untracked)++;
             continue;
+        }
 
         memset(x, 0, sizeof *x);
         x->stream = tl_fi_uint(f[TL_W_STREAM]);

@@ -35,10 +35,12 @@ typedef struct {
     const tl_conn_rec_t *rec;    /* file scope; its final state for two-pass fields */
 } tl_layer_result_t;
 
-/* Everything stored for one frame (p_add_proto_data, file scope). */
+/* Everything stored for one frame (p_add_proto_data, file scope), sized
+ * for the layers it has: most frames carry one. */
 typedef struct {
     guint8             n;
-    tl_layer_result_t  layer[TL_MAX_LAYERS];
+    guint8             untracked;   /* TCP layers too truncated to track */
+    tl_layer_result_t  layer[];
 } tl_frame_t;
 
 void proto_register_tcplife(void);
@@ -49,7 +51,8 @@ void proto_reg_handoff_tcplife(void);
  * quoted inside ICMP/ICMPv6 errors and layers missing a mandatory field. */
 void     tl_extract_resolve(void);
 GArray  *tl_extract_wanted_hfids(void);
-guint    tl_extract(proto_tree *tree, packet_info *pinfo, tl_extracted_t *out, guint max);
+guint    tl_extract(proto_tree *tree, packet_info *pinfo, tl_extracted_t *out, guint max,
+                    guint *untracked);
 
 /* tl_stats.c: the -z tcplife,conn / sum / ladder listeners of the "tcplife" tap. */
 void     tl_stats_register(void);
@@ -59,5 +62,6 @@ void     tl_stats_set_config(const tl_config_t *cfg);
 void     tl_tree_register(int proto);
 void     tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                         const tl_layer_result_t *lr, gboolean final_known);
+void     tl_tree_render_untracked(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint n);
 
 #endif /* TCPLIFE_TL_GLUE_H */

@@ -83,6 +83,7 @@ static gint ett_tcplife_conn = -1;
 static gint ett_tcplife_opt = -1;
 
 static expert_field ei_tcplife[TL_ANOMALY_COUNT];
+static expert_field ei_tcplife_untracked = EI_INIT;
 
 static const char *const anomaly_abbrev[TL_ANOMALY_COUNT] = {
 #define TL_X_(sym, sev, str) "tcplife.anomaly." #sym,
@@ -299,6 +300,14 @@ tl_tree_register(int proto)
     }
     expert = expert_register_protocol(proto);
     expert_register_field_array(expert, ei, array_length(ei));
+    {
+        static ei_register_info ei_glue[] = {
+            { &ei_tcplife_untracked, { "tcplife.untracked", PI_MALFORMED, PI_WARN,
+              "TCP header truncated or malformed: segment not tracked, the connection's "
+              "states may miss it", EXPFILL } },
+        };
+        expert_register_field_array(expert, ei_glue, array_length(ei_glue));
+    }
 }
 
 static const char *
@@ -579,6 +588,16 @@ render_conn(proto_tree *t, tvbuff_t *tvb, const tl_conn_rec_t *rec)
     gen(proto_tree_add_string_format_value(st, hf_tcplife_conn_history, tvb, 0, 0,
         tl_zeek_history(&rec->zeek), "%s%s", tl_zeek_history(&rec->zeek),
         tl_zeek_history_truncated(&rec->zeek) ? " (truncated)" : ""));
+}
+
+void
+tl_tree_render_untracked(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint n)
+{
+    proto_item *top = proto_tree_add_item(tree, proto_tl, tvb, 0, 0, ENC_NA);
+
+    proto_item_set_text(top, "TCP Lifecycle: %u TCP header%s too short to track", n, n == 1 ? "" : "s");
+    gen(top);
+    expert_add_info(pinfo, top, &ei_tcplife_untracked);
 }
 
 void
