@@ -571,7 +571,7 @@ render_time_wait(proto_tree *t, tvbuff_t *tvb, const tl_layer_result_t *lr)
 /* Whole-connection fields: the connection's final state, known on a later
  * pass only (the GUI, tshark -2). */
 static void
-render_conn(proto_tree *t, tvbuff_t *tvb, const tl_conn_rec_t *rec)
+render_conn(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const tl_conn_rec_t *rec)
 {
     const tl_conn_t *conn = &rec->conn;
     nstime_t d = ns_rel(conn->last_time_ns - conn->first_time_ns);
@@ -582,8 +582,17 @@ render_conn(proto_tree *t, tvbuff_t *tvb, const tl_conn_rec_t *rec)
                                    tl_outcome_name(tl_conn_outcome(conn))));
     st = proto_item_add_subtree(ti, ett_tcplife_conn);
     gen(proto_tree_add_time(st, hf_tcplife_conn_duration, tvb, 0, 0, &d));
-    gen(proto_tree_add_string(st, hf_tcplife_conn_handshake, tvb, 0, 0,
-                              tl_hs_outcome_name(tl_conn_handshake_outcome(conn))));
+    {
+        tl_hs_outcome_t hs = tl_conn_handshake_outcome(conn);
+        proto_item *hi = gen(proto_tree_add_string(st, hf_tcplife_conn_handshake, tvb, 0, 0,
+                                                   tl_hs_outcome_name(hs)));
+        /* Known only once every frame was seen: the expert item sits in this
+         * two-pass subtree, on every segment of the connection. */
+        if (hs == TL_HS_HALF_OPEN)
+            expert_add_info(pinfo, hi, &ei_tcplife[TL_ANOMALY_HANDSHAKE_HALF_OPEN]);
+        else if (hs == TL_HS_SYN_ONLY)
+            expert_add_info(pinfo, hi, &ei_tcplife[TL_ANOMALY_HANDSHAKE_SYN_ONLY]);
+    }
     gen(proto_tree_add_string(st, hf_tcplife_conn_zeek_state, tvb, 0, 0, tl_zeek_conn_state(&rec->zeek)));
     gen(proto_tree_add_string_format_value(st, hf_tcplife_conn_history, tvb, 0, 0,
         tl_zeek_history(&rec->zeek), "%s%s", tl_zeek_history(&rec->zeek),
@@ -675,7 +684,7 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     render_rst(t, tvb, r);
     render_time_wait(t, tvb, lr);
     if (final_known)
-        render_conn(t, tvb, lr->rec);
+        render_conn(t, tvb, pinfo, lr->rec);
     /* Flags, as Wireshark's own analysis flags: present only when true. */
     if (r->midstream)
         gen(proto_tree_add_boolean(t, hf_tcplife_midstream, tvb, 0, 0, TRUE));
