@@ -438,7 +438,7 @@ typedef struct {
 /* Output: one verdict per segment; small and flat, stored per frame.        */
 /* ------------------------------------------------------------------------ */
 
-#define TL_MAX_ANOMALIES 4
+#define TL_MAX_ANOMALIES 6
 
 typedef struct {
     uint16_t  flags;            /* the segment's TL_F_* flags */

@@ -60,7 +60,9 @@ static void
 apply_prefs(void)
 {
     static const gint64 tw_s[] = { 60, 240, 60, 240, 0 };
-    gint64 secs = pref_msl_profile == MSL_CUSTOM ? 2 * (gint64)pref_msl_custom
+    /* A custom MSL above a day means nothing to any stack; the cap keeps
+     * start + TIME_WAIT within 64 bits for every time the core gets. */
+    gint64 secs = pref_msl_profile == MSL_CUSTOM ? 2 * (gint64)MIN(pref_msl_custom, 86400)
                 : tw_s[pref_msl_profile >= 0 && pref_msl_profile < MSL_CUSTOM ? pref_msl_profile : 0];
 
     tl_cfg.time_wait_ns = secs * 1000000000;

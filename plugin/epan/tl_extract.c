@@ -173,7 +173,7 @@ tl_extract(proto_tree *tree, packet_info *pinfo, tl_extracted_t *out, guint max,
         memset(x, 0, sizeof *x);
         x->stream = tl_fi_uint(f[TL_W_STREAM]);
         x->seg.frame = pinfo->num;
-        x->seg.time_ns = (gint64)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+        x->seg.time_ns = tl_time_ns(&pinfo->abs_ts);
         x->seg.sport = (guint16)tl_fi_uint(f[TL_W_SPORT]);
         x->seg.dport = (guint16)tl_fi_uint(f[TL_W_DPORT]);
         x->seg.flags = (guint16)tl_fi_uint(f[TL_W_FLAGS]);

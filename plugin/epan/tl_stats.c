@@ -58,7 +58,7 @@ stat_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const vo
     if (st->kind == STAT_LADDER) {
         tl_ladder_row_t *row = g_new(tl_ladder_row_t, 1);
         row->frame = pinfo->num;
-        row->time_ns = (gint64)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+        row->time_ns = tl_time_ns(&pinfo->abs_ts);
         row->lr = lr;
         g_ptr_array_add(st->frames, row);
     }

@@ -281,6 +281,9 @@ tl_tree_register(int proto)
                            &ett_tcplife_half_close, &ett_tcplife_rst, &ett_tcplife_time_wait,
                            &ett_tcplife_conn, &ett_tcplife_opt };
     static ei_register_info ei[TL_ANOMALY_COUNT - 1];
+    /* epan keeps the name pointers until exit and never frees them:
+     * static storage, not g_ascii_strdown() (29 blocks definitely lost). */
+    static char ei_names[TL_ANOMALY_COUNT][64];
     expert_module_t *expert;
 
     proto_tl = proto;
@@ -291,7 +294,10 @@ tl_tree_register(int proto)
     for (int a = 1; a < TL_ANOMALY_COUNT; a++) {
         ei_register_info *e = &ei[a - 1];
         e->ids = &ei_tcplife[a];
-        e->eiinfo.name = g_ascii_strdown(anomaly_abbrev[a], -1);
+        g_strlcpy(ei_names[a], anomaly_abbrev[a], sizeof ei_names[a]);
+        for (char *p = ei_names[a]; *p; p++)
+            *p = g_ascii_tolower(*p);
+        e->eiinfo.name = ei_names[a];
         e->eiinfo.group = pi_group((tl_anomaly_t)a);
         e->eiinfo.severity = pi_severity(tl_anomaly_severity((tl_anomaly_t)a));
         e->eiinfo.summary = tl_anomaly_text((tl_anomaly_t)a);
