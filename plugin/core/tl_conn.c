@@ -22,11 +22,17 @@ addr_eq(const tl_addr_t *a, const tl_addr_t *b)
 void
 tl_result_add_anomaly(tl_result_t *r, tl_anomaly_t a)
 {
-    for (unsigned i = 0; i < r->n_anomalies; i++)
+    /* The count is clamped first so that the compiler (GCC -O3) sees every
+     * index stay inside the array. */
+    unsigned n = r->n_anomalies < TL_MAX_ANOMALIES ? r->n_anomalies : TL_MAX_ANOMALIES;
+
+    for (unsigned i = 0; i < n; i++)
         if (r->anomalies[i] == a)
             return;
-    if (r->n_anomalies < TL_MAX_ANOMALIES)
-        r->anomalies[r->n_anomalies++] = (uint8_t)a;
+    if (n < TL_MAX_ANOMALIES) {
+        r->anomalies[n] = (uint8_t)a;
+        r->n_anomalies = (uint8_t)(n + 1);
+    }
 }
 
 #define add_anomaly tl_result_add_anomaly

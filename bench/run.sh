@@ -1,0 +1,305 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+#   bench/run.sh [--quick] [--runs N] [--packets N]
+#
+# The tcplife performance benchmark (docs/benchmarks.md). As root:
+#  1. builds the plugin (Release) in a temporary build folder, and
+#     bench/replay_core.c and bench/sizes.c against the same sources;
+#  2. makes the capture with bench/make-big-capture.sh (1,000,000 packets;
+#     --quick: 100,000) unless it is already in the cache folder
+#     ($TLBENCH_CACHE, default /var/tmp/tcplife-bench), and cuts it to an
+#     exact count and to 10% and 30% of it for the linearity check;
+#  3. runs every tshark command N times (default 3, --quick 2), the rounds
+#     interleaved so that a noisy neighbour hits all commands alike, under
+#     /usr/bin/time (wall, user+sys CPU, peak RSS), tshark as "nobody" with
+#     an isolated configuration (as root tshark ignores WIRESHARK_PLUGIN_DIR);
+#     "without the plugin" = an empty WIRESHARK_PLUGIN_DIR;
+#  4. counts the core's instructions per segment under callgrind
+#     (bench/replay_core.c on the capture's segments), estimates the
+#     plugin's own state per frame and per connection from the sizes of the
+#     stored structures, and diffs tcplife's fields with TCP reassembly and
+#     sequence analysis on and off;
+#  5. prints the table of medians and ratios; a copy is kept as
+#     $TLBENCH_CACHE/results-PACKETS.txt.
+#
+# Needs: root, cmake, gcc, tshark, editcap, valgrind, tcptrace (optional),
+# and what bench/make-big-capture.sh needs.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$HERE/.." && pwd)
+CACHE=${TLBENCH_CACHE:-/var/tmp/tcplife-bench}
+PACKETS=1000000
+RUNS=3
+QUICK=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --quick) QUICK=1; PACKETS=100000; RUNS=2; shift ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --packets) PACKETS=$2; shift 2 ;;
+    -h|--help) sed -n '3,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+[ "$(id -u)" -eq 0 ] || { echo "run.sh must run as root (namespaces for the capture)" >&2; exit 1; }
+for t in cmake gcc tshark editcap valgrind callgrind_annotate setpriv; do
+    command -v "$t" >/dev/null || { echo "missing tool: $t" >&2; exit 1; }
+done
+
+WORK=$(mktemp -d /tmp/tlbench.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+chmod 755 "$WORK"
+mkdir -p "$WORK/home" "$WORK/noplugins" "$WORK/extcap" "$WORK/res"
+chown nobody:nogroup "$WORK/home"
+
+say() { printf '%s\n' "$*" >&2; }
+
+# ---- 1. build ------------------------------------------------------------
+say "== building (Release) in $WORK/build"
+# GCC 12 at -O3 reports a false -Wstringop-overflow in tl_result_add_anomaly
+# (the bound is checked); -Werror would stop a Release build on it.
+cmake -S "$TOP" -B "$WORK/build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
+    -DCMAKE_C_FLAGS=-Wno-error=stringop-overflow >"$WORK/cmake.log" 2>&1 \
+    || { cat "$WORK/cmake.log" >&2; exit 1; }
+cmake --build "$WORK/build" -j"$(nproc)" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
+PLUG=$WORK/build/plugins
+# shellcheck disable=SC2046
+gcc -O2 -g -I"$TOP/include" -I"$TOP/plugin/core" -o "$WORK/replay_core" \
+    "$HERE/replay_core.c" "$TOP"/plugin/core/*.c 2>>"$WORK/build.log"
+# shellcheck disable=SC2046
+gcc -I"$TOP/include" -I"$TOP/plugin/epan" $(pkg-config --cflags wireshark) \
+    -o "$WORK/sizes" "$HERE/sizes.c"
+
+# ---- tshark as nobody, isolated ------------------------------------------
+runner=()
+[ "$(id -u)" -eq 0 ] && runner=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+tsh() {   # tsh PLUGIN_DIR ARGS...
+    local pd=$1; shift
+    "${runner[@]}" env -i PATH=/usr/bin:/bin HOME="$WORK/home" WIRESHARK_CONFIG_DIR="$WORK/home" \
+        WIRESHARK_PLUGIN_DIR="$pd" WIRESHARK_EXTCAP_DIR="$WORK/extcap" TZ=UTC LC_ALL=C tshark "$@"
+}
+tsh "$PLUG" -G plugins 2>/dev/null | grep -q "^tcplife\.so.*$PLUG" \
+    || { echo "the freshly built tcplife.so does not load" >&2; exit 1; }
+if tsh "$WORK/noplugins" -G plugins 2>/dev/null | grep -q '^tcplife\.so'; then
+    echo "tcplife.so loads even from an empty plugin folder (installed globally?)" >&2; exit 1
+fi
+
+# ---- 2. captures ---------------------------------------------------------
+mkdir -p "$CACHE"
+chmod 755 "$CACHE"
+if [ ! -s "$CACHE/big-$PACKETS.pcap" ]; then
+    say "== making the capture ($PACKETS packets) into $CACHE"
+    "$HERE/make-big-capture.sh" "$CACHE" "$PACKETS" >&2
+fi
+n10=$((PACKETS / 10)) n30=$((PACKETS * 3 / 10))
+for n in 1 "$n10" "$n30" "$PACKETS"; do
+    [ -s "$CACHE/cut-$n.pcap" ] || editcap -r "$CACHE/big-$PACKETS.pcap" "$CACHE/cut-$n.pcap" "1-$n"
+    chmod 644 "$CACHE/cut-$n.pcap"
+done
+BIG=$CACHE/cut-$PACKETS.pcap
+
+# ---- 3. timed runs -------------------------------------------------------
+# measure NAME PLUGIN_DIR|- ARGS...: one run; "-" runs ARGS as a command.
+measure() {
+    local name=$1 pd=$2; shift 2
+    local out="$WORK/res/$name.time"
+    if [ "$pd" = - ]; then
+        /usr/bin/time -f '%e %U %S %M' -a -o "$out" "$@" >/dev/null 2>"$WORK/res/$name.err" || true
+    else
+        /usr/bin/time -f '%e %U %S %M' -a -o "$out" \
+            "${runner[@]}" env -i PATH=/usr/bin:/bin HOME="$WORK/home" WIRESHARK_CONFIG_DIR="$WORK/home" \
+            WIRESHARK_PLUGIN_DIR="$pd" WIRESHARK_EXTCAP_DIR="$WORK/extcap" TZ=UTC LC_ALL=C \
+            tshark "$@" >/dev/null 2>"$WORK/res/$name.err" || true
+    fi
+}
+NOP=$WORK/noplugins
+FAST=(-o tcp.desegment_tcp_streams:FALSE -o tcp.analyze_sequence_numbers:FALSE)
+have_tcptrace=0
+command -v tcptrace >/dev/null && have_tcptrace=1
+
+
+say "== $RUNS interleaved rounds on $BIG"
+for r in $(seq "$RUNS"); do
+    say "   round $r/$RUNS"
+    measure filter.base   "$NOP"  -r "$BIG" -Y tcp -q
+    measure filter.plugin "$PLUG" -r "$BIG" -Y tcp -q
+    measure fin.base      "$NOP"  -r "$BIG" -Y 'tcp.flags.fin == 1'
+    measure teardown.plugin "$PLUG" -r "$BIG" -Y 'tcplife.phase == "teardown"'
+    measure conn.plugin   "$PLUG" -r "$BIG" -q -z tcplife,conn
+    measure conv.base     "$NOP"  -r "$BIG" -q -z conv,tcp
+    measure V.base        "$NOP"  -r "$BIG" -V
+    measure V.plugin      "$PLUG" -r "$BIG" -V
+    measure fast.base     "$NOP"  -r "$BIG" -Y tcp -q "${FAST[@]}"
+    measure sum.plugin    "$PLUG" -r "$BIG" -q -z tcplife,sum
+    measure check -       "$TOP/tools/tcplife-check" --plugin-dir "$PLUG" -j 1 "$BIG"
+    [ $have_tcptrace = 1 ] && measure tcptrace - tcptrace -n "$BIG"
+    for n in 1 "$n10" "$n30"; do
+        measure "lin$n.base"   "$NOP"  -r "$CACHE/cut-$n.pcap" -Y tcp -q
+        measure "lin$n.plugin" "$PLUG" -r "$CACHE/cut-$n.pcap" -Y tcp -q
+    done
+done
+
+# ---- 4. state size, core instructions, preference independence -------------
+say "== connections and sizes"
+sum=$(tsh "$PLUG" -r "$BIG" -q -z tcplife,sum 2>/dev/null)
+CONNS=$(sed -n 's/^Connections: //p' <<<"$sum")
+FRAMES=$(tsh "$NOP" -r "$BIG" -Y tcp -T fields -e frame.number 2>/dev/null | wc -l)
+"$WORK/sizes" >"$WORK/sizes.txt"
+sz() { awk -v k="$1" '$1 == k { print $2 }' "$WORK/sizes.txt"; }
+
+say "== core replay under callgrind"
+SEGS=$CACHE/segs-$PACKETS.tsv
+if [ ! -s "$SEGS" ]; then
+    tsh "$NOP" -r "$BIG" -Y tcp -T fields -E occurrence=f "${FAST[@]}" \
+        -e tcp.stream -e frame.number -e frame.time_epoch -e ip.src -e ipv6.src -e ip.dst -e ipv6.dst \
+        -e tcp.srcport -e tcp.dstport -e tcp.flags -e tcp.seq_raw -e tcp.ack_raw -e tcp.len \
+        -e tcp.window_size_value -e tcp.options.mss_val -e tcp.options.wscale.shift \
+        -e tcp.options.sack_perm -e tcp.options.timestamp.tsval -e tcp.options.timestamp.tsecr \
+        -e tcp.urgent_pointer -e tcp.options 2>/dev/null >"$SEGS.tmp"
+    mv "$SEGS.tmp" "$SEGS"
+fi
+# At most 300,000 segments under callgrind (the per-segment count is what matters).
+head -n 300000 "$SEGS" >"$WORK/segs.tsv"
+NSEG=$(wc -l <"$WORK/segs.tsv")
+TD_LEN=$("$WORK/replay_core" "$WORK/segs.tsv" --print-tcpdump | awk -F'\t' 'NR > 1 { n += length($2) + 1; c++ } END { printf "%.0f", n / c }')
+valgrind --tool=callgrind --toggle-collect=replay --callgrind-out-file="$WORK/cg.out" \
+    "$WORK/replay_core" "$WORK/segs.tsv" >/dev/null 2>"$WORK/cg.log"
+callgrind_annotate --inclusive=yes "$WORK/cg.out" >"$WORK/cg.txt" 2>/dev/null
+ir() {   # inclusive Ir of a function, or the total
+    if [ "$1" = total ]; then
+        awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }' "$WORK/cg.txt"
+    else
+        awk -v f=":$1 " 'index($0, f) { gsub(",", "", $1); print $1; exit }' "$WORK/cg.txt"
+    fi
+}
+IR_TOTAL=$(ir total) IR_CONN=$(ir tl_conn_observe) IR_ZEEK=$(ir tl_zeek_observe) IR_TD=$(ir tl_tcpdump_format)
+
+say "== whole tshark under callgrind on cut-$n10 (instruction counts: stable on a busy machine)"
+tsh_ir() {   # tsh_ir PLUGIN_DIR ARGS...: total instructions of one tshark run
+    local pd=$1; shift
+    "${runner[@]}" env -i PATH=/usr/bin:/bin HOME="$WORK/home" WIRESHARK_CONFIG_DIR="$WORK/home" \
+        WIRESHARK_PLUGIN_DIR="$pd" WIRESHARK_EXTCAP_DIR="$WORK/extcap" TZ=UTC LC_ALL=C \
+        valgrind --tool=callgrind --callgrind-out-file=/dev/null tshark "$@" 2>&1 >/dev/null \
+        | sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'
+}
+IR_FB=$(tsh_ir "$NOP" -r "$CACHE/cut-$n10.pcap" -Y tcp -q)
+IR_FP=$(tsh_ir "$PLUG" -r "$CACHE/cut-$n10.pcap" -Y tcp -q)
+IR_CP=$(tsh_ir "$PLUG" -r "$CACHE/cut-$n10.pcap" -q -z tcplife,conn)
+IR_S0=$(tsh_ir "$NOP" -r "$CACHE/cut-1.pcap" -Y tcp -q)
+IR_S1=$(tsh_ir "$PLUG" -r "$CACHE/cut-1.pcap" -Y tcp -q)
+
+say "== tcplife fields with default TCP preferences vs reassembly and sequence analysis off"
+F=(-T fields -e frame.number -e tcplife.phase -e tcplife.state.client -e tcplife.state.server
+   -e tcplife.teardown.step -e tcplife.rst.kind)
+tsh "$PLUG" -r "$BIG" "${F[@]}" 2>/dev/null >"$WORK/prefs-default.txt"
+tsh "$PLUG" -r "$BIG" "${F[@]}" "${FAST[@]}" 2>/dev/null >"$WORK/prefs-fast.txt"
+PREF_DIFF=$(diff "$WORK/prefs-default.txt" "$WORK/prefs-fast.txt" | grep -c '^<' || true)
+PREF_LINES=$(wc -l <"$WORK/prefs-default.txt")
+
+# ---- 5. the table ----------------------------------------------------------
+# stats NAME: "median_wall median_cpu median_rss_kb runs"
+stats() {
+    awk '{ w[NR] = $1; c[NR] = $2 + $3; m[NR] = $4 }
+         function med(a, n,   i, j, t) {
+             for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+             return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+         END { printf "%.2f %.2f %d %d\n", med(w, NR), med(c, NR), med(m, NR), NR }' "$WORK/res/$1.time"
+}
+col() { stats "$1" | awk -v i="$2" '{ print $i }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+out=$WORK/results.txt
+{
+cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
+mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+echo "tcplife benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($cpu), $mem, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "tshark $(tshark --version 2>/dev/null | sed -n '1s/^TShark (Wireshark) //p'); capture $BIG: $FRAMES TCP frames, $CONNS connections; $RUNS runs each, medians"
+echo
+printf '| %-52s | %8s | %8s | %8s | %8s | %7s |\n' measurement "wall s" "ratio" "CPU s" "ratio" "target"
+printf '|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..54})" ---------- ---------- ---------- ---------- ---------
+row() {   # row LABEL NAME BASE TARGET
+    local w c bw bc
+    w=$(col "$2" 1) c=$(col "$2" 2) bw=$(col "$3" 1) bc=$(col "$3" 2)
+    printf '| %-52s | %8s | %8s | %8s | %8s | %7s |\n' "$1" "$w" "$(ratio "$w" "$bw")" "$c" "$(ratio "$c" "$bc")" "$4"
+}
+base() { printf '| %-52s | %8s | %8s | %8s | %8s | %7s |\n' "$1" "$(col "$2" 1)" 1.00 "$(col "$2" 2)" 1.00 ""; }
+base "-Y tcp -q, no plugin (baseline)" filter.base
+row  "-Y tcp -q, plugin loaded" filter.plugin filter.base "<= 1.05"
+base "-Y 'tcp.flags.fin == 1', no plugin" fin.base
+row  "-Y 'tcplife.phase == \"teardown\"', plugin" teardown.plugin fin.base "<= 1.05"
+row  "-q -z tcplife,conn, plugin (vs -Y tcp -q no plugin)" conn.plugin filter.base "<= 1.10"
+row  "-q -z conv,tcp, no plugin (vs -Y tcp -q no plugin)" conv.base filter.base ""
+base "-V, no plugin" V.base
+row  "-V, plugin" V.plugin V.base "<= 1.05"
+row  "-q -z tcplife,sum, plugin, default TCP prefs" sum.plugin filter.base ""
+row  "-Y tcp -q, no plugin, reassembly+seq analysis off" fast.base filter.base ""
+row  "tools/tcplife-check BIG (vs -Y tcp -q no plugin)" check filter.base ""
+if [ $have_tcptrace = 1 ]; then
+    base "tcptrace -n BIG" tcptrace
+    row  "tools/tcplife-check BIG (vs tcptrace -n)" check tcptrace "<= 4.00"
+    row  "-q -z tcplife,sum default prefs (vs tcptrace -n)" sum.plugin tcptrace ""
+fi
+echo
+echo "Peak RSS (median of the runs above, MB):"
+for p in "-Y tcp -q:filter" "-V:V" ; do
+    l=${p%%:*} n=${p##*:}
+    b=$(col "$n.base" 3) q=$(col "$n.plugin" 3)
+    printf '  %-10s no plugin %7.1f   plugin %7.1f   ratio %s (target <= 1.10)   difference %.1f MB = %.0f bytes/frame\n' \
+        "$l" "$(echo "$b / 1024" | bc -l)" "$(echo "$q / 1024" | bc -l)" "$(ratio "$q" "$b")" \
+        "$(echo "($q - $b) / 1024" | bc -l)" "$(echo "($q - $b) * 1024 / $FRAMES" | bc -l)"
+done
+printf '  %-10s %7.1f MB (tcplife-check)   tcptrace %s MB\n' "check" "$(echo "$(col check 3) / 1024" | bc -l)" \
+    "$([ $have_tcptrace = 1 ] && echo "scale=1; $(col tcptrace 3) / 1024" | bc || echo -)"
+echo
+# wmem (4.0) block allocator: 8-byte chunk header, sizes rounded up to 8;
+# p_add_proto_data: a 16-byte proto_data_t and a 24-byte wmem_list_frame_t;
+# wmem_map: a 24-byte item per entry; the tuple map entry is 56 bytes.
+r8() { echo $(( ($1 + 7) / 8 * 8 + 8 )); }
+FR=$(r8 $(( $(sz tl_frame_t) + $(sz tl_layer_result_t) ))) PD=$(( $(r8 16) + $(r8 24) )) TD=$(r8 "$TD_LEN")
+CR=$(r8 "$(sz tl_conn_rec_t)") CM=$(( $(r8 24) * 2 + $(r8 56) ))
+echo "Plugin state from the stored structures (per frame: tl_frame_t $(sz tl_frame_t) B, tl_layer_result_t $(sz tl_layer_result_t) B;"
+echo "per connection: tl_conn_rec_t $(sz tl_conn_rec_t) B = tl_conn_t $(sz tl_conn_t) + tl_zeek_t $(sz tl_zeek_t)):"
+printf '  per frame      %4d B = tl_frame_t with one layer %d + p_add_proto_data %d + tcpdump string %d (avg %d chars)\n' \
+    $((FR + PD + TD)) "$FR" "$PD" "$TD" "$((TD_LEN - 1))"
+printf '  per connection %4d B = tl_conn_rec_t %d + map entries %d\n' $((CR + CM)) "$CR" "$CM"
+printf '  total          %.1f MB for %d frames and %d connections (%.0f B/frame all in)\n' \
+    "$(echo "(($FR + $PD + $TD) * $FRAMES + ($CR + $CM) * $CONNS) / 1048576" | bc -l)" "$FRAMES" "$CONNS" \
+    "$(echo "(($FR + $PD + $TD) * $FRAMES + ($CR + $CM) * $CONNS) / $FRAMES" | bc -l)"
+echo
+echo "Core alone (bench/replay_core.c, callgrind, $NSEG segments):"
+for f in "total:$IR_TOTAL" "tl_conn_observe:$IR_CONN" "tl_zeek_observe:$IR_ZEEK" "tl_tcpdump_format:$IR_TD"; do
+    printf '  %-18s %8.0f Ir/segment\n' "${f%%:*}" "$(echo "${f##*:} / $NSEG" | bc -l)"
+done
+echo
+echo "Whole tshark under callgrind, cut-$n10 (instructions per packet after start-up: a 1-packet run, $IR_S0 / $IR_S1 Ir):"
+ipp() { echo "($1 - $2) / $n10" | bc -l; }
+printf '  -Y tcp -q no plugin %8.0f Ir/packet\n' "$(ipp "$IR_FB" "$IR_S0")"
+printf '  -Y tcp -q plugin    %8.0f Ir/packet   ratio %.2f (target <= 1.05)\n' "$(ipp "$IR_FP" "$IR_S1")" \
+    "$(echo "$(ipp "$IR_FP" "$IR_S1") / $(ipp "$IR_FB" "$IR_S0")" | bc -l)"
+printf '  -z tcplife,conn     %8.0f Ir/packet   ratio %.2f (target <= 1.10)\n' "$(ipp "$IR_CP" "$IR_S1")" \
+    "$(echo "$(ipp "$IR_CP" "$IR_S1") / $(ipp "$IR_FB" "$IR_S0")" | bc -l)"
+echo
+echo "Linearity (-Y tcp -q): CPU time per packet after the start-up time (a 1-packet cut:"
+echo "no plugin $(col lin1.base 2) s, plugin $(col lin1.plugin 2) s) is taken off, microseconds:"
+for n in "$n10" "$n30" "$PACKETS"; do
+    if [ "$n" = "$PACKETS" ]; then b=filter.base q=filter.plugin; else b=lin$n.base q=lin$n.plugin; fi
+    pb=$(echo "($(col $b 2) - $(col lin1.base 2)) * 1000000 / $n" | bc -l)
+    pq=$(echo "($(col $q 2) - $(col lin1.plugin 2)) * 1000000 / $n" | bc -l)
+    printf '  %8d packets  no plugin %6.2f us/packet   plugin %6.2f us/packet   ratio %.2f   (wall %s s / %s s)\n' \
+        "$n" "$pb" "$pq" "$(echo "$pq / $pb" | bc -l)" "$(col $b 1)" "$(col $q 1)"
+done
+echo
+if [ "$PREF_DIFF" = 0 ]; then
+    echo "TCP preferences: tcplife.phase/state.client/state.server/teardown.step/rst.kind identical on all $PREF_LINES frames with tcp.desegment_tcp_streams and tcp.analyze_sequence_numbers on and off"
+else
+    echo "TCP preferences: $PREF_DIFF of $PREF_LINES frames differ with reassembly and sequence analysis off; first differences:"
+    diff "$WORK/prefs-default.txt" "$WORK/prefs-fast.txt" | head -n 10 | sed 's/^/  /'
+fi
+} >"$out"
+cat "$out"
+cp "$out" "$CACHE/results-$PACKETS.txt"
+for f in "$WORK"/res/*.err; do
+    [ -s "$f" ] && { say "stderr of $(basename "$f" .err):"; head -n 3 "$f" >&2; }
+done
+exit 0

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * sizes.c - sizeof the structures the plugin stores, for the state-per-
+ * connection and state-per-frame estimate in bench/run.sh. Compiled against
+ * the same headers as the plugin (pkg-config wireshark).
+ */
+#include <stdio.h>
+
+#include "tl_glue.h"
+
+int
+main(void)
+{
+    printf("tl_frame_t %zu\n", sizeof(tl_frame_t));
+    printf("tl_layer_result_t %zu\n", sizeof(tl_layer_result_t));
+    printf("tl_result_t %zu\n", sizeof(tl_result_t));
+    printf("tl_conn_rec_t %zu\n", sizeof(tl_conn_rec_t));
+    printf("tl_conn_t %zu\n", sizeof(tl_conn_t));
+    printf("tl_zeek_t %zu\n", sizeof(tl_zeek_t));
+    printf("tl_segment_t %zu\n", sizeof(tl_segment_t));
+    printf("tl_extracted_t %zu\n", sizeof(tl_extracted_t));
+    return 0;
+}
