@@ -5,8 +5,9 @@
 # test (and, with --capture, to regenerate sample captures) when missing.
 set -euo pipefail
 pkgs=(cmake make gcc pkg-config libglib2.0-dev wireshark-dev libwireshark-dev
-      tshark libcmocka-dev util-linux tcpdump python3 nftables iproute2
-      valgrind clang libclang-rt-dev)   # memcheck, libFuzzer (docs/reliability.md)
+      tshark libcmocka-dev util-linux tcpdump python3 nftables iproute2 time
+      valgrind clang libclang-rt-dev)
+# valgrind: memcheck; clang, libclang-rt-dev: libFuzzer (docs/reliability.md).
 [ "${1:-}" = --capture ] && pkgs+=(tcpdump nftables iproute2 python3)
 
 missing=()

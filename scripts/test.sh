@@ -8,7 +8,8 @@
 # with -fsanitize=address,undefined in build-sanitize/ and the quick subset
 # of the suite under it (tests/sanitize/run.sh --quick). TCPLIFE_SANITIZE=0
 # skips that pass; tests/sanitize/run.sh runs the full suite sanitized.
-# Exits non-zero when any test of either pass fails.
+# Then, as root, the suite against Wireshark 4.4 and 4.6 (TCPLIFE_COMPAT=0
+# skips it). Exits non-zero when any test of any pass fails.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${TCPLIFE_BUILD_DIR:-$top/build}
@@ -19,5 +20,11 @@ status=0
 ctest --test-dir "$build" --output-on-failure -j"$(nproc)" || status=$?
 if [ "${TCPLIFE_SANITIZE:-1}" != 0 ]; then
     "$top/tests/sanitize/run.sh" --quick "$build-sanitize" || status=$?
+fi
+# The same suite against Wireshark 4.4 (trixie) and 4.6 (sid) in cached
+# Debian roots (tests/compat/run.sh, docs/compat.md). Needs root;
+# TCPLIFE_COMPAT=0 leaves it out.
+if [ "${TCPLIFE_COMPAT:-1}" != 0 ] && [ "$(id -u)" -eq 0 ]; then
+    "$top/tests/compat/run.sh" all || status=$?
 fi
 exit "$status"

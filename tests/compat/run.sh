@@ -83,7 +83,8 @@ inner() {
     local cmd='/tmp/src/scripts/test.sh'
     [ "$mode" = shell ] && cmd='cd /tmp/src && exec bash -i'
     chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-        TERM="${TERM:-dumb}" LC_ALL=C.UTF-8 TCPLIFE_BUILD_DIR=/tmp/build /bin/bash -c '
+        TERM="${TERM:-dumb}" LC_ALL=C.UTF-8 TCPLIFE_BUILD_DIR=/tmp/build \
+        TCPLIFE_COMPAT=0 TCPLIFE_SANITIZE=0 TCPLIFE_LIVE=0 TCPLIFE_GUI=0 /bin/bash -c '
             echo "compat: $(. /etc/os-release; echo "$PRETTY_NAME"), tshark $(dpkg-query -W -f="\${Version}" tshark), $(gcc --version | head -n 1)" >&2
             '"$cmd"
 }

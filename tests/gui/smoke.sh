@@ -19,6 +19,7 @@
 # Exits 77 (skipped) when Xvfb, xdotool, xclip or Wireshark are missing and
 # cannot be installed. GUI_KEEP=1 keeps the work folder.
 set -euo pipefail
+[ "${TCPLIFE_GUI:-1}" != 0 ] || { echo "skipped: TCPLIFE_GUI=0"; exit 77; }
 here=$(cd "$(dirname "$0")" && pwd)
 GUI_NAME=gui-smoke
 # shellcheck source=lib.sh

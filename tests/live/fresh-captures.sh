@@ -18,6 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=$(cd "$1" && pwd); shift
 
+if [ "${TCPLIFE_LIVE:-1}" = 0 ]; then echo "skipped: TCPLIFE_LIVE=0"; exit 77; fi
 if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null || ! command -v tcpdump >/dev/null \
    || ! command -v nft >/dev/null || ! ip netns add tlfresh-probe 2>/dev/null; then
     echo "skipped: needs root, iproute2, nftables, tcpdump and network namespaces"
