@@ -233,7 +233,6 @@ typedef enum {
     X(HANDSHAKE_DATA_BEFORE_SYNC, 2, "segment before the handshake synchronized this side")       \
     X(HANDSHAKE_REFUSED,       1, "connection refused: RST answers the SYN")                      \
     X(ESTABLISHED_MIDSTREAM,   0, "capture starts after this connection's handshake")            \
-    X(ESTABLISHED_UNEXPECTED_SYN, 2, "SYN on an established connection")                          \
     X(TEARDOWN_FIN_RETRANS,    1, "FIN retransmitted")                                            \
     X(TEARDOWN_SIMULTANEOUS,   1, "simultaneous close: FINs crossed")                             \
     X(TEARDOWN_DATA_AFTER_FIN, 2, "payload beyond the sender's own FIN")                          \
@@ -408,7 +407,6 @@ typedef struct {
     bool       simultaneous_open;
     bool       synack_after_ack;      /* the server showed it ignored a handshake ACK */
     bool       step3_pending;         /* a SYN-ACK awaits its answer (step 3) */
-    uint32_t   first_frame;
     int64_t    first_time_ns;
     int64_t    last_time_ns;
     uint32_t   hs_ack_frame;          /* the ACK that completed step 3 */

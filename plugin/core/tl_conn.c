@@ -72,7 +72,6 @@ start_conn(tl_conn_t *conn, const tl_segment_t *seg)
 
     conn->started = true;
     conn->roles_inferred = inferred;
-    conn->first_frame = seg->frame;
     conn->first_time_ns = seg->time_ns;
     conn->ep[s].addr = seg->src;
     conn->ep[s].port = seg->sport;

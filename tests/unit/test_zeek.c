@@ -57,22 +57,6 @@ zrun_init(zrun_t *r, uint16_t server_port)
     r->sisn = 5000;
 }
 
-static uint16_t
-parse_flags(const char *s)
-{
-    uint16_t f = 0;
-    for (; *s; s++) {
-        switch (*s) {
-        case 'S': f |= TL_F_SYN; break;
-        case 'A': f |= TL_F_ACK; break;
-        case 'F': f |= TL_F_FIN; break;
-        case 'R': f |= TL_F_RST; break;
-        case 'P': f |= TL_F_PSH; break;
-        default:  fail_msg("unknown flag letter '%c'", *s);
-        }
-    }
-    return f;
-}
 
 static void
 zrun_row(zrun_t *r, const zrow_t *row)
@@ -87,7 +71,7 @@ zrun_row(zrun_t *r, const zrow_t *row)
     seg.dst = c2s ? r->saddr : r->caddr;
     seg.sport = c2s ? r->cport : r->sport;
     seg.dport = c2s ? r->sport : r->cport;
-    seg.flags = parse_flags(row->flags);
+    seg.flags = tl_parse_flags(row->flags);
     seg.seq = (c2s ? r->cisn : r->sisn) + row->seq;
     seg.ack = (seg.flags & TL_F_ACK) ? (c2s ? r->sisn : r->cisn) + row->ack : 0;
     seg.len = row->len;

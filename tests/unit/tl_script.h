@@ -108,22 +108,6 @@ tl_run_init(tl_run_t *r)
     r->now_ns = INT64_C(1700000000) * 1000000000;
 }
 
-static inline uint16_t
-tl_parse_flags(const char *s)
-{
-    uint16_t f = 0;
-    for (; *s; s++) {
-        switch (*s) {
-        case 'S': f |= TL_F_SYN; break;
-        case 'A': f |= TL_F_ACK; break;
-        case 'F': f |= TL_F_FIN; break;
-        case 'R': f |= TL_F_RST; break;
-        case 'P': f |= TL_F_PSH; break;
-        default:  fail_msg("unknown flag letter '%c' in \"%s\"", *s, s);
-        }
-    }
-    return f;
-}
 
 /* Feed one row to the tracker; returns the verdict (kept by frame number). */
 static inline const tl_result_t *

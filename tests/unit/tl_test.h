@@ -24,6 +24,24 @@
 
 #define TL_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Flag letters of the packet scripts (S A F R P) -> TL_F_* bits. */
+static inline uint16_t
+tl_parse_flags(const char *s)
+{
+    uint16_t f = 0;
+    for (; *s; s++) {
+        switch (*s) {
+        case 'S': f |= TL_F_SYN; break;
+        case 'A': f |= TL_F_ACK; break;
+        case 'F': f |= TL_F_FIN; break;
+        case 'R': f |= TL_F_RST; break;
+        case 'P': f |= TL_F_PSH; break;
+        default:  fail_msg("unknown flag letter '%c' in \"%s\"", *s, s);
+        }
+    }
+    return f;
+}
+
 static inline int
 tl_test_known(const struct CMUnitTest *tests, size_t n, const char *name)
 {
