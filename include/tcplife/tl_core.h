@@ -564,6 +564,17 @@ tl_backoff_t tl_backoff_verdict(bool synack, uint8_t retry, int64_t interval_ns,
                                 int64_t *expected_ns);
 
 /*
+ * Fill a segment's header fields (ports, seq, ack, flags, window, urgent
+ * pointer, options) from the TCP header bytes at p, of which cap bytes are
+ * available (options beyond cap, cut by a snaplen, are left out). The
+ * options pointer refers into p. Addresses, length, time and frame are the
+ * caller's. Returns the header length the header claims, or 0 when fewer
+ * than 20 bytes are available or the data offset is below 5 (untrackable).
+ */
+#define TL_TCP_HDR_MIN 20
+size_t tl_parse_tcp_header(const uint8_t *p, size_t cap, tl_segment_t *seg);
+
+/*
  * The segment as tcpdump prints it after the addresses ("Flags [P.], seq
  * 1:8, ack 1, win 4099, options [...], length 7"), with tcpdump's relative
  * numbers. Call it for every segment of the connection, in order, to keep

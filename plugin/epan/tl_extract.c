@@ -2,10 +2,12 @@
 /*
  * tl_extract.c - the tcp.* fields epan already decoded -> tl_segment_t.
  *
- * tcplife never parses TCP itself: it asks epan for the fields below
- * (set_postdissector_wanted_hfids) and groups them per TCP layer by the
- * fields' layer numbers. A TCP header quoted inside an ICMP/ICMPv6 error
- * lies above an icmp/icmpv6 layer and is skipped.
+ * tcplife does not dissect TCP: it takes the header epan delimited (the
+ * `tcp` item's bytes), epan's tcp.stream and tcp.len, and the addresses of
+ * the IP header epan delimited below it, grouped per TCP layer by the
+ * items' layer numbers. The header's fixed fields and options are read by
+ * the core (tl_parse_tcp_header()). A TCP header quoted inside an
+ * ICMP/ICMPv6 error lies above an icmp/icmpv6 layer and is skipped.
  */
 #include <string.h>
 
@@ -15,32 +17,20 @@
 #include "tl_compat.h"
 #include "tl_glue.h"
 
-/* Field order matters only for the enum below; names are epan's. */
+/*
+ * Only what the header bytes cannot give: the protocol items delimit the
+ * headers (epan creates them in every tree anyway, so priming them is
+ * nearly free), tcp.stream is epan's connection index, and tcp.len is the
+ * payload length epan derived from the IP layer (TSO, padding, jumbograms).
+ * Every further primed field costs epan a field_info and a per-packet
+ * array in every packet (docs/benchmarks.md).
+ */
 #define TL_WANTED_MAP(X)                                    \
     X(TCP,      "tcp")                                      \
     X(STREAM,   "tcp.stream")                               \
-    X(SPORT,    "tcp.srcport")                              \
-    X(DPORT,    "tcp.dstport")                              \
-    X(FLAGS,    "tcp.flags")                                \
-    X(SEQ,      "tcp.seq_raw")                              \
-    X(ACK,      "tcp.ack_raw")                              \
     X(LEN,      "tcp.len")                                  \
-    X(WIN,      "tcp.window_size_value")                    \
-    X(MSS,      "tcp.options.mss_val")                      \
-    X(WSCALE,   "tcp.options.wscale.shift")                 \
-    X(SACKPERM, "tcp.options.sack_perm")                    \
-    X(TSVAL,    "tcp.options.timestamp.tsval")              \
-    X(TSECR,    "tcp.options.timestamp.tsecr")              \
-    X(TFO,      "tcp.options.tfo")                          \
-    X(TFOCOOKIE,"tcp.options.tfo.cookie")                   \
-    X(MD5,      "tcp.options.md5")                          \
-    X(AO,       "tcp.options.ao")                           \
-    X(URP,      "tcp.urgent_pointer")                       \
-    X(OPTIONS,  "tcp.options")                              \
-    X(IP4SRC,   "ip.src")                                   \
-    X(IP4DST,   "ip.dst")                                   \
-    X(IP6SRC,   "ipv6.src")                                 \
-    X(IP6DST,   "ipv6.dst")                                 \
+    X(IP,       "ip")                                       \
+    X(IPV6,     "ipv6")                                     \
     X(ICMP,     "icmp")                                     \
     X(ICMP6,    "icmpv6")
 
@@ -120,18 +110,21 @@ inside_icmp(GPtrArray *icmp, int total)
     return below(icmp, total) != NULL;
 }
 
-static void
-addr_from(tl_addr_t *a, const field_info *fi, guint8 family)
+/* Source and destination of the IPv4 / IPv6 header epan delimited with
+ * item fi (fixed offsets: 12/16 and 8/24). */
+static gboolean
+addrs_from(tl_segment_t *seg, const field_info *fi, guint8 family)
 {
-    gint want = family == 4 ? 4 : 16;
+    gint off = family == 4 ? 12 : 8, n = family == 4 ? 4 : 16;
 
-    memset(a, 0, sizeof *a);
-    if (!fi || !fi->ds_tvb || fi->length != want)
-        return;
-    if (tvb_bytes_exist(fi->ds_tvb, fi->start, want)) {
-        tvb_memcpy(fi->ds_tvb, a->bytes, fi->start, want);
-        a->family = family;
-    }
+    if (!fi || !fi->ds_tvb || fi->length < (family == 4 ? 20 : 40)
+        || !tvb_bytes_exist(fi->ds_tvb, fi->start, off + 2 * n)
+        || tvb_get_guint8(fi->ds_tvb, fi->start) >> 4 != family)
+        return FALSE;
+    tvb_memcpy(fi->ds_tvb, seg->src.bytes, fi->start + off, n);
+    tvb_memcpy(fi->ds_tvb, seg->dst.bytes, fi->start + off + n, n);
+    seg->src.family = seg->dst.family = family;
+    return TRUE;
 }
 
 guint
@@ -152,73 +145,39 @@ tl_extract(proto_tree *tree, packet_info *pinfo, tl_extracted_t *out, guint max,
         return 0;
 
     for (guint i = 0; i < tcp->len && n < max; i++) {
-        const field_info *proto_fi = (const field_info *)g_ptr_array_index(tcp, i);
-        int layer = proto_fi->proto_layer_num, total = proto_fi->total_layer_num;
-        const field_info *f[TL_W_COUNT];
+        const field_info *tcp_fi = (const field_info *)g_ptr_array_index(tcp, i);
+        int layer = tcp_fi->proto_layer_num, total = tcp_fi->total_layer_num;
+        const field_info *stream, *len, *ip4, *ip6;
         tl_extracted_t *x = &out[n];
-        const field_info *ip4s, *ip6s;
+        gint cap;
 
         if (inside_icmp(a[TL_W_ICMP], total) || inside_icmp(a[TL_W_ICMP6], total))
             continue;
-        for (int w = TL_W_STREAM; w <= TL_W_OPTIONS; w++)
-            f[w] = in_tcp_layer(a[w], layer);
-        /* A header too short to carry these cannot be tracked: counted, and
-         * flagged in the tree (epan reports the malformation itself). */
-        if (!f[TL_W_STREAM] || !f[TL_W_SPORT] || !f[TL_W_DPORT] || !f[TL_W_FLAGS]
-            || !f[TL_W_SEQ] || !f[TL_W_LEN]) {
+        stream = in_tcp_layer(a[TL_W_STREAM], layer);
+        len = in_tcp_layer(a[TL_W_LEN], layer);
+        cap = tcp_fi->ds_tvb ? tvb_captured_length_remaining(tcp_fi->ds_tvb, tcp_fi->start) : -1;
+        memset(x, 0, sizeof *x);
+        /* A header too short to track (epan flags the malformation itself;
+         * tcp.len is missing when the segment does not hold a whole
+         * header): counted, and flagged in the tree. */
+        if (!stream || !len || cap < TL_TCP_HDR_MIN
+            || tl_parse_tcp_header(tvb_get_ptr(tcp_fi->ds_tvb, tcp_fi->start, MIN(cap, 60)),
+                                   (size_t)MIN(cap, 60), &x->seg) == 0) {
             (*untracked)++;
             continue;
         }
-
-        memset(x, 0, sizeof *x);
-        x->stream = tl_fi_uint(f[TL_W_STREAM]);
+        x->stream = tl_fi_uint(stream);
         x->seg.frame = pinfo->num;
         x->seg.time_ns = tl_time_ns(&pinfo->abs_ts);
-        x->seg.sport = (guint16)tl_fi_uint(f[TL_W_SPORT]);
-        x->seg.dport = (guint16)tl_fi_uint(f[TL_W_DPORT]);
-        x->seg.flags = (guint16)tl_fi_uint(f[TL_W_FLAGS]);
-        x->seg.seq = tl_fi_uint(f[TL_W_SEQ]);
-        x->seg.ack = f[TL_W_ACK] ? tl_fi_uint(f[TL_W_ACK]) : 0;
-        x->seg.len = tl_fi_uint(f[TL_W_LEN]);
-        x->seg.win = f[TL_W_WIN] ? tl_fi_uint(f[TL_W_WIN]) : 0;
-        if (f[TL_W_MSS]) {
-            x->seg.has_mss = true;
-            x->seg.mss = (guint16)tl_fi_uint(f[TL_W_MSS]);
-        }
-        if (f[TL_W_WSCALE]) {
-            x->seg.has_wscale = true;
-            x->seg.wscale = (guint8)tl_fi_uint(f[TL_W_WSCALE]);
-        }
-        x->seg.sack_perm = f[TL_W_SACKPERM] != NULL;
-        if (f[TL_W_TSVAL] && f[TL_W_TSECR]) {
-            x->seg.has_ts = true;
-            x->seg.tsval = tl_fi_uint(f[TL_W_TSVAL]);
-            x->seg.tsecr = tl_fi_uint(f[TL_W_TSECR]);
-        }
+        x->seg.len = tl_fi_uint(len);
 
         /* The IP header carrying this TCP layer is the nearest one below it. */
-        ip4s = below(a[TL_W_IP4SRC], total);
-        ip6s = below(a[TL_W_IP6SRC], total);
-        if (ip6s && (!ip4s || ip6s->total_layer_num > ip4s->total_layer_num)) {
-            addr_from(&x->seg.src, ip6s, 6);
-            addr_from(&x->seg.dst, below(a[TL_W_IP6DST], total), 6);
-        } else if (ip4s) {
-            addr_from(&x->seg.src, ip4s, 4);
-            addr_from(&x->seg.dst, below(a[TL_W_IP4DST], total), 4);
-        }
-        x->seg.tfo = f[TL_W_TFO] != NULL;
-        x->seg.tfo_cookie_len = f[TL_W_TFOCOOKIE] ? (guint8)MIN(f[TL_W_TFOCOOKIE]->length, 255) : 0;
-        x->seg.md5 = f[TL_W_MD5] != NULL;
-        x->seg.ao = f[TL_W_AO] != NULL;
-        x->seg.urp = f[TL_W_URP] ? (guint16)tl_fi_uint(f[TL_W_URP]) : 0;
-        /* The raw option bytes epan delimited, for the tcpdump notation. */
-        if (f[TL_W_OPTIONS] && f[TL_W_OPTIONS]->ds_tvb && f[TL_W_OPTIONS]->length > 0
-            && f[TL_W_OPTIONS]->length <= 40
-            && tvb_bytes_exist(f[TL_W_OPTIONS]->ds_tvb, f[TL_W_OPTIONS]->start, f[TL_W_OPTIONS]->length)) {
-            x->seg.opt_len = (guint8)f[TL_W_OPTIONS]->length;
-            x->seg.opt_bytes = tvb_get_ptr(f[TL_W_OPTIONS]->ds_tvb, f[TL_W_OPTIONS]->start,
-                                           f[TL_W_OPTIONS]->length);
-        }
+        ip4 = below(a[TL_W_IP], total);
+        ip6 = below(a[TL_W_IPV6], total);
+        if (ip6 && (!ip4 || ip6->total_layer_num > ip4->total_layer_num))
+            addrs_from(&x->seg, ip6, 6);
+        else if (ip4)
+            addrs_from(&x->seg, ip4, 4);
         n++;
     }
     return n;

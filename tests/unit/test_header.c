@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test_header.c - tl_parse_tcp_header(): the fixed fields and the options
+ * of a TCP header, by epan's rules for option lengths. (The end-to-end
+ * goldens check the same on every sample and hostile capture.)
+ */
+#include <stdlib.h>
+
+#include "tl_test.h"
+
+/* A Linux SYN: ports 40000 -> 80, seq 0x01020304, win 64240, MSS 1460,
+ * SACK-permitted, timestamps 7/0, NOP, window scale 7. */
+static const uint8_t linux_syn[40] = {
+    0x9c, 0x40, 0x00, 0x50, 0x01, 0x02, 0x03, 0x04, 0xde, 0xad, 0xbe, 0xef,
+    0xa0, 0x02, 0xfa, 0xf0, 0x00, 0x00, 0x00, 0x00,
+    2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 7, 0, 0, 0, 0, 1, 3, 3, 7,
+};
+
+static void
+test_header_linux_syn(void **state)
+{
+    tl_segment_t s;
+    (void)state;
+    memset(&s, 0, sizeof s);
+    assert_int_equal(tl_parse_tcp_header(linux_syn, sizeof linux_syn, &s), 40);
+    assert_int_equal(s.sport, 40000);
+    assert_int_equal(s.dport, 80);
+    assert_int_equal(s.seq, 0x01020304);
+    assert_int_equal(s.ack, 0);            /* no ACK flag: epan shows no ack */
+    assert_int_equal(s.flags, TL_F_SYN);
+    assert_int_equal(s.win, 64240);
+    assert_true(s.has_mss);
+    assert_int_equal(s.mss, 1460);
+    assert_true(s.sack_perm);
+    assert_true(s.has_ts);
+    assert_int_equal(s.tsval, 7);
+    assert_int_equal(s.tsecr, 0);
+    assert_true(s.has_wscale);
+    assert_int_equal(s.wscale, 7);
+    assert_false(s.tfo || s.md5 || s.ao);
+    assert_ptr_equal(s.opt_bytes, linux_syn + 20);
+    assert_int_equal(s.opt_len, 20);
+}
+
+static void
+test_header_ack_flags_window_urgent(void **state)
+{
+    uint8_t h[20] = { 0x00, 0x50, 0x9c, 0x40, 0, 0, 0, 1, 0xca, 0xfe, 0xba, 0xbe,
+                      0x51, 0xf9, 0x01, 0xf6, 0, 0, 0x12, 0x34 };
+    tl_segment_t s;
+    (void)state;
+    memset(&s, 0, sizeof s);
+    assert_int_equal(tl_parse_tcp_header(h, sizeof h, &s), 20);
+    assert_int_equal(s.ack, 0xcafebabe);
+    /* AE (0x100), CWR, ECE, URG, ACK, PSH, FIN */
+    assert_int_equal(s.flags, TL_F_AE | TL_F_CWR | TL_F_ECE | TL_F_URG | TL_F_ACK | TL_F_PSH | TL_F_FIN);
+    assert_int_equal(s.win, 502);
+    assert_int_equal(s.urp, 0x1234);
+    assert_null(s.opt_bytes);
+    assert_int_equal(s.opt_len, 0);
+    /* The reserved bits stay in the flags, as in epan's tcp.flags. */
+    h[12] = 0x5e;
+    assert_int_equal(tl_parse_tcp_header(h, sizeof h, &s), 20);
+    assert_int_equal(s.flags & 0x0e00, 0x0e00);
+}
+
+static void
+test_header_too_short_or_bad_offset_is_untrackable(void **state)
+{
+    uint8_t h[20];
+    tl_segment_t s;
+    (void)state;
+    memcpy(h, linux_syn, sizeof h);
+    assert_int_equal(tl_parse_tcp_header(h, 19, &s), 0);
+    assert_int_equal(tl_parse_tcp_header(NULL, 40, &s), 0);
+    h[12] = 0x40;                          /* data offset 4: 16 bytes */
+    assert_int_equal(tl_parse_tcp_header(h, sizeof h, &s), 0);
+}
+
+static void
+test_header_options_cut_by_snaplen_keep_what_was_captured(void **state)
+{
+    tl_segment_t s;
+    (void)state;
+    memset(&s, 0, sizeof s);
+    /* 30 of 40 bytes: MSS, SACK-permitted; the timestamps are cut. */
+    assert_int_equal(tl_parse_tcp_header(linux_syn, 30, &s), 40);
+    assert_int_equal(s.opt_len, 10);
+    assert_true(s.has_mss && s.sack_perm);
+    assert_false(s.has_ts || s.has_wscale);
+}
+
+static void
+test_header_option_lengths_follow_epan(void **state)
+{
+    uint8_t h[60] = { 0 };
+    tl_segment_t s;
+    static const uint8_t opts[] = {
+        2, 5, 0x05, 0xb4, 0,     /* MSS with length 5: not an MSS */
+        3, 3, 14,                /* window scale 14 */
+        8, 9, 0, 0, 0, 1, 0, 0, 0, /* timestamps with length 9: ignored */
+        19, 6, 1, 2, 3, 4,       /* MD5 at any length: present */
+        34, 2,                   /* TFO cookie request */
+        0, 2, 4, 2,              /* EOL: SACK-permitted after it is padding */
+    };
+    (void)state;
+    h[12] = (uint8_t)((20 + 32) / 4) << 4;
+    memcpy(h + 20, opts, sizeof opts);
+    memset(&s, 0, sizeof s);
+    assert_int_equal(tl_parse_tcp_header(h, 52, &s), 52);
+    assert_false(s.has_mss);
+    assert_true(s.has_wscale);
+    assert_int_equal(s.wscale, 14);
+    assert_false(s.has_ts);
+    assert_true(s.md5);
+    assert_true(s.tfo);
+    assert_int_equal(s.tfo_cookie_len, 0);
+    assert_false(s.sack_perm);
+}
+
+static void
+test_header_malformed_option_stops_the_walk(void **state)
+{
+    uint8_t h[32] = { 0 };
+    tl_segment_t s;
+    (void)state;
+    h[12] = 0x80;                          /* 32 bytes */
+    /* SACK-permitted, then a length of 1 (malformed), then MSS */
+    memcpy(h + 20, (const uint8_t[]){ 4, 2, 5, 1, 2, 4, 0x05, 0xb4, 1, 1, 1, 1 }, 12);
+    memset(&s, 0, sizeof s);
+    assert_int_equal(tl_parse_tcp_header(h, sizeof h, &s), 32);
+    assert_true(s.sack_perm);
+    assert_false(s.has_mss);
+    /* An option running past the header: kept out, the rest too. */
+    memcpy(h + 20, (const uint8_t[]){ 1, 1, 4, 2, 2, 4, 0x05, 0xb4, 29, 9, 0, 0 }, 12);
+    memset(&s, 0, sizeof s);
+    tl_parse_tcp_header(h, sizeof h, &s);
+    assert_true(s.has_mss && s.sack_perm);
+    assert_false(s.ao);
+    /* A kind without its length byte at the very end. */
+    memcpy(h + 20, (const uint8_t[]){ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2 }, 12);
+    memset(&s, 0, sizeof s);
+    tl_parse_tcp_header(h, sizeof h, &s);
+    assert_false(s.has_mss);
+}
+
+static void
+test_header_experimental_tfo_and_tcp_ao(void **state)
+{
+    uint8_t h[40] = { 0 };
+    tl_segment_t s;
+    (void)state;
+    h[12] = 0xa0;                          /* 40 bytes */
+    /* RFC 6994 TFO (ExID 0xF989) with an 8-byte cookie, then TCP-AO */
+    memcpy(h + 20, (const uint8_t[]){ 254, 12, 0xf9, 0x89, 1, 2, 3, 4, 5, 6, 7, 8,
+                                     29, 4, 1, 1, 0, 0, 0, 0 }, 20);
+    memset(&s, 0, sizeof s);
+    assert_int_equal(tl_parse_tcp_header(h, sizeof h, &s), 40);
+    assert_true(s.tfo);
+    assert_int_equal(s.tfo_cookie_len, 8);
+    assert_true(s.ao);
+    /* Another experimental option is not TFO. */
+    h[22] = 0x12;
+    memset(&s, 0, sizeof s);
+    tl_parse_tcp_header(h, sizeof h, &s);
+    assert_false(s.tfo);
+}
+
+/* Random headers: the parser stays inside what it was given, and what it
+ * reports is consistent (ASan watches the reads in the sanitizer run). */
+static void
+test_header_random_headers_stay_in_bounds(void **state)
+{
+    unsigned seed = 12345;
+    (void)state;
+    for (int i = 0; i < 200000; i++) {
+        size_t cap = (size_t)(rand_r(&seed) % 61);
+        uint8_t *h = malloc(cap ? cap : 1);
+        tl_segment_t s;
+        size_t hlen;
+
+        assert_non_null(h);
+        for (size_t j = 0; j < cap; j++)
+            h[j] = (uint8_t)rand_r(&seed);
+        if (cap > 12 && (rand_r(&seed) & 1))
+            h[12] = (uint8_t)((h[12] & 0x0f) | 0xf0);   /* many options */
+        memset(&s, 0, sizeof s);
+        hlen = tl_parse_tcp_header(h, cap, &s);
+        if (hlen) {
+            assert_true(cap >= 20 && hlen >= 20 && hlen <= 60);
+            assert_true(s.opt_len <= 40 && s.opt_len <= cap - 20);
+            if (s.opt_len)
+                assert_ptr_equal(s.opt_bytes, h + 20);
+            if (s.has_ts || s.has_mss || s.has_wscale || s.sack_perm)
+                assert_true(s.opt_len > 0);
+        }
+        free(h);
+    }
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_header_linux_syn),
+    cmocka_unit_test(test_header_ack_flags_window_urgent),
+    cmocka_unit_test(test_header_too_short_or_bad_offset_is_untrackable),
+    cmocka_unit_test(test_header_options_cut_by_snaplen_keep_what_was_captured),
+    cmocka_unit_test(test_header_option_lengths_follow_epan),
+    cmocka_unit_test(test_header_malformed_option_stops_the_walk),
+    cmocka_unit_test(test_header_experimental_tfo_and_tcp_ao),
+    cmocka_unit_test(test_header_random_headers_stay_in_bounds),
+};
+
+TL_TEST_MAIN(tests)
