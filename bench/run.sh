@@ -147,6 +147,13 @@ CONNS=$(sed -n 's/^Connections: //p' <<<"$sum")
 FRAMES=$(tsh "$NOP" -r "$BIG" -Y tcp -T fields -e frame.number 2>/dev/null | wc -l)
 "$WORK/sizes" >"$WORK/sizes.txt"
 sz() { awk -v k="$1" '$1 == k { print $2 }' "$WORK/sizes.txt"; }
+# The plugin's own count of what it keeps (TCPLIFE_MEMSTATS, printed when
+# the file is closed): frames, packed per-frame store, connections, and the
+# bytes of their records (connection, tcpdump renumberings, 4-tuple entry).
+MEMSTATS=$("${runner[@]}" env -i PATH=/usr/bin:/bin HOME="$WORK/home" \
+    WIRESHARK_CONFIG_DIR="$WORK/home" WIRESHARK_PLUGIN_DIR="$PLUG" WIRESHARK_EXTCAP_DIR="$WORK/extcap" \
+    TCPLIFE_MEMSTATS=1 tshark -r "$BIG" -Y tcp -q 2>&1 >/dev/null | grep '^tcplife memstats:')
+ms() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' <<<"$MEMSTATS"; }
 
 say "== core replay under callgrind"
 SEGS=$CACHE/segs-$PACKETS.tsv
@@ -162,7 +169,6 @@ fi
 # At most 300,000 segments under callgrind (the per-segment count is what matters).
 head -n 300000 "$SEGS" >"$WORK/segs.tsv"
 NSEG=$(wc -l <"$WORK/segs.tsv")
-TD_LEN=$("$WORK/replay_core" "$WORK/segs.tsv" --print-tcpdump | awk -F'\t' 'NR > 1 { n += length($2) + 1; c++ } END { printf "%.0f", n / c }')
 valgrind --tool=callgrind --toggle-collect=replay --callgrind-out-file="$WORK/cg.out" \
     "$WORK/replay_core" "$WORK/segs.tsv" >/dev/null 2>"$WORK/cg.log"
 callgrind_annotate --inclusive=yes "$WORK/cg.out" >"$WORK/cg.txt" 2>/dev/null
@@ -252,20 +258,18 @@ done
 printf '  %-10s %7.1f MB (tcplife-check)   tcptrace %s MB\n' "check" "$(echo "$(col check 3) / 1024" | bc -l)" \
     "$([ $have_tcptrace = 1 ] && echo "scale=1; $(col tcptrace 3) / 1024" | bc || echo -)"
 echo
-# wmem (4.0) block allocator: 8-byte chunk header, sizes rounded up to 8;
-# p_add_proto_data: a 16-byte proto_data_t and a 24-byte wmem_list_frame_t;
-# wmem_map: a 24-byte item per entry; the tuple map entry is 56 bytes.
-r8() { echo $(( ($1 + 7) / 8 * 8 + 8 )); }
-FR=$(r8 $(( $(sz tl_frame_t) + $(sz tl_layer_result_t) ))) PD=$(( $(r8 16) + $(r8 24) )) TD=$(r8 "$TD_LEN")
-CR=$(r8 "$(sz tl_conn_rec_t)") CM=$(( $(r8 24) * 2 + $(r8 56) ))
-echo "Plugin state from the stored structures (per frame: tl_frame_t $(sz tl_frame_t) B, tl_layer_result_t $(sz tl_layer_result_t) B;"
-echo "per connection: tl_conn_rec_t $(sz tl_conn_rec_t) B = tl_conn_t $(sz tl_conn_t) + tl_zeek_t $(sz tl_zeek_t)):"
-printf '  per frame      %4d B = tl_frame_t with one layer %d + p_add_proto_data %d + tcpdump string %d (avg %d chars)\n' \
-    $((FR + PD + TD)) "$FR" "$PD" "$TD" "$((TD_LEN - 1))"
-printf '  per connection %4d B = tl_conn_rec_t %d + map entries %d\n' $((CR + CM)) "$CR" "$CM"
-printf '  total          %.1f MB for %d frames and %d connections (%.0f B/frame all in)\n' \
-    "$(echo "(($FR + $PD + $TD) * $FRAMES + ($CR + $CM) * $CONNS) / 1048576" | bc -l)" "$FRAMES" "$CONNS" \
-    "$(echo "(($FR + $PD + $TD) * $FRAMES + ($CR + $CM) * $CONNS) / $FRAMES" | bc -l)"
+# Counted by the plugin (TCPLIFE_MEMSTATS); wmem's block allocator adds an
+# 8-byte header per allocation (one per connection record, not per frame:
+# frames go into 64 KB chunks) and the two maps a 24-byte item per entry.
+ST=$(ms store) CB=$(ms conn_bytes) NC=$(ms connections) NF=$(ms frames)
+MAPS=$(( NC * (2 * 32 + 3 * 8) ))
+echo "Plugin state, counted by the plugin (TCPLIFE_MEMSTATS; tl_conn_rec_t $(ms conn_rec) B):"
+printf '  per frame      %6.1f B  packed verdicts and their index (%d frames, %.1f MB)\n' \
+    "$(echo "$ST / $NF" | bc -l)" "$NF" "$(echo "$ST / 1048576" | bc -l)"
+printf '  per connection %6.1f B  records %d B + map items and wmem headers %d B (%d connections)\n' \
+    "$(echo "($CB + $MAPS) / $NC" | bc -l)" "$CB" "$MAPS" "$NC"
+printf '  total          %6.1f MB, %.0f B per frame all in\n' \
+    "$(echo "($ST + $CB + $MAPS) / 1048576" | bc -l)" "$(echo "($ST + $CB + $MAPS) / $NF" | bc -l)"
 echo
 echo "Core alone (bench/replay_core.c, callgrind, $NSEG segments):"
 for f in "total:$IR_TOTAL" "tl_conn_observe:$IR_CONN" "tl_zeek_observe:$IR_ZEEK" "tl_tcpdump_format:$IR_TD"; do

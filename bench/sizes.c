@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * sizes.c - sizeof the structures the plugin stores, for the state-per-
- * connection and state-per-frame estimate in bench/run.sh. Compiled against
- * the same headers as the plugin (pkg-config wireshark).
+ * sizes.c - sizeof the structures the plugin keeps, printed beside the
+ * plugin's own count of its state in bench/run.sh. Compiled against the
+ * same headers as the plugin (pkg-config wireshark).
  */
 #include <stdio.h>
 
@@ -11,9 +11,10 @@
 int
 main(void)
 {
-    printf("tl_frame_t %zu\n", sizeof(tl_frame_t));
+    printf("tl_stored_t %zu\n", sizeof(tl_stored_t));
     printf("tl_layer_result_t %zu\n", sizeof(tl_layer_result_t));
     printf("tl_result_t %zu\n", sizeof(tl_result_t));
+    printf("tl_packed_max %zu\n", (size_t)TL_PACKED_MAX);
     printf("tl_conn_rec_t %zu\n", sizeof(tl_conn_rec_t));
     printf("tl_conn_t %zu\n", sizeof(tl_conn_t));
     printf("tl_zeek_t %zu\n", sizeof(tl_zeek_t));

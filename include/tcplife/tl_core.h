@@ -564,6 +564,15 @@ tl_backoff_t tl_backoff_verdict(bool synack, uint8_t retry, int64_t interval_ns,
                                 int64_t *expected_ns);
 
 /*
+ * A verdict packed for storage (tl_pack.c): exact round trip of every byte,
+ * at most TL_PACKED_MAX bytes, about 15 for a data segment. tl_unpack_result
+ * returns the bytes it read, or 0 when `in` (avail bytes) is malformed.
+ */
+#define TL_PACKED_MAX (((sizeof(tl_result_t) + 7) / 8 + 7) / 8 + ((sizeof(tl_result_t) + 7) / 8) * 9)
+size_t tl_pack_result(const tl_result_t *r, uint8_t *out);
+size_t tl_unpack_result(const uint8_t *in, size_t avail, tl_result_t *r);
+
+/*
  * Fill a segment's header fields (ports, seq, ack, flags, window, urgent
  * pointer, options) from the TCP header bytes at p, of which cap bytes are
  * available (options beyond cap, cut by a snaplen, are left out). The
@@ -582,6 +591,10 @@ size_t tl_parse_tcp_header(const uint8_t *p, size_t cap, tl_segment_t *seg);
  * returns the length it needed (snprintf style).
  */
 size_t tl_tcpdump_format(tl_tcpdump_t *st, const tl_segment_t *seg, char *buf, size_t cap);
+/* Only the numbering: what tl_tcpdump_format() does to *st, without the
+ * text. Returns true when the segment (re)set the bases (tcpdump prints it
+ * with absolute numbers). */
+bool tl_tcpdump_advance(tl_tcpdump_t *st, const tl_segment_t *seg);
 
 /* Whole-connection outcome, from everything observed so far. */
 tl_outcome_t tl_conn_outcome(const tl_conn_t *conn);

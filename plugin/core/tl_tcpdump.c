@@ -257,6 +257,23 @@ options(tl_out_t *o, const uint8_t *p, unsigned hlen, bool rev,
     return 0;
 }
 
+bool
+tl_tcpdump_advance(tl_tcpdump_t *st, const tl_segment_t *seg)
+{
+    if (!(seg->flags & TL_F_ACK) || (st->have && !(seg->flags & TL_F_SYN)))
+        return false;
+    /* A new conversation for tcpdump: record the bases. */
+    st->have = true;
+    if (reversed(seg)) {
+        st->ack_base = seg->seq;
+        st->seq_base = seg->ack - 1;
+    } else {
+        st->seq_base = seg->seq;
+        st->ack_base = seg->ack - 1;
+    }
+    return true;
+}
+
 size_t
 tl_tcpdump_format(tl_tcpdump_t *st, const tl_segment_t *seg, char *buf, size_t cap)
 {
@@ -273,16 +290,8 @@ tl_tcpdump_format(tl_tcpdump_t *st, const tl_segment_t *seg, char *buf, size_t c
         buf[0] = '\0';
     if (seg->flags & TL_F_ACK) {
         rev = reversed(seg);
-        if (!st->have || (seg->flags & TL_F_SYN)) {
-            /* New conversation: record the bases, print absolute. */
-            st->have = true;
-            if (rev) {
-                st->ack_base = seg->seq;
-                st->seq_base = seg->ack - 1;
-            } else {
-                st->seq_base = seg->seq;
-                st->ack_base = seg->ack - 1;
-            }
+        if (tl_tcpdump_advance(st, seg)) {
+            /* New conversation: bases recorded, print absolute. */
         } else if (rev) {
             seq -= st->ack_base;
             ack -= st->seq_base;

@@ -11,7 +11,6 @@
  */
 #include <epan/packet.h>
 #include <epan/prefs.h>
-#include <epan/proto_data.h>
 #include <epan/tap.h>
 #include <epan/wmem_scopes.h>
 
@@ -25,6 +24,7 @@ static int tcplife_tap = -1;
 /* File scope: tcp.stream -> tl_conn_t, and 4-tuple -> latest connection on
  * it (for TIME_WAIT reuse). Emptied with the file. */
 static wmem_map_t *conns;
+static guint64 stat_frames;      /* frames stored (TCPLIFE_MEMSTATS) */
 static wmem_map_t *tuples;
 
 typedef struct {
@@ -108,7 +108,7 @@ conn_for_stream(guint32 stream)
     tl_conn_rec_t *rec = (tl_conn_rec_t *)wmem_map_lookup(conns, GUINT_TO_POINTER(stream));
 
     if (!rec) {
-        rec = wmem_new(wmem_file_scope(), tl_conn_rec_t);
+        rec = wmem_new0(wmem_file_scope(), tl_conn_rec_t);
         tl_conn_init(&rec->conn);
         tl_zeek_init(&rec->zeek);
         wmem_map_insert(conns, GUINT_TO_POINTER(stream), rec);
@@ -116,63 +116,186 @@ conn_for_stream(guint32 stream)
     return rec;
 }
 
-/* First pass: track every TCP layer of the frame and store the verdicts. */
-static tl_frame_t *
-track_frame(proto_tree *tree, packet_info *pinfo)
+/* tcpdump's relative numbers depend on the connection's numbering state
+ * before the segment. It changes rarely (the first segment with ACK, a
+ * SYN-ACK), so instead of a state or a text per frame the connection keeps
+ * the frames where it changed. */
+static void
+td_note_change(tl_conn_rec_t *rec, guint32 frame, const tl_tcpdump_t *before)
+{
+    const tl_tcpdump_t *now = &rec->conn.tcpdump;
+
+    if (now->have == before->have && now->seq_base == before->seq_base
+        && now->ack_base == before->ack_base)
+        return;
+    if (rec->td_n == rec->td_cap) {
+        if (rec->td_cap == G_MAXUINT16)
+            return;     /* 65535 renumberings: later text may be off, never unsafe */
+        rec->td_cap = rec->td_cap ? (guint16)MIN(rec->td_cap * 2u, G_MAXUINT16) : 2;
+        rec->td = (tl_td_change_t *)wmem_realloc(wmem_file_scope(), rec->td,
+                                                  rec->td_cap * sizeof *rec->td);
+    }
+    rec->td[rec->td_n].frame = frame;
+    rec->td[rec->td_n].st = *now;
+    rec->td_n++;
+}
+
+/* The numbering state just before `frame`. */
+static tl_tcpdump_t
+td_state_before(const tl_conn_rec_t *rec, guint32 frame)
+{
+    tl_tcpdump_t st = { 0 };
+
+    for (guint i = 0; i < rec->td_n && rec->td[i].frame < frame; i++)
+        st = rec->td[i].st;
+    return st;
+}
+
+static const char *
+td_format(packet_info *pinfo, tl_tcpdump_t *st, const tl_segment_t *seg)
+{
+    char *buf = (char *)wmem_alloc(pinfo->pool, TL_TCPDUMP_MAX);
+
+    tl_tcpdump_format(st, seg, buf, TL_TCPDUMP_MAX);
+    return buf;
+}
+
+/* First pass: track every TCP layer of the frame, store the verdicts. */
+static gboolean
+track_frame(proto_tree *tree, packet_info *pinfo, tl_stored_t *fr)
 {
     tl_extracted_t x[TL_MAX_LAYERS];
     guint untracked;
     guint n = tl_extract(tree, pinfo, x, TL_MAX_LAYERS, &untracked);
-    tl_frame_t *fr;
+    /* The text is made now when this pass shows it, and kept only when a
+     * later pass may read it without a visible tree to rebuild it from
+     * (tshark -2 with -e tcplife.tcpdump or a filter on it). */
+    gboolean text_now = pref_tcpdump && tl_tree_wants_tcpdump(tree);
+    gboolean text_keep = pref_tcpdump && tl_tree_tcpdump_referenced();
 
     if (n == 0 && untracked == 0)
-        return NULL;
-    fr = (tl_frame_t *)wmem_alloc0(wmem_file_scope(), sizeof *fr + n * sizeof fr->layer[0]);
+        return FALSE;
+    memset(fr, 0, offsetof(tl_stored_t, layer));
     fr->n = (guint8)n;
     fr->untracked = (guint8)MIN(untracked, G_MAXUINT8);
     for (guint i = 0; i < n; i++) {
         tl_conn_rec_t *rec = conn_for_stream(x[i].stream);
+        tl_layer_result_t *lr = &fr->layer[i];
         gboolean first = rec->conn.segments == 0;
 
-        fr->layer[i].stream = x[i].stream;
-        fr->layer[i].rec = rec;
-        tl_conn_observe(&rec->conn, &tl_cfg, &x[i].seg, &fr->layer[i].r);
+        lr->stream = x[i].stream;
+        lr->prev_stream = 0;
+        lr->tcpdump = NULL;
+        lr->rec = rec;
+        tl_conn_observe(&rec->conn, &tl_cfg, &x[i].seg, &lr->r);
         if (pref_tcpdump) {
-            char buf[512];
-            tl_tcpdump_format(&rec->conn.tcpdump, &x[i].seg, buf, sizeof buf);
-            fr->layer[i].tcpdump = wmem_strdup(wmem_file_scope(), buf);
+            tl_tcpdump_t before = rec->conn.tcpdump;
+            if (text_now || text_keep)
+                lr->tcpdump = td_format(pinfo, &rec->conn.tcpdump, &x[i].seg);
+            else
+                tl_tcpdump_advance(&rec->conn.tcpdump, &x[i].seg);
+            td_note_change(rec, pinfo->num, &before);
         }
         tl_zeek_observe(&rec->zeek, &x[i].seg);
         if (first)
-            check_tuple_reuse(&x[i].seg, x[i].stream, &rec->conn, &fr->layer[i]);
+            check_tuple_reuse(&x[i].seg, x[i].stream, &rec->conn, lr);
     }
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_tcplife, 0, fr);
-    return fr;
+    stat_frames++;
+    if (text_keep) {
+        tl_store_frame(pinfo->num, fr);
+    } else {
+        const char *texts[TL_MAX_LAYERS];
+
+        for (guint i = 0; i < n; i++) {
+            texts[i] = fr->layer[i].tcpdump;
+            fr->layer[i].tcpdump = NULL;
+        }
+        tl_store_frame(pinfo->num, fr);
+        for (guint i = 0; i < n; i++)
+            fr->layer[i].tcpdump = texts[i];
+    }
+    return TRUE;
+}
+
+/* A later pass with a visible tree: rebuild the tcpdump text from the
+ * headers epan put in it and the numbering state before this frame. */
+static void
+td_rebuild(proto_tree *tree, packet_info *pinfo, tl_stored_t *fr)
+{
+    tl_extracted_t x[TL_MAX_LAYERS];
+    guint n = tl_extract_search(tree, pinfo, x, TL_MAX_LAYERS);
+
+    for (guint i = 0; i < fr->n && i < n; i++) {
+        tl_layer_result_t *lr = &fr->layer[i];
+        tl_tcpdump_t st;
+
+        if (lr->tcpdump || x[i].stream != lr->stream || !lr->rec)
+            continue;
+        st = td_state_before(lr->rec, pinfo->num);
+        lr->tcpdump = td_format(pinfo, &st, &x[i].seg);
+    }
 }
 
 static int
 dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    tl_frame_t *fr;
+    tl_stored_t fr;
+    gboolean visited = PINFO_FD_VISITED(pinfo);
 
-    if (!PINFO_FD_VISITED(pinfo))
-        fr = track_frame(tree, pinfo);
-    else
-        fr = (tl_frame_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcplife, 0);
-    if (!fr)
-        return 0;
+    if (!visited) {
+        if (!track_frame(tree, pinfo, &fr))
+            return 0;
+    } else {
+        if (!tl_store_get(pinfo->num, &fr))
+            return 0;
+        for (guint i = 0; i < fr.n; i++)
+            fr.layer[i].rec = (const tl_conn_rec_t *)wmem_map_lookup(conns,
+                                  GUINT_TO_POINTER(fr.layer[i].stream));
+    }
     /* Whole-connection fields are known once every frame has been seen:
      * on a later pass (the GUI, tshark -2), never in a single pass. */
     if (have_tap_listener(tcplife_tap))
-        for (guint i = 0; i < fr->n; i++)
-            tap_queue_packet(tcplife_tap, pinfo, &fr->layer[i]);
-    if (!tree)
+        for (guint i = 0; i < fr.n; i++)
+            if (fr.layer[i].rec)
+                tap_queue_packet(tcplife_tap, pinfo,
+                                 wmem_memdup(pinfo->pool, &fr.layer[i], sizeof fr.layer[i]));
+    if (!tl_tree_wanted(tree))
         return tvb_captured_length(tvb);
-    for (guint i = 0; i < fr->n; i++)
-        tl_tree_render(tvb, pinfo, tree, &fr->layer[i], PINFO_FD_VISITED(pinfo));
-    if (fr->untracked)
-        tl_tree_render_untracked(tvb, pinfo, tree, fr->untracked);
+    if (visited && pref_tcpdump && tl_tree_wants_tcpdump(tree))
+        td_rebuild(tree, pinfo, &fr);
+    for (guint i = 0; i < fr.n; i++)
+        if (fr.layer[i].rec)
+            tl_tree_render(tvb, pinfo, tree, &fr.layer[i], visited);
+    if (fr.untracked)
+        tl_tree_render_untracked(tvb, pinfo, tree, fr.untracked);
     return tvb_captured_length(tvb);
+}
+
+/*
+ * TCPLIFE_MEMSTATS=1 in the environment: when a file is closed, print on
+ * stderr what tcplife kept for it (bench/run.sh reads this line). The
+ * sizes are what was requested from wmem; wmem adds its own headers.
+ */
+static void
+add_td_bytes(gpointer key _U_, gpointer value, gpointer user_data)
+{
+    *(guint64 *)user_data += ((const tl_conn_rec_t *)value)->td_cap * sizeof(tl_td_change_t);
+}
+
+static void
+tcplife_cleanup(void)
+{
+    guint64 nconn, td = 0, b_conn;
+
+    if (!conns || !g_getenv("TCPLIFE_MEMSTATS"))
+        return;
+    nconn = wmem_map_size(conns);
+    wmem_map_foreach(conns, add_td_bytes, &td);
+    b_conn = nconn * sizeof(tl_conn_rec_t) + td
+           + wmem_map_size(tuples) * sizeof(tl_tuple_entry_t);
+    fprintf(stderr, "tcplife memstats: frames %" G_GUINT64_FORMAT " store %" G_GSIZE_FORMAT
+            " connections %" G_GUINT64_FORMAT " conn_bytes %" G_GUINT64_FORMAT
+            " conn_rec %zu\n", stat_frames, tl_store_bytes(), nconn, b_conn, sizeof(tl_conn_rec_t));
 }
 
 static void
@@ -180,6 +303,8 @@ tcplife_init(void)
 {
     conns = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     tuples = wmem_map_new(wmem_file_scope(), tuple_hash, tuple_equal);
+    tl_store_reset();
+    stat_frames = 0;
     apply_prefs();
 }
 
@@ -202,6 +327,7 @@ proto_register_tcplife(void)
         &pref_tcpdump);
     tcplife_handle = register_dissector("tcplife", dissect_tcplife, proto_tcplife);
     register_init_routine(tcplife_init);
+    register_cleanup_routine(tcplife_cleanup);
     tcplife_tap = register_tap("tcplife");
     tl_stats_set_config(&tl_cfg);
     tl_stats_register();

@@ -31,10 +31,20 @@ tl_time_ns(const nstime_t *t)
 /* TCP layers tracked per frame (a tunnel can carry TCP in TCP). */
 #define TL_MAX_LAYERS 4
 
+/* Where tcpdump's relative numbering of a connection changed: from this
+ * frame on (after it) the numbering state is st. Usually once (the first
+ * segment with ACK); again on a SYN-ACK retransmission or a new SYN. */
+typedef struct {
+    guint32      frame;
+    tl_tcpdump_t st;
+} tl_td_change_t;
+
 /* Everything tracked for one connection (one tcp.stream), file scope. */
 typedef struct {
     tl_conn_t conn;              /* tcplife's own tracker */
     tl_zeek_t zeek;              /* Zeek-compatible conn_state and history */
+    guint16   td_n, td_cap;      /* tcpdump numbering changes, in frame order */
+    tl_td_change_t *td;
 } tl_conn_rec_t;
 
 /* One TCP layer of one frame, as extracted on the first pass. */
@@ -43,22 +53,31 @@ typedef struct {
     tl_segment_t seg;
 } tl_extracted_t;
 
-/* One TCP layer's stored verdict, rendered on every pass. */
+/* One TCP layer's verdict, as rendered and tapped (tl_store.c keeps it
+ * packed between passes). A tap listener gets it valid for the call only. */
 typedef struct {
     guint32      stream;
     guint32      prev_stream;    /* with r.tw_reuse: the connection reused */
-    const char  *tcpdump;        /* tcpdump notation (file scope), or NULL */
+    const char  *tcpdump;        /* tcpdump notation, or NULL */
     tl_result_t  r;
     const tl_conn_rec_t *rec;    /* file scope; its final state for two-pass fields */
 } tl_layer_result_t;
 
-/* Everything stored for one frame (p_add_proto_data, file scope), sized
- * for the layers it has: most frames carry one. */
+/* Everything kept for one frame. */
 typedef struct {
     guint8             n;
     guint8             untracked;   /* TCP layers too truncated to track */
-    tl_layer_result_t  layer[];
-} tl_frame_t;
+    tl_layer_result_t  layer[TL_MAX_LAYERS];
+} tl_stored_t;
+
+/* Longest tcpdump text kept (with its NUL). */
+#define TL_TCPDUMP_MAX 512
+
+/* tl_store.c: per-frame records for the whole file (file scope). */
+void     tl_store_reset(void);
+void     tl_store_frame(guint32 frame, const tl_stored_t *fr);
+gboolean tl_store_get(guint32 frame, tl_stored_t *fr);
+gsize    tl_store_bytes(void);
 
 void proto_register_tcplife(void);
 void proto_reg_handoff_tcplife(void);
@@ -70,6 +89,9 @@ void     tl_extract_resolve(void);
 GArray  *tl_extract_wanted_hfids(void);
 guint    tl_extract(proto_tree *tree, packet_info *pinfo, tl_extracted_t *out, guint max,
                     guint *untracked);
+/* The same from a tree epan did not prime for us (a later pass): searches
+ * the tree, so only for a visible one. */
+guint    tl_extract_search(proto_tree *tree, packet_info *pinfo, tl_extracted_t *out, guint max);
 
 /* tl_stats.c: the -z tcplife,conn / sum / ladder listeners of the "tcplife" tap. */
 void     tl_stats_register(void);
@@ -80,5 +102,12 @@ void     tl_tree_register(int proto);
 void     tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                         const tl_layer_result_t *lr, gboolean final_known);
 void     tl_tree_render_untracked(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint n);
+/* Whether anything will read the rendered items: a visible tree, a
+ * tcplife field or protocol in a filter or column, or expert consumers. */
+gboolean tl_tree_wanted(proto_tree *tree);
+/* Whether tcplife.tcpdump will be read, and whether only a later pass
+ * without a visible tree might (then the text must be stored). */
+gboolean tl_tree_wants_tcpdump(proto_tree *tree);
+gboolean tl_tree_tcpdump_referenced(void);
 
 #endif /* TCPLIFE_TL_GLUE_H */

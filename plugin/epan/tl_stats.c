@@ -33,10 +33,12 @@ typedef struct {
     GPtrArray     *frames;      /* ladder: tl_ladder_row_t* in order */
 } tl_stat_t;
 
+/* A ladder row keeps what it draws: the tap's data lives for the call only. */
 typedef struct {
-    guint32                  frame;
-    gint64                   time_ns;
-    const tl_layer_result_t *lr;
+    guint32      frame;
+    gint64       time_ns;
+    guint32      stream;
+    tl_result_t  r;
 } tl_ladder_row_t;
 
 static const tl_config_t *stats_cfg;
@@ -59,7 +61,8 @@ stat_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const vo
         tl_ladder_row_t *row = g_new(tl_ladder_row_t, 1);
         row->frame = pinfo->num;
         row->time_ns = tl_time_ns(&pinfo->abs_ts);
-        row->lr = lr;
+        row->stream = lr->stream;
+        row->r = lr->r;
         g_ptr_array_add(st->frames, row);
     }
     return TAP_PACKET_REDRAW;
@@ -445,10 +448,10 @@ draw_ladder(tl_stat_t *st)
                                "server", "phase");
         for (guint i = 0; i < st->frames->len; i++) {
             const tl_ladder_row_t *row = (const tl_ladder_row_t *)g_ptr_array_index(st->frames, i);
-            const tl_result_t *r = &row->lr->r;
+            const tl_result_t *r = &row->r;
             char *label, *arrow;
 
-            if (row->lr->stream != stream)
+            if (row->stream != stream)
                 continue;
             if (t0 < 0)
                 t0 = row->time_ns;

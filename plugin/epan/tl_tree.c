@@ -6,6 +6,7 @@
  */
 #include <epan/packet.h>
 #include <epan/expert.h>
+#include <epan/tap.h>
 #include <wsutil/nstime.h>
 
 #include "tl_glue.h"
@@ -613,6 +614,47 @@ tl_tree_render_untracked(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gu
     proto_item_set_text(top, "TCP Lifecycle: %u TCP header%s too short to track", n, n == 1 ? "" : "s");
     gen(top);
     expert_add_info(pinfo, top, &ei_tcplife_untracked);
+}
+
+/*
+ * Rendering costs more than tracking (about 20 generated items a packet),
+ * and in a run that only filters on tcp or counts with -z tcplife nothing
+ * reads them: epan builds an invisible tree and fakes unreferenced items,
+ * but the protocol item at the root and our text are still made. Render
+ * when a reader exists: a visible tree; a tcplife field (or the protocol)
+ * in a filter, column or -e (epan marks the protocol referenced then); or
+ * expert info consumers (-z expert, the GUI's Expert Information, a
+ * filter on _ws.expert), since the expert items hang on our items.
+ */
+gboolean
+tl_tree_wanted(proto_tree *tree)
+{
+    static int expert_tap = -2, proto_expert = -2;
+
+    if (!tree)
+        return FALSE;
+    if (PTREE_DATA(tree)->visible || proto_field_is_referenced(tree, proto_tl))
+        return TRUE;
+    if (expert_tap == -2) {
+        expert_tap = find_tap_id("expert");
+        proto_expert = proto_get_id_by_filter_name("_ws.expert");
+    }
+    return (expert_tap >= 0 && have_tap_listener(expert_tap))
+        || (proto_expert > 0 && proto_field_is_referenced(tree, proto_expert));
+}
+
+gboolean
+tl_tree_wants_tcpdump(proto_tree *tree)
+{
+    return tree && proto_field_is_referenced(tree, hf_tcplife_tcpdump);
+}
+
+gboolean
+tl_tree_tcpdump_referenced(void)
+{
+    header_field_info *hfi = proto_registrar_get_nth((guint)hf_tcplife_tcpdump);
+
+    return hfi && hfi->ref_type != HF_REF_TYPE_NONE;
 }
 
 void

@@ -7,6 +7,10 @@
 #                    exist only when all frames were seen)
 #   teardown-filter  -Y 'tcplife.phase == "teardown"' selects exactly the
 #                    frames whose tcplife.phase field is "teardown"
+#   tcpdump-passes   tcplife.tcpdump is the same text in one pass, in -2 with
+#                    -T fields (kept from the first pass) and in -2 -V (made
+#                    again from the visible tree), and a -2 filter on it
+#                    selects the frames a single pass selects
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$1 capture=$2 check=$3
@@ -31,6 +35,21 @@ teardown-filter)
         | awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "tcplife.phase") col = i; next }
                       $col ~ /(^|,)teardown(,|$)/ { print $1 }' >"$tmp/fields"
     diff -u "$tmp/fields" "$tmp/filter"
+    ;;
+tcpdump-passes)
+    ts() { "$here/tshark-plugin.sh" "$build" -r "$capture" "$@"; }
+    ts -T fields -e frame.number -e tcplife.tcpdump >"$tmp/one"
+    ts -2 -T fields -e frame.number -e tcplife.tcpdump >"$tmp/two"
+    [ -s "$tmp/one" ] || { echo "no output from tshark" >&2; exit 1; }
+    diff -u "$tmp/one" "$tmp/two"
+    # -V: "tcpdump: <text>" lines, one per tracked layer, in frame order.
+    ts -O tcplife -V | sed -n 's/^ *\[tcpdump: //p' >"$tmp/v1"
+    ts -2 -O tcplife -V | sed -n 's/^ *\[tcpdump: //p' >"$tmp/v2"
+    [ -s "$tmp/v1" ] || { echo "no tcpdump lines in -V" >&2; exit 1; }
+    diff -u "$tmp/v1" "$tmp/v2"
+    ts -Y 'tcplife.tcpdump contains "Flags [S"' -T fields -e frame.number >"$tmp/f1"
+    ts -2 -Y 'tcplife.tcpdump contains "Flags [S"' -T fields -e frame.number >"$tmp/f2"
+    diff -u "$tmp/f1" "$tmp/f2"
     ;;
 *) echo "property.sh: unknown check '$check'" >&2; exit 2 ;;
 esac
