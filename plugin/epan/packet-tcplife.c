@@ -331,6 +331,9 @@ proto_register_tcplife(void)
     tcplife_tap = register_tap("tcplife");
     tl_stats_set_config(&tl_cfg);
     tl_stats_register();
+#ifdef TCPLIFE_HAVE_SEQ_ANALYSIS
+    tl_flow_register(proto_tcplife);
+#endif
     apply_prefs();
 }
 

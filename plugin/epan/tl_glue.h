@@ -96,6 +96,12 @@ guint    tl_extract_search(proto_tree *tree, packet_info *pinfo, tl_extracted_t 
 /* tl_stats.c: the -z tcplife,conn / sum / ladder listeners of the "tcplife" tap. */
 void     tl_stats_register(void);
 void     tl_stats_set_config(const tl_config_t *cfg);
+char    *tl_arrow_label(const tl_result_t *r, gboolean with_len, gsize max_chars);
+
+/* tl_flow.c, built when epan/sequence_analysis.h was found
+ * (TCPLIFE_HAVE_SEQ_ANALYSIS): the "TCP Lifecycle" Flow Graph type,
+ * -z flow,tcplife,network|standard. */
+void     tl_flow_register(int proto);
 
 /* tl_tree.c: fields, subtrees and expert items; the "TCP Lifecycle" tree. */
 void     tl_tree_register(int proto);

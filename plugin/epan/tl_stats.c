@@ -407,9 +407,12 @@ draw_sum(tl_stat_t *st)
     g_ptr_array_free(keys, TRUE);
 }
 
-/* The arrow of one segment: flags, step, direction. */
-static char *
-arrow_label(const tl_result_t *r)
+/* An arrow's label: the flags, the handshake or teardown step and the
+ * payload length ("SYN 1/3", "FIN,ACK 1/4", "PSH,ACK len=13"). Shared by the
+ * ladder and the Flow Graph (tl_flow.c). with_len: add " len=N" when the
+ * whole label stays within max_chars (0: no limit). Free with g_free(). */
+char *
+tl_arrow_label(const tl_result_t *r, gboolean with_len, gsize max_chars)
 {
     GString *l = g_string_new(NULL);
     static const struct { guint16 bit; const char *name; } f[] = {
@@ -423,8 +426,12 @@ arrow_label(const tl_result_t *r)
         g_string_append_printf(l, " %u/3", r->hs_step);
     else if (r->td_step)
         g_string_append_printf(l, " %u/%u", r->td_step, r->td_kind == TL_TEARDOWN_THREE_WAY ? 3 : 4);
-    if (r->len)
-        g_string_append_printf(l, " len=%u", r->len);
+    if (with_len && r->len) {
+        char len[24];
+        g_snprintf(len, sizeof len, " len=%u", r->len);
+        if (!max_chars || l->len + strlen(len) <= max_chars)
+            g_string_append(l, len);
+    }
     return g_string_free(l, FALSE);
 }
 
@@ -455,7 +462,7 @@ draw_ladder(tl_stat_t *st)
                 continue;
             if (t0 < 0)
                 t0 = row->time_ns;
-            label = arrow_label(r);
+            label = tl_arrow_label(r, TRUE, 0);
             arrow = r->sender == TL_ROLE_CLIENT ? g_strdup_printf("--%s-->", label)
                                                 : g_strdup_printf("<--%s--", label);
             g_string_append_printf(out, "  %6u %10.6f  %-12s %-24s %-12s  %s\n", row->frame,

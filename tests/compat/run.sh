@@ -14,7 +14,11 @@
 # Each root is made once with `debootstrap --variant=minbase` plus the build
 # and test packages, and cached in $TCPLIFE_COMPAT_CACHE/<suite> (default
 # /var/cache/tcplife-compat). The source tree is copied into a tmpfs inside the
-# root on every run, so nothing of a run is left in the cache.
+# root on every run, so nothing of a run is left in the cache, except what
+# scripts/ws-headers.sh (run by scripts/deps.sh inside the root, as on a fresh
+# machine) fetches once per Wireshark version: a deb-src source made from the
+# root's deb source, and the headers libwireshark-dev lacks (the Flow Graph's
+# epan/sequence_analysis.h) in the root's /var/cache/tcplife.
 #
 # Environment:
 #   TCPLIFE_COMPAT_CACHE    folder of the cached roots (/var/cache/tcplife-compat)

@@ -6,6 +6,8 @@
 #   fields    per-packet SPEC fields, single pass (tshark -T fields)
 #   conn      whole-connection fields, two passes (tshark -2 -T fields)
 #   stats     -z tcplife,conn, -z tcplife,sum and -z tcplife,ladder
+#   flow      -z flow,tcplife,network: the "TCP Lifecycle" Flow Graph (only
+#             when the plugin was built with it, docs/compat.md)
 #   tree      the TCP Lifecycle tree of every frame (tshark -O tcplife -V)
 #   tree2     the same in two passes (tshark -2)
 #   expert    tcplife's expert items by severity (tshark -z expert)
@@ -41,6 +43,7 @@ conn)
     ts -2 -T fields -E header=y -E separator=/t -E occurrence=a -E aggregator=, "${args[@]}"
     ;;
 stats)     ts -q -z tcplife,conn -z tcplife,sum -z tcplife,ladder ;;
+flow)      ts -q -z flow,tcplife,network ;;
 tree)      ts -O tcplife -V ;;
 tree2)     ts -2 -O tcplife -V ;;
 expert)
