@@ -373,7 +373,14 @@ check_views(unsigned frame, tl_conn_t *c, const tl_config_t *cfg, const tl_segme
     tl_summary_t sum;
 
     CHECK(buf != NULL);
-    need = tl_tcpdump_format(&c->tcpdump, seg, buf, cap);
+    {
+        /* The glue only advances the numbering when no text is shown. */
+        tl_tcpdump_t adv = c->tcpdump;
+        tl_tcpdump_advance(&adv, seg);
+        need = tl_tcpdump_format(&c->tcpdump, seg, buf, cap);
+        CHECK(adv.have == c->tcpdump.have && adv.seq_base == c->tcpdump.seq_base
+              && adv.ack_base == c->tcpdump.ack_base);
+    }
     if (cap) {
         size_t n = strlen(buf);         /* NUL-terminated within cap */
         CHECK(n < cap && n == (need < cap ? need : cap - 1));
@@ -400,6 +407,66 @@ check_views(unsigned frame, tl_conn_t *c, const tl_config_t *cfg, const tl_segme
     CHECK(sum.tw_holder < TL_TW_COUNT && sum.initiator < TL_ROLE_COUNT);
     CHECK(sum.final_state[0] < TL_STATE_COUNT && sum.final_state[1] < TL_STATE_COUNT);
     CHECK(!sum.reset || sum.rst_kind != TL_RST_NONE);
+}
+
+/* The verdict the glue stores per frame comes back byte for byte. */
+static void
+check_pack(unsigned frame, const tl_result_t *r)
+{
+    uint8_t buf[TL_PACKED_MAX];
+    tl_result_t back;
+    size_t n = tl_pack_result(r, buf);
+
+    CHECK(n > 0 && n <= TL_PACKED_MAX);
+    memset(&back, 0x5a, sizeof back);
+    CHECK(tl_unpack_result(buf, n, &back) == n);
+    CHECK(memcmp(&back, r, sizeof back) == 0);
+    CHECK(tl_unpack_result(buf, n - 1, &back) == 0 || n == 1);
+}
+
+/* The segment as header bytes, read back as the glue reads epan's `tcp`
+ * item: whole, and cut at a length picked by the frame number (a snaplen). */
+static void
+check_header(unsigned frame, const tl_segment_t *seg)
+{
+    uint8_t h[60];
+    size_t n = seg->opt_bytes ? seg->opt_len : 0, hl = (TL_TCP_HDR_MIN + n + 3) & ~(size_t)3;
+    size_t cuts[2];
+
+    memset(h, 0, sizeof h);
+    h[0] = (uint8_t)(seg->sport >> 8); h[1] = (uint8_t)seg->sport;
+    h[2] = (uint8_t)(seg->dport >> 8); h[3] = (uint8_t)seg->dport;
+    for (int i = 0; i < 4; i++) {
+        h[4 + i] = (uint8_t)(seg->seq >> (24 - 8 * i));
+        h[8 + i] = (uint8_t)(seg->ack >> (24 - 8 * i));
+    }
+    h[12] = (uint8_t)((hl / 4) << 4 | ((seg->flags >> 8) & 0x0f));
+    h[13] = (uint8_t)seg->flags;
+    h[14] = (uint8_t)(seg->win >> 8); h[15] = (uint8_t)seg->win;
+    h[18] = (uint8_t)(seg->urp >> 8); h[19] = (uint8_t)seg->urp;
+    if (n)
+        memcpy(h + TL_TCP_HDR_MIN, seg->opt_bytes, n);
+    cuts[0] = hl;
+    cuts[1] = frame % (hl + 1);
+    for (int k = 0; k < 2; k++) {
+        tl_segment_t p;
+        size_t got;
+
+        memset(&p, 0, sizeof p);
+        got = tl_parse_tcp_header(h, cuts[k], &p);
+        if (cuts[k] < TL_TCP_HDR_MIN) {
+            CHECK(got == 0);
+            continue;
+        }
+        CHECK(got == hl);
+        CHECK(p.sport == seg->sport && p.dport == seg->dport && p.seq == seg->seq);
+        CHECK(p.flags == (seg->flags & 0x0fff) && p.win == (seg->win & 0xffff) && p.urp == seg->urp);
+        CHECK(p.ack == ((seg->flags & TL_F_ACK) ? seg->ack : 0));
+        CHECK(p.opt_len <= cuts[k] - TL_TCP_HDR_MIN && p.opt_len <= 40);
+        CHECK(!p.opt_len || p.opt_bytes == h + TL_TCP_HDR_MIN);
+        CHECK(!(p.has_mss || p.has_wscale || p.sack_perm || p.has_ts || p.tfo || p.md5 || p.ao)
+              || p.opt_len > 0);
+    }
 }
 
 /* A 4-tuple is the same whichever direction the segment went. */
@@ -616,6 +683,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_conn(frame, &s->sh, &s->conn, &res);
         check_zeek(frame, &s->zeek, zlen);
         check_tuple(frame, &seg);
+        check_pack(frame, &res);
+        check_header(frame, &seg);
         check_views(frame, &s->conn, &cfg, &seg, &res, (b3 >> 5) & 3u);
 
         {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# run-libfuzzer.sh [--time SECONDS] [--dir DIR] [--jobs N] [-- LIBFUZZER ARGS...]
+# run-libfuzzer.sh [--time SECONDS] [--dir DIR] [--jobs N] [--unit-timeout S]
+#                  [-- LIBFUZZER ARGS...]
 #
 # Builds the core's libFuzzer harness (tests/fuzz/fuzz_core.c with every
 # plugin/core/*.c) with clang -fsanitize=fuzzer,address,undefined in DIR
@@ -14,18 +15,24 @@
 # Exits 77 (ctest: skipped) when clang or its libFuzzer runtime is missing
 # (Debian: apt-get install clang libclang-rt-14-dev).
 #
+# --unit-timeout: seconds one input may take before libFuzzer calls it a
+# hang (default 10). libFuzzer measures wall time, so a worker starved of
+# CPU (nice 19 beside a build) or stopped (SIGSTOP) reports a false hang:
+# give background runs more, e.g. 120.
+#
 # Long run, e.g. 8 hours on every core, resuming the same working corpus:
-#     tests/fuzz/run-libfuzzer.sh --time 28800 --jobs "$(nproc)"
+#     tests/fuzz/run-libfuzzer.sh --time 28800 --jobs "$(nproc)" --unit-timeout 120
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-time=60 dir=/tmp/tcplife-libfuzzer jobs=1
+time=60 dir=/tmp/tcplife-libfuzzer jobs=1 unit_timeout=10
 while [ $# -gt 0 ]; do
     case "$1" in
     --time) time=$2; shift 2 ;;
     --dir)  dir=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
+    --unit-timeout) unit_timeout=$2; shift 2 ;;
     --) shift; break ;;
-    *) echo "usage: $0 [--time SECONDS] [--dir DIR] [--jobs N] [-- LIBFUZZER ARGS...]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--time SECONDS] [--dir DIR] [--jobs N] [--unit-timeout S] [-- LIBFUZZER ARGS...]" >&2; exit 2 ;;
     esac
 done
 
@@ -53,7 +60,7 @@ seeds=("$top/tests/fuzz/corpus" "$top/tests/fuzz/regressions")
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:halt_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-args=(-max_total_time="$time" -timeout=10 -rss_limit_mb=2048 -max_len=4096
+args=(-max_total_time="$time" -timeout="$unit_timeout" -rss_limit_mb=2048 -max_len=4096
       -print_final_stats=1 -artifact_prefix="$dir/artifacts/")
 cd "$dir"
 status=0
