@@ -323,7 +323,7 @@ proto_register_tcplife(void)
         "MSL for the \"custom\" profile; TIME_WAIT lasts twice as long",
         10, &pref_msl_custom);
     prefs_register_bool_preference(module, "tcpdump", "Show tcpdump notation",
-        "Add tcplife.tcpdump: each segment as tcpdump prints it (costs memory per packet)",
+        "Add tcplife.tcpdump: each segment as tcpdump prints it (made when shown or filtered on)",
         &pref_tcpdump);
     tcplife_handle = register_dissector("tcplife", dissect_tcplife, proto_tcplife);
     register_init_routine(tcplife_init);
