@@ -162,16 +162,18 @@ td_format(packet_info *pinfo, tl_tcpdump_t *st, const tl_segment_t *seg)
 
 /* First pass: track every TCP layer of the frame, store the verdicts. */
 static gboolean
-track_frame(proto_tree *tree, packet_info *pinfo, tl_stored_t *fr)
+track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr)
 {
     tl_extracted_t x[TL_MAX_LAYERS];
     guint untracked;
-    guint n = tl_extract(tree, pinfo, x, TL_MAX_LAYERS, &untracked);
-    /* The text is made now when this pass shows it, and kept only when a
-     * later pass may read it without a visible tree to rebuild it from
-     * (tshark -2 with -e tcplife.tcpdump or a filter on it). */
+    guint n = tl_extract(tvb, tree, pinfo, x, TL_MAX_LAYERS, &untracked);
+    /* The tcpdump text is made now when this pass shows it. A later pass
+     * makes it again from the header in the frame's bytes (its offset is
+     * stored) and the connection's numbering changes; only a header that
+     * is not in the frame's bytes (a reassembled IP datagram) has its text
+     * kept. */
     gboolean text_now = pref_tcpdump && tl_tree_wants_tcpdump(tree);
-    gboolean text_keep = pref_tcpdump && tl_tree_tcpdump_referenced();
+    const char *texts[TL_MAX_LAYERS];
 
     if (n == 0 && untracked == 0)
         return FALSE;
@@ -186,53 +188,72 @@ track_frame(proto_tree *tree, packet_info *pinfo, tl_stored_t *fr)
         lr->stream = x[i].stream;
         lr->prev_stream = 0;
         lr->tcpdump = NULL;
+        lr->hdr_off = 0;
         lr->rec = rec;
         tl_conn_observe(&rec->conn, &tl_cfg, &x[i].seg, &lr->r);
+        texts[i] = NULL;
         if (pref_tcpdump) {
             tl_tcpdump_t before = rec->conn.tcpdump;
-            if (text_now || text_keep)
+            gboolean keep = x[i].hdr_off < 0;
+            if (text_now || keep)
                 lr->tcpdump = td_format(pinfo, &rec->conn.tcpdump, &x[i].seg);
             else
                 tl_tcpdump_advance(&rec->conn.tcpdump, &x[i].seg);
             td_note_change(rec, pinfo->num, &before);
+            if (keep)
+                texts[i] = lr->tcpdump;
+            else
+                lr->hdr_off = (guint32)x[i].hdr_off + 1;
         }
         tl_zeek_observe(&rec->zeek, &x[i].seg);
         if (first)
             check_tuple_reuse(&x[i].seg, x[i].stream, &rec->conn, lr);
     }
     stat_frames++;
-    if (text_keep) {
-        tl_store_frame(pinfo->num, fr);
-    } else {
-        const char *texts[TL_MAX_LAYERS];
+    {
+        const char *shown[TL_MAX_LAYERS];
 
         for (guint i = 0; i < n; i++) {
-            texts[i] = fr->layer[i].tcpdump;
-            fr->layer[i].tcpdump = NULL;
+            shown[i] = fr->layer[i].tcpdump;
+            fr->layer[i].tcpdump = texts[i];
         }
         tl_store_frame(pinfo->num, fr);
         for (guint i = 0; i < n; i++)
-            fr->layer[i].tcpdump = texts[i];
+            fr->layer[i].tcpdump = shown[i];
     }
     return TRUE;
 }
 
-/* A later pass with a visible tree: rebuild the tcpdump text from the
- * headers epan put in it and the numbering state before this frame. */
+/* A later pass: make the tcpdump text again from the header in the frame's
+ * bytes, the verdict (flags, length, sender) and the connection (addresses,
+ * ports, numbering state before this frame). */
 static void
-td_rebuild(proto_tree *tree, packet_info *pinfo, tl_stored_t *fr)
+td_rebuild(tvbuff_t *tvb, packet_info *pinfo, tl_stored_t *fr)
 {
-    tl_extracted_t x[TL_MAX_LAYERS];
-    guint n = tl_extract_search(tree, pinfo, x, TL_MAX_LAYERS);
-
-    for (guint i = 0; i < fr->n && i < n; i++) {
+    for (guint i = 0; i < fr->n; i++) {
         tl_layer_result_t *lr = &fr->layer[i];
+        const tl_endpoint_t *snd, *rcv;
+        tl_segment_t seg;
         tl_tcpdump_t st;
+        gint off, cap;
 
-        if (lr->tcpdump || x[i].stream != lr->stream || !lr->rec)
+        if (lr->tcpdump || !lr->hdr_off || !lr->rec)
             continue;
+        off = (gint)lr->hdr_off - 1;
+        cap = tvb_captured_length_remaining(tvb, off);
+        if (cap < TL_TCP_HDR_MIN)
+            continue;
+        memset(&seg, 0, sizeof seg);
+        if (!tl_parse_tcp_header(tvb_get_ptr(tvb, off, MIN(cap, 60)), (size_t)MIN(cap, 60), &seg))
+            continue;
+        snd = &lr->rec->conn.ep[lr->r.sender & 1];
+        rcv = &lr->rec->conn.ep[!(lr->r.sender & 1)];
+        seg.src = snd->addr;
+        seg.dst = rcv->addr;
+        seg.len = lr->r.len;
+        seg.frame = pinfo->num;
         st = td_state_before(lr->rec, pinfo->num);
-        lr->tcpdump = td_format(pinfo, &st, &x[i].seg);
+        lr->tcpdump = td_format(pinfo, &st, &seg);
     }
 }
 
@@ -243,7 +264,7 @@ dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
     gboolean visited = PINFO_FD_VISITED(pinfo);
 
     if (!visited) {
-        if (!track_frame(tree, pinfo, &fr))
+        if (!track_frame(tvb, tree, pinfo, &fr))
             return 0;
     } else {
         if (!tl_store_get(pinfo->num, &fr))
@@ -262,7 +283,7 @@ dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
     if (!tl_tree_wanted(tree))
         return tvb_captured_length(tvb);
     if (visited && pref_tcpdump && tl_tree_wants_tcpdump(tree))
-        td_rebuild(tree, pinfo, &fr);
+        td_rebuild(tvb, pinfo, &fr);
     for (guint i = 0; i < fr.n; i++)
         if (fr.layer[i].rec)
             tl_tree_render(tvb, pinfo, tree, &fr.layer[i], visited);

@@ -141,13 +141,16 @@ static gboolean
 addrs_from(tl_segment_t *seg, const field_info *fi, guint8 family)
 {
     gint off = family == 4 ? 12 : 8, n = family == 4 ? 4 : 16;
+    const guint8 *h;
 
     if (!fi || !fi->ds_tvb || fi->length < (family == 4 ? 20 : 40)
-        || !tvb_bytes_exist(fi->ds_tvb, fi->start, off + 2 * n)
-        || tvb_get_guint8(fi->ds_tvb, fi->start) >> 4 != family)
+        || !tvb_bytes_exist(fi->ds_tvb, fi->start, off + 2 * n))
         return FALSE;
-    tvb_memcpy(fi->ds_tvb, seg->src.bytes, fi->start + off, n);
-    tvb_memcpy(fi->ds_tvb, seg->dst.bytes, fi->start + off + n, n);
+    h = tvb_get_ptr(fi->ds_tvb, fi->start, off + 2 * n);
+    if (h[0] >> 4 != family)
+        return FALSE;
+    memcpy(seg->src.bytes, h + off, n);
+    memcpy(seg->dst.bytes, h + off + n, n);
     seg->src.family = seg->dst.family = family;
     return TRUE;
 }
@@ -189,8 +192,8 @@ addrs_from_tree(tl_segment_t *seg, proto_tree *tree, int total)
 }
 
 static guint
-extract(GPtrArray **a, proto_tree *tree, packet_info *pinfo, tl_extracted_t *out, guint max,
-        guint *untracked)
+extract(GPtrArray **a, tvbuff_t *frame_tvb, proto_tree *tree, packet_info *pinfo,
+        tl_extracted_t *out, guint max, guint *untracked)
 {
     GPtrArray *tcp = a[TL_W_TCP];
     guint n = 0;
@@ -223,6 +226,7 @@ extract(GPtrArray **a, proto_tree *tree, packet_info *pinfo, tl_extracted_t *out
             continue;
         }
         x->stream = tl_fi_uint(stream);
+        x->hdr_off = frame_tvb && tcp_fi->ds_tvb == frame_tvb ? tcp_fi->start : -1;
         x->seg.frame = pinfo->num;
         x->seg.time_ns = tl_time_ns(&pinfo->abs_ts);
         x->seg.len = tl_fi_uint(len);
@@ -239,8 +243,8 @@ extract(GPtrArray **a, proto_tree *tree, packet_info *pinfo, tl_extracted_t *out
 }
 
 guint
-tl_extract(proto_tree *tree, packet_info *pinfo, tl_extracted_t *out, guint max,
-           guint *untracked)
+tl_extract(tvbuff_t *frame_tvb, proto_tree *tree, packet_info *pinfo, tl_extracted_t *out,
+           guint max, guint *untracked)
 {
     GPtrArray *a[TL_W_COUNT];
 
@@ -249,22 +253,5 @@ tl_extract(proto_tree *tree, packet_info *pinfo, tl_extracted_t *out, guint max,
         return 0;
     for (int i = 0; i < TL_W_COUNT; i++)
         a[i] = finfos(tree, i);
-    return extract(a, tree, pinfo, out, max, untracked);
-}
-
-guint
-tl_extract_search(proto_tree *tree, packet_info *pinfo, tl_extracted_t *out, guint max)
-{
-    GPtrArray *a[TL_W_COUNT];
-    guint untracked = 0, n;
-
-    if (!tree)
-        return 0;
-    for (int i = 0; i < TL_W_COUNT; i++)
-        a[i] = wanted_hf[i] > 0 ? proto_find_finfo(tree, wanted_hf[i]) : NULL;
-    n = extract(a, tree, pinfo, out, max, &untracked);
-    for (int i = 0; i < TL_W_COUNT; i++)
-        if (a[i])
-            g_ptr_array_free(a[i], TRUE);
-    return n;
+    return extract(a, frame_tvb, tree, pinfo, out, max, untracked);
 }

@@ -50,6 +50,8 @@ typedef struct {
 /* One TCP layer of one frame, as extracted on the first pass. */
 typedef struct {
     guint32      stream;         /* tcp.stream */
+    gint         hdr_off;        /* the header's offset in the frame's bytes, or -1
+                                  * (not in them: e.g. a reassembled IP datagram) */
     tl_segment_t seg;
 } tl_extracted_t;
 
@@ -59,6 +61,8 @@ typedef struct {
     guint32      stream;
     guint32      prev_stream;    /* with r.tw_reuse: the connection reused */
     const char  *tcpdump;        /* tcpdump notation, or NULL */
+    guint32      hdr_off;        /* 1 + the TCP header's offset in the frame, 0:
+                                  * unknown (to make the tcpdump text again) */
     tl_result_t  r;
     const tl_conn_rec_t *rec;    /* file scope; its final state for two-pass fields */
 } tl_layer_result_t;
@@ -87,11 +91,8 @@ void proto_reg_handoff_tcplife(void);
  * quoted inside ICMP/ICMPv6 errors and layers missing a mandatory field. */
 void     tl_extract_resolve(void);
 GArray  *tl_extract_wanted_hfids(void);
-guint    tl_extract(proto_tree *tree, packet_info *pinfo, tl_extracted_t *out, guint max,
-                    guint *untracked);
-/* The same from a tree epan did not prime for us (a later pass): searches
- * the tree, so only for a visible one. */
-guint    tl_extract_search(proto_tree *tree, packet_info *pinfo, tl_extracted_t *out, guint max);
+guint    tl_extract(tvbuff_t *frame_tvb, proto_tree *tree, packet_info *pinfo, tl_extracted_t *out,
+                    guint max, guint *untracked);
 
 /* tl_stats.c: the -z tcplife,conn / sum / ladder listeners of the "tcplife" tap. */
 void     tl_stats_register(void);
@@ -111,9 +112,8 @@ void     tl_tree_render_untracked(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
 /* Whether anything will read the rendered items: a visible tree, a
  * tcplife field or protocol in a filter or column, or expert consumers. */
 gboolean tl_tree_wanted(proto_tree *tree);
-/* Whether tcplife.tcpdump will be read, and whether only a later pass
- * without a visible tree might (then the text must be stored). */
+/* Whether tcplife.tcpdump will be read (a visible tree, or the field in a
+ * filter, column or -e). */
 gboolean tl_tree_wants_tcpdump(proto_tree *tree);
-gboolean tl_tree_tcpdump_referenced(void);
 
 #endif /* TCPLIFE_TL_GLUE_H */

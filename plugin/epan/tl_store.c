@@ -11,10 +11,10 @@
  *
  * Record: a byte with the layer count (bits 0-2) and "untracked layers
  * follow" (bit 3) [, that count]; per layer a flags byte (TL_SR_*), the
- * stream as a varint [, the reused stream] [, the tcpdump text,
- * NUL-terminated: only when a later pass may need it and cannot rebuild it
- * from the tree, see packet-tcplife.c], and the packed verdict
- * (tl_pack_result()).
+ * stream as a varint [, the reused stream] [, the TCP header's offset in
+ * the frame, to make the tcpdump text again] [, the tcpdump text,
+ * NUL-terminated: only when it cannot be made again, see packet-tcplife.c],
+ * and the packed verdict (tl_pack_result()).
  */
 #include <string.h>
 
@@ -31,6 +31,7 @@
 enum {
     TL_SR_PREV   = 1,   /* prev_stream follows */
     TL_SR_TEXT   = 2,   /* tcpdump text follows */
+    TL_SR_HOFF   = 4,   /* 1 + the TCP header's offset in the frame follows */
 };
 
 static guint8  **chunks;
@@ -145,6 +146,10 @@ tl_store_frame(guint32 frame, const tl_stored_t *fr)
             *flags |= TL_SR_PREV;
             p = put_varint(p, l->prev_stream);
         }
+        if (l->hdr_off) {
+            *flags |= TL_SR_HOFF;
+            p = put_varint(p, l->hdr_off);
+        }
         if (l->tcpdump) {
             size_t len = strlen(l->tcpdump);
             if (len >= TL_TCPDUMP_MAX)
@@ -184,6 +189,8 @@ tl_store_get(guint32 frame, tl_stored_t *fr)
         if (!(b = get_varint(b, end, &l->stream)))
             return FALSE;
         if ((flags & TL_SR_PREV) && !(b = get_varint(b, end, &l->prev_stream)))
+            return FALSE;
+        if ((flags & TL_SR_HOFF) && !(b = get_varint(b, end, &l->hdr_off)))
             return FALSE;
         if (flags & TL_SR_TEXT) {
             l->tcpdump = (const char *)b;

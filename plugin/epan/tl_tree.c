@@ -649,14 +649,6 @@ tl_tree_wants_tcpdump(proto_tree *tree)
     return tree && proto_field_is_referenced(tree, hf_tcplife_tcpdump);
 }
 
-gboolean
-tl_tree_tcpdump_referenced(void)
-{
-    header_field_info *hfi = proto_registrar_get_nth((guint)hf_tcplife_tcpdump);
-
-    return hfi && hfi->ref_type != HF_REF_TYPE_NONE;
-}
-
 void
 tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                const tl_layer_result_t *lr, gboolean final_known)
