@@ -363,39 +363,41 @@ typedef struct {
 /* ------------------------------------------------------------------------ */
 
 typedef struct {
-    tl_addr_t  addr;
-    uint16_t   port;
+    /* Ordered by size so the record has no padding holes: one is kept per
+     * endpoint of every connection in the file (docs/benchmarks.md). */
+    int64_t    syn_time_ns;    /* time of the latest SYN / SYN-ACK transmission */
+    int64_t    fin_time_ns;
     tl_state_t state;
-    bool       isn_known;      /* saw this side's SYN */
     uint32_t   isn;
     uint32_t   syn_frame;      /* first SYN / SYN-ACK */
     uint32_t   syn_last_frame; /* latest transmission of it */
-    int64_t    syn_time_ns;    /* time of the latest transmission */
-    uint8_t    syn_count;      /* transmissions seen (1 = no retry) */
-    bool       syn_opts_known;
-    bool       syn_acked_data;  /* peer's SYN-ACK covered this SYN's data (TFO) */
-    tl_syn_opts_t syn_opts;    /* options of its first SYN / SYN-ACK */
-    bool       syn_acked;      /* peer acknowledged ISN+1 */
-    bool       synack_sent;    /* sent a SYN-ACK (step 2; simultaneous open: after its SYN) */
-    bool       nxt_known;
     uint32_t   nxt;            /* highest seq+len(+SYN/FIN) sent */
-    bool       ack_known;
     uint32_t   ack_max;        /* highest ACK sent */
     uint32_t   ack_max_frame;  /* the segment that carried it */
-    bool       fin_sent;
     uint32_t   fin_seq;        /* sequence number of the FIN itself */
     uint32_t   fin_frame;
-    int64_t    fin_time_ns;
-    bool       fin_acked;      /* peer acknowledged fin_seq+1 */
     uint32_t   fin_ack_frame;
     uint32_t   bytes_after_peer_fin;  /* payload sent after the peer's FIN */
-    bool       data_known;
     uint32_t   data_end;       /* highest seq+len of payload sent */
     uint32_t   last_frame;     /* latest segment sent */
     uint32_t   last_data_frame;/* latest segment carrying new payload */
     uint32_t   unanswered;     /* payload received since own last new payload */
-    bool       ts_known;
     uint32_t   ts_last;        /* latest TSval sent */
+    tl_syn_opts_t syn_opts;    /* options of its first SYN / SYN-ACK */
+    tl_addr_t  addr;
+    uint16_t   port;
+    uint8_t    syn_count;      /* transmissions seen (1 = no retry) */
+    bool       isn_known;      /* saw this side's SYN */
+    bool       syn_opts_known;
+    bool       syn_acked_data; /* peer's SYN-ACK covered this SYN's data (TFO) */
+    bool       syn_acked;      /* peer acknowledged ISN+1 */
+    bool       synack_sent;    /* sent a SYN-ACK (step 2; simultaneous open: after its SYN) */
+    bool       nxt_known;
+    bool       ack_known;
+    bool       fin_sent;
+    bool       fin_acked;      /* peer acknowledged fin_seq+1 */
+    bool       data_known;
+    bool       ts_known;
 } tl_endpoint_t;
 
 typedef struct {
