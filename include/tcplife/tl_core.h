@@ -514,6 +514,9 @@ void tl_conn_init(tl_conn_t *conn);
 void tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
                      const tl_segment_t *seg, tl_result_t *result);
 
+/* Whether the verdict carries anomaly a. */
+bool tl_result_has_anomaly(const tl_result_t *r, tl_anomaly_t a);
+
 /* Pure transitions of one endpoint (the "snd" and "rcv" edges of RFC 9293
  * figure 5). The return is the next state (the current one when nothing
  * changes); *label says why: TL_LABEL_NONE when there is nothing to say,

@@ -19,6 +19,15 @@ addr_eq(const tl_addr_t *a, const tl_addr_t *b)
     return a->family == b->family && memcmp(a->bytes, b->bytes, sizeof a->bytes) == 0;
 }
 
+bool
+tl_result_has_anomaly(const tl_result_t *r, tl_anomaly_t a)
+{
+    for (unsigned i = 0; i < r->n_anomalies && i < TL_MAX_ANOMALIES; i++)
+        if (r->anomalies[i] == a)
+            return true;
+    return false;
+}
+
 void
 tl_result_add_anomaly(tl_result_t *r, tl_anomaly_t a)
 {
@@ -26,9 +35,8 @@ tl_result_add_anomaly(tl_result_t *r, tl_anomaly_t a)
      * index stay inside the array. */
     unsigned n = r->n_anomalies < TL_MAX_ANOMALIES ? r->n_anomalies : TL_MAX_ANOMALIES;
 
-    for (unsigned i = 0; i < n; i++)
-        if (r->anomalies[i] == a)
-            return;
+    if (tl_result_has_anomaly(r, a))
+        return;
     if (n < TL_MAX_ANOMALIES) {
         r->anomalies[n] = (uint8_t)a;
         r->n_anomalies = (uint8_t)(n + 1);

@@ -54,15 +54,6 @@ role(guint8 r)
     return tl_role_name((tl_role_t)r);
 }
 
-static gboolean
-has_anomaly(const tl_result_t *r, tl_anomaly_t a)
-{
-    for (guint i = 0; i < r->n_anomalies && i < TL_MAX_ANOMALIES; i++)
-        if (r->anomalies[i] == a)
-            return TRUE;
-    return FALSE;
-}
-
 /* "client STATE, server STATE | phase: notes". */
 static char *
 flow_comment(const tl_result_t *r, const tl_layer_result_t *lr, const char *label, gint64 time_ns)
@@ -80,16 +71,16 @@ flow_comment(const tl_result_t *r, const tl_layer_result_t *lr, const char *labe
 
     if (r->len && !strstr(label, " len="))
         NOTE("%u bytes", r->len);
-    if (has_anomaly(r, TL_ANOMALY_ESTABLISHED_MIDSTREAM))
+    if (tl_result_has_anomaly(r, TL_ANOMALY_ESTABLISHED_MIDSTREAM))
         NOTE("capture starts mid-connection%s", r->roles_inferred ? ", roles inferred" : "");
-    if (has_anomaly(r, TL_ANOMALY_HANDSHAKE_SIMULTANEOUS_OPEN))
+    if (tl_result_has_anomaly(r, TL_ANOMALY_HANDSHAKE_SIMULTANEOUS_OPEN))
         NOTE("simultaneous open");
     if (r->hs_retry)
         NOTE("%s retry %u, %.3f s after the previous", r->hs_step == 2 ? "SYN-ACK" : "SYN",
              r->hs_retry, (double)r->hs_backoff_ns / 1e9);
     if (r->hs_ack_checked && !r->hs_ack_ok)
         NOTE("ack is not the peer's ISN+1");
-    if (has_anomaly(r, TL_ANOMALY_HANDSHAKE_SYNACK_AFTER_ACK))
+    if (tl_result_has_anomaly(r, TL_ANOMALY_HANDSHAKE_SYNACK_AFTER_ACK))
         NOTE("server did not take the handshake ACK");
     if (r->tw_reuse)
         NOTE("reuses the 4-tuple of stream %u, still in TIME_WAIT", lr->prev_stream);

@@ -136,22 +136,13 @@ name_ok(const char *s)
     return s != NULL && strcmp(s, "?") != 0;
 }
 
-static bool
-anomaly_in(const tl_result_t *r, tl_anomaly_t a)
-{
-    for (unsigned i = 0; i < r->n_anomalies && i < TL_MAX_ANOMALIES; i++)
-        if (r->anomalies[i] == a)
-            return true;
-    return false;
-}
-
 /* Was this FIN's own ACK captured before it (two teardown steps at once)?
  * The anomaly says so, unless the verdict's anomaly list was already full
  * (TL_MAX_ANOMALIES: later anomalies are dropped): then it may be so. */
 static bool
 ack_before_fin(const tl_result_t *r)
 {
-    return anomaly_in(r, TL_ANOMALY_TEARDOWN_ACK_BEFORE_FIN)
+    return tl_result_has_anomaly(r, TL_ANOMALY_TEARDOWN_ACK_BEFORE_FIN)
         || ((r->flags & TL_F_FIN) && r->n_anomalies == TL_MAX_ANOMALIES);
 }
 
@@ -230,11 +221,11 @@ check_result(unsigned frame, const tl_segment_t *seg, const tl_result_t *r)
     CHECK(r->tw_holder < TL_TW_COUNT);
     CHECK(name_ok(tl_tw_holder_name((tl_tw_holder_t)r->tw_holder)));
     if (r->tw_reuse) {
-        CHECK(anomaly_in(r, TL_ANOMALY_TIME_WAIT_REUSE));
+        CHECK(tl_result_has_anomaly(r, TL_ANOMALY_TIME_WAIT_REUSE));
         CHECK(r->tw_reuse_left_ns > 0);
         CHECK(!r->tw_reuse_ts_newer || r->tw_reuse_ts_known);
     }
-    CHECK(!anomaly_in(r, TL_ANOMALY_TIME_WAIT_REUSE_REJECTABLE) || r->tw_reuse);
+    CHECK(!tl_result_has_anomaly(r, TL_ANOMALY_TIME_WAIT_REUSE_REJECTABLE) || r->tw_reuse);
 }
 
 /* Invariants across segments of one connection: before (sh->conn) and after. */

@@ -92,7 +92,7 @@ test_negotiated_ecn_needs_ece_cwr_syn_and_ece_only_synack(void **state)
     handshake(&r, &c, &s, 0, 0, &res);
     tl_conn_negotiated(&r.conn, &n);
     assert_true(n.ecn);
-    assert_true(tl_has_anomaly(&res, TL_ANOMALY_HANDSHAKE_ECN_NEGOTIATED));
+    assert_true(tl_result_has_anomaly(&res, TL_ANOMALY_HANDSHAKE_ECN_NEGOTIATED));
     /* a SYN-ACK echoing CWR too is not an ECN-setup SYN-ACK (RFC 3168 §6.1.1) */
     s.flags = TL_F_ECE | TL_F_CWR;
     handshake(&r, &c, &s, 0, 0, &res);
@@ -154,7 +154,7 @@ test_negotiated_auth_on_one_side_only_is_a_mismatch(void **state)
     handshake(&r, &c, &s, 0, 0, &res);
     tl_conn_negotiated(&r.conn, &n);
     assert_int_equal(n.auth, TL_AUTH_MISMATCH);
-    assert_true(tl_has_anomaly(&res, TL_ANOMALY_HANDSHAKE_AUTH_MISMATCH));
+    assert_true(tl_result_has_anomaly(&res, TL_ANOMALY_HANDSHAKE_AUTH_MISMATCH));
     c.md5 = false; c.ao = true; s.ao = true;
     handshake(&r, &c, &s, 0, 0, &res);
     tl_conn_negotiated(&r.conn, &n);

@@ -123,9 +123,9 @@ test_timewait_reuse_inside_time_wait_is_flagged_with_gap_and_time_left(void **st
     /* the client's old sequence space ended at ISN+2 (FIN): higher ISN */
     assert_true(res.tw_reuse_isn_higher);
     assert_false(res.tw_reuse_ts_known);
-    assert_true(tl_has_anomaly(&res, TL_ANOMALY_TIME_WAIT_REUSE));
+    assert_true(tl_result_has_anomaly(&res, TL_ANOMALY_TIME_WAIT_REUSE));
     /* the holder is the client, who sends the SYN: nothing can refuse it */
-    assert_false(tl_has_anomaly(&res, TL_ANOMALY_TIME_WAIT_REUSE_REJECTABLE));
+    assert_false(tl_result_has_anomaly(&res, TL_ANOMALY_TIME_WAIT_REUSE_REJECTABLE));
 }
 
 static void
@@ -179,11 +179,11 @@ test_timewait_reuse_toward_holder_with_lower_isn_and_no_ts_is_rejectable(void **
     /* ISN 500 is below the client's old 1002: RFC 6191 lets the server drop it */
     assert_true(reuse_check(&r, 1 * S_NS, 500, false, 0, &res));
     assert_false(res.tw_reuse_isn_higher);
-    assert_true(tl_has_anomaly(&res, TL_ANOMALY_TIME_WAIT_REUSE_REJECTABLE));
+    assert_true(tl_result_has_anomaly(&res, TL_ANOMALY_TIME_WAIT_REUSE_REJECTABLE));
     /* the same SYN with a higher ISN is fine */
     assert_true(reuse_check(&r, 1 * S_NS, 3000, false, 0, &res));
     assert_true(res.tw_reuse_isn_higher);
-    assert_false(tl_has_anomaly(&res, TL_ANOMALY_TIME_WAIT_REUSE_REJECTABLE));
+    assert_false(tl_result_has_anomaly(&res, TL_ANOMALY_TIME_WAIT_REUSE_REJECTABLE));
 }
 
 static void

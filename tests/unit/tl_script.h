@@ -134,15 +134,6 @@ tl_run_segment(tl_run_t *r, const tl_script_t *row)
     return &r->res[seg.frame];
 }
 
-static inline bool
-tl_has_anomaly(const tl_result_t *res, tl_anomaly_t a)
-{
-    for (unsigned i = 0; i < res->n_anomalies; i++)
-        if (res->anomalies[i] == a)
-            return true;
-    return false;
-}
-
 /* Append "what: got X, expected Y" to buf. */
 #define TL_DIFF_(buf, fmt, ...) \
     snprintf((buf) + strlen(buf), sizeof(buf) - strlen(buf), "\n    " fmt, __VA_ARGS__)
@@ -201,7 +192,7 @@ tl_check(const tl_result_t *res, const tl_script_t *row, uint32_t frame)
     for (unsigned i = 0; i < TL_MAX_ANOMALIES; i++) {
         if (x->an[i] == TL_ANOMALY_NONE)
             continue;
-        if (!tl_has_anomaly(res, x->an[i]))
+        if (!tl_result_has_anomaly(res, x->an[i]))
             TL_DIFF_(buf, "missing anomaly: %s", tl_anomaly_text(x->an[i]));
     }
     for (unsigned i = 0; i < res->n_anomalies; i++) {
