@@ -262,28 +262,31 @@ dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
 {
     tl_stored_t fr;
     gboolean visited = PINFO_FD_VISITED(pinfo);
+    gboolean tap = have_tap_listener(tcplife_tap), show = tl_tree_wanted(tree);
 
     if (!visited) {
         if (!track_frame(tvb, tree, pinfo, &fr))
             return 0;
     } else {
-        if (!tl_store_get(pinfo->num, &fr))
+        /* A later pass only reads what the first one stored: skip the
+         * decoding when nothing will read it either. */
+        if ((!tap && !show) || !tl_store_get(pinfo->num, &fr))
             return 0;
         for (guint i = 0; i < fr.n; i++)
             fr.layer[i].rec = (const tl_conn_rec_t *)wmem_map_lookup(conns,
                                   GUINT_TO_POINTER(fr.layer[i].stream));
     }
-    /* Whole-connection fields are known once every frame has been seen:
-     * on a later pass (the GUI, tshark -2), never in a single pass. */
-    if (have_tap_listener(tcplife_tap))
+    if (tap)
         for (guint i = 0; i < fr.n; i++)
             if (fr.layer[i].rec)
                 tap_queue_packet(tcplife_tap, pinfo,
                                  wmem_memdup(pinfo->pool, &fr.layer[i], sizeof fr.layer[i]));
-    if (!tl_tree_wanted(tree))
+    if (!show)
         return tvb_captured_length(tvb);
     if (visited && pref_tcpdump && tl_tree_wants_tcpdump(tree))
         td_rebuild(tvb, pinfo, &fr);
+    /* Whole-connection fields are known once every frame has been seen:
+     * on a later pass (the GUI, tshark -2), never in a single pass. */
     for (guint i = 0; i < fr.n; i++)
         if (fr.layer[i].rec)
             tl_tree_render(tvb, pinfo, tree, &fr.layer[i], visited);
