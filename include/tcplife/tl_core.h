@@ -589,6 +589,18 @@ size_t tl_unpack_result(const uint8_t *in, size_t avail, tl_result_t *r);
 size_t tl_parse_tcp_header(const uint8_t *p, size_t cap, tl_segment_t *seg);
 
 /*
+ * The IP header that ends exactly where a TCP header starts, from src to
+ * dst: tcp points at the TCP header and the `before` bytes preceding it are
+ * readable. An IPv4 header (IHL 5 to 15, protocol 6, not a fragment) or a
+ * 40-byte IPv6 header with next header 6. Returns the payload length the
+ * header announces (the TCP segment, header included), or -1 when there is
+ * no such header (a reassembled datagram, IPv6 extension headers, a
+ * fragment, a jumbogram, a length shorter than the header).
+ */
+int64_t tl_ip_payload_before(const uint8_t *tcp, size_t before,
+                             const tl_addr_t *src, const tl_addr_t *dst);
+
+/*
  * The segment as tcpdump prints it after the addresses ("Flags [P.], seq
  * 1:8, ack 1, win 4099, options [...], length 7"), with tcpdump's relative
  * numbers. Call it for every segment of the connection, in order, to keep

@@ -132,3 +132,34 @@ tl_parse_tcp_header(const uint8_t *p, size_t cap, tl_segment_t *seg)
     }
     return hlen;
 }
+
+int64_t
+tl_ip_payload_before(const uint8_t *tcp, size_t before, const tl_addr_t *src, const tl_addr_t *dst)
+{
+    if (!tcp || !src || !dst || src->family != dst->family)
+        return -1;
+    if (src->family == 4) {
+        for (size_t ihl = 5; ihl <= 15 && ihl * 4 <= before; ihl++) {
+            const uint8_t *h = tcp - ihl * 4;
+            uint16_t total = be16(h + 2), frag = be16(h + 6);
+
+            if (h[0] != (0x40 | ihl) || h[9] != 6 || memcmp(h + 12, src->bytes, 4) != 0
+                || memcmp(h + 16, dst->bytes, 4) != 0)
+                continue;
+            if ((frag & 0x3fff) != 0 || total < ihl * 4)  /* MF or an offset: a fragment */
+                return -1;
+            return (int64_t)total - (int64_t)(ihl * 4);
+        }
+        return -1;
+    }
+    if (src->family == 6 && before >= 40) {
+        const uint8_t *h = tcp - 40;
+        uint16_t plen = be16(h + 4);
+
+        if (h[0] >> 4 != 6 || h[6] != 6 || plen == 0 || memcmp(h + 8, src->bytes, 16) != 0
+            || memcmp(h + 24, dst->bytes, 16) != 0)
+            return -1;
+        return plen;
+    }
+    return -1;
+}

@@ -85,18 +85,34 @@ tl_tuple_of(const tl_segment_t *seg, tl_tuple_t *t)
     }
 }
 
+static uint32_t
+hash_word(uint32_t h, uint32_t k)
+{
+    /* MurmurHash3's 32-bit block step. */
+    k *= 0xcc9e2d51u;
+    k = k << 15 | k >> 17;
+    k *= 0x1b873593u;
+    h ^= k;
+    h = h << 13 | h >> 19;
+    return h * 5 + 0xe6546b64u;
+}
+
 uint32_t
 tl_tuple_hash(const tl_tuple_t *t)
 {
-    /* FNV-1a over the canonical fields. */
-    const uint8_t *parts[] = { (const uint8_t *)&t->a, (const uint8_t *)&t->b,
-                               (const uint8_t *)&t->pa, (const uint8_t *)&t->pb };
-    const size_t sizes[] = { sizeof t->a, sizeof t->b, sizeof t->pa, sizeof t->pb };
-    uint32_t h = 2166136261u;
+    uint32_t h = 0x9747b28cu, w;
 
-    for (size_t p = 0; p < 4; p++)
-        for (size_t i = 0; i < sizes[p]; i++)
-            h = (h ^ parts[p][i]) * 16777619u;
+    for (size_t i = 0; i < sizeof t->a.bytes; i += 4) {
+        memcpy(&w, t->a.bytes + i, 4);
+        h = hash_word(h, w);
+        memcpy(&w, t->b.bytes + i, 4);
+        h = hash_word(h, w);
+    }
+    h = hash_word(h, (uint32_t)t->pa << 16 | t->pb);
+    h = hash_word(h, (uint32_t)t->a.family << 8 | t->b.family);
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
     return h;
 }
 

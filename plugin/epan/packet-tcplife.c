@@ -21,10 +21,19 @@ static int proto_tcplife = -1;
 static dissector_handle_t tcplife_handle;
 static int tcplife_tap = -1;
 
-/* File scope: tcp.stream -> tl_conn_t, and 4-tuple -> latest connection on
- * it (for TIME_WAIT reuse). Emptied with the file. */
-static wmem_map_t *conns;
+/* File scope: tcp.stream -> its record, and 4-tuple -> latest connection on
+ * it (for TIME_WAIT reuse). Emptied with the file. epan numbers streams
+ * 0, 1, 2, ... as it meets them, so the records are an array indexed by
+ * the stream (a pointer per connection; no hashing per packet). */
+static tl_conn_rec_t **conns;
+static guint32 n_conns, cap_conns;
+static guint64 stat_conns;
 static guint64 stat_frames;      /* frames stored (TCPLIFE_MEMSTATS) */
+/* The last frame the first pass tracked. Frames come in order on a first
+ * pass; one that comes again unvisited (the GUI dissects a frame for its
+ * read filter, then again to list it) is read from the store like a later
+ * pass instead of being fed to its connection twice. */
+static guint32 last_tracked;
 static wmem_map_t *tuples;
 
 typedef struct {
@@ -102,16 +111,38 @@ check_tuple_reuse(const tl_segment_t *seg, guint32 stream, const tl_conn_t *conn
     e->stream = stream;
 }
 
+static const tl_conn_rec_t *
+conn_lookup(guint32 stream)
+{
+    return stream < n_conns ? conns[stream] : NULL;
+}
+
+/* Streams beyond this are not epan's dense numbering: nothing is kept for
+ * them rather than an array that large. */
+#define TL_STREAM_MAX (G_MAXUINT32 / 2 / sizeof(tl_conn_rec_t *))
+
 static tl_conn_rec_t *
 conn_for_stream(guint32 stream)
 {
-    tl_conn_rec_t *rec = (tl_conn_rec_t *)wmem_map_lookup(conns, GUINT_TO_POINTER(stream));
+    tl_conn_rec_t *rec;
 
+    if (stream >= TL_STREAM_MAX)
+        return NULL;
+    if (stream >= cap_conns) {
+        guint32 cap = MAX(MAX(cap_conns * 2, stream + 1), 1024);
+
+        conns = (tl_conn_rec_t **)wmem_realloc(wmem_file_scope(), conns, cap * sizeof *conns);
+        memset(conns + cap_conns, 0, (cap - cap_conns) * sizeof *conns);
+        cap_conns = cap;
+    }
+    n_conns = MAX(n_conns, stream + 1);
+    rec = conns[stream];
     if (!rec) {
         rec = wmem_new0(wmem_file_scope(), tl_conn_rec_t);
         tl_conn_init(&rec->conn);
         tl_zeek_init(&rec->zeek);
-        wmem_map_insert(conns, GUINT_TO_POINTER(stream), rec);
+        conns[stream] = rec;
+        stat_conns++;
     }
     return rec;
 }
@@ -175,6 +206,16 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr
     gboolean text_now = pref_tcpdump && tl_tree_wants_tcpdump(tree);
     const char *texts[TL_MAX_LAYERS];
 
+    /* A stream number no dense numbering reaches: not kept (see above). */
+    guint kept = 0;
+
+    for (guint i = 0; i < n; i++) {
+        if (x[i].stream >= TL_STREAM_MAX)
+            untracked++;
+        else if (kept++ != i)
+            x[kept - 1] = x[i];
+    }
+    n = kept;
     if (n == 0 && untracked == 0)
         return FALSE;
     memset(fr, 0, offsetof(tl_stored_t, layer));
@@ -263,18 +304,19 @@ dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
     tl_stored_t fr;
     gboolean visited = PINFO_FD_VISITED(pinfo);
     gboolean tap = have_tap_listener(tcplife_tap), show = tl_tree_wanted(tree);
+    gboolean first = !visited && pinfo->num > last_tracked;
 
-    if (!visited) {
+    if (first) {
         if (!track_frame(tvb, tree, pinfo, &fr))
             return 0;
+        last_tracked = pinfo->num;
     } else {
         /* A later pass only reads what the first one stored: skip the
          * decoding when nothing will read it either. */
         if ((!tap && !show) || !tl_store_get(pinfo->num, &fr))
             return 0;
         for (guint i = 0; i < fr.n; i++)
-            fr.layer[i].rec = (const tl_conn_rec_t *)wmem_map_lookup(conns,
-                                  GUINT_TO_POINTER(fr.layer[i].stream));
+            fr.layer[i].rec = conn_lookup(fr.layer[i].stream);
     }
     if (tap)
         for (guint i = 0; i < fr.n; i++)
@@ -283,7 +325,7 @@ dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
                                  wmem_memdup(pinfo->pool, &fr.layer[i], sizeof fr.layer[i]));
     if (!show)
         return tvb_captured_length(tvb);
-    if (visited && pref_tcpdump && tl_tree_wants_tcpdump(tree))
+    if (!first && pref_tcpdump && tl_tree_wants_tcpdump(tree))
         td_rebuild(tvb, pinfo, &fr);
     /* Whole-connection fields are known once every frame has been seen:
      * on a later pass (the GUI, tshark -2), never in a single pass. */
@@ -301,21 +343,17 @@ dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
  * sizes are what was requested from wmem; wmem adds its own headers.
  */
 static void
-add_td_bytes(gpointer key _U_, gpointer value, gpointer user_data)
-{
-    *(guint64 *)user_data += ((const tl_conn_rec_t *)value)->td_cap * sizeof(tl_td_change_t);
-}
-
-static void
 tcplife_cleanup(void)
 {
     guint64 nconn, td = 0, b_conn;
 
-    if (!conns || !g_getenv("TCPLIFE_MEMSTATS"))
+    if (!g_getenv("TCPLIFE_MEMSTATS"))
         return;
-    nconn = wmem_map_size(conns);
-    wmem_map_foreach(conns, add_td_bytes, &td);
-    b_conn = nconn * sizeof(tl_conn_rec_t) + td
+    nconn = stat_conns;
+    for (guint32 i = 0; i < n_conns; i++)
+        if (conns[i])
+            td += conns[i]->td_cap * sizeof(tl_td_change_t);
+    b_conn = nconn * sizeof(tl_conn_rec_t) + (guint64)cap_conns * sizeof *conns + td
            + wmem_map_size(tuples) * sizeof(tl_tuple_entry_t);
     fprintf(stderr, "tcplife memstats: frames %" G_GUINT64_FORMAT " store %" G_GSIZE_FORMAT
             " connections %" G_GUINT64_FORMAT " conn_bytes %" G_GUINT64_FORMAT
@@ -325,10 +363,14 @@ tcplife_cleanup(void)
 static void
 tcplife_init(void)
 {
-    conns = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    conns = NULL;               /* wmem freed it with the file */
+    n_conns = cap_conns = 0;
+    stat_conns = 0;
     tuples = wmem_map_new(wmem_file_scope(), tuple_hash, tuple_equal);
     tl_store_reset();
+    tl_extract_reset();
     stat_frames = 0;
+    last_tracked = 0;
     apply_prefs();
 }
 
@@ -364,11 +406,7 @@ proto_register_tcplife(void)
 void
 proto_reg_handoff_tcplife(void)
 {
-    GArray *ids;
-
     register_postdissector(tcplife_handle);
     tl_extract_resolve();
-    ids = tl_extract_wanted_hfids();
-    /* epan takes ownership of the array. */
-    set_postdissector_wanted_hfids(tcplife_handle, ids);
+    tl_extract_set_handle(tcplife_handle);
 }

@@ -90,7 +90,8 @@ void proto_reg_handoff_tcplife(void);
  * and turn a primed tree into at most `max` segments. Skips TCP headers
  * quoted inside ICMP/ICMPv6 errors and layers missing a mandatory field. */
 void     tl_extract_resolve(void);
-GArray  *tl_extract_wanted_hfids(void);
+void     tl_extract_set_handle(dissector_handle_t handle);
+void     tl_extract_reset(void);
 guint    tl_extract(tvbuff_t *frame_tvb, proto_tree *tree, packet_info *pinfo, tl_extracted_t *out,
                     guint max, guint *untracked);
 

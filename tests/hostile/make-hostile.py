@@ -6,6 +6,8 @@ built from scratch, deterministically (stdlib only, no randomness).
 
   truncated-header.pcap   every frame cut to 54 bytes: TCP header, no options
   truncated-tcp.pcap      every frame cut inside the TCP header (40 bytes)
+  truncated-some.pcap     every second frame cut inside the TCP options (IPv4, 54 bytes)
+  truncated-some-ipv6.pcap  the same over IPv6 (74 bytes)
   duplicated.pcap         every frame of close-client-first twice
   reordered-fin.pcap      close-client-first with the FIN's ACK before the FIN
   seq-wrap.pcap           close-client-first with both ISNs 20 bytes below 2^32
@@ -91,6 +93,13 @@ write_pcap(os.path.join(out, "truncated-header.pcap"), hdr,
            [[ts, us, fr[:54], orig] for ts, us, fr, orig in full], snaplen=54)
 write_pcap(os.path.join(out, "truncated-tcp.pcap"), hdr,
            [[ts, us, fr[:40], orig] for ts, us, fr, orig in full], snaplen=40)
+# Every second frame cut after the fixed TCP header, the others whole: epan's
+# TCP dissector stops inside the options of each cut one (no tap record)
+# while the whole ones around it bring theirs.
+_, v6 = read_pcap(os.path.join(samples, "ipv6-close.pcap"))
+for name, recs, cut in (("truncated-some.pcap", full, 54), ("truncated-some-ipv6.pcap", v6, 74)):
+    write_pcap(os.path.join(out, name), hdr,
+               [[ts, us, fr[:cut] if i % 2 else fr, orig] for i, (ts, us, fr, orig) in enumerate(recs)])
 write_pcap(os.path.join(out, "duplicated.pcap"), hdr, [r for r in full for _ in (0, 1)])
 # Frames 8 (client FIN) and 9 (server's ACK of it) swapped.
 swapped = full[:7] + [full[8], full[7]] + full[9:]

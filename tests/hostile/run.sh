@@ -28,6 +28,15 @@ case "$case" in
 truncated-header)   # 54-byte snaplen: the header without options is all tcplife needs
     diff <(verdict "$caps/close-client-first.pcap") <(verdict "$work/truncated-header.pcap") \
         || fail "verdicts differ from the untruncated capture" ;;
+truncated-some|truncated-some-ipv6)  # every second frame's options cut: the same stream and length as whole
+    orig=close-client-first; [ "$case" = truncated-some-ipv6 ] && orig=ipv6-close
+    lens() { ts -r "$@" -T fields -e tcplife.stream -e tcplife.tcpdump \
+             | sed -E 's/^([0-9]*)\t.*(length [0-9]+).*$/\1 \2/'; }
+    [ "$(lens "$work/$case.pcap" | grep -c ' length ')" -gt 6 ] || fail "frames untracked"
+    diff <(verdict "$caps/$orig.pcap") <(verdict "$work/$case.pcap") \
+        || fail "verdicts differ from the untruncated capture"
+    diff <(lens "$caps/$orig.pcap") <(lens "$work/$case.pcap") || fail "stream or length differ"
+    diff <(lens "$work/$case.pcap") <(lens "$work/$case.pcap" -2) || fail "one and two passes differ" ;;
 truncated-tcp)      # the TCP header itself is cut: flagged, never tracked
     n=$(ts -r "$work/truncated-tcp.pcap" -Y 'tcplife.untracked' | wc -l)
     [ "$n" -eq 11 ] || fail "$n of 11 frames carry the untracked expert item"

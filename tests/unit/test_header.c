@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_header.c - tl_parse_tcp_header(): the fixed fields and the options
- * of a TCP header, by epan's rules for option lengths. (The end-to-end
+ * of a TCP header, by epan's rules for option lengths; and
+ * tl_ip_payload_before(), the IP header in front of it. (The end-to-end
  * goldens check the same on every sample and hostile capture.)
  */
 #include <stdlib.h>
@@ -198,6 +199,86 @@ test_header_random_headers_stay_in_bounds(void **state)
     }
 }
 
+/* An IPv4 header of ihl words (options: NOPs) from 10.0.0.1 to 10.0.0.2,
+ * total length `total`, fragment field `frag`, in front of linux_syn. */
+static size_t
+ip4_before(uint8_t *buf, unsigned ihl, uint16_t total, uint16_t frag, uint8_t proto)
+{
+    uint8_t *h = buf;
+
+    memset(h, 1, ihl * 4);
+    h[0] = (uint8_t)(0x40 | ihl);
+    h[1] = 0;
+    h[2] = (uint8_t)(total >> 8);
+    h[3] = (uint8_t)total;
+    h[6] = (uint8_t)(frag >> 8);
+    h[7] = (uint8_t)frag;
+    h[9] = proto;
+    memcpy(h + 12, (const uint8_t[]){ 10, 0, 0, 1, 10, 0, 0, 2 }, 8);
+    memcpy(h + ihl * 4, linux_syn, sizeof linux_syn);
+    return ihl * 4;
+}
+
+static void
+test_ip_payload_before_ipv4(void **state)
+{
+    uint8_t buf[14 + 60 + 40];
+    tl_addr_t a = { 4, { 10, 0, 0, 1 } }, b = { 4, { 10, 0, 0, 2 } }, c = { 4, { 10, 0, 0, 3 } };
+    size_t off;
+    (void)state;
+
+    /* Plain 20-byte header with an Ethernet header before it. */
+    memset(buf, 0xee, sizeof buf);
+    off = 14 + ip4_before(buf + 14, 5, 20 + 40 + 100, 0x4000 /* DF */, 6);
+    assert_int_equal(tl_ip_payload_before(buf + off, off, &a, &b), 140);
+    /* The header must end exactly at the TCP header and carry these addresses. */
+    assert_int_equal(tl_ip_payload_before(buf + off, off, &b, &a), -1);
+    assert_int_equal(tl_ip_payload_before(buf + off, off, &a, &c), -1);
+    assert_int_equal(tl_ip_payload_before(buf + off, 19, &a, &b), -1);
+    /* Options: IHL 15. */
+    off = ip4_before(buf, 15, 60 + 40, 0, 6);
+    assert_int_equal(tl_ip_payload_before(buf + off, off, &a, &b), 40);
+    /* A fragment (MF, or an offset) has no TCP length of its own. */
+    off = ip4_before(buf, 5, 20 + 40, 0x2000, 6);
+    assert_int_equal(tl_ip_payload_before(buf + off, off, &a, &b), -1);
+    off = ip4_before(buf, 5, 20 + 40, 0x0010, 6);
+    assert_int_equal(tl_ip_payload_before(buf + off, off, &a, &b), -1);
+    /* Not TCP, or a total length shorter than the header. */
+    off = ip4_before(buf, 5, 60, 0, 17);
+    assert_int_equal(tl_ip_payload_before(buf + off, off, &a, &b), -1);
+    off = ip4_before(buf, 5, 12, 0, 6);
+    assert_int_equal(tl_ip_payload_before(buf + off, off, &a, &b), -1);
+    /* Families must agree. */
+    b.family = 6;
+    assert_int_equal(tl_ip_payload_before(buf + off, off, &a, &b), -1);
+}
+
+static void
+test_ip_payload_before_ipv6(void **state)
+{
+    uint8_t buf[40 + 40];
+    tl_addr_t a = { 6, { 0xfd, 0, [15] = 1 } }, b = { 6, { 0xfd, 0, [15] = 2 } };
+    (void)state;
+
+    memset(buf, 0, sizeof buf);
+    buf[0] = 0x60;
+    buf[4] = 0x01;              /* payload length 300 */
+    buf[5] = 0x2c;
+    buf[6] = 6;                 /* next header: TCP */
+    buf[7] = 64;
+    memcpy(buf + 8, a.bytes, 16);
+    memcpy(buf + 24, b.bytes, 16);
+    memcpy(buf + 40, linux_syn, sizeof linux_syn);
+    assert_int_equal(tl_ip_payload_before(buf + 40, 40, &a, &b), 300);
+    assert_int_equal(tl_ip_payload_before(buf + 40, 39, &a, &b), -1);
+    assert_int_equal(tl_ip_payload_before(buf + 40, 40, &b, &a), -1);
+    buf[6] = 0;                 /* a hop-by-hop extension header follows */
+    assert_int_equal(tl_ip_payload_before(buf + 40, 40, &a, &b), -1);
+    buf[6] = 6;
+    buf[4] = buf[5] = 0;        /* a jumbogram */
+    assert_int_equal(tl_ip_payload_before(buf + 40, 40, &a, &b), -1);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_header_linux_syn),
     cmocka_unit_test(test_header_ack_flags_window_urgent),
@@ -207,6 +288,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_header_malformed_option_stops_the_walk),
     cmocka_unit_test(test_header_experimental_tfo_and_tcp_ao),
     cmocka_unit_test(test_header_random_headers_stay_in_bounds),
+    cmocka_unit_test(test_ip_payload_before_ipv4),
+    cmocka_unit_test(test_ip_payload_before_ipv6),
 };
 
 TL_TEST_MAIN(tests)
