@@ -442,6 +442,9 @@ typedef struct {
 
 typedef struct {
     uint16_t  flags;            /* the segment's TL_F_* flags */
+    bool      opts_known;       /* both SYNs seen: tl_conn_negotiated() applies
+                                 * (here, in the first block with the fields
+                                 * every segment sets: tl_pack.c) */
     uint32_t  len;              /* its payload bytes */
     uint8_t   phase;            /* tl_phase_t */
     uint8_t   sender;           /* tl_role_t */
@@ -473,7 +476,6 @@ typedef struct {
     /* the proof behind handshake labels */
     uint32_t  isn;              /* sender's ISN on steps 1-2 */
     uint32_t  peer_isn;         /* peer's ISN on steps 2-3 */
-    bool      opts_known;       /* both SYNs seen: tl_conn_negotiated() applies */
     /* half-close */
     bool      half_close;       /* payload from a side whose peer sent FIN */
     uint32_t  hc_bytes;         /* that side's payload since the peer's FIN */

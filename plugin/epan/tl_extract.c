@@ -378,8 +378,6 @@ extract(GPtrArray **a, tvbuff_t *frame_tvb, proto_tree *tree, packet_info *pinfo
         gsize hlen = 0;
         gint cap;
 
-        if (quoted_in_icmp(pinfo, total))
-            continue;
         cap = tcp_fi->ds_tvb ? tvb_captured_length_remaining(tcp_fi->ds_tvb, tcp_fi->start) : -1;
         memset(x, 0, sizeof *x);
         /* A header too short to track (epan flags the malformation itself):
@@ -387,7 +385,8 @@ extract(GPtrArray **a, tvbuff_t *frame_tvb, proto_tree *tree, packet_info *pinfo
         if (cap < TL_TCP_HDR_MIN
             || (hlen = tl_parse_tcp_header(tvb_get_ptr(tcp_fi->ds_tvb, tcp_fi->start, MIN(cap, 60)),
                                            (size_t)MIN(cap, 60), &x->seg)) == 0) {
-            (*untracked)++;
+            if (!quoted_in_icmp(pinfo, total))
+                (*untracked)++;
             continue;
         }
         x->hdr_off = frame_tvb && tcp_fi->ds_tvb == frame_tvb ? tcp_fi->start : -1;
@@ -396,6 +395,10 @@ extract(GPtrArray **a, tvbuff_t *frame_tvb, proto_tree *tree, packet_info *pinfo
 
         rec = tap_record(&t, &next, &x->seg, hlen);
         *taps |= t.n > 0;
+        /* A quoted header is skipped, not counted. epan gives one no
+         * tcp.len, so a record with a length needs no look at the layers. */
+        if ((!rec || !rec->th_have_seglen) && quoted_in_icmp(pinfo, total))
+            continue;
         if (rec) {
             /* epan's own record of this layer: no tcp.len where epan has
              * none either (an IP fragment, a header longer than the

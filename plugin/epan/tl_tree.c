@@ -626,27 +626,51 @@ tl_tree_render_untracked(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gu
  * expert info consumers (-z expert, the GUI's Expert Information, a
  * filter on _ws.expert), since the expert items hang on our items.
  */
+/* proto_field_is_referenced(), with the field's registration looked up
+ * once instead of on every packet. */
+static inline gboolean
+referenced(proto_tree *tree, const header_field_info *hfi)
+{
+    return PTREE_DATA(tree)->visible
+        || (hfi && (hfi->ref_type != HF_REF_TYPE_NONE
+                    || (hfi->type == FT_PROTOCOL && !PTREE_DATA(tree)->fake_protocols)));
+}
+
+static const header_field_info *
+hfi_of(int id)
+{
+    return id > 0 ? proto_registrar_get_nth((guint)id) : NULL;
+}
+
 gboolean
 tl_tree_wanted(proto_tree *tree)
 {
-    static int expert_tap = -2, proto_expert = -2;
+    static int expert_tap = -2;
+    static const header_field_info *hfi_tl, *hfi_expert;
 
     if (!tree)
         return FALSE;
-    if (PTREE_DATA(tree)->visible || proto_field_is_referenced(tree, proto_tl))
-        return TRUE;
     if (expert_tap == -2) {
         expert_tap = find_tap_id("expert");
-        proto_expert = proto_get_id_by_filter_name("_ws.expert");
+        hfi_tl = hfi_of(proto_tl);
+        hfi_expert = hfi_of(proto_get_id_by_filter_name("_ws.expert"));
     }
-    return (expert_tap >= 0 && have_tap_listener(expert_tap))
-        || (proto_expert > 0 && proto_field_is_referenced(tree, proto_expert));
+    if (referenced(tree, hfi_tl))
+        return TRUE;
+    return (expert_tap > 0 && have_tap_listener(expert_tap))
+        || (hfi_expert && referenced(tree, hfi_expert));
 }
 
 gboolean
 tl_tree_wants_tcpdump(proto_tree *tree)
 {
-    return tree && proto_field_is_referenced(tree, hf_tcplife_tcpdump);
+    static const header_field_info *hfi;
+
+    if (!tree)
+        return FALSE;
+    if (!hfi)
+        hfi = hfi_of(hf_tcplife_tcpdump);
+    return referenced(tree, hfi);
 }
 
 void
