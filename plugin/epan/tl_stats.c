@@ -12,6 +12,7 @@
  * summaries. Nothing here decides anything about TCP.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <epan/packet.h>
 #include <epan/tap.h>
@@ -30,6 +31,7 @@ typedef struct {
     tl_out_fmt_t   fmt;
     char          *filter;
     GHashTable    *streams;     /* tcp.stream -> tl_conn_rec_t* */
+    GByteArray    *seen;        /* a byte per stream number: in streams already */
     GPtrArray     *frames;      /* ladder: tl_ladder_row_t* in order */
 } tl_stat_t;
 
@@ -56,7 +58,17 @@ stat_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const vo
     tl_stat_t *st = (tl_stat_t *)tapdata;
     const tl_layer_result_t *lr = (const tl_layer_result_t *)data;
 
-    g_hash_table_insert(st->streams, GUINT_TO_POINTER(lr->stream), (gpointer)lr->rec);
+    /* A byte test per packet; the table takes each connection once. */
+    if (lr->stream >= st->seen->len) {
+        guint old = st->seen->len;
+
+        g_byte_array_set_size(st->seen, MAX(lr->stream + 1, old * 2));
+        memset(st->seen->data + old, 0, st->seen->len - old);
+    }
+    if (!st->seen->data[lr->stream]) {
+        st->seen->data[lr->stream] = 1;
+        g_hash_table_insert(st->streams, GUINT_TO_POINTER(lr->stream), (gpointer)lr->rec);
+    }
     if (st->kind == STAT_LADDER) {
         tl_ladder_row_t *row = g_new(tl_ladder_row_t, 1);
         row->frame = pinfo->num;
@@ -74,6 +86,7 @@ stat_reset(void *tapdata)
     tl_stat_t *st = (tl_stat_t *)tapdata;
 
     g_hash_table_remove_all(st->streams);
+    g_byte_array_set_size(st->seen, 0);
     if (st->frames)
         g_ptr_array_set_size(st->frames, 0);
 }
@@ -207,6 +220,27 @@ json_str(GString *out, const char *key, const char *val, gboolean numeric, gbool
         g_string_append(out, ", ");
 }
 
+/* A cell, padded to width unless it ends the line (no printf per cell: a
+ * table has a row per connection). */
+static void
+put_cell(GString *out, const char *text, gsize width, gboolean last)
+{
+    static const char spaces[] = "                                ";
+    gsize len = strlen(text);
+
+    g_string_append_len(out, text, (gssize)len);
+    if (last) {
+        g_string_append_c(out, '\n');
+        return;
+    }
+    for (gsize pad = (width > len ? width - len : 0) + 2; pad > 0;) {
+        gsize k = MIN(pad, sizeof spaces - 1);
+
+        g_string_append_len(out, spaces, (gssize)k);
+        pad -= k;
+    }
+}
+
 static void
 draw_conn(tl_stat_t *st)
 {
@@ -228,12 +262,16 @@ draw_conn(tl_stat_t *st)
 
     switch (st->fmt) {
     case OUT_TSV:
-        for (int i = 0; i < N_COLS; i++)
-            g_string_append_printf(out, "%s%c", conn_columns[i], i + 1 < N_COLS ? '\t' : '\n');
+        for (int i = 0; i < N_COLS; i++) {
+            g_string_append(out, conn_columns[i]);
+            g_string_append_c(out, i + 1 < N_COLS ? '\t' : '\n');
+        }
         for (guint r = 0; r < rows->len; r++) {
             char **col = (char **)g_ptr_array_index(rows, r);
-            for (int i = 0; i < N_COLS; i++)
-                g_string_append_printf(out, "%s%c", col[i], i + 1 < N_COLS ? '\t' : '\n');
+            for (int i = 0; i < N_COLS; i++) {
+                g_string_append(out, col[i]);
+                g_string_append_c(out, i + 1 < N_COLS ? '\t' : '\n');
+            }
         }
         break;
     case OUT_JSON:
@@ -253,13 +291,11 @@ draw_conn(tl_stat_t *st)
         g_string_append_printf(out, "TCP Lifecycle: connections%s%s\n", st->filter ? "  Filter: " : "",
                                st->filter ? st->filter : "");
         for (int i = 0; i < N_COLS; i++)
-            g_string_append_printf(out, "%-*s%s", i + 1 < N_COLS ? (int)width[i] : 0, conn_columns[i],
-                                   i + 1 < N_COLS ? "  " : "\n");
+            put_cell(out, conn_columns[i], width[i], i + 1 == N_COLS);
         for (guint r = 0; r < rows->len; r++) {
             char **col = (char **)g_ptr_array_index(rows, r);
             for (int i = 0; i < N_COLS; i++)
-                g_string_append_printf(out, "%-*s%s", i + 1 < N_COLS ? (int)width[i] : 0, col[i],
-                                       i + 1 < N_COLS ? "  " : "\n");
+                put_cell(out, col[i], width[i], i + 1 == N_COLS);
         }
         g_string_append(out, "==================================================================\n");
         break;
@@ -500,6 +536,7 @@ stat_finish(void *tapdata)
     tl_stat_t *st = (tl_stat_t *)tapdata;
 
     g_hash_table_destroy(st->streams);
+    g_byte_array_free(st->seen, TRUE);
     if (st->frames)
         g_ptr_array_free(st->frames, TRUE);
     g_free(st->filter);
@@ -528,6 +565,7 @@ stat_init(const char *opt_arg, void *userdata)
     if (rest && rest[1])
         st->filter = g_strdup(rest + 1);
     st->streams = g_hash_table_new(g_direct_hash, g_direct_equal);
+    st->seen = g_byte_array_new();
     if (st->kind == STAT_LADDER)
         st->frames = g_ptr_array_new_with_free_func(g_free);
 

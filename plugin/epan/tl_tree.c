@@ -60,6 +60,10 @@ static int hf_tcplife_tcpdump = -1;
 static int hf_tcplife_handshake_ack_not_taken = -1;
 static int hf_tcplife_handshake_backoff_expected = -1;
 static int hf_tcplife_handshake_backoff_verdict = -1;
+#define TL_HF_TAB 256
+static const header_field_info *hfi_tab[TL_HF_TAB];  /* our fields' registrations, by hf - hf_lo */
+static int hf_lo = -1, hf_n;
+
 static int hf_tcplife_opt_mss_client = -1;
 static int hf_tcplife_opt_mss_server = -1;
 static int hf_tcplife_opt_wscale = -1;
@@ -289,6 +293,18 @@ tl_tree_register(int proto)
 
     proto_tl = proto;
     proto_register_field_array(proto, hf, array_length(hf));
+    /* named() reads ref_type for every candidate item: keep the
+     * registrations at hand (epan numbers one array's fields in a row). */
+    hf_lo = *hf[0].p_id;
+    hf_n = (int)array_length(hf);
+    for (int i = 0; i < hf_n; i++) {
+        if (hf_n > TL_HF_TAB || *hf[i].p_id != hf_lo + i) {
+            hf_lo = -1;
+            hf_n = 0;
+            break;
+        }
+        hfi_tab[i] = proto_registrar_get_nth((guint)*hf[i].p_id);
+    }
     proto_register_subtree_array(ett, array_length(ett));
 
     /* One expert item per anomaly, expanded from TL_ANOMALY_MAP. */
@@ -445,6 +461,40 @@ gen(proto_item *ti)
     return ti;
 }
 
+/*
+ * A tree nobody sees (a filter, -T fields or -z run) keeps only the items a
+ * filter, column or -e names; epan fakes the rest, but only after the call
+ * and its arguments were made. Leaves and groups nobody names are skipped
+ * here instead. (Items with children are always added: a named child hangs
+ * on its faked parent.)
+ */
+static gboolean
+named(proto_tree *t, int hf)
+{
+    const header_field_info *hfi;
+
+    if (PTREE_DATA(t)->visible)
+        return TRUE;
+    if (hf >= hf_lo && hf < hf_lo + hf_n)
+        hfi = hfi_tab[hf - hf_lo];
+    else
+        hfi = hf > 0 ? proto_registrar_get_nth((guint)hf) : NULL;
+    return hfi && hfi->ref_type != HF_REF_TYPE_NONE;
+}
+
+static gboolean
+group_named(proto_tree *t, const int *const *hfs)
+{
+    if (PTREE_DATA(t)->visible)
+        return TRUE;
+    for (; *hfs; hfs++)
+        if (named(t, **hfs))
+            return TRUE;
+    return FALSE;
+}
+
+#define LEAF(t, hf, add) do { if (named((t), (hf))) gen(add); } while (0)
+
 static void
 add_transition(proto_tree *tree, tvbuff_t *tvb, const tl_result_t *r, tl_role_t who, guint8 label)
 {
@@ -465,7 +515,13 @@ render_options(proto_tree *t, tvbuff_t *tvb, const tl_layer_result_t *lr)
     proto_item *ti;
     proto_tree *st;
 
-    if (!lr->r.opts_known)
+    static const int *const group[] = {
+        &hf_tcplife_opt_mss_client, &hf_tcplife_opt_mss_server, &hf_tcplife_opt_wscale,
+        &hf_tcplife_opt_wscale_client, &hf_tcplife_opt_wscale_server, &hf_tcplife_opt_sack,
+        &hf_tcplife_opt_ts, &hf_tcplife_opt_ecn, &hf_tcplife_opt_tfo, &hf_tcplife_opt_auth, NULL
+    };
+
+    if (!lr->r.opts_known || !group_named(t, group))
         return;
     tl_conn_negotiated(&lr->rec->conn, &n);
     st = proto_tree_add_subtree_format(t, tvb, 0, 0, ett_tcplife_opt, &ti,
@@ -588,7 +644,7 @@ render_conn(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const tl_conn_rec_
     ti = gen(proto_tree_add_string(t, hf_tcplife_conn_outcome, tvb, 0, 0,
                                    tl_outcome_name(tl_conn_outcome(conn))));
     st = proto_item_add_subtree(ti, ett_tcplife_conn);
-    gen(proto_tree_add_time(st, hf_tcplife_conn_duration, tvb, 0, 0, &d));
+    LEAF(st, hf_tcplife_conn_duration, proto_tree_add_time(st, hf_tcplife_conn_duration, tvb, 0, 0, &d));
     {
         tl_hs_outcome_t hs = tl_conn_handshake_outcome(conn);
         proto_item *hi = gen(proto_tree_add_string(st, hf_tcplife_conn_handshake, tvb, 0, 0,
@@ -600,9 +656,10 @@ render_conn(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const tl_conn_rec_
         else if (hs == TL_HS_SYN_ONLY)
             expert_add_info(pinfo, hi, &ei_tcplife[TL_ANOMALY_HANDSHAKE_SYN_ONLY]);
     }
-    gen(proto_tree_add_string(st, hf_tcplife_conn_zeek_state, tvb, 0, 0, tl_zeek_conn_state(&rec->zeek)));
-    gen(proto_tree_add_string_format_value(st, hf_tcplife_conn_history, tvb, 0, 0,
-        tl_zeek_history(&rec->zeek), "%s%s", tl_zeek_history(&rec->zeek),
+    LEAF(st, hf_tcplife_conn_zeek_state, proto_tree_add_string(st, hf_tcplife_conn_zeek_state,
+                                                                tvb, 0, 0, tl_zeek_conn_state(&rec->zeek)));
+    LEAF(st, hf_tcplife_conn_history, proto_tree_add_string_format_value(st, hf_tcplife_conn_history,
+        tvb, 0, 0, tl_zeek_history(&rec->zeek), "%s%s", tl_zeek_history(&rec->zeek),
         tl_zeek_history_truncated(&rec->zeek) ? " (truncated)" : ""));
 }
 
@@ -690,17 +747,23 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     gen(top);
     t = proto_item_add_subtree(top, ett_tcplife);
 
-    gen(proto_tree_add_uint(t, hf_tcplife_stream, tvb, 0, 0, lr->stream));
-    gen(proto_tree_add_string(t, hf_tcplife_phase, tvb, 0, 0, tl_phase_name((tl_phase_t)r->phase)));
-    gen(proto_tree_add_string(t, hf_tcplife_sender, tvb, 0, 0, role(r->sender)));
-    gen(proto_tree_add_string(t, hf_tcplife_state_client, tvb, 0, 0, state(r->state[TL_ROLE_CLIENT])));
-    gen(proto_tree_add_string(t, hf_tcplife_state_server, tvb, 0, 0, state(r->state[TL_ROLE_SERVER])));
-    add_transition(t, tvb, r, snd, r->label_send);
-    add_transition(t, tvb, r, rcv, r->label_recv);
+    LEAF(t, hf_tcplife_stream, proto_tree_add_uint(t, hf_tcplife_stream, tvb, 0, 0, lr->stream));
+    LEAF(t, hf_tcplife_phase, proto_tree_add_string(t, hf_tcplife_phase, tvb, 0, 0,
+                                                    tl_phase_name((tl_phase_t)r->phase)));
+    LEAF(t, hf_tcplife_sender, proto_tree_add_string(t, hf_tcplife_sender, tvb, 0, 0, role(r->sender)));
+    LEAF(t, hf_tcplife_state_client, proto_tree_add_string(t, hf_tcplife_state_client, tvb, 0, 0,
+                                                           state(r->state[TL_ROLE_CLIENT])));
+    LEAF(t, hf_tcplife_state_server, proto_tree_add_string(t, hf_tcplife_state_server, tvb, 0, 0,
+                                                           state(r->state[TL_ROLE_SERVER])));
+    if (named(t, hf_tcplife_transition)) {
+        add_transition(t, tvb, r, snd, r->label_send);
+        add_transition(t, tvb, r, rcv, r->label_recv);
+    }
     if (r->api != TL_API_NONE)
-        gen(proto_tree_add_string(t, hf_tcplife_api, tvb, 0, 0, tl_api_text((tl_api_t)r->api)));
+        LEAF(t, hf_tcplife_api, proto_tree_add_string(t, hf_tcplife_api, tvb, 0, 0,
+                                                      tl_api_text((tl_api_t)r->api)));
     if (lr->tcpdump)
-        gen(proto_tree_add_string(t, hf_tcplife_tcpdump, tvb, 0, 0, lr->tcpdump));
+        LEAF(t, hf_tcplife_tcpdump, proto_tree_add_string(t, hf_tcplife_tcpdump, tvb, 0, 0, lr->tcpdump));
 
     if (r->hs_step) {
         ti = gen(proto_tree_add_uint(t, hf_tcplife_handshake_step, tvb, 0, 0, r->hs_step));
