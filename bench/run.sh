@@ -9,14 +9,17 @@
 #  2. makes the capture with bench/make-big-capture.sh (1,000,000 packets;
 #     --quick: 100,000) unless it is already in the cache folder
 #     ($TLBENCH_CACHE, default /var/tmp/tcplife-bench), and cuts it to an
-#     exact count and to 10% and 30% of it for the linearity check;
+#     exact count and to 1%, 10% and 30% of it (linearity, callgrind);
 #  3. runs every tshark command N times (default 3, --quick 2), the rounds
 #     interleaved so that a noisy neighbour hits all commands alike, under
 #     /usr/bin/time (wall, user+sys CPU, peak RSS), tshark as "nobody" with
 #     an isolated configuration (as root tshark ignores WIRESHARK_PLUGIN_DIR);
 #     "without the plugin" = an empty WIRESHARK_PLUGIN_DIR;
 #  4. counts the core's instructions per segment under callgrind
-#     (bench/replay_core.c on the capture's segments), estimates the
+#     (bench/replay_core.c on the capture's segments) and whole tshark's
+#     per packet (-Y tcp and -z tcplife,conn on the 10% cut, the tcplife
+#     filter and -V on the 1% cut: the numbers to trust on a shared
+#     machine, where times move by 20-30%), estimates the
 #     plugin's own state per frame and per connection from the sizes of the
 #     stored structures, and diffs tcplife's fields with TCP reassembly and
 #     sequence analysis on and off;
@@ -92,8 +95,8 @@ if [ ! -s "$CACHE/big-$PACKETS.pcap" ]; then
     say "== making the capture ($PACKETS packets) into $CACHE"
     "$HERE/make-big-capture.sh" "$CACHE" "$PACKETS" >&2
 fi
-n10=$((PACKETS / 10)) n30=$((PACKETS * 3 / 10))
-for n in 1 "$n10" "$n30" "$PACKETS"; do
+n1=$((PACKETS / 100)) n10=$((PACKETS / 10)) n30=$((PACKETS * 3 / 10))
+for n in 1 "$n1" "$n10" "$n30" "$PACKETS"; do
     [ -s "$CACHE/cut-$n.pcap" ] || editcap -r "$CACHE/big-$PACKETS.pcap" "$CACHE/cut-$n.pcap" "1-$n"
     chmod 644 "$CACHE/cut-$n.pcap"
 done
@@ -194,6 +197,18 @@ IR_FP=$(tsh_ir "$PLUG" -r "$CACHE/cut-$n10.pcap" -Y tcp -q)
 IR_CP=$(tsh_ir "$PLUG" -r "$CACHE/cut-$n10.pcap" -q -z tcplife,conn)
 IR_S0=$(tsh_ir "$NOP" -r "$CACHE/cut-1.pcap" -Y tcp -q)
 IR_S1=$(tsh_ir "$PLUG" -r "$CACHE/cut-1.pcap" -Y tcp -q)
+# The filter and -V runs on the 1% cut (-V is six times the instructions);
+# each with its own start-up run.
+ir_pp() {   # ir_pp PLUGIN_DIR ARGS...: instructions per packet on cut-$n1, start-up off
+    local pd=$1 a b; shift
+    a=$(tsh_ir "$pd" -r "$CACHE/cut-$n1.pcap" "$@")
+    b=$(tsh_ir "$pd" -r "$CACHE/cut-1.pcap" "$@")
+    echo "($a - $b) / ($n1 - 1)" | bc -l
+}
+IR_FIN=$(ir_pp "$NOP" -Y 'tcp.flags.fin == 1' -q)
+IR_PHASE=$(ir_pp "$PLUG" -Y 'tcplife.phase == "teardown"' -q)
+IR_V0=$(ir_pp "$NOP" -V)
+IR_V1=$(ir_pp "$PLUG" -V)
 
 say "== tcplife fields with default TCP preferences vs reassembly and sequence analysis off"
 F=(-T fields -e frame.number -e tcplife.phase -e tcplife.state.client -e tcplife.state.server
@@ -259,10 +274,12 @@ printf '  %-10s %7.1f MB (tcplife-check)   tcptrace %s MB\n' "check" "$(echo "$(
     "$([ $have_tcptrace = 1 ] && echo "scale=1; $(col tcptrace 3) / 1024" | bc || echo -)"
 echo
 # Counted by the plugin (TCPLIFE_MEMSTATS); wmem's block allocator adds an
-# 8-byte header per allocation (one per connection record, not per frame:
-# frames go into 64 KB chunks) and the two maps a 24-byte item per entry.
+# 8-byte header per allocation (per connection: its record, its 4-tuple entry
+# and its tcpdump renumbering list; not per frame: frames go into 64 KB
+# chunks) and the 4-tuple map a 24-byte item per entry (connection records
+# are an array indexed by stream, counted in conn_bytes).
 ST=$(ms store) CB=$(ms conn_bytes) NC=$(ms connections) NF=$(ms frames)
-MAPS=$(( NC * (2 * 32 + 3 * 8) ))
+MAPS=$(( NC * (1 * 32 + 3 * 8) ))
 echo "Plugin state, counted by the plugin (TCPLIFE_MEMSTATS; tl_conn_rec_t $(ms conn_rec) B):"
 printf '  per frame      %6.1f B  packed verdicts and their index (%d frames, %.1f MB)\n' \
     "$(echo "$ST / $NF" | bc -l)" "$NF" "$(echo "$ST / 1048576" | bc -l)"
@@ -283,6 +300,13 @@ printf '  -Y tcp -q plugin    %8.0f Ir/packet   ratio %.2f (target <= 1.05)\n' "
     "$(echo "$(ipp "$IR_FP" "$IR_S1") / $(ipp "$IR_FB" "$IR_S0")" | bc -l)"
 printf '  -z tcplife,conn     %8.0f Ir/packet   ratio %.2f (target <= 1.10)\n' "$(ipp "$IR_CP" "$IR_S1")" \
     "$(echo "$(ipp "$IR_CP" "$IR_S1") / $(ipp "$IR_FB" "$IR_S0")" | bc -l)"
+echo "Whole tshark under callgrind, cut-$n1 (each run's own 1-packet start-up taken off):"
+printf '  -Y tcp.flags.fin == 1, no plugin      %8.0f Ir/packet\n' "$IR_FIN"
+printf '  -Y tcplife.phase == "teardown"        %8.0f Ir/packet   ratio %.2f (target <= 1.05)\n' \
+    "$IR_PHASE" "$(echo "$IR_PHASE / $IR_FIN" | bc -l)"
+printf '  -V no plugin                          %8.0f Ir/packet\n' "$IR_V0"
+printf '  -V plugin                             %8.0f Ir/packet   ratio %.2f (target <= 1.05)\n' \
+    "$IR_V1" "$(echo "$IR_V1 / $IR_V0" | bc -l)"
 echo
 echo "Linearity (-Y tcp -q): CPU time per packet after the start-up time (a 1-packet cut:"
 echo "no plugin $(col lin1.base 2) s, plugin $(col lin1.plugin 2) s) is taken off, microseconds:"

@@ -495,6 +495,33 @@ group_named(proto_tree *t, const int *const *hfs)
 
 #define LEAF(t, hf, add) do { if (named((t), (hf))) gen(add); } while (0)
 
+/* Groups rendered whole when any of their fields is named. */
+static const int *const hs_group[] = {
+    &hf_tcplife_handshake_step, &hf_tcplife_handshake_isn, &hf_tcplife_handshake_peer_isn,
+    &hf_tcplife_handshake_ack_ok, &hf_tcplife_handshake_syn_frame,
+    &hf_tcplife_handshake_ack_not_taken, &hf_tcplife_handshake_retry,
+    &hf_tcplife_handshake_backoff, &hf_tcplife_handshake_backoff_expected,
+    &hf_tcplife_handshake_backoff_verdict, NULL
+};
+static const int *const td_group[] = {
+    &hf_tcplife_teardown_step, &hf_tcplife_teardown_kind, &hf_tcplife_teardown_initiator,
+    &hf_tcplife_teardown_fin_frame, NULL
+};
+static const int *const hc_group[] = {
+    &hf_tcplife_half_close, &hf_tcplife_half_close_bytes, &hf_tcplife_half_close_fin_frame,
+    &hf_tcplife_half_close_duration, NULL
+};
+static const int *const rst_group[] = {
+    &hf_tcplife_rst_kind, &hf_tcplife_rst_rule, &hf_tcplife_rst_answers,
+    &hf_tcplife_rst_unread_data, &hf_tcplife_rst_unread_bytes, &hf_tcplife_rst_unacked_bytes, NULL
+};
+static const int *const tw_group[] = {
+    &hf_tcplife_time_wait_holder, &hf_tcplife_time_wait_start, &hf_tcplife_time_wait_duration,
+    &hf_tcplife_time_wait_expires, &hf_tcplife_time_wait_left, &hf_tcplife_time_wait_reuse,
+    &hf_tcplife_time_wait_prev_stream, &hf_tcplife_time_wait_gap,
+    &hf_tcplife_time_wait_isn_higher, &hf_tcplife_time_wait_ts_newer, NULL
+};
+
 static void
 add_transition(proto_tree *tree, tvbuff_t *tvb, const tl_result_t *r, tl_role_t who, guint8 label)
 {
@@ -634,7 +661,8 @@ render_time_wait(proto_tree *t, tvbuff_t *tvb, const tl_layer_result_t *lr)
 /* Whole-connection fields: the connection's final state, known on a later
  * pass only (the GUI, tshark -2). */
 static void
-render_conn(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const tl_conn_rec_t *rec)
+render_conn(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const tl_conn_rec_t *rec,
+            gboolean experts)
 {
     const tl_conn_t *conn = &rec->conn;
     nstime_t d = ns_rel(conn->last_time_ns - conn->first_time_ns);
@@ -651,10 +679,11 @@ render_conn(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const tl_conn_rec_
                                                    tl_hs_outcome_name(hs)));
         /* Known only once every frame was seen: the expert item sits in this
          * two-pass subtree, on every segment of the connection. */
-        if (hs == TL_HS_HALF_OPEN)
-            expert_add_info(pinfo, hi, &ei_tcplife[TL_ANOMALY_HANDSHAKE_HALF_OPEN]);
-        else if (hs == TL_HS_SYN_ONLY)
-            expert_add_info(pinfo, hi, &ei_tcplife[TL_ANOMALY_HANDSHAKE_SYN_ONLY]);
+        tl_anomaly_t a = hs == TL_HS_HALF_OPEN ? TL_ANOMALY_HANDSHAKE_HALF_OPEN
+                       : hs == TL_HS_SYN_ONLY ? TL_ANOMALY_HANDSHAKE_SYN_ONLY : TL_ANOMALY_COUNT;
+
+        if (a != TL_ANOMALY_COUNT && (experts || named(t, ei_tcplife[a].hf)))
+            expert_add_info(pinfo, hi, &ei_tcplife[a]);
     }
     LEAF(st, hf_tcplife_conn_zeek_state, proto_tree_add_string(st, hf_tcplife_conn_zeek_state,
                                                                 tvb, 0, 0, tl_zeek_conn_state(&rec->zeek)));
@@ -699,23 +728,36 @@ hfi_of(int id)
     return id > 0 ? proto_registrar_get_nth((guint)id) : NULL;
 }
 
+static int expert_tap = -2;
+static const header_field_info *hfi_tl, *hfi_expert;
+
+static void
+wanted_init(void)
+{
+    if (expert_tap != -2)
+        return;
+    expert_tap = find_tap_id("expert");
+    hfi_tl = hfi_of(proto_tl);
+    hfi_expert = hfi_of(proto_get_id_by_filter_name("_ws.expert"));
+}
+
+/* Expert info has readers: -z expert or the GUI's Expert Information (the
+ * expert tap), or a filter or column on _ws.expert. */
+static gboolean
+experts_wanted(proto_tree *tree)
+{
+    wanted_init();
+    return (expert_tap > 0 && have_tap_listener(expert_tap))
+        || (hfi_expert && referenced(tree, hfi_expert));
+}
+
 gboolean
 tl_tree_wanted(proto_tree *tree)
 {
-    static int expert_tap = -2;
-    static const header_field_info *hfi_tl, *hfi_expert;
-
     if (!tree)
         return FALSE;
-    if (expert_tap == -2) {
-        expert_tap = find_tap_id("expert");
-        hfi_tl = hfi_of(proto_tl);
-        hfi_expert = hfi_of(proto_get_id_by_filter_name("_ws.expert"));
-    }
-    if (referenced(tree, hfi_tl))
-        return TRUE;
-    return (expert_tap > 0 && have_tap_listener(expert_tap))
-        || (hfi_expert && referenced(tree, hfi_expert));
+    wanted_init();
+    return referenced(tree, hfi_tl) || experts_wanted(tree);
 }
 
 gboolean
@@ -738,6 +780,8 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     tl_role_t snd = (tl_role_t)r->sender, rcv = (tl_role_t)(TL_ROLE_COUNT - 1 - snd);
     proto_item *top, *ti = NULL;
     proto_tree *t, *st;
+
+    gboolean experts = PTREE_DATA(tree)->visible || experts_wanted(tree);
 
     top = proto_tree_add_item(tree, proto_tl, tvb, 0, 0, ENC_NA);
     /* The one-line summary is only ever read in a visible tree: a filter
@@ -765,7 +809,7 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     if (lr->tcpdump)
         LEAF(t, hf_tcplife_tcpdump, proto_tree_add_string(t, hf_tcplife_tcpdump, tvb, 0, 0, lr->tcpdump));
 
-    if (r->hs_step) {
+    if (r->hs_step && group_named(t, hs_group)) {
         ti = gen(proto_tree_add_uint(t, hf_tcplife_handshake_step, tvb, 0, 0, r->hs_step));
         st = proto_item_add_subtree(ti, ett_tcplife_handshake);
         if (r->hs_step <= 2)
@@ -791,7 +835,7 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             gen(proto_tree_add_string(st, hf_tcplife_handshake_backoff_verdict, tvb, 0, 0, tl_backoff_text(b)));
         }
     }
-    if (r->td_started) {
+    if (r->td_started && group_named(t, td_group)) {
         st = t;
         if (r->td_step) {
             ti = gen(proto_tree_add_uint(t, hf_tcplife_teardown_step, tvb, 0, 0, r->td_step));
@@ -805,19 +849,25 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             gen(proto_tree_add_uint(st, hf_tcplife_teardown_fin_frame, tvb, 0, 0, r->rel_fin));
     }
     if (r->rel_prev)
-        gen(proto_tree_add_uint(t, hf_tcplife_prev_frame, tvb, 0, 0, r->rel_prev));
+        LEAF(t, hf_tcplife_prev_frame, proto_tree_add_uint(t, hf_tcplife_prev_frame, tvb, 0, 0, r->rel_prev));
     render_options(t, tvb, lr);
-    render_half_close(t, tvb, r);
-    render_rst(t, tvb, r);
-    render_time_wait(t, tvb, lr);
+    if ((r->half_close || r->hc_duration_valid) && group_named(t, hc_group))
+        render_half_close(t, tvb, r);
+    if (r->rst_kind != TL_RST_NONE && group_named(t, rst_group))
+        render_rst(t, tvb, r);
+    if ((r->tw_holder != TL_TW_NONE || r->tw_reuse) && group_named(t, tw_group))
+        render_time_wait(t, tvb, lr);
     if (final_known)
-        render_conn(t, tvb, pinfo, lr->rec);
+        render_conn(t, tvb, pinfo, lr->rec, experts);
     /* Flags, as Wireshark's own analysis flags: present only when true. */
     if (r->midstream)
-        gen(proto_tree_add_boolean(t, hf_tcplife_midstream, tvb, 0, 0, TRUE));
+        LEAF(t, hf_tcplife_midstream, proto_tree_add_boolean(t, hf_tcplife_midstream, tvb, 0, 0, TRUE));
     if (r->roles_inferred)
-        gen(proto_tree_add_boolean(t, hf_tcplife_roles_inferred, tvb, 0, 0, TRUE));
+        LEAF(t, hf_tcplife_roles_inferred, proto_tree_add_boolean(t, hf_tcplife_roles_inferred,
+                                                                  tvb, 0, 0, TRUE));
 
+    /* Expert items: for the expert consumers, or a filter on the item. */
     for (guint i = 0; i < r->n_anomalies; i++)
-        expert_add_info(pinfo, top, &ei_tcplife[r->anomalies[i]]);
+        if (experts || named(t, ei_tcplife[r->anomalies[i]].hf))
+            expert_add_info(pinfo, top, &ei_tcplife[r->anomalies[i]]);
 }
