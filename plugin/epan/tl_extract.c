@@ -11,9 +11,10 @@
  * Those three come, in order of preference, from:
  *  1. the TCP dissector's tap record (struct tcpheader) of that layer,
  *     fetched while the frame is still being dissected (fetch_tapped_data(),
- *     as the SMB dissector does with NTLMSSP's). It costs nothing extra; a
- *     permanent listener marked TL_IS_DISSECTOR_HELPER keeps epan queueing
- *     tap records without making tshark dissect anything more;
+ *     as the SMB dissector does with NTLMSSP's). A permanent listener marked
+ *     TL_IS_DISSECTOR_HELPER keeps epan queueing tap records without making
+ *     tshark dissect anything more; the queueing costs about 250
+ *     instructions a packet, the two primed fields cost 2,400;
  *  2. the primed fields tcp.stream and tcp.len, when the frame is dissected
  *     without taps (tshark -2's first pass): packet-tcplife.c asks for them
  *     only while no tap record is seen, because priming them costs epan two
@@ -22,7 +23,8 @@
  *  3. when epan's TCP dissector stopped before queueing its record (an
  *     exception, e.g. options cut by the snaplen) and the fields are not
  *     primed: the same values it had already put in tcp.stream and tcp.len,
- *     from the TCP conversation it found and from its tvb's reported length.
+ *     from the TCP conversation it found and from the IP header in front of
+ *     the TCP header (tl_ip_payload_before()), as epan derived them.
  *
  * A TCP header quoted inside an ICMP/ICMPv6 error lies above an icmp/icmpv6
  * layer and is skipped. A TCP layer that carries IP itself (a tunnel over
