@@ -468,18 +468,27 @@ gen(proto_item *ti)
  * here instead. (Items with children are always added: a named child hangs
  * on its faked parent.)
  */
+/* proto_field_is_referenced(), with the field's registration looked up
+ * once instead of on every packet. */
+static inline gboolean
+referenced(proto_tree *tree, const header_field_info *hfi)
+{
+    return PTREE_DATA(tree)->visible
+        || (hfi && (hfi->ref_type != HF_REF_TYPE_NONE
+                    || (hfi->type == FT_PROTOCOL && !PTREE_DATA(tree)->fake_protocols)));
+}
+
+static const header_field_info *
+hfi_of(int id)
+{
+    return id > 0 ? proto_registrar_get_nth((guint)id) : NULL;
+}
+
+/* A field of ours, by the registration table when it is in it. */
 static gboolean
 named(proto_tree *t, int hf)
 {
-    const header_field_info *hfi;
-
-    if (PTREE_DATA(t)->visible)
-        return TRUE;
-    if (hf >= hf_lo && hf < hf_lo + hf_n)
-        hfi = hfi_tab[hf - hf_lo];
-    else
-        hfi = hf > 0 ? proto_registrar_get_nth((guint)hf) : NULL;
-    return hfi && hfi->ref_type != HF_REF_TYPE_NONE;
+    return referenced(t, hf >= hf_lo && hf < hf_lo + hf_n ? hfi_tab[hf - hf_lo] : hfi_of(hf));
 }
 
 static gboolean
@@ -712,22 +721,6 @@ tl_tree_render_untracked(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gu
  * expert info consumers (-z expert, the GUI's Expert Information, a
  * filter on _ws.expert), since the expert items hang on our items.
  */
-/* proto_field_is_referenced(), with the field's registration looked up
- * once instead of on every packet. */
-static inline gboolean
-referenced(proto_tree *tree, const header_field_info *hfi)
-{
-    return PTREE_DATA(tree)->visible
-        || (hfi && (hfi->ref_type != HF_REF_TYPE_NONE
-                    || (hfi->type == FT_PROTOCOL && !PTREE_DATA(tree)->fake_protocols)));
-}
-
-static const header_field_info *
-hfi_of(int id)
-{
-    return id > 0 ? proto_registrar_get_nth((guint)id) : NULL;
-}
-
 static int expert_tap = -2;
 static const header_field_info *hfi_tl, *hfi_expert;
 
@@ -763,13 +756,7 @@ tl_tree_wanted(proto_tree *tree)
 gboolean
 tl_tree_wants_tcpdump(proto_tree *tree)
 {
-    static const header_field_info *hfi;
-
-    if (!tree)
-        return FALSE;
-    if (!hfi)
-        hfi = hfi_of(hf_tcplife_tcpdump);
-    return referenced(tree, hfi);
+    return tree && named(tree, hf_tcplife_tcpdump);
 }
 
 void
