@@ -164,7 +164,11 @@ if ! have_deb_src; then
     updated=1
 fi
 has_version() {
-    apt-cache showsrc --only-source "$srcpkg" 2>/dev/null | grep -qx "Version: $srcver"
+    # Not `| grep -q`: under pipefail grep's early exit kills apt-cache with
+    # SIGPIPE (141) and the whole test fails although the version is listed.
+    local list
+    list=$(apt-cache showsrc --only-source "$srcpkg" 2>/dev/null) || true
+    grep -qx "Version: $srcver" <<<"$list"
 }
 if ! has_version && [ "$updated" = 0 ]; then
     apt-get update -qq || die "apt-get update failed"

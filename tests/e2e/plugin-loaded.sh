@@ -19,5 +19,5 @@ case "$line" in
     *) echo "tshark loaded another tcplife.so: $line" >&2; exit 1 ;;
 esac
 # 4.0 prints name, short name, filter name; 4.4 on add columns after them.
-"$here/tshark-plugin.sh" "$build" -G protocols | grep -qP '^TCP Lifecycle\tTCPLIFE\ttcplife(\t|$)' \
+"$here/tshark-plugin.sh" "$build" -G protocols | grep -P '^TCP Lifecycle\tTCPLIFE\ttcplife(\t|$)' >/dev/null \
     || { echo "protocol tcplife is not registered" >&2; exit 1; }
