@@ -7,9 +7,10 @@
 # with or without ".pcap"; without any, every scenario is run. For each
 # scenario a fresh pair of network namespaces (client "tlc", server "tls")
 # joined by a veth pair is created, scenarios.py drives the sockets and
-# tcpdump inside them, and the namespaces are deleted again (also on error or
-# Ctrl-C). Each capture's flag sequence is then checked against the one the
-# scenario expects; the script exits non-zero if any differs.
+# tcpdump inside them (and writes what nstat and ss reported to
+# OUTDIR/kernel/NAME.txt), and the namespaces are deleted again (also on
+# error or Ctrl-C). Each capture's flag sequence is then checked against the
+# one the scenario expects; the script exits non-zero if any differs.
 #
 # Needs: root, iproute2 (ip, tc, ss), nftables (nft), tcpdump, python3.
 # Environment: TCPLIFE_NS_CLIENT / TCPLIFE_NS_SERVER override the namespace
@@ -29,7 +30,7 @@ NS_C=$TCPLIFE_NS_CLIENT NS_S=$TCPLIFE_NS_SERVER
 IF_C=$TCPLIFE_IF_CLIENT IF_S=$TCPLIFE_IF_SERVER
 
 usage() {
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
     echo "Scenarios:"; "$PY" "$DRIVER" list | sed 's/^/  /'
 }
 

@@ -12,7 +12,8 @@ sequence of packets is decided by the program and the kernel's timers, not
 by the scheduler.
 
 Sub-commands:
-  run NAME OUTDIR        run one scenario and write OUTDIR/NAME.pcap (root)
+  run NAME OUTDIR        run one scenario and write OUTDIR/NAME.pcap and
+                         OUTDIR/kernel/NAME.txt (nstat deltas, ss) (root)
   list                   print the scenario names, one per line
   summary FILE...        print the flag sequence of pcap files (no root)
   check NAME FILE        compare FILE's flag sequence with the expected one
@@ -31,6 +32,7 @@ import socket
 import struct
 import subprocess
 import sys
+import textwrap
 import time
 
 # ---------------------------------------------------------------------------
@@ -136,10 +138,14 @@ def tcp_states(ns):
 
 def ss_log(ns, label, port, opts="-tanoi"):
     """Log the `ss` lines of namespace `ns` that involve `port` (one line
-    per socket; with -i the indented info line is joined to it)."""
+    per socket; with -i the indented info line is joined to it). The
+    snapshot also goes into the scenario's kernel record (see kernel_note)."""
     hits = ss_hits(ns, port, opts)
     log("%s: ss %s in %s:" % (label, opts, ns)
         + "".join("\n      " + l for l in hits or ["(none)"]))
+    kernel_note("%s: `ss %s` in the %s namespace:" % (
+        label, opts, "client" if ns == NS_CLIENT else "server"),
+        hits or ["(no socket for port %d)" % port])
     return hits
 
 
@@ -155,6 +161,31 @@ def ss_hits(ns, port, opts="-tanoi"):
             lines.append(" ".join(l.split()))
     pat = ":%d " % port
     return [l for l in lines if pat in l + " "]
+
+
+# What the kernel itself said during the current scenario: ss snapshots and
+# notes, with the time since the scenario started. run() adds the nstat
+# counter deltas of both namespaces and writes OUTDIR/kernel/NAME.txt.
+KERNEL_NOTES = []
+KERNEL_T0 = [None]
+
+
+def kernel_note(text, lines=()):
+    t0 = KERNEL_T0[0]
+    stamp = "t=%5.2f s  " % (time.monotonic() - t0) if t0 is not None else ""
+    KERNEL_NOTES.append(stamp + text)
+    KERNEL_NOTES.extend("    " + l for l in lines)
+
+
+def nstat_all(ns):
+    """Absolute values of every nstat counter in `ns` (history untouched)."""
+    out = ns_run(ns, "nstat", "-asz")
+    vals = {}
+    for l in out.splitlines():
+        f = l.split()
+        if len(f) >= 2 and not l.startswith("#") and f[1].isdigit():
+            vals[f[0]] = int(f[1])
+    return vals
 
 
 def nstat(ns, *counters):
@@ -1402,6 +1433,429 @@ def sc_half_close_large(cap):
 
 
 # ---------------------------------------------------------------------------
+# Third batch (ports 7031-7039): timeouts and RSTs the kernel records
+# ---------------------------------------------------------------------------
+
+def keepalive(sk, idle, intvl, cnt):
+    sk.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, idle)
+    sk.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, intvl)
+    sk.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, cnt)
+    sk.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+
+
+def elapsed(t0):
+    return time.monotonic() - t0
+
+
+TCP_STATE_NAMES = {1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV",
+                   4: "FIN_WAIT1", 5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE",
+                   8: "CLOSE_WAIT", 9: "LAST_ACK", 10: "LISTEN",
+                   11: "CLOSING"}
+
+
+def proc_tcp_timers(ns, label, port):
+    """Note the timer of every IPv4 socket on `port` in `ns` as
+    /proc/net/tcp gives it (tr = timer kind, tm->when in clock ticks of
+    1/100 s: finer than ss, which rounds TIME_WAIT to whole seconds)."""
+    rows = []
+    for l in ns_run(ns, "cat", "/proc/net/tcp").splitlines()[1:]:
+        f = l.split()
+        local, remote, st = f[1], f[2], int(f[3], 16)
+        ports = (int(local.split(":")[1], 16), int(remote.split(":")[1], 16))
+        if port not in ports or st == 10:
+            continue
+        tr, when = f[5].split(":")
+        rows.append("%s local port %d: tr %s, timer %.2f s left, "
+                    "retransmits %d" % (TCP_STATE_NAMES.get(st, st), ports[0],
+                                        tr, int(when, 16) / 100.0,
+                                        int(f[6], 16)))
+    kernel_note("%s: /proc/net/tcp in the %s namespace:" % (
+        label, "client" if ns == NS_CLIENT else "server"),
+        rows or ["(no socket for port %d)" % port])
+    log("%s: %s" % (label, "; ".join(rows) or "(none)"))
+
+
+def wait_gone(ns, port, what, limit):
+    """Poll `ss` in `ns` until no socket other than a listener involves
+    `port`; return the time it took (raises after `limit` seconds)."""
+    t0 = time.monotonic()
+    while [l for l in ss_hits(ns, port, "-tanoi state all")
+           if not l.startswith("LISTEN")]:
+        if elapsed(t0) > limit:
+            raise RuntimeError("%s still there after %.0f s" % (what, limit))
+        time.sleep(0.05)
+    return elapsed(t0)
+
+
+@scenario("keepalive-timeout", 7031,
+          HS + " · " + REQRESP + " · C>S [.] · C>S [.] · C>S [R.]")
+def sc_keepalive_timeout(cap):
+    """After a request/response the client switches on SO_KEEPALIVE with
+    TCP_KEEPIDLE 1 s, TCP_KEEPINTVL 1 s and TCP_KEEPCNT 2. nft in the server
+    namespace then drops every pure ACK to port 7031, i.e. the keepalive
+    probes (seq = SND.UNA - 1, no payload), which are on the capture but
+    never reach the server. The client sends probes at about 1 s and 2 s; at
+    3 s, with 2 probes unanswered, tcp_keepalive_timer() gives up: it sends
+    RST,ACK (tcp_send_active_reset, SK_RST_REASON_TCP_KEEPALIVE_TIMEOUT) and
+    the socket fails with ETIMEDOUT. The RST passes the rule and resets the
+    server socket, whose next recv() fails with ECONNRESET."""
+    ls, c, s = pair(7031)
+    pause()
+    request_response(c, s)
+    nft_input_rules(NS_SERVER, "tcp dport 7031 tcp flags == ack drop")
+    t0 = time.monotonic()
+    keepalive(c, 1, 1, 2)
+    kernel_note("client: SO_KEEPALIVE on, TCP_KEEPIDLE 1, TCP_KEEPINTVL 1, "
+                "TCP_KEEPCNT 2; server drops pure ACKs to 7031 (nft)")
+    time.sleep(1.5)
+    ss_log(NS_CLIENT, "client after the first probe", 7031)
+    c.settimeout(5)
+    expect_error(lambda: c.recv(100), errno.ETIMEDOUT)
+    kernel_note("client recv() failed with ETIMEDOUT %.2f s after "
+                "SO_KEEPALIVE was set" % elapsed(t0))
+    pause()
+    ss_log(NS_CLIENT, "client after giving up", 7031, "-tanoi state all")
+    ss_log(NS_SERVER, "server after the RST", 7031, "-tanoi state all")
+    expect_error(lambda: s.recv(100), errno.ECONNRESET)
+    kernel_note("server recv() failed with ECONNRESET")
+    nft_clear(NS_SERVER)
+    c.close()
+    s.close()
+    ls.close()
+
+
+@scenario("keepalive-answered", 7032,
+          HS + " · " + REQRESP + " · C>S [.] · S>C [.] · C>S [.] · S>C [.]"
+          " · C>S [F.] · S>C [.] · S>C [F.] · C>S [.]")
+def sc_keepalive_answered(cap):
+    """After a request/response the client switches on SO_KEEPALIVE with
+    TCP_KEEPIDLE 1 s, TCP_KEEPINTVL 1 s and TCP_KEEPCNT 5 and stays idle
+    for 2.5 s. Each probe (seq = SND.UNA - 1, no payload) lies just below
+    the server's window, so the server's kernel answers it with a duplicate
+    ACK (seq = its SND.NXT, ack = the client's SND.NXT); the answer resets
+    the idle time, so the probes come about 1 s apart: two probe/answer
+    pairs. Then the client switches keepalive off and closes first; a
+    normal four-way close follows."""
+    ls, c, s = pair(7032)
+    pause()
+    request_response(c, s)
+    t0 = time.monotonic()
+    keepalive(c, 1, 1, 5)
+    kernel_note("client: SO_KEEPALIVE on, TCP_KEEPIDLE 1, TCP_KEEPINTVL 1, "
+                "TCP_KEEPCNT 5")
+    time.sleep(1.5)
+    ss_log(NS_CLIENT, "client after the first probe", 7032)
+    time.sleep(max(0, 2.5 - elapsed(t0)))
+    ss_log(NS_CLIENT, "client after the second probe", 7032)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 0)
+    c.close()
+    expect_eof(s)
+    pause()
+    s.close()
+    pause()
+    ls.close()
+
+
+@scenario("user-timeout", 7033,
+          HS + " · " + REQRESP + " · C>S [P.] 13 · C>S [P.] 13 · "
+          "C>S [P.] 13 · C>S [P.] 13 · C>S [P.] 13 · S>C [P.] 23 · C>S [R]")
+def sc_user_timeout(cap):
+    """After a request/response the client sets TCP_USER_TIMEOUT to 2000 ms.
+    nft in the server namespace now drops everything to port 7033, and the
+    client sends a second request: the original, a tail loss probe at
+    about 0.2 s and RTO retransmissions at about 0.4, 0.85 and 1.7 s are on
+    the capture but never reach the server. About 2 s after the first RTO
+    retransmission (the last RTO is cut to the user timeout) the client's
+    kernel gives up without sending anything (tcp_write_err(): no RST on a
+    retransmission timeout) and the socket fails with ETIMEDOUT. The rule is
+    removed, and the server, which never saw the second request and is
+    still ESTABLISHED, sends 23 bytes. The client host has no socket
+    for the 4-tuple any more and answers with a bare RST (no ACK flag, seq =
+    the segment's ack; NO_SOCKET)."""
+    ls, c, s = pair(7033)
+    pause()
+    request_response(c, s)
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 2000)
+    nft_input_rules(NS_SERVER, "tcp dport 7033 drop")
+    kernel_note("client: TCP_USER_TIMEOUT 2000 ms; server drops everything "
+                "to 7033 (nft); client sends 13 bytes")
+    t0 = time.monotonic()
+    c.sendall(REQ)
+    time.sleep(1.0)
+    ss_log(NS_CLIENT, "client retransmitting", 7033)
+    c.settimeout(5)
+    expect_error(lambda: c.recv(100), errno.ETIMEDOUT)
+    kernel_note("client recv() failed with ETIMEDOUT %.2f s after the send"
+                % elapsed(t0))
+    nft_clear(NS_SERVER)
+    ss_log(NS_CLIENT, "client after the user timeout", 7033,
+           "-tanoi state all")
+    ss_log(NS_SERVER, "server after the client's timeout", 7033)
+    pause()
+    s.sendall(RESP)
+    pause()
+    expect_error(lambda: s.recv(100), errno.ECONNRESET)
+    kernel_note("server recv() failed with ECONNRESET")
+    ss_log(NS_SERVER, "server after the RST", 7033, "-tanoi state all")
+    c.close()
+    s.close()
+    ls.close()
+
+
+@scenario("fin-wait2-timeout", 7034,
+          HS + " · " + REQRESP + " · C>S [F.] · S>C [.] · S>C [F.] · C>S [R]")
+def sc_fin_wait2_timeout(cap):
+    """The client sets TCP_LINGER2 to 1 s and close()s after a
+    request/response. The server's kernel ACKs the FIN (CLOSE_WAIT), but
+    the server application keeps its socket open. The orphaned client socket
+    in FIN_WAIT_2 is turned into a timewait socket in the FIN_WAIT2 substate
+    for the 1 s (ss: FIN-WAIT-2 with a timewait timer) and then disappears.
+    The driver waits until `ss` in the client namespace shows no socket for
+    the port, then the server close()s: its FIN reaches a host without a
+    socket for the 4-tuple, which answers with a bare RST (no ACK flag,
+    seq = the FIN's ack; NO_SOCKET)."""
+    ls, c, s = pair(7034)
+    pause()
+    request_response(c, s)
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_LINGER2, 1)
+    kernel_note("client: TCP_LINGER2 1 s, then close()")
+    t0 = time.monotonic()
+    c.close()
+    expect_eof(s)
+    pause()
+    ss_log(NS_CLIENT, "client after the FIN was ACKed", 7034,
+           "-tanoi state all")
+    proc_tcp_timers(NS_CLIENT, "client after the FIN was ACKed", 7034)
+    ss_log(NS_SERVER, "server after ACKing the FIN", 7034)
+    wait_gone(NS_CLIENT, 7034, "client FIN_WAIT_2", 5)
+    kernel_note("client socket gone from ss %.2f s after close()"
+                % elapsed(t0))
+    pause()
+    s.close()
+    pause()
+    ss_log(NS_SERVER, "server after its FIN got the RST", 7034,
+           "-tanoi state all")
+    ls.close()
+
+
+@scenario("synack-giveup-data", 7035,
+          "C>S [S] · S>C [S.] · C>S [.] · S>C [S.] · C>S [.] · "
+          "C>S [P.] 13 · S>C [R]",
+          server_sysctls={"net.ipv4.tcp_synack_retries": "1"})
+def sc_synack_giveup_data(cap):
+    """Like synack-timeout, faster: net.ipv4.tcp_synack_retries=1 on the
+    server and every pure ACK to port 7035 dropped there by nft. The server
+    sends its SYN-ACK at 0 s and again at 1 s; the client, ESTABLISHED all
+    along, ACKs both (the ACKs are on the capture but never reach the
+    server; the second is a challenge ACK: client nstat TCPSYNChallenge and
+    TCPChallengeACK +1). At about 3 s the server's request socket expires
+    without a packet. At 3.5 s the rule is removed and the client sends its
+    request: the listener has no connection for it (server nstat:
+    SyncookiesFailed +1, the segment was tried as a cookie ACK first) and
+    answers with a bare RST (no ACK flag, seq = the request's ack;
+    NO_SOCKET)."""
+    nft_input_rules(NS_SERVER, "tcp dport 7035 tcp flags == ack drop")
+    ls = listener(7035)
+    t0 = time.monotonic()
+    c = connect(7035)
+    time.sleep(0.5)
+    ss_log(NS_SERVER, "server, handshake ACK dropped", 7035,
+           "-tanoi state all")
+    time.sleep(max(0, 3.5 - elapsed(t0)))
+    ss_log(NS_SERVER, "server after the SYN-ACK retries", 7035,
+           "-tanoi state all")
+    ss_log(NS_CLIENT, "client before sending", 7035)
+    nft_clear(NS_SERVER)
+    c.sendall(REQ)
+    pause()
+    expect_error(lambda: c.recv(100), errno.ECONNRESET)
+    kernel_note("client recv() failed with ECONNRESET")
+    c.close()
+    ls.close()
+
+
+@scenario("final-ack-lost-twice", 7036,
+          HS + " · " + REQRESP + " · C>S [F.] · S>C [.] · S>C [F.] · C>S [.]"
+          " · S>C [F.] · C>S [.] · S>C [F.] · C>S [.]")
+def sc_final_ack_lost_twice(cap):
+    """A client-first four-way close, but nft in the server namespace drops
+    the client's first two ACKs of the server's FIN (a rule installed after
+    the client's FIN was ACKed, matching pure ACKs to port 7036, with a
+    counter: `numgen inc mod 3 < 2`). The server (LAST_ACK) sends its FIN
+    again after about 0.21 s (a tail loss probe) and 0.42 s (the RTO); the
+    client, already in TIME_WAIT, answers each copy with another ACK
+    (tcp_timewait_state_process(): TCP_TW_ACK, and the TIME_WAIT timer is
+    set back to 60 s). The third ACK gets through and the server socket is
+    gone; the client keeps TIME_WAIT, its timer restarted by the last
+    re-ACK (/proc/net/tcp shows it to 10 ms)."""
+    ls, c, s = pair(7036)
+    pause()
+    request_response(c, s)
+    c.close()
+    expect_eof(s)
+    pause()
+    nft_input_rules(NS_SERVER, "tcp dport 7036 tcp flags == ack "
+                    "numgen inc mod 3 < 2 counter drop")
+    kernel_note("server: nft drops the first two pure ACKs to 7036 from now "
+                "on; server close()")
+    t0 = time.monotonic()
+    s.close()
+    time.sleep(0.1)
+    ss_log(NS_SERVER, "server after its FIN (first ACK dropped)", 7036)
+    ss_log(NS_CLIENT, "client after its first ACK", 7036)
+    proc_tcp_timers(NS_CLIENT, "client after its first ACK", 7036)
+    time.sleep(max(0, 0.3 - elapsed(t0)))
+    ss_log(NS_SERVER, "server after the first FIN retransmission", 7036)
+    proc_tcp_timers(NS_CLIENT, "client after its second ACK", 7036)
+    wait_gone(NS_SERVER, 7036, "server LAST_ACK", 5)
+    kernel_note("server socket gone %.2f s after its close()" % elapsed(t0))
+    kernel_note("nft rule counter: " + " ".join(ns_run(
+        NS_SERVER, "nft", "list", "chain", "inet", NFT_TABLE,
+        "input").split("counter")[1].split()[:4]))
+    nft_clear(NS_SERVER)
+    pause()
+    kernel_note("%.2f s since the server's close()" % elapsed(t0))
+    proc_tcp_timers(NS_CLIENT, "client at the end", 7036)
+    ss_log(NS_CLIENT, "client at the end", 7036, "-tanoi state all")
+    ss_log(NS_SERVER, "server at the end", 7036, "-tanoi state all")
+    ls.close()
+
+
+def check_injected_rst(path):
+    """For nft-reject-reset: log IP TTL, ID and DF of every IPv4 segment, so
+    the nft-made RST can be compared with the server's own segments."""
+    rows = []
+    for _t, etype, ip in read_frames(path):
+        if etype != 0x0800 or ip[9] != 6:
+            continue
+        ihl = (ip[0] & 0x0F) * 4
+        flags = ip[ihl + 13]
+        rows.append("%s ttl %d id 0x%04x %s [%s] tos 0x%02x" % (
+            "C>S" if socket.inet_ntop(socket.AF_INET, ip[12:16]) == C4
+            else "S>C", ip[8], struct.unpack("!H", ip[4:6])[0],
+            "DF" if ip[6] & 0x40 else "--", flag_str(flags), ip[1]))
+    kernel_note("IP header of every segment in the capture (from the pcap):",
+                rows)
+    rsts = [r for r in rows if r.startswith("S>C") and "[R" in r]
+    if len(rsts) != 1:
+        raise RuntimeError("expected one RST from the server side")
+    log("the server-side RST: " + rsts[0])
+
+
+@scenario("nft-reject-reset", 7037,
+          HS + " · " + REQRESP + " · C>S [P.] 13 · S>C [R] · S>C [P.] 23"
+          " · C>S [R]",
+          post_check=check_injected_rst)
+def sc_nft_reject_reset(cap):
+    """After a first request/response, an nft rule `tcp dport 7037 reject
+    with tcp reset` is put into the server namespace's input hook, and the
+    client sends a second request. nftables (nf_send_reset), not the server
+    socket, answers it with a bare RST carrying the server's address (seq =
+    the request's ack); the client's socket is reset (ECONNRESET), while the
+    server socket never saw the request and stays ESTABLISHED (server nstat:
+    TcpOutRsts 0). The rule is removed; 400 ms later the server application
+    sends its 23 bytes as if nothing happened, and the client host, which no
+    longer has a socket for the 4-tuple, answers with a bare RST
+    (NO_SOCKET) that resets the server socket. The nft RST has IP TTL 64,
+    ID 0 and DF, like the kernel's own socketless RSTs (the client's here)
+    and the SYN-ACK; the server socket's segments count their IP ID up."""
+    ls, c, s = pair(7037)
+    pause()
+    request_response(c, s)
+    nft_input_rules(NS_SERVER, "tcp dport 7037 reject with tcp reset")
+    kernel_note("server: nft `tcp dport 7037 reject with tcp reset`; client "
+                "sends 13 bytes")
+    c.sendall(REQ)
+    pause()
+    expect_error(lambda: c.recv(100), errno.ECONNRESET)
+    kernel_note("client recv() failed with ECONNRESET")
+    nft_clear(NS_SERVER)
+    ss_log(NS_CLIENT, "client after the nft RST", 7037, "-tanoi state all")
+    ss_log(NS_SERVER, "server after the nft RST", 7037)
+    kernel_note("server nstat now: " + ", ".join(
+        "%s %d" % kv for kv in sorted(nstat(
+            NS_SERVER, "TcpOutRsts", "TcpEstabResets").items())))
+    pause()
+    s.sendall(RESP)
+    pause()
+    expect_error(lambda: s.recv(100), errno.ECONNRESET)
+    kernel_note("server recv() failed with ECONNRESET")
+    ss_log(NS_SERVER, "server at the end", 7037, "-tanoi state all")
+    c.close()
+    s.close()
+    ls.close()
+
+
+@scenario("syncookies", 7038, CLOSE_CLIENT_FIRST,
+          server_sysctls={"net.ipv4.tcp_syncookies": "2"})
+def sc_syncookies(cap):
+    """net.ipv4.tcp_syncookies=2 on the server: every SYN is answered with a
+    SYN cookie (the SYN-ACK's ISN encodes the MSS index and, with
+    timestamps, the TSval the window scale and SACK/ECN bits) and no request
+    socket is kept; the handshake ACK is checked against the cookie and
+    creates the connection. Then the same exchange and client-first close
+    as close-client-first."""
+    sequence_close_client_first(7038, socket.AF_INET)
+    kernel_note("server nstat: " + ", ".join("%s %d" % kv for kv in sorted(
+        nstat(NS_SERVER, "TcpExtSyncookiesSent", "TcpExtSyncookiesRecv",
+              "TcpExtSyncookiesFailed").items())))
+
+
+def check_crossing_rsts(path):
+    """For abort-linger0-crossing: two RST,ACKs, the client's first, and
+    the server's RST must be on the wire less than 200 ms after it."""
+    rsts = [r for r in read_records(path)
+            if r["kind"] == "tcp" and r["flags"] & 0x04]
+    if len(rsts) != 2 or rsts[0]["src"] != C4 or rsts[1]["src"] != S4:
+        raise RuntimeError("expected a client RST, then a server RST")
+    gap = rsts[1]["t"] - rsts[0]["t"]
+    log("RSTs %.0f ms apart; client RST seq %d ack %d, server RST seq %d "
+        "ack %d" % (1000 * gap, rsts[0]["seq"], rsts[0]["ack"],
+                    rsts[1]["seq"], rsts[1]["ack"]))
+    kernel_note("from the pcap: the two RSTs are %.0f ms apart" % (1000 * gap))
+
+
+@scenario("abort-linger0-crossing", 7039,
+          HS + " · " + REQRESP + " · C>S [R.] · S>C [R.]",
+          client_sysctls={"net.ipv6.conf.all.disable_ipv6": "1"},
+          server_sysctls={"net.ipv6.conf.all.disable_ipv6": "1"},
+          post_check=check_crossing_rsts)
+def sc_abort_linger0_crossing(cap):
+    """Both sides set SO_LINGER {1, 0} and close() back to back after a
+    request/response, so both send RST,ACK and the two RSTs cross on the
+    wire. The token-bucket trick of close-simultaneous holds each RST in a
+    tc tbf qdisc (16 kbit/s, bucket emptied by an uncaptured UDP datagram):
+    the client's RST leaves after about 30 ms, the server's about 70 ms
+    later, both built before either arrived (nstat on each side:
+    TcpOutRsts +1 and TCPAbortOnData +1, the counter Linux uses for
+    SO_LINGER 0 aborts). Each RST then reaches a host whose socket is
+    already gone and is dropped silently (no RST is answered with a RST).
+    IPv6 is off in both namespaces (no DAD/MLD taking tokens)."""
+    ls, c, s = pair(7039)
+    pause()
+    request_response(c, s)
+    uc, us = udp_pair()
+    for ns, dev in ((NS_CLIENT, IF_CLIENT), (NS_SERVER, IF_SERVER)):
+        ns_run(ns, *TBF, dev, "root", "tbf", "rate", "16kbit",
+               "burst", "1000", "limit", "20000")
+    for sk in (c, s):
+        sk.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER0)
+    uc.sendto(b"x" * 958, (S4, 9))      # 1000-byte frames empty both buckets
+    us.sendto(b"x" * 958, (C4, 9))
+    us.sendto(b"x" * 100, (C4, 9))      # the server's RST leaves ~70 ms later
+    c.close()
+    s.close()
+    kernel_note("client and server close() with SO_LINGER {1, 0}, back to "
+                "back")
+    time.sleep(0.5)
+    for ns, dev in ((NS_CLIENT, IF_CLIENT), (NS_SERVER, IF_SERVER)):
+        ns_run(ns, "tc", "qdisc", "del", "dev", dev, "root")
+    uc.close()
+    us.close()
+    ls.close()
+
+
+# ---------------------------------------------------------------------------
 # pcap reading (for summaries and checks, no root needed)
 # ---------------------------------------------------------------------------
 
@@ -1563,20 +2017,91 @@ def run(name, outdir):
         log("server sysctl %s=%s" % (k, v))
     path = os.path.join(outdir, name + ".pcap")
     cap = Capture(path, sc["bpf"], sc["snaplen"])
+    before = {ns: nstat_all(ns) for ns in (NS_CLIENT, NS_SERVER)}
     try:
         if not sc["manual_capture"]:
             cap.start()
         t0 = time.monotonic()
+        KERNEL_T0[0] = t0
         sc["fn"](cap)
         log("scenario took %.1f s" % (time.monotonic() - t0))
     finally:
         cap.stop()
+    kernel_note("at the end: `ss -tanoi state all` (client, then server):",
+                ["client: " + l for l in
+                 ss_hits(NS_CLIENT, sc["port"], "-tanoi state all")]
+                + ["server: " + l for l in
+                   ss_hits(NS_SERVER, sc["port"], "-tanoi state all")]
+                or ["(no socket for port %d in either namespace)"
+                    % sc["port"]])
+    after = {ns: nstat_all(ns) for ns in (NS_CLIENT, NS_SERVER)}
     log("client ss:", tcp_states(NS_CLIENT))
     log("server ss:", tcp_states(NS_SERVER))
     if name == "close-simultaneous":
         check_crossing_fins(path)
     if sc["post_check"] is not None:
         sc["post_check"](path)
+    write_kernel_record(name, outdir, before, after)
+
+
+# Counters printed even when they did not change (a zero is evidence too:
+# e.g. no TcpOutRsts on the side whose address a RST carries).
+KEY_COUNTERS = (
+    "TcpActiveOpens", "TcpPassiveOpens", "TcpAttemptFails", "TcpEstabResets",
+    "TcpOutRsts", "TcpRetransSegs", "TcpExtTCPAbortOnData",
+    "TcpExtTCPAbortOnClose", "TcpExtTCPAbortOnLinger",
+    "TcpExtTCPAbortOnTimeout", "TcpExtTCPAbortOnMemory",
+    "TcpExtTCPAbortFailed", "TcpExtTCPTimeouts", "TcpExtTCPSynRetrans",
+    "TcpExtSyncookiesSent", "TcpExtSyncookiesRecv", "TcpExtSyncookiesFailed",
+    "TcpExtListenOverflows", "TcpExtListenDrops", "TcpExtTW",
+    "TcpExtTWRecycled", "TcpExtTWKilled", "TcpExtTCPTimeWaitOverflow",
+    "TcpExtPAWSEstab", "TcpExtTCPKeepAlive", "TcpExtTCPLossProbes",
+)
+
+
+def write_kernel_record(name, outdir, before, after):
+    """OUTDIR/kernel/NAME.txt: what the kernel itself reported while the
+    capture was made (plain text, for reviewing the expected verdicts)."""
+    sc = SCENARIOS[name]
+    kdir = os.path.join(outdir, "kernel")
+    os.makedirs(kdir, exist_ok=True)
+    out = ["%s.pcap: what the Linux kernel reported while it was made" % name,
+           "",
+           "Made by sample-captures/scenarios.py (scenario %s, server port %d)"
+           % (name, sc["port"]),
+           "on Linux %s. Client namespace 10.77.0.1, server namespace "
+           "10.77.0.2;" % os.uname().release,
+           "the capture point is the client's end of the veth. Times are "
+           "seconds since",
+           "the scenario started (tcpdump was already running).",
+           "",
+           "Expected flag sequence:",
+           "  " + sc["expect"]]
+    for who, key in (("client", "client_sysctls"), ("server", "server_sysctls")):
+        for k, v in sorted(sc[key].items()):
+            out.append("%s sysctl: %s=%s" % (who, k, v))
+    out += ["", "What happens:"]
+    out += textwrap.wrap(" ".join(sc["doc"].split()), 76,
+                         initial_indent="  ", subsequent_indent="  ")
+    out += ["", "Notes and ss snapshots:"]
+    out += ["  " + l for l in KERNEL_NOTES] or ["  (none)"]
+    for ns, who in ((NS_CLIENT, "client"), (NS_SERVER, "server")):
+        b, a = before[ns], after[ns]
+        out += ["", "nstat deltas in the %s namespace (scenario start to end):"
+                % who]
+        out.append("  key counters (zeros included):")
+        out += textwrap.wrap(", ".join(
+            "%s %+d" % (k, a.get(k, 0) - b.get(k, 0)) for k in KEY_COUNTERS),
+            76, initial_indent="    ", subsequent_indent="    ")
+        out.append("  every nonzero Tcp/TcpExt delta:")
+        for k in sorted(a):
+            if k.startswith("Tcp") and a[k] - b.get(k, 0):
+                out.append("    %-32s %+d" % (k, a[k] - b.get(k, 0)))
+    path = os.path.join(kdir, name + ".txt")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+    os.chmod(path, 0o644)
+    log("kernel record written to", path)
 
 
 def _terminate(signum, _frame):
