@@ -90,15 +90,18 @@ typedef enum {
     TL_TEARDOWN_COUNT
 } tl_teardown_t;
 
-/* RST kinds of tcplife.rst.kind (SPEC "RST kinds"); the vocabulary behind
- * them is Linux's rstreason.h. Second string: the rule, for the tree. */
+/* RST kinds of tcplife.rst.kind (SPEC "RST kinds"). Second string: what
+ * the kind means, for the tree; the evidence behind one RST is its rule
+ * (TL_RST_RULE_MAP). */
 #define TL_RST_MAP(X)                                                                       \
     X(NONE,             "",                 "")                                             \
-    X(REFUSED,          "refused",          "answers a SYN before any handshake completed (Linux NO_SOCKET)") \
-    X(UNREAD_DATA,      "unread_data",      "sender had not sent FIN and had unanswered input: closed with unread data, RST instead of FIN (Linux TCP_ABORT_ON_CLOSE, RFC 2525 2.17)") \
-    X(DATA_AFTER_CLOSE, "data_after_close", "sender had sent its FIN and payload arrived afterwards: discarded (Linux TCP_ABORT_ON_DATA)") \
-    X(ABORT,            "abort",            "sender had answered all its input: application abort (SO_LINGER 0, Linux TCP_ABORT_ON_LINGER/CLOSE)") \
-    X(STRAY,            "stray",            "no live connection to reset: after close, in TIME_WAIT, never seen, or never established at the sender")
+    X(REFUSED,          "refused",          "answers a SYN: no handshake completed")       \
+    X(UNREAD_DATA,      "unread_data",      "closed with unread data: RST instead of FIN (RFC 2525 2.17)") \
+    X(DATA_AFTER_CLOSE, "data_after_close", "payload arrived after the sender's FIN and was discarded") \
+    X(ABORT,            "abort",            "the sender aborted a live connection")        \
+    X(TIMEOUT,          "timeout",          "the sender gave up on an idle or unresponsive connection") \
+    X(INJECTED,         "injected",         "most likely not sent by the endpoint it claims (firewall, middlebox)") \
+    X(STRAY,            "stray",            "no live connection to reset")
 
 typedef enum {
 #define TL_X_(sym, str, rule) TL_RST_##sym,
@@ -106,6 +109,122 @@ typedef enum {
 #undef TL_X_
     TL_RST_COUNT
 } tl_rst_kind_t;
+
+/* The names of Linux's include/net/rstreason.h (enum sk_rst_reason, Linux
+ * 6.10+) a capture can point to: tcplife.rst.reason. docs/rst.md says
+ * which kernel path sends each. */
+#define TL_RST_REASON_MAP(X)                \
+    X(NOT_SPECIFIED)                        \
+    X(NO_SOCKET)                            \
+    X(TCP_INVALID_ACK_SEQUENCE)             \
+    X(TCP_FLAGS)                            \
+    X(INVALID_SYN)                          \
+    X(TCP_ABORT_ON_DATA)                    \
+    X(TCP_TIMEWAIT_SOCKET)                  \
+    X(TCP_ABORT_ON_CLOSE)                   \
+    X(TCP_ABORT_ON_LINGER)                  \
+    X(TCP_STATE)                            \
+    X(TCP_KEEPALIVE_TIMEOUT)                \
+    X(TCP_DISCONNECT_WITH_DATA)
+
+typedef enum {
+#define TL_X_(sym) TL_REASON_##sym,
+    TL_RST_REASON_MAP(TL_X_)
+#undef TL_X_
+    TL_REASON_COUNT
+} tl_rst_reason_t;
+
+/*
+ * One rule per way a RST comes about, as tcp_reset() maps a state to an
+ * error: the kind it makes, the likely Linux reason, the expert item, the
+ * socket call, and the evidence in words. tl_rst.c picks one rule per RST.
+ * Columns: symbol, kind, reason, anomaly, api, text.
+ */
+#define TL_RST_RULE_MAP(X)                                                                      \
+    X(NONE, NONE, NOT_SPECIFIED, NONE, NONE, "")                                                \
+    X(REFUSED, REFUSED, NO_SOCKET, HANDSHAKE_REFUSED, NO_LISTENER,                              \
+      "answers the SYN before any handshake completed: no listening socket (tcp_v4_send_reset() for no socket)") \
+    X(REFUSED_UNSEEN, REFUSED, NO_SOCKET, HANDSHAKE_REFUSED, NO_LISTENER,                       \
+      "first segment seen, RST+ACK with seq 0: how a host with no socket answers a segment "     \
+      "without ACK, i.e. a SYN the capture missed (RFC 9293 3.10.7.1)")                         \
+    X(UNREAD_DATA, UNREAD_DATA, TCP_ABORT_ON_CLOSE, RESET_UNREAD_DATA, CLOSE_UNREAD,            \
+      "RST+ACK, no FIN sent, acknowledged input never answered: most likely close() with it "   \
+      "unread, RST instead of FIN (tcp_close(), RFC 2525 2.17); SO_LINGER 0 after reading it looks the same") \
+    X(DATA_AFTER_CLOSE, DATA_AFTER_CLOSE, TCP_ABORT_ON_DATA, RESET_DATA_AFTER_CLOSE, RST_ON_DATA, \
+      "the sender had sent its FIN (close()) and payload arrived before its FIN was acknowledged: "   \
+      "discarded and answered with RST (tcp_rcv_state_process(), FIN_WAIT_1)")                 \
+    X(DATA_AFTER_CLOSE_FW2, DATA_AFTER_CLOSE, TCP_TIMEWAIT_SOCKET, RESET_DATA_AFTER_CLOSE, RST_ON_DATA, \
+      "the sender had closed and its FIN was acknowledged; new payload reached its orphaned "    \
+      "FIN_WAIT_2 (a timewait socket in Linux) and was answered with RST (tcp_timewait_state_process())") \
+    X(ABORT, ABORT, TCP_STATE, RESET_SEEN, ABORT,                                               \
+      "RST+ACK from a live socket that had answered all its input: close() with SO_LINGER 0, "   \
+      "or connect(AF_UNSPEC) (tcp_disconnect())")                                               \
+    X(ABORT_AFTER_FIN, ABORT, TCP_STATE, RESET_SEEN, ABORT,                                     \
+      "RST+ACK after its own FIN: the socket was aborted while closing (SO_LINGER 0, tcp_disconnect())") \
+    X(KEEPALIVE, TIMEOUT, TCP_KEEPALIVE_TIMEOUT, RESET_TIMEOUT, KEEPALIVE_GAVE_UP,              \
+      "after keepalive probes the peer did not answer: the keepalive timer gave up (tcp_keepalive_timer())") \
+    X(IDLE, TIMEOUT, NOT_SPECIFIED, RESET_TIMEOUT, IDLE_TIMEOUT,                                \
+      "long after all data was acknowledged both ways: an idle timer (application or middlebox)") \
+    X(INJECTED_TTL, INJECTED, NOT_SPECIFIED, RESET_INJECTED, NONE,                              \
+      "its IP TTL / hop limit differs from every other segment of its alleged sender: most likely " \
+      "forged on the path (firewall, middlebox)")                                               \
+    X(STRAY_CLOSED, STRAY, NO_SOCKET, CLOSED_STRAY_RST, NO_SOCKET,                              \
+      "after the connection ended: the sender had no socket for it any more")                  \
+    X(STRAY_RESET, STRAY, NO_SOCKET, CLOSED_STRAY_RST, NO_SOCKET,                               \
+      "after the connection was reset: the sender had no socket for it any more")              \
+    X(STRAY_TIME_WAIT, STRAY, NOT_SPECIFIED, CLOSED_STRAY_RST, NO_SOCKET,                       \
+      "from the TIME_WAIT holder after the close (Linux's TIME_WAIT answers with ACK, not RST: " \
+      "another stack, or TIME_WAIT ended early)")                                               \
+    X(STRAY_FIN_WAIT_2, STRAY, NO_SOCKET, RESET_NO_SOCKET, NO_SOCKET,                           \
+      "bare RST after the sender's FIN was acknowledged: its FIN_WAIT_2 timed out "              \
+      "(tcp_fin_timeout, TCP_LINGER2) and the socket was gone when this segment arrived")       \
+    X(STRAY_SYNACK_GIVEUP, STRAY, TCP_FLAGS, RESET_NO_SOCKET, NO_SOCKET,                        \
+      "the sender never took the handshake ACK: its SYN-ACK retries gave up (tcp_synack_retries) " \
+      "or the request was dropped; the listener answers what follows with RST (tcp_v4_do_rcv())")                                   \
+    X(STRAY_ACCEPT_OVERFLOW, STRAY, INVALID_SYN, RESET_NO_SOCKET, NO_SOCKET,                    \
+      "bare RST answering the handshake ACK at once: the server would not take the connection, " \
+      "its accept queue was full with net.ipv4.tcp_abort_on_overflow=1 (tcp_check_req())")      \
+    X(STRAY_LISTENER, STRAY, NO_SOCKET, RESET_NO_SOCKET, NO_SOCKET,                             \
+      "the server had answered the SYN but has no socket for the handshake ACK: the listener was " \
+      "closed or the request dropped")                                                          \
+    X(STRAY_INVALID_ACK, STRAY, TCP_INVALID_ACK_SEQUENCE, RESET_NO_SOCKET, NO_SOCKET,          \
+      "bare RST from the SYN sender answering an ACK that does not acknowledge its SYN (often its " \
+      "SYN met the peer's TIME_WAIT): rejected in SYN_SENT (tcp_rcv_synsent_state_process())")  \
+    X(STRAY_SYN_SENT, STRAY, NO_SOCKET, RESET_NO_SOCKET, NO_SOCKET,                             \
+      "bare RST answering the SYN-ACK: the client's socket was closed while in SYN_SENT "        \
+      "(connect() given up), so the SYN-ACK found none")                                        \
+    X(STRAY_USER_TIMEOUT, STRAY, NO_SOCKET, RESET_NO_SOCKET, NO_SOCKET,                         \
+      "bare RST after the sender's own data went unacknowledged: its retransmissions or "       \
+      "TCP_USER_TIMEOUT gave up (tcp_write_timeout() sends no RST) and the socket was gone")   \
+    X(STRAY_KEEPALIVE, STRAY, NO_SOCKET, RESET_NO_SOCKET, NO_SOCKET,                            \
+      "bare RST after the sender's keepalive probes: its keepalive timer gave up and the socket was gone") \
+    X(STRAY_GONE, STRAY, NO_SOCKET, RESET_NO_SOCKET, NO_SOCKET,                                 \
+      "bare RST whose seq is the answered segment's ack: the reply of a host with no connection " \
+      "(RFC 9293 3.10.7.1; aborts send RST+ACK): its socket was gone (state lost, an unseen timeout)") \
+    X(STRAY_NEVER_SEEN, STRAY, NO_SOCKET, RESET_NO_SOCKET, NO_SOCKET,                           \
+      "bare RST and nothing earlier of this connection captured: the reply of a host with no connection") \
+    X(MIDSTREAM_ABORT, ABORT, NOT_SPECIFIED, RESET_SEEN, ABORT,                                 \
+      "RST+ACK and nothing earlier of this connection captured: an abort whose cause the capture does not show")
+
+typedef enum {
+#define TL_X_(sym, kind, reason, an, api, text) TL_RULE_##sym,
+    TL_RST_RULE_MAP(TL_X_)
+#undef TL_X_
+    TL_RULE_COUNT
+} tl_rst_rule_t;
+
+/* Keepalive labels (tcplife.keepalive). */
+#define TL_KEEPALIVE_MAP(X)                 \
+    X(NONE,   "")                           \
+    X(PROBE,  "probe")                      \
+    X(ANSWER, "answer")
+
+typedef enum {
+#define TL_X_(sym, str) TL_KA_##sym,
+    TL_KEEPALIVE_MAP(TL_X_)
+#undef TL_X_
+    TL_KA_COUNT
+} tl_keepalive_t;
 
 /* Who holds TIME_WAIT (tcplife.time_wait.holder). */
 #define TL_TW_MAP(X)                        \
@@ -184,6 +303,11 @@ typedef enum {
     X(CLOSED_BY_ACK,      "last FIN acknowledged: connection closed")           \
     X(RESET_SENT,         "RST sent: connection aborted")                       \
     X(RESET_RECEIVED,     "RST received: connection aborted")                   \
+    X(FINAL_ACK_LOST,     "FIN sent again after its ACK was captured: that ACK was lost beyond the capture point") \
+    X(PEER_FIN_LOST,      "FIN sent without acknowledging the peer's earlier FIN: that FIN never arrived") \
+    X(CLOSING_LOST_FIN,   "FIN received while its own FIN was never acknowledged (lost): CLOSING") \
+    X(SYNC_INFERRED,      "acknowledges a segment the capture missed: synchronized") \
+    X(NOT_RESET,          "sends again after its alleged RST: it never reset the connection") \
     X(UNEXPECTED,         "segment unexpected in this state")
 
 typedef enum {
@@ -209,7 +333,10 @@ typedef enum {
     X(ABORT,           "close() with SO_LINGER 0, or the application aborts: peer gets ECONNRESET") \
     X(CLOSE_UNREAD,    "close() with unread data: RST instead of FIN, peer gets ECONNRESET") \
     X(RST_ON_DATA,     "kernel discards data for a closed socket: RST, peer gets ECONNRESET or EPIPE") \
-    X(NO_SOCKET,       "kernel answers a segment for no socket")
+    X(NO_SOCKET,       "kernel answers a segment for no socket")                     \
+    X(KEEPALIVE,       "kernel keepalive timer (SO_KEEPALIVE), no call")              \
+    X(KEEPALIVE_GAVE_UP, "keepalive gave up: the next call fails with ETIMEDOUT")      \
+    X(IDLE_TIMEOUT,    "an idle timer closed it: the peer gets ECONNRESET")
 
 typedef enum {
 #define TL_X_(sym, str) TL_API_##sym,
@@ -253,6 +380,23 @@ typedef enum {
     X(RESET_DATA_AFTER_CLOSE,  2, "RST answers data that arrived after the sender's FIN: data discarded") \
     X(RESET_DATA_LOST,         2, "RST with data in flight the RST sender never acknowledged: data possibly lost") \
     X(TIME_WAIT_REUSE,         2, "new connection on a 4-tuple still in its estimated TIME_WAIT")  \
+    X(RESET_TIMEOUT,           2, "RST after an idle or unanswered period: a timer gave up")     \
+    X(RESET_INJECTED,          3, "RST most likely forged: it does not fit its alleged sender")  \
+    X(RESET_SENDER_CONTINUES,  3, "the RST's alleged sender keeps sending after it: that RST was most likely forged (firewall, middlebox)") \
+    X(RESET_NO_SOCKET,         2, "RST from a host with no socket for this connection")         \
+    X(RESET_NOT_AT_RCV_NXT,    2, "RST not at the receiver's next expected sequence number: an RFC 5961 receiver answers with a challenge ACK and keeps the connection") \
+    X(RESET_CROSSING,          1, "RSTs crossed: both sides aborted before the other's RST arrived") \
+    X(KEEPALIVE_PROBE,         0, "keepalive probe (seq = SND.UNA - 1)")                        \
+    X(KEEPALIVE_ANSWER,        0, "keepalive answered")                                         \
+    X(DUPLICATE,               0, "the same frame captured twice (same IP ID, seq, ack, flags and length): ignored") \
+    X(HANDSHAKE_SYN_REORDERED, 1, "SYN captured after its SYN-ACK: reordered at the capture point") \
+    X(HANDSHAKE_SYNACK_UNSEEN, 1, "the SYN-ACK was not captured: this ACK of the server's ISN+1 proves the client got it") \
+    X(HANDSHAKE_RETRY_AFTER_REFUSED, 1, "SYN sent again after a refusal: the client retries a refused connect (Windows does twice, about 0.5 s apart)") \
+    X(TEARDOWN_FINAL_ACK_LOST, 2, "FIN retransmitted after its ACK was captured: that ACK was lost beyond the capture point, the sender is back in LAST_ACK or CLOSING") \
+    X(TEARDOWN_TIME_WAIT_RESTART, 1, "ACK of a retransmitted FIN from TIME_WAIT: the TIME_WAIT timer restarts (Linux tcp_timewait_state_process())") \
+    X(TEARDOWN_FIN_LOST,       2, "this FIN does not acknowledge the peer's FIN sent long before: that FIN was lost, not a simultaneous close") \
+    X(ONE_SIDED,               1, "only one direction of this connection is captured so far (asymmetric routing or a one-fibre tap): the other side is inferred") \
+    X(UNEXPECTED,              2, "segment unexpected in this state: no rule of the tracker covers it") \
     X(TIME_WAIT_REUSE_REJECTABLE, 3, "4-tuple reused in TIME_WAIT with neither a higher ISN nor a newer timestamp (RFC 6191): the TIME_WAIT holder may reject it")
 
 typedef enum {
@@ -297,6 +441,10 @@ typedef struct {
     bool      md5;              /* TCP MD5 signature option (RFC 2385) */
     bool      ao;               /* TCP-AO option (RFC 5925) */
     uint16_t  urp;              /* urgent pointer */
+    /* The IP header that carried it, as far as the glue found it: evidence
+     * for duplicated frames and forged RSTs. */
+    bool      has_ip_id;  uint16_t ip_id;   /* IPv4 identification */
+    bool      has_ttl;    uint8_t  ttl;     /* IPv4 TTL or IPv6 hop limit */
     const uint8_t *opt_bytes;   /* raw options (epan's tcp.options), only for */
     uint8_t   opt_len;          /* tl_tcpdump_format(); may be NULL / 0 */
 } tl_segment_t;
@@ -367,6 +515,25 @@ typedef struct {
      * endpoint of every connection in the file (docs/benchmarks.md). */
     int64_t    syn_time_ns;    /* time of the latest SYN / SYN-ACK transmission */
     int64_t    fin_time_ns;
+    int64_t    fin_last_ns;    /* latest transmission of that FIN */
+    int64_t    last_ns;        /* time of its latest segment */
+    int64_t    dup_time_ns;    /* its latest segment, to spot a copy of it */
+    uint32_t   dup_seq, dup_ack, dup_len, dup_frame;
+    uint32_t   segs;           /* segments captured from it */
+    uint32_t   in_from;        /* peer's seq where its unanswered input starts */
+    uint32_t   ka_frame;       /* its latest keepalive probe, 0: none pending */
+    uint16_t   dup_flags, dup_win, dup_ip_id;
+    uint8_t    ka_probes;      /* keepalive probes since its last new payload */
+    uint8_t    ttl;            /* IP TTL / hop limit of its segments (not RSTs) */
+    uint8_t    backoff_mask;   /* stacks whose SYN schedule fits all its retries */
+    uint8_t    pre_rst_state;  /* tl_state_t before a RST reached it */
+    uint8_t    last_rst_rule;  /* tl_rst_rule_t of its latest RST */
+    bool       dup_has_ip_id;
+    bool       in_from_known;
+    bool       ttl_known, ttl_mixed;
+    bool       refused;        /* its latest SYN was answered by a refusal */
+    bool       fin_reacked;    /* its FIN was acknowledged, then sent again */
+    bool       sent_ack;       /* sent a segment with ACK other than a RST */
     tl_state_t state;
     uint32_t   isn;
     uint32_t   syn_frame;      /* first SYN / SYN-ACK */
@@ -414,6 +581,7 @@ typedef struct {
     uint32_t   hs_ack_frame;          /* the ACK that completed step 3 */
     int64_t    hs_ack_time_ns;
     tl_teardown_t teardown_kind;
+    bool       fin_lost;              /* the first FIN never reached the peer */
     bool       teardown_started;
     tl_role_t  teardown_initiator;
     uint8_t    teardown_steps;        /* teardown steps counted so far */
@@ -422,7 +590,12 @@ typedef struct {
     uint32_t   reset_frame;
     tl_role_t  reset_sender;
     tl_rst_kind_t reset_kind;
+    tl_rst_rule_t reset_rule;
+    bool       injected;              /* the RST's sender went on sending */
+    bool       rst_ignored;           /* its receiver did not take it (RFC 5961) */
     uint32_t   segments;
+    int64_t    last_data_ns;          /* latest new payload, either way */
+    int64_t    tw_rearmed_ns;         /* latest re-ACK restarting TIME_WAIT, 0: none */
     tl_tcpdump_t tcpdump;             /* see tl_tcpdump_format() */
     tl_tw_holder_t tw_holder;         /* set when the last FIN is acknowledged */
     int64_t    tw_start_ns;
@@ -484,6 +657,13 @@ typedef struct {
     uint32_t  hc_fin_frame;     /* the peer's FIN that half-closed it */
     /* RST */
     uint8_t   rst_kind;         /* tl_rst_kind_t */
+    uint8_t   rst_rule;         /* tl_rst_rule_t: the evidence */
+    uint8_t   rst_reason;       /* tl_rst_reason_t */
+    uint8_t   keepalive;        /* tl_keepalive_t */
+    uint8_t   backoff_stacks;   /* on handshake retries: TL_STACK_* bits that fit */
+    bool      one_sided;        /* only this side's segments captured so far */
+    uint32_t  dup_of;           /* this frame is a copy of that one */
+    uint32_t  rel_ka;           /* the keepalive probe this segment answers */
     bool      rst_unread_data;
     uint32_t  rst_unread_bytes;
     uint32_t  rst_unacked_bytes;
@@ -492,6 +672,7 @@ typedef struct {
     int64_t   tw_start_ns;
     int64_t   tw_duration_ns;
     int64_t   tw_left_ns;       /* expiry minus this segment's time */
+    int64_t   tw_rearmed_ns;    /* TIME_WAIT restarted by a re-ACK then, 0: not */
     /* reuse of the 4-tuple by a new connection (tl_timewait_reuse) */
     bool      tw_reuse;
     bool      tw_reuse_isn_higher;
@@ -570,6 +751,28 @@ typedef enum {
 tl_backoff_t tl_backoff_verdict(bool synack, uint8_t retry, int64_t interval_ns,
                                 int64_t *expected_ns);
 
+/* Stacks whose SYN / SYN-ACK retransmission schedule an interval fits
+ * (docs/syn-backoff.md). Bits of tcplife.handshake.backoff_stacks. */
+#define TL_STACK_MAP(X)                                                                  \
+    X(LINUX,         "Linux before 6.5 or FreeBSD (initial RTO 1 s, doubling)")          \
+    X(LINUX_LINEAR,  "Linux 6.5+ (tcp_syn_linear_timeouts: five SYN retries 1 s apart)") \
+    X(WINDOWS,       "Windows (initial RTO 3 s, doubling)")                              \
+    X(XNU,           "macOS or iOS (XNU tcp_syn_backoff: 1 s five times, then doubling)") \
+    X(WINDOWS_REFUSED, "Windows connect() retrying a refused connection (under 1.5 s)")
+
+typedef enum {
+#define TL_X_(sym, str) TL_STACK_##sym,
+    TL_STACK_MAP(TL_X_)
+#undef TL_X_
+    TL_STACK_COUNT
+} tl_stack_t;
+
+/* Bit mask of the stacks whose schedule has retry `retry` (1 = first
+ * retransmission) `interval_ns` after the previous transmission. after_refusal:
+ * the previous transmission was answered by a RST. */
+uint8_t tl_backoff_stacks(bool synack, uint8_t retry, int64_t interval_ns, bool after_refusal);
+const char *tl_stack_name(tl_stack_t s);
+
 /*
  * A verdict packed for storage (tl_pack.c): exact round trip of every byte,
  * at most TL_PACKED_MAX bytes, about 15 for a data segment. tl_unpack_result
@@ -618,13 +821,22 @@ bool tl_tcpdump_advance(tl_tcpdump_t *st, const tl_segment_t *seg);
 /* Whole-connection outcome, from everything observed so far. */
 tl_outcome_t tl_conn_outcome(const tl_conn_t *conn);
 
+/* Only one direction was captured, and what it sent proves the other side
+ * exists (it acknowledges something): tcplife.conn.one_sided. */
+bool tl_conn_one_sided(const tl_conn_t *conn);
+
+/* When the TIME_WAIT holder's TIME_WAIT ends: from its entry, or from the
+ * latest re-ACK of a retransmitted FIN (which restarts the timer). */
+int64_t tl_timewait_expires(const tl_conn_t *conn, const tl_config_t *cfg);
+
 /* How the handshake went, for summaries (batch "handshake" column). */
 #define TL_HS_OUTCOME_MAP(X)                \
     X(COMPLETE,  "complete")                \
     X(HALF_OPEN, "half_open")               \
     X(REFUSED,   "refused")                 \
     X(SYN_ONLY,  "syn_only")                \
-    X(MIDSTREAM, "midstream")
+    X(MIDSTREAM, "midstream")               \
+    X(ONE_SIDED, "one_sided")
 
 typedef enum {
 #define TL_X_(sym, str) TL_HS_##sym,
@@ -646,9 +858,12 @@ typedef struct {
     uint32_t        hc_bytes;
     bool            hc_duration_known;
     int64_t         hc_duration_ns;
-    bool            reset;
+    bool            reset;              /* a RST ended it */
+    bool            injected;           /* a RST most likely forged (rst_* say which) */
     tl_role_t       rst_sender;
     tl_rst_kind_t   rst_kind;
+    tl_rst_reason_t rst_reason;
+    bool            one_sided;
     tl_tw_holder_t  tw_holder;
     int64_t         tw_start_ns, tw_expires_ns;
     tl_state_t      final_state[TL_ROLE_COUNT];
@@ -666,6 +881,10 @@ const char *tl_hs_outcome_name(tl_hs_outcome_t h);
 /* Vocabulary strings; never NULL (an out-of-range value gives "?"). */
 const char *tl_rst_kind_name(tl_rst_kind_t k);
 const char *tl_rst_kind_rule(tl_rst_kind_t k);
+const char *tl_rst_reason_name(tl_rst_reason_t r);
+const char *tl_rst_rule_text(tl_rst_rule_t r);
+tl_rst_kind_t tl_rst_rule_kind(tl_rst_rule_t r);
+const char *tl_keepalive_name(tl_keepalive_t k);
 const char *tl_tw_holder_name(tl_tw_holder_t h);
 const char *tl_outcome_name(tl_outcome_t o);
 const char *tl_tfo_name(tl_tfo_t t);

@@ -66,6 +66,7 @@ tl_on_send(tl_state_t cur, tl_event_t ev, tl_label_t *label)
     case TL_EV_FIN:
     case TL_EV_FIN_CROSSING:
         switch (cur) {
+        case TL_STATE_SYN_SENT:         /* a FIN before any answer (TFO client) */
         case TL_STATE_SYN_RECEIVED:     /* RFC 9293 §3.10.4: close in SYN-RECEIVED */
         case TL_STATE_ESTABLISHED:
             return step(label, TL_STATE_FIN_WAIT_1, TL_LABEL_ACTIVE_CLOSE);

@@ -95,3 +95,58 @@ tl_backoff_verdict(bool synack, uint8_t retry, int64_t interval_ns, int64_t *exp
     }
     return TL_BACKOFF_OTHER;
 }
+
+/*
+ * Retransmission schedules of other stacks (docs/syn-backoff.md): the
+ * interval before retry n (1-based), in ms; 0 ends a table.
+ *  - Linux before 6.5 (and FreeBSD 14+): initial RTO 1 s, doubling
+ *    (TCP_TIMEOUT_INIT; SYN-ACKs alike, tcp_synack_retries).
+ *  - Linux 6.5+: tcp_syn_linear_timeouts=4 keeps the RTO at 1 s for the
+ *    first retries, then doubles (SYNs only).
+ *  - Windows: InitialRto 3 s, TcpMaxConnectRetransmissions 2.
+ *  - macOS / iOS: XNU's tcp_syn_backoff[] table times an initial RTO of 1 s.
+ */
+static const uint32_t sched_linux[]  = { 1000, 2000, 4000, 8000, 16000, 32000, 64000, 0 };
+static const uint32_t sched_linear[] = { 1000, 1000, 1000, 1000, 1000, 2000, 4000, 8000, 16000, 32000, 0 };
+static const uint32_t sched_win[]    = { 3000, 6000, 12000, 0 };
+static const uint32_t sched_xnu[]    = { 1000, 1000, 1000, 1000, 1000, 2000, 4000, 8000, 16000, 32000,
+                                         64000, 64000, 0 };
+
+static bool
+fits(const uint32_t *sched, uint8_t retry, int64_t interval_ns)
+{
+    const int64_t ms = 1000000;
+    int64_t want, tol;
+
+    for (uint8_t i = 1; i < retry; i++)
+        if (sched[i - 1] == 0)
+            return false;
+    if (retry == 0 || sched[retry - 1] == 0)
+        return false;
+    want = (int64_t)sched[retry - 1] * ms;
+    /* As tl_backoff_verdict(): 25 % or 250 ms, whichever is larger. */
+    tol = want / 4 > 250 * ms ? want / 4 : 250 * ms;
+    return interval_ns >= want - tol && interval_ns <= want + tol;
+}
+
+uint8_t
+tl_backoff_stacks(bool synack, uint8_t retry, int64_t interval_ns, bool after_refusal)
+{
+    const int64_t ms = 1000000;
+    uint8_t m = 0;
+
+    if (after_refusal)
+        /* Windows' connect() sends the SYN again soon after a RST (about
+         * 2 s for its retries in all); nobody else retries a refusal. */
+        return interval_ns >= 250 * ms && interval_ns <= 1500 * ms
+               ? (uint8_t)(1u << TL_STACK_WINDOWS_REFUSED) : 0;
+    if (fits(sched_linux, retry, interval_ns))
+        m |= 1u << TL_STACK_LINUX;
+    if (!synack && fits(sched_linear, retry, interval_ns))
+        m |= 1u << TL_STACK_LINUX_LINEAR;
+    if (fits(sched_win, retry, interval_ns))
+        m |= 1u << TL_STACK_WINDOWS;
+    if (!synack && fits(sched_xnu, retry, interval_ns))
+        m |= 1u << TL_STACK_XNU;
+    return m;
+}

@@ -133,33 +133,206 @@ tl_parse_tcp_header(const uint8_t *p, size_t cap, tl_segment_t *seg)
     return hlen;
 }
 
+/*
+ * tl_ip_header_before(): the IP header in front of a TCP header, found from
+ * the bytes alone (the same in every pass, whatever epan queued or primed):
+ * the addresses, TTL / hop limit, IP ID and length of the datagram carrying
+ * that TCP layer, never those of an outer or a later IP layer of the frame.
+ *
+ * tcp points at the TCP header; the `before` bytes preceding it are
+ * readable. Looks for an IPv4 header (IHL 5 to 15, protocol 6) or an IPv6
+ * header (next header 6, or extension headers ending at tcp with next
+ * header 6) ending exactly at tcp. On success fills seg->src, seg->dst,
+ * seg->has_ttl/ttl and, for IPv4, seg->has_ip_id/ip_id; *first_fragment
+ * tells a first fragment (MF / M set, offset 0: the length is that of this
+ * fragment only). Returns the bytes the datagram (or fragment) carries from
+ * the TCP header on, INT64_MAX when its header gives no length (IPv4 total
+ * length 0 as TSO captures show, IPv6 payload length 0 without a jumbo
+ * option: the frame decides), or -1 when there is no such header (a
+ * reassembled datagram, a later fragment, ...), seg's IP fields then false.
+ *
+ * Declared here until include/tcplife/tl_core.h declares it (tl_extract.c
+ * and tests/unit/test_header.c repeat the declaration).
+ */
+#define TL_IP6_EXT_MAX 256      /* extension header bytes looked through */
+int64_t tl_ip_header_before(const uint8_t *tcp, size_t before, tl_segment_t *seg,
+                            bool *first_fragment);
+
+static bool
+ip4_checksum_ok(const uint8_t *h, size_t n)
+{
+    uint32_t s = 0;
+
+    for (size_t i = 0; i < n; i += 2)
+        s += be16(h + i);
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    return s == 0xffff;
+}
+
+/* A plausible IPv4 header of ihl words ending at tcp: version and IHL,
+ * protocol 6, a total length that covers the header (or 0: a TSO capture,
+ * epan then takes the length from the frame), not a later fragment. */
+static bool
+ip4_plausible(const uint8_t *h, size_t ihl)
+{
+    uint16_t total = be16(h + 2), frag = be16(h + 6);
+
+    return h[0] == (0x40 | ihl) && h[9] == 6 && (total == 0 || total >= ihl * 4)
+        && (frag & 0x1fff) == 0;
+}
+
+static int64_t
+ip4_found(const uint8_t *h, size_t ihl, tl_segment_t *seg, bool *first_fragment)
+{
+    uint16_t total = be16(h + 2);
+
+    seg->src.family = seg->dst.family = 4;
+    memcpy(seg->src.bytes, h + 12, 4);
+    memcpy(seg->dst.bytes, h + 16, 4);
+    seg->has_ip_id = true;
+    seg->ip_id = be16(h + 4);
+    seg->has_ttl = true;
+    seg->ttl = h[8];
+    *first_fragment = (be16(h + 6) & 0x2000) != 0;
+    return total == 0 ? INT64_MAX : (int64_t)total - (int64_t)(ihl * 4);
+}
+
+/*
+ * IPv6 extension headers from h + 40 to exactly tcp, the last one's next
+ * header TCP: hop-by-hop (its jumbo payload option read), routing,
+ * destination options, fragment (offset 0 only) and AH. Returns the
+ * payload length from tcp on, INT64_MAX when the header gives none, or -1.
+ */
+static int64_t
+ip6_chain(const uint8_t *h, const uint8_t *tcp, bool *first_fragment)
+{
+    const uint8_t *p = h + 40;
+    uint8_t nxt = h[6];
+    uint64_t plen = be16(h + 4);
+    bool frag = false;
+
+    while (p < tcp) {
+        size_t len;
+
+        if ((size_t)(tcp - p) < 8)
+            return -1;
+        switch (nxt) {
+        case 0:                         /* hop-by-hop options */
+            len = ((size_t)p[1] + 1) * 8;
+            if (len > (size_t)(tcp - p))
+                return -1;
+            for (size_t i = 2; i < len;) {
+                if (p[i] == 0) {        /* Pad1 */
+                    i++;
+                    continue;
+                }
+                if (i + 1 >= len || i + 2 + p[i + 1] > len)
+                    break;
+                if (p[i] == 0xc2 && p[i + 1] == 4 && plen == 0)
+                    plen = be32(p + i + 2);     /* jumbo payload (RFC 2675) */
+                i += 2 + (size_t)p[i + 1];
+            }
+            break;
+        case 43:                        /* routing */
+        case 60:                        /* destination options */
+            len = ((size_t)p[1] + 1) * 8;
+            break;
+        case 44:                        /* fragment: only the first holds TCP */
+            len = 8;
+            if ((be16(p + 2) & 0xfff8) != 0)
+                return -1;
+            frag = (p[3] & 1) != 0;
+            break;
+        case 51:                        /* authentication header */
+            len = ((size_t)p[1] + 2) * 4;
+            break;
+        default:
+            return -1;
+        }
+        nxt = p[0];
+        p += len;
+    }
+    if (p != tcp || nxt != 6)
+        return -1;
+    *first_fragment = frag;
+    if (plen == 0)
+        return INT64_MAX;
+    return (int64_t)plen - (int64_t)(tcp - (h + 40));
+}
+
+static int64_t
+ip6_found(const uint8_t *h, int64_t len, tl_segment_t *seg)
+{
+    seg->src.family = seg->dst.family = 6;
+    memcpy(seg->src.bytes, h + 8, 16);
+    memcpy(seg->dst.bytes, h + 24, 16);
+    seg->has_ttl = true;
+    seg->ttl = h[7];
+    return len;
+}
+
+int64_t
+tl_ip_header_before(const uint8_t *tcp, size_t before, tl_segment_t *seg, bool *first_fragment)
+{
+    const uint8_t *first4 = NULL;
+    size_t first4_ihl = 0;
+    bool frag = false;
+    int64_t len;
+
+    seg->has_ip_id = seg->has_ttl = false;
+    seg->ip_id = 0;
+    seg->ttl = 0;
+    *first_fragment = false;
+    if (!tcp)
+        return -1;
+    /* IPv4: the nearest plausible header whose checksum holds; failing
+     * that (a checksum never filled in), an IPv6 header; failing that the
+     * nearest plausible IPv4 header. */
+    for (size_t ihl = 5; ihl <= 15 && ihl * 4 <= before; ihl++) {
+        const uint8_t *h = tcp - ihl * 4;
+
+        if (!ip4_plausible(h, ihl))
+            continue;
+        if (ip4_checksum_ok(h, ihl * 4))
+            return ip4_found(h, ihl, seg, first_fragment);
+        if (!first4) {
+            first4 = h;
+            first4_ihl = ihl;
+        }
+    }
+    if (before >= 40 && tcp[-40] >> 4 == 6 && tcp[-34] == 6) {
+        uint16_t plen = be16(tcp - 36);
+
+        return ip6_found(tcp - 40, plen == 0 ? INT64_MAX : plen, seg);
+    }
+    /* IPv6 with extension headers (multiples of 8 bytes, AH of 4). */
+    for (size_t ext = 8; ext <= TL_IP6_EXT_MAX && 40 + ext <= before; ext += 4) {
+        const uint8_t *h = tcp - 40 - ext;
+
+        if (h[0] >> 4 == 6 && (len = ip6_chain(h, tcp, &frag)) >= 0) {
+            *first_fragment = frag;
+            return ip6_found(h, len, seg);
+        }
+    }
+    if (first4)
+        return ip4_found(first4, first4_ihl, seg, first_fragment);
+    return -1;
+}
+
 int64_t
 tl_ip_payload_before(const uint8_t *tcp, size_t before, const tl_addr_t *src, const tl_addr_t *dst)
 {
+    tl_segment_t seg;
+    bool frag;
+    int64_t len;
+
     if (!tcp || !src || !dst || src->family != dst->family)
         return -1;
-    if (src->family == 4) {
-        for (size_t ihl = 5; ihl <= 15 && ihl * 4 <= before; ihl++) {
-            const uint8_t *h = tcp - ihl * 4;
-            uint16_t total = be16(h + 2), frag = be16(h + 6);
-
-            if (h[0] != (0x40 | ihl) || h[9] != 6 || memcmp(h + 12, src->bytes, 4) != 0
-                || memcmp(h + 16, dst->bytes, 4) != 0)
-                continue;
-            if ((frag & 0x3fff) != 0 || total < ihl * 4)  /* MF or an offset: a fragment */
-                return -1;
-            return (int64_t)total - (int64_t)(ihl * 4);
-        }
+    len = tl_ip_header_before(tcp, before, &seg, &frag);
+    if (len < 0 || len == INT64_MAX || frag || seg.src.family != src->family
+        || memcmp(seg.src.bytes, src->bytes, src->family == 4 ? 4 : 16) != 0
+        || memcmp(seg.dst.bytes, dst->bytes, src->family == 4 ? 4 : 16) != 0)
         return -1;
-    }
-    if (src->family == 6 && before >= 40) {
-        const uint8_t *h = tcp - 40;
-        uint16_t plen = be16(h + 4);
-
-        if (h[0] >> 4 != 6 || h[6] != 6 || plen == 0 || memcmp(h + 8, src->bytes, 16) != 0
-            || memcmp(h + 24, dst->bytes, 16) != 0)
-            return -1;
-        return plen;
-    }
-    return -1;
+    return len;
 }

@@ -32,6 +32,14 @@ static const char *const tfo_names[]      = { TL_TFO_MAP(TL_STR2_) };
 static const char *const auth_names[]     = { TL_AUTH_MAP(TL_STR2_) };
 static const char *const backoff_texts[]  = { TL_BACKOFF_MAP(TL_STR2_) };
 static const char *const hs_names[]       = { TL_HS_OUTCOME_MAP(TL_STR2_) };
+static const char *const ka_names[]       = { TL_KEEPALIVE_MAP(TL_STR2_) };
+static const char *const stack_names[]    = { TL_STACK_MAP(TL_STR2_) };
+#define TL_REASON1_(sym) #sym,
+static const char *const reason_names[]   = { TL_RST_REASON_MAP(TL_REASON1_) };
+#define TL_RULE_TEXT_(sym, kind, reason, an, api, text) text,
+static const char *const rule_texts[]     = { TL_RST_RULE_MAP(TL_RULE_TEXT_) };
+#define TL_RULE_KIND_(sym, kind, reason, an, api, text) TL_RST_##kind,
+static const tl_rst_kind_t rule_kinds[]   = { TL_RST_RULE_MAP(TL_RULE_KIND_) };
 
 const char *tl_state_name(tl_state_t s)       { return TL_LOOKUP(state_names, s); }
 const char *tl_phase_name(tl_phase_t p)       { return TL_LOOKUP(phase_names, p); }
@@ -49,6 +57,16 @@ const char *tl_tfo_name(tl_tfo_t t)           { return TL_LOOKUP(tfo_names, t); 
 const char *tl_auth_name(tl_auth_t a)         { return TL_LOOKUP(auth_names, a); }
 const char *tl_backoff_text(tl_backoff_t b)   { return TL_LOOKUP(backoff_texts, b); }
 const char *tl_hs_outcome_name(tl_hs_outcome_t h) { return TL_LOOKUP(hs_names, h); }
+const char *tl_keepalive_name(tl_keepalive_t k) { return TL_LOOKUP(ka_names, k); }
+const char *tl_stack_name(tl_stack_t st)      { return TL_LOOKUP(stack_names, st); }
+const char *tl_rst_reason_name(tl_rst_reason_t r) { return TL_LOOKUP(reason_names, r); }
+const char *tl_rst_rule_text(tl_rst_rule_t r) { return TL_LOOKUP(rule_texts, r); }
+
+tl_rst_kind_t
+tl_rst_rule_kind(tl_rst_rule_t r)
+{
+    return (unsigned)r < TL_COUNT_OF(rule_kinds) ? rule_kinds[r] : TL_RST_NONE;
+}
 
 int
 tl_anomaly_severity(tl_anomaly_t a)

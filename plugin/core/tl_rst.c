@@ -1,73 +1,224 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * tl_rst.c - why was this connection reset? Heuristics on what the capture
- * point saw, with the evidence each verdict rests on (docs/rst.md). The
- * vocabulary is Linux's (include/net/rstreason.h); RFC 2525 §2.17 describes
- * the RST a stack sends instead of FIN when unread data is discarded.
+ * tl_rst.c - why was this connection reset? One rule of TL_RST_RULE_MAP per
+ * RST, chosen from what the capture point saw (docs/rst.md):
+ *
+ *  1. The reply form. A host with no connection answers a segment that
+ *     carries ACK with a bare RST whose seq is that segment's ack (RFC 9293
+ *     §3.10.7.1; Linux tcp_v4_send_reset()). Linux's own aborts, from a live
+ *     socket, send RST+ACK (tcp_send_active_reset()).
+ *  2. What the sender had: bytes are unread only if the sender acknowledged
+ *     them (an earlier ACK of its own or the RST's ack); bytes it never
+ *     acknowledged were in flight or lost (unacked), never unread.
+ *  3. Timers: keepalive probes before the RST, or a long idle period.
+ *  4. Forgery: a TTL / hop limit unlike its alleged sender's other segments
+ *     (the sender going on afterwards is seen later, in tl_conn.c).
+ *
  * Pure functions; no epan includes.
  */
 #include "tl_internal.h"
 #include "tl_seq.h"
 
-/* Payload bytes rcv sent that snd never acknowledged (its last ACK, or the
- * RST's own ACK field, whichever is higher). */
+#define TL_RULE_REASON_(sym, kind, reason, an, api, text) TL_REASON_##reason,
+#define TL_RULE_AN_(sym, kind, reason, an, api, text)     TL_ANOMALY_##an,
+#define TL_RULE_API_(sym, kind, reason, an, api, text)    TL_API_##api,
+static const tl_rst_reason_t rule_reason[] = { TL_RST_RULE_MAP(TL_RULE_REASON_) };
+static const tl_anomaly_t rule_anomaly[]   = { TL_RST_RULE_MAP(TL_RULE_AN_) };
+static const tl_api_t rule_api[]           = { TL_RST_RULE_MAP(TL_RULE_API_) };
+
+tl_rst_reason_t
+tl_rst_rule_reason(tl_rst_rule_t r)
+{
+    return (unsigned)r < TL_RULE_COUNT ? rule_reason[r] : TL_REASON_NOT_SPECIFIED;
+}
+
+tl_anomaly_t
+tl_rst_rule_anomaly(tl_rst_rule_t r)
+{
+    return (unsigned)r < TL_RULE_COUNT ? rule_anomaly[r] : TL_ANOMALY_NONE;
+}
+
+tl_api_t
+tl_rst_rule_api(tl_rst_rule_t r)
+{
+    return (unsigned)r < TL_RULE_COUNT ? rule_api[r] : TL_API_NONE;
+}
+
+/* The highest of the receiver's sequence numbers the sender acknowledged:
+ * its own latest ACK or the RST's ack, whichever is higher. */
+static bool
+acked_by(const tl_endpoint_t *snd, const tl_endpoint_t *rcv, const tl_segment_t *seg, uint32_t *acked)
+{
+    bool known = snd->ack_known;
+
+    *acked = snd->ack_max;
+    if ((seg->flags & TL_F_ACK) && (!known || tl_seq_gt(seg->ack, *acked))) {
+        *acked = seg->ack;
+        known = true;
+    }
+    if (!known && rcv->isn_known) {
+        *acked = rcv->isn + 1;       /* nothing acknowledged beyond the SYN */
+        known = true;
+    }
+    return known;
+}
+
+/* Payload bytes rcv sent that snd never acknowledged: in flight or lost. */
 static uint32_t
 unacked(const tl_endpoint_t *snd, const tl_endpoint_t *rcv, const tl_segment_t *seg)
 {
     uint32_t acked;
-    bool known = snd->ack_known;
 
-    if (!rcv->data_known)
+    if (!rcv->data_known || !acked_by(snd, rcv, seg, &acked))
         return 0;
-    acked = snd->ack_max;
-    if ((seg->flags & TL_F_ACK) && (!known || tl_seq_gt(seg->ack, acked))) {
-        acked = seg->ack;
-        known = true;
-    }
-    if (!known) {
-        if (!rcv->isn_known)
-            return 0;
-        acked = rcv->isn + 1;       /* nothing acknowledged beyond the SYN */
-    }
     return tl_seq_gt(rcv->data_end, acked) ? rcv->data_end - acked : 0;
+}
+
+/* Input snd received and acknowledged after its own last payload: what an
+ * application that closed left unread. */
+static uint32_t
+unread(const tl_endpoint_t *snd, const tl_endpoint_t *rcv, const tl_segment_t *seg)
+{
+    uint32_t acked, end, n;
+
+    if (!snd->in_from_known || !rcv->data_known || snd->unanswered == 0
+        || !acked_by(snd, rcv, seg, &acked))
+        return 0;
+    end = tl_seq_lt(acked, rcv->data_end) ? acked : rcv->data_end;
+    if (!tl_seq_gt(end, snd->in_from))
+        return 0;
+    n = end - snd->in_from;
+    return n < snd->unanswered ? n : snd->unanswered;
+}
+
+/* A bare RST whose seq is the ack of the receiver's latest segment: the
+ * reply of a host with no connection, or of a Linux socket refusing a
+ * segment (tcp_v4_send_reset()), not an abort of its own. */
+static bool
+reply_form(const tl_endpoint_t *rcv, const tl_segment_t *seg)
+{
+    return !(seg->flags & TL_F_ACK) && rcv->ack_known && seg->seq == rcv->ack_max;
+}
+
+/* The sender's own payload went unacknowledged and it fell silent. */
+static bool
+own_data_unacked(const tl_endpoint_t *snd, const tl_endpoint_t *rcv)
+{
+    return snd->data_known && rcv->ack_known && tl_seq_gt(snd->data_end, rcv->ack_max);
+}
+
+static tl_rst_rule_t
+stray_after_end(const tl_conn_t *conn, const tl_endpoint_t *snd, const tl_segment_t *seg,
+                const tl_rst_ctx_t *ctx)
+{
+    if (conn->reset)
+        return TL_RULE_STRAY_RESET;
+    if (snd->state == TL_STATE_TIME_WAIT && seg->time_ns < ctx->tw_expires_ns)
+        return TL_RULE_STRAY_TIME_WAIT;
+    return TL_RULE_STRAY_CLOSED;
+}
+
+static tl_rst_rule_t
+classify(const tl_conn_t *conn, const tl_endpoint_t *snd, const tl_endpoint_t *rcv,
+         const tl_segment_t *seg, const tl_rst_ctx_t *ctx, uint32_t unread_bytes, uint32_t *answers)
+{
+    bool bare_reply = reply_form(rcv, seg);
+
+    *answers = rcv->last_frame;
+    if (ctx->first) {
+        /* RST+ACK with seq 0 is how a host with no socket answers a segment
+         * without ACK: a SYN the capture missed. */
+        if ((seg->flags & TL_F_ACK) && seg->seq == 0)
+            return TL_RULE_REFUSED_UNSEEN;
+        return (seg->flags & TL_F_ACK) ? TL_RULE_MIDSTREAM_ABORT : TL_RULE_STRAY_NEVER_SEEN;
+    }
+    if (ctx->ended && !ctx->crossing)
+        return stray_after_end(conn, snd, seg, ctx);
+
+    /* The handshake. */
+    if (rcv->state == TL_STATE_SYN_SENT && !conn->handshake_done) {
+        /* The only thing the receiver has sent is its SYN. */
+        *answers = rcv->syn_last_frame;
+        return TL_RULE_REFUSED;
+    }
+    if (snd->synack_sent && !snd->syn_acked && rcv->state != TL_STATE_SYN_SENT) {
+        /* The server never took the handshake ACK: a retransmitted SYN-ACK
+         * showed that, or it never said otherwise. Answering that ACK at
+         * once, soon after its SYN-ACK, it refused it (accept queue full);
+         * long after, the request had expired. */
+        if (bare_reply && conn->hs_ack_frame && rcv->last_frame == conn->hs_ack_frame
+            && conn->hs_ack_time_ns - snd->syn_time_ns < TL_CROSSING_NS)
+            return TL_RULE_STRAY_ACCEPT_OVERFLOW;
+        return snd->syn_count > 1 || conn->synack_after_ack ? TL_RULE_STRAY_SYNACK_GIVEUP
+                                                            : TL_RULE_STRAY_LISTENER;
+    }
+    if (bare_reply && snd->isn_known && !snd->syn_acked && rcv->ack_known
+        && rcv->ack_max != snd->isn + 1)
+        /* The SYN sender rejects an ACK for some other ISN. */
+        return TL_RULE_STRAY_INVALID_ACK;
+    if (bare_reply && rcv->synack_sent && rcv->last_frame == rcv->syn_last_frame
+        && !snd->synack_sent && snd->segs > 0 && snd->last_frame == snd->syn_last_frame)
+        /* The client answers the SYN-ACK with a bare RST: it had closed
+         * its socket in SYN_SENT. */
+        return TL_RULE_STRAY_SYN_SENT;
+
+    /* Forged on the path: a TTL its sender never used. */
+    if (seg->has_ttl && snd->ttl_known && !snd->ttl_mixed && seg->ttl != snd->ttl)
+        return TL_RULE_INJECTED_TTL;
+
+    if (bare_reply) {
+        if (snd->fin_sent && rcv->bytes_after_peer_fin > 0) {
+            *answers = rcv->last_data_frame;
+            /* Linux: before its FIN was acknowledged the socket itself
+             * resets (TCPAbortOnData); after, an orphaned FIN_WAIT_2 lives
+             * on as a timewait socket that answers new data with RST. */
+            return snd->fin_acked && snd->fin_ack_frame < rcv->last_data_frame
+                   ? TL_RULE_DATA_AFTER_CLOSE_FW2 : TL_RULE_DATA_AFTER_CLOSE;
+        }
+        if (snd->fin_sent && snd->fin_acked)
+            return TL_RULE_STRAY_FIN_WAIT_2;
+        if (snd->ka_frame)
+            return TL_RULE_STRAY_KEEPALIVE;
+        if (own_data_unacked(snd, rcv))
+            return TL_RULE_STRAY_USER_TIMEOUT;
+        return TL_RULE_STRAY_GONE;
+    }
+
+    /* RST+ACK (or a bare RST not in reply form): the sender's own abort. */
+    if (snd->fin_sent && rcv->bytes_after_peer_fin > 0) {
+        *answers = rcv->last_data_frame;
+        return TL_RULE_DATA_AFTER_CLOSE;
+    }
+    /* Timers first: input left over from long before is not why it
+     * reset now. */
+    if (snd->ka_frame)
+        return TL_RULE_KEEPALIVE;
+    if (!snd->fin_sent && unacked(snd, rcv, seg) == 0 && !own_data_unacked(snd, rcv)
+        && seg->time_ns - conn->last_data_ns >= TL_IDLE_TIMEOUT_NS
+        && seg->time_ns - rcv->last_ns >= TL_IDLE_TIMEOUT_NS)
+        return TL_RULE_IDLE;
+    if (!snd->fin_sent && unread_bytes > 0) {
+        *answers = rcv->last_data_frame;
+        return TL_RULE_UNREAD_DATA;
+    }
+    return snd->fin_sent ? TL_RULE_ABORT_AFTER_FIN : TL_RULE_ABORT;
 }
 
 tl_rst_verdict_t
 tl_rst_classify(const tl_conn_t *conn, const tl_endpoint_t *snd,
-                const tl_endpoint_t *rcv, const tl_segment_t *seg, bool was_ended)
+                const tl_endpoint_t *rcv, const tl_segment_t *seg, const tl_rst_ctx_t *ctx)
 {
-    tl_rst_verdict_t v = { TL_RST_NONE, 0, 0, 0 };
+    tl_rst_verdict_t v = { TL_RULE_NONE, 0, 0, 0 };
+    tl_rst_kind_t kind;
 
-    if (was_ended) {
-        v.kind = TL_RST_STRAY;
-        v.answers_frame = rcv->last_frame;
-        return v;
-    }
-    if (rcv->state == TL_STATE_SYN_SENT && !conn->handshake_done) {
-        /* The only thing the receiver has sent is its SYN. */
-        v.kind = TL_RST_REFUSED;
-        v.answers_frame = rcv->syn_last_frame;
-        return v;
-    }
-    if (snd->synack_sent && !snd->syn_acked && rcv->state != TL_STATE_SYN_SENT) {
-        /* The sender never took the handshake ACK (it retransmitted its
-         * SYN-ACK after it): no connection of its own to reset. Linux
-         * answers for a request that expired or overflowed: NO_SOCKET. */
-        v.kind = TL_RST_STRAY;
-        v.answers_frame = rcv->last_frame;
-        return v;
-    }
-    v.unread_bytes = snd->unanswered;
-    v.unacked_bytes = unacked(snd, rcv, seg);
-    if (snd->fin_sent && rcv->bytes_after_peer_fin > 0) {
-        v.kind = TL_RST_DATA_AFTER_CLOSE;
-        v.answers_frame = rcv->last_data_frame;
-    } else if (!snd->fin_sent && snd->unanswered > 0) {
-        v.kind = TL_RST_UNREAD_DATA;
-        v.answers_frame = rcv->last_data_frame;
-    } else {
-        v.kind = TL_RST_ABORT;
-        v.answers_frame = rcv->last_frame;
-    }
+    v.unread_bytes = unread(snd, rcv, seg);
+    v.rule = classify(conn, snd, rcv, seg, ctx, v.unread_bytes, &v.answers_frame);
+    kind = tl_rst_rule_kind(v.rule);
+    /* The byte counts describe a live connection's end; a host without a
+     * socket has read nothing, but what it never acknowledged is lost. */
+    if (kind == TL_RST_REFUSED || kind == TL_RST_STRAY)
+        v.unread_bytes = 0;
+    if (kind != TL_RST_REFUSED && !(ctx->ended && !ctx->crossing))
+        v.unacked_bytes = unacked(snd, rcv, seg);
     return v;
 }

@@ -23,6 +23,12 @@ tl_timewait_holder(const tl_conn_t *conn)
     return c && s ? TL_TW_BOTH : c ? TL_TW_CLIENT : s ? TL_TW_SERVER : TL_TW_NONE;
 }
 
+int64_t
+tl_timewait_expires(const tl_conn_t *conn, const tl_config_t *cfg)
+{
+    return (conn->tw_rearmed_ns ? conn->tw_rearmed_ns : conn->tw_start_ns) + cfg->time_wait_ns;
+}
+
 static bool
 holds(tl_tw_holder_t h, tl_role_t r)
 {
@@ -42,7 +48,7 @@ tl_timewait_reuse(const tl_conn_t *prev, const tl_config_t *cfg,
         return false;
     if (prev->tw_holder == TL_TW_NONE)
         return false;
-    expires = prev->tw_start_ns + cfg->time_wait_ns;
+    expires = tl_timewait_expires(prev, cfg);
     if (seg->time_ns >= expires)
         return false;
 

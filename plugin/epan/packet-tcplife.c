@@ -150,13 +150,15 @@ conn_for_stream(guint32 stream)
 /* tcpdump's relative numbers depend on the connection's numbering state
  * before the segment. It changes rarely (the first segment with ACK, a
  * SYN-ACK), so instead of a state or a text per frame the connection keeps
- * the frames where it changed. */
+ * the frames where it changed. A frame with several segments of the
+ * connection (an 802.11 A-MSDU, a tunnel) keeps one entry per segment,
+ * changed or not (`each`), so a later pass finds the state between them. */
 static void
-td_note_change(tl_conn_rec_t *rec, guint32 frame, const tl_tcpdump_t *before)
+td_note_change(tl_conn_rec_t *rec, guint32 frame, const tl_tcpdump_t *before, gboolean each)
 {
     const tl_tcpdump_t *now = &rec->conn.tcpdump;
 
-    if (now->have == before->have && now->seq_base == before->seq_base
+    if (!each && now->have == before->have && now->seq_base == before->seq_base
         && now->ack_base == before->ack_base)
         return;
     if (rec->td_n == rec->td_cap) {
@@ -171,15 +173,34 @@ td_note_change(tl_conn_rec_t *rec, guint32 frame, const tl_tcpdump_t *before)
     rec->td_n++;
 }
 
-/* The numbering state just before `frame`. */
+/* The numbering state just before the nth segment (from 0) of the
+ * connection in `frame`, of `count` it has there. */
 static tl_tcpdump_t
-td_state_before(const tl_conn_rec_t *rec, guint32 frame)
+td_state_before(const tl_conn_rec_t *rec, guint32 frame, guint nth, guint count)
 {
     tl_tcpdump_t st = { 0 };
+    guint i = 0;
 
-    for (guint i = 0; i < rec->td_n && rec->td[i].frame < frame; i++)
+    for (; i < rec->td_n && rec->td[i].frame < frame; i++)
         st = rec->td[i].st;
+    /* Several segments in the frame: one entry each, the state after it. */
+    if (nth > 0 && count > 1 && i + nth - 1 < rec->td_n && rec->td[i + nth - 1].frame == frame)
+        st = rec->td[i + nth - 1].st;
     return st;
+}
+
+/* How many layers of the frame before layer i belong to the same stream
+ * (*nth), and how many in all (*count). */
+static void
+same_stream(const guint32 *streams, guint n, guint i, guint *nth, guint *count)
+{
+    *nth = *count = 0;
+    for (guint j = 0; j < n; j++)
+        if (streams[j] == streams[i]) {
+            (*count)++;
+            if (j < i)
+                (*nth)++;
+        }
 }
 
 static const char *
@@ -206,6 +227,7 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr
     gboolean text_now = pref_tcpdump && tl_tree_wants_tcpdump(tree);
     const char *texts[TL_MAX_LAYERS];
 
+    guint32 streams[TL_MAX_LAYERS];
     /* A stream number no dense numbering reaches: not kept (see above). */
     guint kept = 0;
 
@@ -216,6 +238,8 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr
             x[kept - 1] = x[i];
     }
     n = kept;
+    for (guint i = 0; i < n; i++)
+        streams[i] = x[i].stream;
     if (n == 0 && untracked == 0)
         return FALSE;
     memset(fr, 0, offsetof(tl_stored_t, layer));
@@ -236,11 +260,14 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr
         if (pref_tcpdump) {
             tl_tcpdump_t before = rec->conn.tcpdump;
             gboolean keep = x[i].hdr_off < 0;
+            guint nth, count;
+
             if (text_now || keep)
                 lr->tcpdump = td_format(pinfo, &rec->conn.tcpdump, &x[i].seg);
             else
                 tl_tcpdump_advance(&rec->conn.tcpdump, &x[i].seg);
-            td_note_change(rec, pinfo->num, &before);
+            same_stream(streams, n, i, &nth, &count);
+            td_note_change(rec, pinfo->num, &before, count > 1);
             if (keep)
                 texts[i] = lr->tcpdump;
             else
@@ -271,12 +298,17 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr
 static void
 td_rebuild(tvbuff_t *tvb, packet_info *pinfo, tl_stored_t *fr)
 {
+    guint32 streams[TL_MAX_LAYERS];
+
+    for (guint i = 0; i < fr->n; i++)
+        streams[i] = fr->layer[i].stream;
     for (guint i = 0; i < fr->n; i++) {
         tl_layer_result_t *lr = &fr->layer[i];
         const tl_endpoint_t *snd, *rcv;
         tl_segment_t seg;
         tl_tcpdump_t st;
         gint off, cap;
+        guint nth, count;
 
         if (lr->tcpdump || !lr->hdr_off || !lr->rec)
             continue;
@@ -293,7 +325,8 @@ td_rebuild(tvbuff_t *tvb, packet_info *pinfo, tl_stored_t *fr)
         seg.dst = rcv->addr;
         seg.len = lr->r.len;
         seg.frame = pinfo->num;
-        st = td_state_before(lr->rec, pinfo->num);
+        same_stream(streams, fr->n, i, &nth, &count);
+        st = td_state_before(lr->rec, pinfo->num, nth, count);
         lr->tcpdump = td_format(pinfo, &st, &seg);
     }
 }

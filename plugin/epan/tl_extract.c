@@ -4,33 +4,45 @@
  *
  * tcplife does not dissect TCP: it takes the header epan delimited (the
  * `tcp` item's bytes, read by the core's tl_parse_tcp_header() with epan's
- * own option rules), and from epan's TCP dissector its connection index
- * (tcp.stream), the payload length it derived from the IP layer (tcp.len)
- * and the addresses of the IP layer that carried it.
+ * own option rules) and epan's connection index (tcp.stream).
  *
- * Those three come, in order of preference, from:
- *  1. the TCP dissector's tap record (struct tcpheader) of that layer,
- *     fetched while the frame is still being dissected (fetch_tapped_data(),
- *     as the SMB dissector does with NTLMSSP's). A permanent listener marked
- *     TL_IS_DISSECTOR_HELPER keeps epan queueing tap records without making
- *     tshark dissect anything more; the queueing costs about 250
- *     instructions a packet, the two primed fields cost 2,400;
- *  2. the primed fields tcp.stream and tcp.len, when the frame is dissected
- *     without taps (tshark -2's first pass): packet-tcplife.c asks for them
- *     only while no tap record is seen, because priming them costs epan two
- *     real items and two per-packet arrays in every packet
- *     (docs/benchmarks.md);
- *  3. when epan's TCP dissector stopped before queueing its record (an
- *     exception, e.g. options cut by the snaplen) and the fields are not
- *     primed: the same values it had already put in tcp.stream and tcp.len,
- *     from the TCP conversation it found and from the IP header in front of
- *     the TCP header (tl_ip_payload_before()), as epan derived them.
+ * One rule: one pass, tshark -2 and the GUI give every layer the same
+ * values. Their passes differ in what epan hands over: tap records exist
+ * only where taps run (tshark's single pass, the GUI's first pass, not
+ * tshark -2's first pass), primed fields only while tcplife asks for them,
+ * tree items only in a visible tree; and a TCP dissection epan stops
+ * partway (an exception) queues no tap record but may have added its
+ * fields. So whatever can be read from the frame's bytes is read from
+ * them, in every pass:
+ *
+ *  - the IP header right in front of the TCP header, in the same data
+ *    source (tl_ip_header_before()): the addresses, TTL / hop limit and IP
+ *    ID of the datagram that carried this layer (never pinfo's addresses,
+ *    which the frame's last IP layer set: an outer or another inner
+ *    header when a frame has several IP layers: a tunnel, an 802.11
+ *    A-MSDU), and the segment length, as epan derives tcp.len: what the
+ *    datagram carries (or the frame holds, when less) after the TCP
+ *    header. A header that does not fit in its datagram is not tracked
+ *    (epan: "Short segment"); a first IP fragment holding a whole header
+ *    is, with the bytes it carries (as tcpdump prints it);
+ *  - only when no IP header precedes the TCP header in its data source (a
+ *    reassembled datagram: its own data source holds the payload only):
+ *    the addresses of pinfo's last IP layer, unless an IP layer follows
+ *    this TCP layer (then untracked: an expert item says so), and epan's
+ *    length: the tap record's, else tcp.len when primed, else that of the
+ *    reassembled payload;
+ *  - the stream index, which only epan knows, from the tap record, else the
+ *    primed tcp.stream, else the TCP conversation epan keeps for these
+ *    addresses and ports: the same number in all three.
+ *
+ * Tap records: a permanent listener marked TL_IS_DISSECTOR_HELPER keeps
+ * epan queueing them without making tshark dissect anything more; the
+ * queueing costs about 250 instructions a packet, the two primed fields
+ * cost 2,400, so tcp.stream and tcp.len are primed only while no tap
+ * record is seen (tshark -2's first pass).
  *
  * A TCP header quoted inside an ICMP/ICMPv6 error lies above an icmp/icmpv6
- * layer and is skipped. A TCP layer that carries IP itself (a tunnel over
- * TCP) takes its addresses from its tap record, else from the IP item below
- * it when the tree has one, and is otherwise counted untracked (an expert
- * item says so) rather than given the inner packet's addresses.
+ * layer and is skipped.
  */
 #include <string.h>
 
@@ -42,6 +54,10 @@
 
 #include "tl_compat.h"
 #include "tl_glue.h"
+
+/* plugin/core/tl_header.c (to be declared in tcplife/tl_core.h). */
+int64_t tl_ip_header_before(const uint8_t *tcp, size_t before, tl_segment_t *seg,
+                            bool *first_fragment);
 
 /*
  * The `tcp` item delimits the header (a `tcp` filter primes it anyway). The
@@ -207,42 +223,6 @@ ip_follows(packet_info *pinfo, int total)
     return FALSE;
 }
 
-/* The nearest instance of an item below absolute layer `total`. */
-static const field_info *
-below(GPtrArray *arr, int total)
-{
-    const field_info *best = NULL;
-
-    if (!arr)
-        return NULL;
-    for (guint i = 0; i < arr->len; i++) {
-        const field_info *fi = (const field_info *)g_ptr_array_index(arr, i);
-        if (fi->total_layer_num < total && (!best || fi->total_layer_num > best->total_layer_num))
-            best = fi;
-    }
-    return best;
-}
-
-/* Source and destination of the IPv4 / IPv6 header epan delimited with
- * item fi (fixed offsets: 12/16 and 8/24). */
-static gboolean
-addrs_from(tl_segment_t *seg, const field_info *fi, guint8 family)
-{
-    gint off = family == 4 ? 12 : 8, n = family == 4 ? 4 : 16;
-    const guint8 *h;
-
-    if (!fi || !fi->ds_tvb || fi->length < (family == 4 ? 20 : 40)
-        || !tvb_bytes_exist(fi->ds_tvb, fi->start, off + 2 * n))
-        return FALSE;
-    h = tvb_get_ptr(fi->ds_tvb, fi->start, off + 2 * n);
-    if (h[0] >> 4 != family)
-        return FALSE;
-    memcpy(seg->src.bytes, h + off, n);
-    memcpy(seg->dst.bytes, h + off + n, n);
-    seg->src.family = seg->dst.family = family;
-    return TRUE;
-}
-
 static gboolean
 addrs_from_address(tl_segment_t *seg, const address *s, const address *d)
 {
@@ -255,27 +235,6 @@ addrs_from_address(tl_segment_t *seg, const address *s, const address *d)
     memcpy(seg->dst.bytes, d->data, n);
     seg->src.family = seg->dst.family = family;
     return TRUE;
-}
-
-/* IP carried in TCP: the IP header below the TCP layer, when its item is
- * in the tree (a visible tree, or a filter on ip). */
-static gboolean
-addrs_from_tree(tl_segment_t *seg, proto_tree *tree, int total)
-{
-    GPtrArray *ip4 = proto_ip > 0 ? proto_find_finfo(tree, proto_ip) : NULL;
-    GPtrArray *ip6 = proto_ipv6 > 0 ? proto_find_finfo(tree, proto_ipv6) : NULL;
-    const field_info *a = below(ip4, total), *b = below(ip6, total);
-    gboolean ok = FALSE;
-
-    if (b && (!a || b->total_layer_num > a->total_layer_num))
-        ok = addrs_from(seg, b, 6);
-    else if (a)
-        ok = addrs_from(seg, a, 4);
-    if (ip4)
-        g_ptr_array_free(ip4, TRUE);
-    if (ip6)
-        g_ptr_array_free(ip6, TRUE);
-    return ok;
 }
 
 /* The frame's tcp tap records, fetched as far as needed (each fetch walks
@@ -321,30 +280,19 @@ tap_record(tl_taps_t *t, guint *next, const tl_segment_t *seg, gsize hlen)
     return NULL;
 }
 
-/* No tap record and no primed field: the values epan's TCP dissector put in
- * tcp.stream and tcp.len before it stopped. The stream index is that of
- * the TCP conversation it found for this frame (by the same addresses and
- * ports); the length is what it computes from its tvb, whose reported
- * length the IP layer set: the IP header right before the TCP header says
- * how long the datagram is, the frame how much of it was on the wire.
- * Anything else (a reassembled datagram, IPv6 extension headers): none. */
+/* The stream index epan gave the TCP conversation of these addresses and
+ * ports at this frame (tcp.stream), when neither a tap record nor a primed
+ * field says it. */
 static gboolean
-from_conversation(packet_info *pinfo, const field_info *tcp_fi, gsize hlen, tl_extracted_t *x)
+stream_from_conversation(packet_info *pinfo, tl_extracted_t *x)
 {
     const tl_segment_t *seg = &x->seg;
-    gint n = seg->src.family == 4 ? 4 : 16, before = MIN(tcp_fi->start, 60);
-    guint wire;
-    gint64 ip;
+    gint n = seg->src.family == 4 ? 4 : 16;
     address src, dst;
     conversation_t *conv;
     const struct tcp_analysis *tcpd;
 
-    if (proto_tcp <= 0 || !tcp_fi->ds_tvb || before < 20)
-        return FALSE;
-    ip = tl_ip_payload_before(tvb_get_ptr(tcp_fi->ds_tvb, tcp_fi->start - before, before + TL_TCP_HDR_MIN)
-                              + before, (size_t)before, &seg->src, &seg->dst);
-    wire = tvb_reported_length_remaining(tcp_fi->ds_tvb, tcp_fi->start);
-    if (ip < 0 || MIN((guint64)ip, wire) < hlen)
+    if (proto_tcp <= 0)
         return FALSE;
     set_address(&src, n == 4 ? AT_IPv4 : AT_IPv6, n, seg->src.bytes);
     set_address(&dst, n == 4 ? AT_IPv4 : AT_IPv6, n, seg->dst.bytes);
@@ -353,12 +301,61 @@ from_conversation(packet_info *pinfo, const field_info *tcp_fi, gsize hlen, tl_e
     if (!tcpd)
         return FALSE;
     x->stream = tcpd->stream;
-    x->seg.len = (guint32)(MIN((guint64)ip, wire) - hlen);
+    return TRUE;
+}
+
+/* Bytes looked at in front of a TCP header for its IP header: IPv4 with
+ * options, IPv6 with extension headers. */
+#define TL_IP_BEFORE_MAX (40 + 256)
+
+/*
+ * The addresses, IP metadata and length of one TCP layer whose header was
+ * read into x->seg (see the top of the file). FALSE: not tracked.
+ */
+static gboolean
+carrier(packet_info *pinfo, tvbuff_t *frame_tvb, const field_info *tcp_fi, gsize hlen,
+        const struct tcpheader *rec, const field_info *len_fi, tl_extracted_t *x)
+{
+    tvbuff_t *ds = tcp_fi->ds_tvb;
+    gint before = MIN(tcp_fi->start, TL_IP_BEFORE_MAX);
+    guint64 wire = (guint64)tvb_reported_length_remaining(ds, tcp_fi->start);
+    bool first_fragment;
+    gint64 ip = -1;
+
+    if (before >= 20)
+        ip = tl_ip_header_before(tvb_get_ptr(ds, tcp_fi->start - before, before + TL_TCP_HDR_MIN) + before,
+                                 (size_t)before, &x->seg, &first_fragment);
+    else
+        x->seg.has_ip_id = x->seg.has_ttl = false;
+    if (ip >= 0) {
+        /* What the datagram (or this first fragment) carries, as far as
+         * the frame goes: a header longer than that is epan's "Short
+         * segment", dropped by any receiver. */
+        guint64 avail = MIN((guint64)ip, wire);
+
+        if (avail < hlen)
+            return FALSE;
+        x->seg.len = (guint32)MIN(avail - hlen, G_MAXUINT32);
+        return TRUE;
+    }
+    /* No IP header in front (a reassembled datagram). pinfo's addresses
+     * are those of the last IP layer: this layer's unless IP follows. */
+    if (ip_follows(pinfo, tcp_fi->total_layer_num)
+        || !addrs_from_address(&x->seg, &pinfo->net_src, &pinfo->net_dst))
+        return FALSE;
+    if (rec && rec->th_have_seglen)
+        x->seg.len = rec->th_seglen;
+    else if (len_fi)
+        x->seg.len = tl_fi_uint(len_fi);
+    else if (tcp_fi->start == 0 && ds != frame_tvb && wire >= hlen)
+        x->seg.len = (guint32)MIN(wire - hlen, G_MAXUINT32);   /* the reassembled payload */
+    else
+        return FALSE;
     return TRUE;
 }
 
 static guint
-extract(GPtrArray **a, tvbuff_t *frame_tvb, proto_tree *tree, packet_info *pinfo,
+extract(GPtrArray **a, tvbuff_t *frame_tvb, packet_info *pinfo,
         tl_extracted_t *out, guint max, guint *untracked, gboolean *taps)
 {
     GPtrArray *tcp = a[TL_W_TCP];
@@ -375,8 +372,8 @@ extract(GPtrArray **a, tvbuff_t *frame_tvb, proto_tree *tree, packet_info *pinfo
         const field_info *tcp_fi = (const field_info *)g_ptr_array_index(tcp, i);
         int layer = tcp_fi->proto_layer_num, total = tcp_fi->total_layer_num;
         const struct tcpheader *rec;
+        const field_info *stream_fi = NULL, *len_fi = NULL;
         tl_extracted_t *x = &out[n];
-        gboolean have;
         gsize hlen = 0;
         gint cap;
 
@@ -397,39 +394,23 @@ extract(GPtrArray **a, tvbuff_t *frame_tvb, proto_tree *tree, packet_info *pinfo
 
         rec = tap_record(&t, &next, &x->seg, hlen);
         *taps |= t.n > 0;
-        /* A quoted header is skipped, not counted. epan gives one no
-         * tcp.len, so a record with a length needs no look at the layers. */
-        if ((!rec || !rec->th_have_seglen) && quoted_in_icmp(pinfo, total))
-            continue;
-        if (rec) {
-            /* epan's own record of this layer: no tcp.len where epan has
-             * none either (an IP fragment, a header longer than the
-             * segment). */
-            have = rec->th_have_seglen && addrs_from_address(&x->seg, &rec->ip_src, &rec->ip_dst);
-            x->stream = rec->th_stream;
-            x->seg.len = rec->th_seglen;
-        } else {
-            const field_info *stream = in_tcp_layer(a[TL_W_STREAM], layer);
-            const field_info *len = in_tcp_layer(a[TL_W_LEN], layer);
-
-            /* The IP header carrying this TCP layer is the last one that
-             * set pinfo's addresses, unless IP follows inside this TCP's
-             * payload. */
-            have = ip_follows(pinfo, total) ? addrs_from_tree(&x->seg, tree, total)
-                            : addrs_from_address(&x->seg, &pinfo->net_src, &pinfo->net_dst);
-            if (!have) {
-                ;
-            } else if (!primed) {
-                /* Whatever a filter primed: the same source in every run. */
-                have = from_conversation(pinfo, tcp_fi, hlen, x);
-            } else if (stream && len) {
-                x->stream = tl_fi_uint(stream);
-                x->seg.len = tl_fi_uint(len);
-            } else {
-                have = FALSE;   /* epan has no tcp.len for it either */
-            }
+        if (!rec && primed) {
+            stream_fi = in_tcp_layer(a[TL_W_STREAM], layer);
+            len_fi = in_tcp_layer(a[TL_W_LEN], layer);
         }
-        if (!have) {
+        /* A quoted header is skipped, not counted. epan gives one no
+         * length, so a layer with a length needs no look at the layers. */
+        if (!((rec && rec->th_have_seglen) || len_fi) && quoted_in_icmp(pinfo, total))
+            continue;
+        if (!carrier(pinfo, frame_tvb, tcp_fi, hlen, rec, len_fi, x)) {
+            (*untracked)++;
+            continue;
+        }
+        if (rec)
+            x->stream = rec->th_stream;
+        else if (stream_fi)
+            x->stream = tl_fi_uint(stream_fi);
+        else if (!stream_from_conversation(pinfo, x)) {
             (*untracked)++;
             continue;
         }
@@ -452,7 +433,7 @@ tl_extract(tvbuff_t *frame_tvb, proto_tree *tree, packet_info *pinfo, tl_extract
     /* Unprimed fields are not looked up: no hashing for nothing. */
     for (int i = 0; i < TL_W_COUNT; i++)
         a[i] = i == TL_W_TCP || primed ? finfos(tree, i) : NULL;
-    n = extract(a, frame_tvb, tree, pinfo, out, max, untracked, &taps);
+    n = extract(a, frame_tvb, pinfo, out, max, untracked, &taps);
     if (n + *untracked > 0)
         want_fields(!taps);
     return n;

@@ -132,6 +132,25 @@ endpoint_str(const tl_endpoint_t *ep)
     return r;
 }
 
+/* An endpoint's host, without its (ephemeral) port. */
+static char *
+host_str(const tl_endpoint_t *ep)
+{
+    address a;
+    char *s, *r;
+
+    if (ep->addr.family == 4)
+        set_address(&a, AT_IPv4, 4, ep->addr.bytes);
+    else if (ep->addr.family == 6)
+        set_address(&a, AT_IPv6, 16, ep->addr.bytes);
+    else
+        return g_strdup("?");
+    s = address_to_str(NULL, &a);
+    r = g_strdup(s);
+    wmem_free(NULL, s);
+    return r;
+}
+
 /* ISO 8601 UTC with microseconds: the same in every tshark version. */
 static char *
 utc_str(gint64 ns)
@@ -189,7 +208,7 @@ conn_row(guint32 stream, const tl_conn_rec_t *rec, char *col[N_COLS])
     col[10] = s.half_close ? g_strdup_printf("%u", s.hc_bytes) : g_strdup("-");
     col[11] = s.half_close && s.hc_duration_known ? g_strdup_printf("%.6f", (double)s.hc_duration_ns / 1e9)
                                                   : g_strdup("-");
-    col[12] = s.reset ? g_strdup_printf("%s %s", tl_role_name(s.rst_sender), tl_rst_kind_name(s.rst_kind))
+    col[12] = s.reset || s.injected ? g_strdup_printf("%s %s", tl_role_name(s.rst_sender), tl_rst_kind_name(s.rst_kind))
                       : g_strdup("-");
     col[13] = s.tw_holder ? g_strdup(tl_tw_holder_name(s.tw_holder)) : g_strdup("-");
     col[14] = s.tw_holder ? utc_str(s.tw_expires_ns) : g_strdup("-");
@@ -402,14 +421,27 @@ draw_sum(tl_stat_t *st)
         hs[s.handshake]++;
         if (s.teardown && !s.reset)
             kind[s.teardown_kind]++;
-        if (s.reset)
+        if (s.reset || s.injected)
             rst[s.rst_kind]++;
         half_close += s.half_close;
         server = endpoint_str(&rec->conn.ep[TL_ROLE_SERVER]);
         if (s.syn_queue)
             add_interval(synq, server, s.syn_queue_start_ns, s.syn_queue_end_ns);
-        if (s.tw_holder)
-            add_interval(tw, server, s.tw_start_ns, s.tw_expires_ns);
+        /* TIME_WAIT is counted where it is held: a server's per listening
+         * endpoint, a client's per host and server it connects to (its
+         * ephemeral ports toward that server are what TIME_WAIT uses up). */
+        if (s.tw_holder == TL_TW_SERVER || s.tw_holder == TL_TW_BOTH) {
+            char *key = g_strdup_printf("%s (server)", server);
+            add_interval(tw, key, s.tw_start_ns, s.tw_expires_ns);
+            g_free(key);
+        }
+        if (s.tw_holder == TL_TW_CLIENT || s.tw_holder == TL_TW_BOTH) {
+            char *host = host_str(&rec->conn.ep[TL_ROLE_CLIENT]);
+            char *key = g_strdup_printf("%s (client, to %s)", host, server);
+            add_interval(tw, key, s.tw_start_ns, s.tw_expires_ns);
+            g_free(key);
+            g_free(host);
+        }
         g_free(server);
     }
 
@@ -433,7 +465,7 @@ draw_sum(tl_stat_t *st)
         g_string_append_printf(out, "  %-18s %u\n", tl_rst_kind_name((tl_rst_kind_t)i), rst[i]);
     print_peaks(out, "Peak concurrent half-open connections (SYN queue) per server",
                 "net.ipv4.tcp_max_syn_backlog and the listen() backlog", synq);
-    print_peaks(out, "Peak concurrent TIME_WAIT connections per server",
+    print_peaks(out, "Peak concurrent TIME_WAIT connections per holder",
                 "net.ipv4.tcp_max_tw_buckets", tw);
     g_string_append(out, "==================================================================\n");
     fputs(out->str, stdout);

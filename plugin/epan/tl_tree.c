@@ -77,6 +77,13 @@ static int hf_tcplife_opt_auth = -1;
 static int hf_tcplife_conn_history = -1;
 static int hf_tcplife_conn_handshake = -1;
 static int hf_tcplife_roles_inferred = -1;
+static int hf_tcplife_rst_reason = -1;
+static int hf_tcplife_keepalive = -1;
+static int hf_tcplife_keepalive_probe = -1;
+static int hf_tcplife_duplicate = -1;
+static int hf_tcplife_conn_one_sided = -1;
+static int hf_tcplife_handshake_backoff_stacks = -1;
+static int hf_tcplife_time_wait_rearmed = -1;
 
 static gint ett_tcplife = -1;
 static gint ett_tcplife_handshake = -1;
@@ -121,6 +128,14 @@ pi_group(tl_anomaly_t a)
     case TL_ANOMALY_TEARDOWN_SIMULTANEOUS:
     case TL_ANOMALY_TEARDOWN_HALF_CLOSE:
     case TL_ANOMALY_ESTABLISHED_MIDSTREAM:
+    case TL_ANOMALY_KEEPALIVE_PROBE:
+    case TL_ANOMALY_KEEPALIVE_ANSWER:
+    case TL_ANOMALY_DUPLICATE:
+    case TL_ANOMALY_HANDSHAKE_SYN_REORDERED:
+    case TL_ANOMALY_TEARDOWN_FINAL_ACK_LOST:
+    case TL_ANOMALY_TEARDOWN_FIN_LOST:
+    case TL_ANOMALY_TEARDOWN_TIME_WAIT_RESTART:
+    case TL_ANOMALY_RESET_CROSSING:
         return PI_SEQUENCE;
     default:
         return PI_PROTOCOL;
@@ -191,15 +206,39 @@ tl_tree_register(int proto)
           FT_FRAMENUM, BASE_NONE, NULL, 0x0, "The FIN that half-closed the connection", HFILL } },
         { &hf_tcplife_rst_kind, { "RST kind", "tcplife.rst.kind",
           FT_STRING, BASE_NONE, NULL, 0x0,
-          "refused, unread_data, data_after_close, abort or stray", HFILL } },
+          "refused, unread_data, data_after_close, abort, timeout, injected or stray", HFILL } },
+        { &hf_tcplife_rst_reason, { "Linux reason", "tcplife.rst.reason",
+          FT_STRING, BASE_NONE, NULL, 0x0,
+          "The include/net/rstreason.h name that most likely produced this RST (NOT_SPECIFIED: "
+          "the evidence does not decide)", HFILL } },
+        { &hf_tcplife_keepalive, { "Keepalive", "tcplife.keepalive",
+          FT_STRING, BASE_NONE, NULL, 0x0,
+          "probe (seq = SND.UNA - 1, 0 or 1 byte) or answer", HFILL } },
+        { &hf_tcplife_keepalive_probe, { "Answers keepalive probe in frame", "tcplife.keepalive.probe_frame",
+          FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
+          "The keepalive probe this ACK answers", HFILL } },
+        { &hf_tcplife_duplicate, { "Duplicate of frame", "tcplife.duplicate",
+          FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_DUP_ACK), 0x0,
+          "This segment is a copy of that frame captured twice (same IP ID, seq, ack, flags, "
+          "length, within a few ms): no state change, no retry", HFILL } },
+        { &hf_tcplife_conn_one_sided, { "One direction captured", "tcplife.conn.one_sided",
+          FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "Only one direction of this connection was captured (asymmetric routing, a one-fibre "
+          "tap): the other side is inferred (two passes only)", HFILL } },
+        { &hf_tcplife_handshake_backoff_stacks, { "Schedule fits", "tcplife.handshake.backoff_stacks",
+          FT_STRING, BASE_NONE, NULL, 0x0,
+          "The TCP stacks whose SYN / SYN-ACK retransmission schedule fits every retry so far", HFILL } },
+        { &hf_tcplife_time_wait_rearmed, { "TIME_WAIT restarted", "tcplife.time_wait.restarted",
+          FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC, NULL, 0x0,
+          "The latest re-ACK of a retransmitted FIN, which restarts TIME_WAIT", HFILL } },
         { &hf_tcplife_rst_rule, { "Rule", "tcplife.rst.rule",
           FT_STRING, BASE_NONE, NULL, 0x0, "The evidence the RST kind rests on", HFILL } },
         { &hf_tcplife_rst_unread_data, { "RST instead of FIN (unread data)", "tcplife.rst.unread_data",
           FT_BOOLEAN, BASE_NONE, NULL, 0x0,
           "The RST most likely replaced a FIN: the application closed with unread received data", HFILL } },
-        { &hf_tcplife_rst_unread_bytes, { "Unanswered input", "tcplife.rst.unread_bytes",
+        { &hf_tcplife_rst_unread_bytes, { "Unread input", "tcplife.rst.unread_bytes",
           FT_UINT32, BASE_DEC, NULL, 0x0,
-          "Payload bytes the RST sender received after its own last payload", HFILL } },
+          "Payload bytes the RST sender received and acknowledged after its own last payload", HFILL } },
         { &hf_tcplife_rst_unacked_bytes, { "Unacknowledged data", "tcplife.rst.unacked_bytes",
           FT_UINT32, BASE_DEC, NULL, 0x0,
           "Payload bytes the RST receiver sent that the RST sender never acknowledged", HFILL } },
@@ -211,7 +250,8 @@ tl_tree_register(int proto)
         { &hf_tcplife_time_wait_duration, { "TIME_WAIT length", "tcplife.time_wait.duration",
           FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0, "2*MSL under the MSL profile preference", HFILL } },
         { &hf_tcplife_time_wait_expires, { "TIME_WAIT until", "tcplife.time_wait.expires",
-          FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC, NULL, 0x0, "start + duration", HFILL } },
+          FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC, NULL, 0x0,
+          "start + duration, or the latest restart + duration", HFILL } },
         { &hf_tcplife_time_wait_left, { "TIME_WAIT left", "tcplife.time_wait.left",
           FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
           "Estimated TIME_WAIT left at this segment (negative: expired)", HFILL } },
@@ -378,7 +418,13 @@ summary(wmem_allocator_t *pool, const tl_result_t *r)
             what = wmem_strdup_printf(pool, "Handshake: %s segment before both sides are synchronized", who);
         break;
     case TL_PHASE_ESTABLISHED:
-        if (r->len)
+        if (r->dup_of)
+            what = wmem_strdup_printf(pool, "Established: copy of frame %u (captured twice)", r->dup_of);
+        else if (r->keepalive == TL_KA_PROBE)
+            what = wmem_strdup_printf(pool, "Established: keepalive probe from %s", who);
+        else if (r->keepalive == TL_KA_ANSWER)
+            what = wmem_strdup_printf(pool, "Established: %s answers the keepalive probe in frame %u", who, r->rel_ka);
+        else if (r->len)
             what = wmem_strdup_printf(pool, "Established: %s sends %u bytes", who, r->len);
         else
             what = wmem_strdup_printf(pool, "Established: ACK from %s", who);
@@ -427,8 +473,17 @@ summary(wmem_allocator_t *pool, const tl_result_t *r)
         case TL_RST_ABORT:
             what = wmem_strdup_printf(pool, "Reset: RST from %s aborts the connection", who);
             break;
+        case TL_RST_TIMEOUT:
+            what = wmem_strdup_printf(pool, "Reset: RST from %s, %s", who,
+                                      r->rst_rule == TL_RULE_KEEPALIVE ? "keepalive gave up"
+                                                                       : "idle timeout");
+            break;
+        case TL_RST_INJECTED:
+            what = wmem_strdup_printf(pool, "Reset: RST claiming to be from %s, most likely forged", who);
+            break;
         default:
-            what = wmem_strdup_printf(pool, "Reset: stray RST from %s, no live connection", who);
+            what = wmem_strdup_printf(pool, "Reset: stray RST from %s, no live connection (%s)", who,
+                                      tl_rst_reason_name((tl_rst_reason_t)r->rst_reason));
             break;
         }
         if (r->rst_unacked_bytes)
@@ -510,7 +565,7 @@ static const int *const hs_group[] = {
     &hf_tcplife_handshake_ack_ok, &hf_tcplife_handshake_syn_frame,
     &hf_tcplife_handshake_ack_not_taken, &hf_tcplife_handshake_retry,
     &hf_tcplife_handshake_backoff, &hf_tcplife_handshake_backoff_expected,
-    &hf_tcplife_handshake_backoff_verdict, NULL
+    &hf_tcplife_handshake_backoff_verdict, &hf_tcplife_handshake_backoff_stacks, NULL
 };
 static const int *const td_group[] = {
     &hf_tcplife_teardown_step, &hf_tcplife_teardown_kind, &hf_tcplife_teardown_initiator,
@@ -521,15 +576,33 @@ static const int *const hc_group[] = {
     &hf_tcplife_half_close_duration, NULL
 };
 static const int *const rst_group[] = {
-    &hf_tcplife_rst_kind, &hf_tcplife_rst_rule, &hf_tcplife_rst_answers,
+    &hf_tcplife_rst_kind, &hf_tcplife_rst_rule, &hf_tcplife_rst_answers, &hf_tcplife_rst_reason,
     &hf_tcplife_rst_unread_data, &hf_tcplife_rst_unread_bytes, &hf_tcplife_rst_unacked_bytes, NULL
 };
 static const int *const tw_group[] = {
     &hf_tcplife_time_wait_holder, &hf_tcplife_time_wait_start, &hf_tcplife_time_wait_duration,
     &hf_tcplife_time_wait_expires, &hf_tcplife_time_wait_left, &hf_tcplife_time_wait_reuse,
+    &hf_tcplife_time_wait_rearmed,
     &hf_tcplife_time_wait_prev_stream, &hf_tcplife_time_wait_gap,
     &hf_tcplife_time_wait_isn_higher, &hf_tcplife_time_wait_ts_newer, NULL
 };
+
+/* The stacks whose retransmission schedule fits, in words. */
+static const char *
+stacks_text(wmem_allocator_t *pool, guint8 mask)
+{
+    wmem_strbuf_t *b = wmem_strbuf_new(pool, "");
+
+    for (int i = 0; i < TL_STACK_COUNT; i++) {
+        if (!(mask & (1u << i)))
+            continue;
+        if (wmem_strbuf_get_len(b))
+            wmem_strbuf_append(b, "; ");
+        wmem_strbuf_append(b, tl_stack_name((tl_stack_t)i));
+    }
+    return wmem_strbuf_get_len(b) ? wmem_strbuf_get_str(b)
+                                  : "no known stack (custom RTO, or losses before the capture point)";
+}
 
 static void
 add_transition(proto_tree *tree, tvbuff_t *tvb, const tl_result_t *r, tl_role_t who, guint8 label)
@@ -616,12 +689,20 @@ render_rst(proto_tree *t, tvbuff_t *tvb, const tl_result_t *r)
     ti = gen(proto_tree_add_string(t, hf_tcplife_rst_kind, tvb, 0, 0,
                                    tl_rst_kind_name((tl_rst_kind_t)r->rst_kind)));
     st = proto_item_add_subtree(ti, ett_tcplife_rst);
+    gen(proto_tree_add_string(st, hf_tcplife_rst_reason, tvb, 0, 0,
+                              tl_rst_reason_name((tl_rst_reason_t)r->rst_reason)));
     gen(proto_tree_add_string(st, hf_tcplife_rst_rule, tvb, 0, 0,
-                              tl_rst_kind_rule((tl_rst_kind_t)r->rst_kind)));
+                              tl_rst_rule_text((tl_rst_rule_t)r->rst_rule)));
     if (r->rel_rst)
         gen(proto_tree_add_uint(st, hf_tcplife_rst_answers, tvb, 0, 0, r->rel_rst));
-    if (r->rst_kind == TL_RST_REFUSED || r->rst_kind == TL_RST_STRAY)
+    if (r->rst_kind == TL_RST_REFUSED)
         return;
+    if (r->rst_kind == TL_RST_STRAY) {
+        if (r->rst_unacked_bytes)
+            gen(proto_tree_add_uint_format_value(st, hf_tcplife_rst_unacked_bytes, tvb, 0, 0,
+                r->rst_unacked_bytes, "%u (lost with the connection)", r->rst_unacked_bytes));
+        return;
+    }
     /* Present only when true, so that -Y tcplife.rst.unread_data selects them. */
     if (r->rst_unread_data)
         gen(proto_tree_add_boolean(st, hf_tcplife_rst_unread_data, tvb, 0, 0, TRUE));
@@ -642,13 +723,17 @@ render_time_wait(proto_tree *t, tvbuff_t *tvb, const tl_layer_result_t *lr)
     if (r->tw_holder != TL_TW_NONE) {
         start = ns_rel(r->tw_start_ns);
         dur = ns_rel(r->tw_duration_ns);
-        expires = ns_rel(r->tw_start_ns + r->tw_duration_ns);
+        expires = ns_rel((r->tw_rearmed_ns ? r->tw_rearmed_ns : r->tw_start_ns) + r->tw_duration_ns);
         left = ns_rel(r->tw_left_ns);
         ti = gen(proto_tree_add_string(t, hf_tcplife_time_wait_holder, tvb, 0, 0,
                                        tl_tw_holder_name((tl_tw_holder_t)r->tw_holder)));
         st = proto_item_add_subtree(ti, ett_tcplife_time_wait);
         gen(proto_tree_add_time(st, hf_tcplife_time_wait_start, tvb, 0, 0, &start));
         gen(proto_tree_add_time(st, hf_tcplife_time_wait_duration, tvb, 0, 0, &dur));
+        if (r->tw_rearmed_ns) {
+            nstime_t re = ns_rel(r->tw_rearmed_ns);
+            gen(proto_tree_add_time(st, hf_tcplife_time_wait_rearmed, tvb, 0, 0, &re));
+        }
         gen(proto_tree_add_time(st, hf_tcplife_time_wait_expires, tvb, 0, 0, &expires));
         gen(proto_tree_add_time(st, hf_tcplife_time_wait_left, tvb, 0, 0, &left));
     }
@@ -694,6 +779,10 @@ render_conn(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const tl_conn_rec_
         if (a != TL_ANOMALY_COUNT && (experts || named(t, ei_tcplife[a].hf)))
             expert_add_info(pinfo, hi, &ei_tcplife[a]);
     }
+    if (tl_conn_one_sided(conn))
+        LEAF(st, hf_tcplife_conn_one_sided, proto_tree_add_boolean_format_value(st,
+            hf_tcplife_conn_one_sided, tvb, 0, 0, TRUE,
+            "True (only one direction captured: the other side's states are inferred from what this one acknowledges)"));
     LEAF(st, hf_tcplife_conn_zeek_state, proto_tree_add_string(st, hf_tcplife_conn_zeek_state,
                                                                 tvb, 0, 0, tl_zeek_conn_state(&rec->zeek)));
     LEAF(st, hf_tcplife_conn_history, proto_tree_add_string_format_value(st, hf_tcplife_conn_history,
@@ -820,6 +909,8 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             gen(proto_tree_add_time(st, hf_tcplife_handshake_backoff, tvb, 0, 0, &d));
             gen(proto_tree_add_time(st, hf_tcplife_handshake_backoff_expected, tvb, 0, 0, &e));
             gen(proto_tree_add_string(st, hf_tcplife_handshake_backoff_verdict, tvb, 0, 0, tl_backoff_text(b)));
+            gen(proto_tree_add_string(st, hf_tcplife_handshake_backoff_stacks, tvb, 0, 0,
+                                      stacks_text(pinfo->pool, r->backoff_stacks)));
         }
     }
     if (r->td_started && group_named(t, td_group)) {
@@ -846,6 +937,13 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         render_time_wait(t, tvb, lr);
     if (final_known)
         render_conn(t, tvb, pinfo, lr->rec, experts);
+    if (r->keepalive != TL_KA_NONE)
+        LEAF(t, hf_tcplife_keepalive, proto_tree_add_string(t, hf_tcplife_keepalive, tvb, 0, 0,
+                                                            tl_keepalive_name((tl_keepalive_t)r->keepalive)));
+    if (r->rel_ka)
+        LEAF(t, hf_tcplife_keepalive_probe, proto_tree_add_uint(t, hf_tcplife_keepalive_probe, tvb, 0, 0, r->rel_ka));
+    if (r->dup_of)
+        LEAF(t, hf_tcplife_duplicate, proto_tree_add_uint(t, hf_tcplife_duplicate, tvb, 0, 0, r->dup_of));
     /* Flags, as Wireshark's own analysis flags: present only when true. */
     if (r->midstream)
         LEAF(t, hf_tcplife_midstream, proto_tree_add_boolean(t, hf_tcplife_midstream, tvb, 0, 0, TRUE));

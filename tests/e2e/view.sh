@@ -26,10 +26,12 @@ fields=(frame.number tcp.stream tcplife.sender tcp.flags.str tcp.len
         tcplife.half_close.duration tcplife.rst.kind tcplife.rst.unread_data
         tcplife.rst.unread_bytes tcplife.rst.unacked_bytes tcplife.time_wait.holder
         tcplife.time_wait.left tcplife.time_wait.reuse tcplife.time_wait.prev_stream
-        tcplife.midstream tcplife.roles_inferred tcplife.api)
+        tcplife.midstream tcplife.roles_inferred tcplife.api
+        tcplife.rst.reason tcplife.keepalive tcplife.duplicate)
 # Whole-connection fields: two passes only.
 conn_fields=(frame.number tcp.stream tcplife.conn.outcome tcplife.conn.duration
-             tcplife.conn.handshake tcplife.conn.zeek_state tcplife.conn.history)
+             tcplife.conn.handshake tcplife.conn.zeek_state tcplife.conn.history
+             tcplife.conn.one_sided)
 
 case "$view" in
 fields)

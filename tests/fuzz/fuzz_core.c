@@ -212,6 +212,18 @@ check_result(unsigned frame, const tl_segment_t *seg, const tl_result_t *r)
     CHECK(r->phase == TL_PHASE_RESET ? (seg->flags & TL_F_RST) != 0
                                      : (seg->flags & TL_F_RST) == 0);
     CHECK(!r->rst_unread_data || r->rst_kind == TL_RST_UNREAD_DATA);
+    /* The RST's rule decides its kind; reason, keepalive label and stacks
+     * stay inside their vocabularies. */
+    CHECK(r->rst_rule < TL_RULE_COUNT && r->rst_reason < TL_REASON_COUNT);
+    CHECK(tl_rst_rule_kind((tl_rst_rule_t)r->rst_rule) == (tl_rst_kind_t)r->rst_kind);
+    CHECK(name_ok(tl_rst_reason_name((tl_rst_reason_t)r->rst_reason)));
+    CHECK(r->rst_kind == TL_RST_NONE || name_ok(tl_rst_rule_text((tl_rst_rule_t)r->rst_rule)));
+    CHECK(r->keepalive < TL_KA_COUNT && name_ok(tl_keepalive_name((tl_keepalive_t)r->keepalive)));
+    CHECK(r->backoff_stacks < (1u << TL_STACK_COUNT));
+    CHECK(!r->dup_of || (r->dup_of < seg->frame && r->n_anomalies >= 1));
+    /* Unread bytes only in the kinds that end a live connection. */
+    CHECK(r->rst_unread_bytes == 0 || r->rst_kind != TL_RST_STRAY);
+    CHECK(r->rst_unread_bytes == 0 || r->rst_kind != TL_RST_REFUSED);
 
     /* Half-close: only payload, only with the byte count. */
     if (r->half_close)
@@ -233,6 +245,11 @@ static void
 check_conn(unsigned frame, shadow_t *sh, const tl_conn_t *c, const tl_result_t *r)
 {
     const tl_conn_t *b = &sh->conn;
+    /* What may undo an end: evidence that it was not one, each named by an
+     * anomaly on the segment that shows it (tl_conn.c). */
+    bool ack_lost = tl_result_has_anomaly(r, TL_ANOMALY_TEARDOWN_FINAL_ACK_LOST);
+    bool reopened = ack_lost || tl_result_has_anomaly(r, TL_ANOMALY_HANDSHAKE_RETRY_AFTER_REFUSED)
+                    || tl_result_has_anomaly(r, TL_ANOMALY_RESET_SENDER_CONTINUES);
 
     CHECK(c->started);
     CHECK(c->segments == b->segments + 1);          /* never wraps in a run */
@@ -252,7 +269,7 @@ check_conn(unsigned frame, shadow_t *sh, const tl_conn_t *c, const tl_result_t *
         if (o->fin_sent)
             CHECK(e->fin_sent && e->fin_seq == o->fin_seq);
         if (o->fin_acked)
-            CHECK(e->fin_acked);
+            CHECK(e->fin_acked || ack_lost);
         /* Counters never wrap: half-close bytes only grow. */
         CHECK(e->bytes_after_peer_fin >= o->bytes_after_peer_fin);
         if (o->syn_count)
@@ -289,7 +306,10 @@ check_conn(unsigned frame, shadow_t *sh, const tl_conn_t *c, const tl_result_t *
     if (b->handshake_done && !c->handshake_done)
         CHECK(c->synack_after_ack);
     if (b->started) {
-        CHECK(c->roles_inferred == b->roles_inferred && c->midstream == b->midstream);
+        /* A SYN captured after its SYN-ACK names the roles after all. */
+        CHECK(c->roles_inferred == b->roles_inferred
+              || (!c->roles_inferred && tl_result_has_anomaly(r, TL_ANOMALY_HANDSHAKE_SYN_REORDERED)));
+        CHECK(c->midstream == b->midstream);
         CHECK(memcmp(&c->ep[0].addr, &b->ep[0].addr, sizeof c->ep[0].addr) == 0);
         CHECK(c->ep[0].port == b->ep[0].port && c->ep[1].port == b->ep[1].port);
     }
@@ -298,7 +318,9 @@ check_conn(unsigned frame, shadow_t *sh, const tl_conn_t *c, const tl_result_t *
      * (both FINs acknowledged, or a RST), every later segment on it is
      * "closed" or "reset"; a new connection on the same 4-tuple is a new
      * tl_conn_t (a new tcp.stream), which starts over. */
-    if (b->ended) {
+    if (reopened)
+        sh->reported_ended = false;
+    if (b->ended && !reopened) {
         CHECK(c->ended);
         CHECK(r->phase == TL_PHASE_CLOSED || r->phase == TL_PHASE_RESET);
     }
@@ -307,9 +329,11 @@ check_conn(unsigned frame, shadow_t *sh, const tl_conn_t *c, const tl_result_t *
     if (r->phase == TL_PHASE_CLOSED || r->phase == TL_PHASE_RESET)
         sh->reported_ended = true;
     CHECK(!c->reset || c->ended);
-    if (b->reset)
+    if (b->reset && !reopened)
         CHECK(c->reset && c->reset_kind == b->reset_kind
               && c->reset_sender == b->reset_sender && c->reset_frame == b->reset_frame);
+    if (b->reset && reopened)
+        CHECK(!c->reset || c->reset_kind == TL_RST_INJECTED);
     /* Once the teardown started, the connection is never "established"
      * again; once the handshake is done, only a SYN or SYN-ACK (step 1 or
      * 2, e.g. a retransmission) is reported as handshake. */
@@ -320,7 +344,9 @@ check_conn(unsigned frame, shadow_t *sh, const tl_conn_t *c, const tl_result_t *
     if (b->tw_holder != TL_TW_NONE)
         CHECK(c->tw_holder == b->tw_holder && c->tw_start_ns == b->tw_start_ns);
     CHECK(c->tw_holder < TL_TW_COUNT);
-    CHECK(c->tw_holder == TL_TW_NONE || c->ended);
+    /* TIME_WAIT is held once the last FIN is acknowledged; a FIN sent again
+     * after that ACK reopens the teardown until it is acknowledged again. */
+    CHECK(c->tw_holder == TL_TW_NONE || c->ended || c->ep[0].fin_reacked || c->ep[1].fin_reacked);
 
     CHECK(name_ok(tl_outcome_name(tl_conn_outcome(c))));
     CHECK(tl_conn_outcome(c) < TL_OUTCOME_COUNT);

@@ -48,7 +48,8 @@ cols='frame.number tcp.stream tcplife.sender tcp.flags.str tcp.len tcplife.phase
       tcplife.handshake.retry tcplife.teardown.step tcplife.teardown.kind tcplife.teardown.initiator
       tcplife.half_close tcplife.half_close.bytes tcplife.rst.kind tcplife.rst.unread_data
       tcplife.rst.unread_bytes tcplife.rst.unacked_bytes tcplife.time_wait.holder
-      tcplife.time_wait.reuse tcplife.midstream tcplife.roles_inferred tcplife.api'
+      tcplife.time_wait.reuse tcplife.midstream tcplife.roles_inferred tcplife.api
+      tcplife.rst.reason tcplife.keepalive'
 pick() {
     awk -F'\t' -v want="$(echo $cols)" '
         NR == 1 { n = split(want, w, " "); for (i = 1; i <= NF; i++) idx[$i] = i }

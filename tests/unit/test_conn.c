@@ -9,40 +9,7 @@
  */
 #include "tl_script.h"
 
-/* ------------------------------------------------------------------------ */
-/* Building blocks                                                           */
-/* ------------------------------------------------------------------------ */
-
-/* Frames 1-3: the three-way handshake. */
-#define HANDSHAKE                                                              \
-    /* 1 */ { C2S, "S",  0, 0, 0, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED", \
-              .hs = 1, .api = API(CONNECT) } },                                \
-    /* 2 */ { S2C, "SA", 0, 1, 0, .x = { "handshake", "ESTABLISHED", "SYN_RECEIVED", \
-              .hs = 2, .ack = ACK_OK, .api = API(SYN_QUEUE), .rel_syn = 1 } }, \
-    /* 3 */ { C2S, "A",  1, 1, 0, .x = { "handshake", "ESTABLISHED", "ESTABLISHED", \
-              .hs = 3, .ack = ACK_OK, .api = API(CONNECT_RETURNS), .rel_syn = 2 } }
-
-#define EST_ROW(dir, flags, seq, ack, len) \
-    { dir, flags, seq, ack, len, .x = { "established", "ESTABLISHED", "ESTABLISHED" } }
-
-/* Frames 4-7: 100 bytes up, 50 bytes down, each acknowledged. */
-#define DATA                                       \
-    /* 4 */ EST_ROW(C2S, "PA", 1, 1, 100),         \
-    /* 5 */ EST_ROW(S2C, "A", 1, 101, 0),          \
-    /* 6 */ EST_ROW(S2C, "PA", 1, 101, 50),        \
-    /* 7 */ EST_ROW(C2S, "A", 101, 51, 0)
-
-/* Frames 8-11: client-first four-way close after HANDSHAKE and DATA. */
-#define CLIENT_FIRST_FOUR_WAY                                                  \
-    /* 8 */ { C2S, "FA", 101, 51, 0, .x = { "teardown", "FIN_WAIT_1", "CLOSE_WAIT", \
-              .td = 1, .init = "client", .api = API(CLOSE) } },                \
-    /* 9 */ { S2C, "A", 51, 102, 0, .x = { "teardown", "FIN_WAIT_2", "CLOSE_WAIT", \
-              .td = 2, .init = "client", .api = API(FIN_ACK), .rel_fin = 8 } }, \
-    /* 10 */ { S2C, "FA", 51, 102, 0, .x = { "teardown", "TIME_WAIT", "LAST_ACK", \
-               .td = 3, .kind = "four-way", .init = "client", .api = API(CLOSE_AFTER_EOF) } }, \
-    /* 11 */ { C2S, "A", 102, 52, 0, .x = { "teardown", "TIME_WAIT", "CLOSED", \
-               .td = 4, .kind = "four-way", .init = "client", .api = API(FIN_ACK), \
-               .rel_fin = 10, .tw = "client" } }
+#include "tl_blocks.h"
 
 static const tl_script_t normal_life[] = { HANDSHAKE, DATA, CLIENT_FIRST_FOUR_WAY };
 
@@ -227,11 +194,12 @@ test_conn_rst_with_unanswered_input_is_unread_data(void **state)
     static const tl_script_t script[] = {
         HANDSHAKE,
         /* 4 */ EST_ROW(C2S, "PA", 1, 1, 100),
-        /* the server never answered (nor acknowledged) the 100 bytes: its
-         * application closed with them unread, Linux sent RST, not FIN */
-        /* 5 */ { S2C, "R", 1, 0, 0, .x = { "reset", "CLOSED", "CLOSED",
-                  .api = API(CLOSE_UNREAD), .an = { AN(RESET_UNREAD_DATA), AN(RESET_DATA_LOST) },
-                  .rel_rst = 4, .rst = "unread_data", .unread = 100, .unacked = 100 } },
+        /* the server acknowledges the 100 bytes in its RST+ACK and never
+         * answered them: its application closed with them unread, Linux
+         * sent RST, not FIN (tcp_close(), TCP_ABORT_ON_CLOSE) */
+        /* 5 */ { S2C, "RA", 1, 101, 0, .x = { "reset", "CLOSED", "CLOSED",
+                  .api = API(CLOSE_UNREAD), .an = { AN(RESET_UNREAD_DATA) },
+                  .rel_rst = 4, .rst = "unread_data", .unread = 100 } },
         /* data still in flight from the client: the connection is gone */
         /* 6 */ { C2S, "PA", 101, 1, 50, .x = { "closed", "CLOSED", "CLOSED",
                   .an = { AN(CLOSED_SEGMENT_AFTER_CLOSE) } } },
@@ -246,7 +214,44 @@ test_conn_rst_with_unanswered_input_is_unread_data(void **state)
     TL_RUN(&r, script);
     assert_int_equal(r.res[5].label_send, TL_LABEL_RESET_SENT);
     assert_int_equal(r.res[5].label_recv, TL_LABEL_RESET_RECEIVED);
+    assert_int_equal(r.res[5].rst_reason, TL_REASON_TCP_ABORT_ON_CLOSE);
+    assert_int_equal(r.res[7].rst_rule, TL_RULE_STRAY_RESET);
     assert_int_equal(r.conn.reset_frame, 5);
+}
+
+/* Bytes the RST sender never acknowledged were in flight or lost: never
+ * unread, whatever else the RST says (SPEC, RST kinds). */
+static void
+test_conn_rst_not_covering_input_is_not_unread(void **state)
+{
+    static const tl_script_t rst_ack[] = {
+        HANDSHAKE,
+        /* 4 */ EST_ROW(C2S, "PA", 1, 1, 74),
+        /* 5 */ { C2S, "PA", 1, 1, 74, .dt_ms = 300, .x = { "established", "ESTABLISHED", "ESTABLISHED" } },
+        /* its ack does not cover the 74 bytes resent above: they never got there */
+        /* 6 */ { S2C, "RA", 1, 1, 0, .x = { "reset", "CLOSED", "CLOSED",
+                  .api = API(ABORT), .an = { AN(RESET_SEEN), AN(RESET_DATA_LOST) },
+                  .rel_rst = 5, .rst = "abort", .unacked = 74 } },
+    };
+    static const tl_script_t bare[] = {
+        HANDSHAKE,
+        /* 4 */ EST_ROW(C2S, "PA", 1, 1, 74),
+        /* a bare RST whose seq is the data's ack: the reply of a host with
+         * no socket for it (RFC 9293 3.10.7.1), not an abort */
+        /* 5 */ { S2C, "R", 1, 0, 0, .x = { "reset", "CLOSED", "CLOSED",
+                  .api = API(NO_SOCKET), .an = { AN(RESET_NO_SOCKET), AN(RESET_DATA_LOST) },
+                  .rel_rst = 4, .rst = "stray", .unacked = 74 } },
+    };
+    tl_run_t r;
+    (void)state;
+    tl_run_init(&r);
+    TL_RUN(&r, rst_ack);
+    assert_int_equal(r.res[6].rst_rule, TL_RULE_ABORT);
+    assert_int_equal(r.res[6].rst_reason, TL_REASON_TCP_STATE);
+    tl_run_init(&r);
+    TL_RUN(&r, bare);
+    assert_int_equal(r.res[5].rst_rule, TL_RULE_STRAY_GONE);
+    assert_int_equal(r.res[5].rst_reason, TL_REASON_NO_SOCKET);
 }
 
 static void
@@ -276,10 +281,11 @@ test_conn_rst_counts_unacknowledged_bytes_as_lost(void **state)
         HANDSHAKE, DATA,
         /* 8 */ EST_ROW(C2S, "PA", 101, 51, 300),
         /* the server has answered frame 4 but acknowledges only up to 101
-         * when it aborts: the client's 300 bytes of frame 8 die with it */
+         * when it aborts: the client's 300 bytes of frame 8 never reached
+         * it (not unread: lost with the connection) */
         /* 9 */ { S2C, "RA", 51, 101, 0, .x = { "reset", "CLOSED", "CLOSED",
-                  .api = API(CLOSE_UNREAD), .an = { AN(RESET_UNREAD_DATA), AN(RESET_DATA_LOST) },
-                  .rel_rst = 8, .rst = "unread_data", .unread = 300, .unacked = 300 } },
+                  .api = API(ABORT), .an = { AN(RESET_SEEN), AN(RESET_DATA_LOST) },
+                  .rel_rst = 8, .rst = "abort", .unacked = 300 } },
     };
     tl_run_t r;
     (void)state;
@@ -303,9 +309,10 @@ test_conn_rst_answering_data_after_own_fin_is_data_after_close(void **state)
         /* 11 */ { C2S, "R", 102, 0, 0, .x = { "reset", "CLOSED", "CLOSED",
                    .init = "client", .api = API(RST_ON_DATA),
                    .an = { AN(RESET_DATA_AFTER_CLOSE), AN(RESET_DATA_LOST) },
-                   /* unread: 50 + 23 bytes arrived since the client's own
-                    * last payload (frame 4); unacked: only the 23 */
-                   .rel_rst = 10, .rst = "data_after_close", .unread = 73, .unacked = 23 } },
+                   /* unread: the 50 bytes it acknowledged since its own last
+                    * payload (frame 4); the 23 it never acknowledged are
+                    * unacked, lost */
+                   .rel_rst = 10, .rst = "data_after_close", .unread = 50, .unacked = 23 } },
     };
     tl_run_t r;
     (void)state;
@@ -336,8 +343,8 @@ static void
 test_conn_segments_after_close_are_phase_closed(void **state)
 {
     static const tl_script_t after[] = {
-        /* 12: the final ACK retransmitted (the server's FIN came again) */
-        { C2S, "A", 102, 52, 0, .x = { "closed", "TIME_WAIT", "CLOSED",
+        /* 12: the final ACK again, a while later */
+        { C2S, "A", 102, 52, 0, .dt_ms = 200, .x = { "closed", "TIME_WAIT", "CLOSED",
           .kind = "four-way", .init = "client", .an = { AN(CLOSED_SEGMENT_AFTER_CLOSE) },
           .tw = "client" } },
         /* 13: stray data from the closed server, beyond its own FIN; not a
@@ -358,7 +365,8 @@ test_conn_rst_as_first_segment_is_stray(void **state)
 {
     static const tl_script_t script[] = {
         /* 1 */ { C2S, "R", 1, 0, 0, .x = { "reset", "CLOSED", "CLOSED",
-                  .roles_inferred = true, .an = { AN(CLOSED_STRAY_RST) }, .rst = "stray",
+                  .roles_inferred = true, .midstream = true,
+                  .an = { AN(RESET_NO_SOCKET), AN(ESTABLISHED_MIDSTREAM) }, .rst = "stray",
                   .api = API(NO_SOCKET) } },
     };
     tl_run_t r;
@@ -480,14 +488,18 @@ test_conn_rst_from_server_that_never_took_the_ack_is_stray(void **state)
         /* the first answer to the SYN-ACK is step 3, unconfirmed */
         /* 5 */ { C2S, "PA", 1, 1, 13, .dt_ms = 5000, .x = { "handshake", "ESTABLISHED", "SYN_RECEIVED",
                   .hs = 3, .ack = ACK_OK, .rel_syn = 4, .an = { AN(HANDSHAKE_ACK_UNCONFIRMED) } } },
-        /* 6 */ { S2C, "R", 1, 0, 0, .x = { "reset", "CLOSED", "CLOSED", .api = API(ABORT),
-                  .an = { AN(RESET_SEEN) }, .rst = "stray", .rel_rst = 5 } },
+        /* the listener answers the data for a request that is gone */
+        /* 6 */ { S2C, "R", 1, 0, 0, .x = { "reset", "CLOSED", "CLOSED", .api = API(NO_SOCKET),
+                  .an = { AN(RESET_NO_SOCKET), AN(RESET_DATA_LOST) }, .rst = "stray",
+                  .rel_rst = 5, .unacked = 13 } },
     };
     tl_run_t r;
     tl_summary_t sum;
     (void)state;
     tl_run_init(&r);
     TL_RUN(&r, script);
+    assert_int_equal(r.res[6].rst_rule, TL_RULE_STRAY_SYNACK_GIVEUP);
+    assert_int_equal(r.res[6].rst_reason, TL_REASON_TCP_FLAGS);
     tl_conn_summarize(&r.conn, &r.cfg, &sum);
     assert_int_equal(sum.handshake, TL_HS_HALF_OPEN);
 }
@@ -688,7 +700,7 @@ test_conn_duplicate_ack_of_fin_is_not_a_new_step(void **state)
                   .td = 1, .init = "client", .api = API(CLOSE) } },
         /* 5 */ { S2C, "A", 1, 2, 0, .x = { "teardown", "FIN_WAIT_2", "CLOSE_WAIT",
                   .td = 2, .init = "client", .api = API(FIN_ACK), .rel_fin = 4 } },
-        /* 6 */ { S2C, "A", 1, 2, 0, .x = { "teardown", "FIN_WAIT_2", "CLOSE_WAIT",
+        /* 6 */ { S2C, "A", 1, 2, 0, .dt_ms = 1, .x = { "teardown", "FIN_WAIT_2", "CLOSE_WAIT",
                   .init = "client" } },
         /* 7 */ { S2C, "FA", 1, 2, 0, .x = { "teardown", "TIME_WAIT", "LAST_ACK",
                   .td = 3, .kind = "four-way", .init = "client", .api = API(CLOSE_AFTER_EOF) } },
@@ -794,6 +806,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_conn_rst_with_unanswered_input_is_unread_data),
     cmocka_unit_test(test_conn_rst_after_answering_all_input_is_abort),
     cmocka_unit_test(test_conn_rst_counts_unacknowledged_bytes_as_lost),
+    cmocka_unit_test(test_conn_rst_not_covering_input_is_not_unread),
     cmocka_unit_test(test_conn_rst_answering_data_after_own_fin_is_data_after_close),
     cmocka_unit_test(test_conn_rst_after_close_is_stray),
     cmocka_unit_test(test_conn_segments_after_close_are_phase_closed),

@@ -59,8 +59,10 @@ static const cell_t expect_send[][TL_EV_COUNT] = {
     [TL_STATE_SYN_SENT] = ROW(SAME /* SYN retransmitted */,
                               GO(SYN_RECEIVED, SYNACK_SENT) /* fig. 5 rcv SYN / snd SYN,ACK */,
                               UNEXP, UNEXP, UNEXP,
-                              UNEXP /* §3.10.4 CLOSE in SYN-SENT sends nothing */,
-                              UNEXP,
+                              /* §3.10.4: CLOSE in SYN-SENT sends nothing; a FIN
+                               * seen anyway (a TFO client closing before any
+                               * answer) is an active close the peer cannot take */
+                              GO(FIN_WAIT_1, ACTIVE_CLOSE), GO(FIN_WAIT_1, ACTIVE_CLOSE),
                               RST_SENT /* (3) */),
     [TL_STATE_SYN_RECEIVED] = ROW(UNEXP /* (4) */, STAY(SYNACK_SENT) /* (5) */,
                                   SAME, GO(ESTABLISHED, SYNC_SHOWN) /* (7) */, SAME,

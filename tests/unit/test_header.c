@@ -2,12 +2,18 @@
 /*
  * test_header.c - tl_parse_tcp_header(): the fixed fields and the options
  * of a TCP header, by epan's rules for option lengths; and
- * tl_ip_payload_before(), the IP header in front of it. (The end-to-end
- * goldens check the same on every sample and hostile capture.)
+ * tl_ip_payload_before() and tl_ip_header_before(), the IP header in front
+ * of it. (The end-to-end goldens check the same on every sample and hostile
+ * capture, tests/corpus on third-party and derived ones.)
  */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "tl_test.h"
+
+/* plugin/core/tl_header.c (to be declared in tcplife/tl_core.h). */
+int64_t tl_ip_header_before(const uint8_t *tcp, size_t before, tl_segment_t *seg,
+                            bool *first_fragment);
 
 /* A Linux SYN: ports 40000 -> 80, seq 0x01020304, win 64240, MSS 1460,
  * SACK-permitted, timestamps 7/0, NOP, window scale 7. */
@@ -279,6 +285,228 @@ test_ip_payload_before_ipv6(void **state)
     assert_int_equal(tl_ip_payload_before(buf + 40, 40, &a, &b), -1);
 }
 
+
+/* The IPv4 header checksum of h (ihl words), filled in. */
+static void
+ip4_checksum(uint8_t *h, unsigned ihl)
+{
+    uint32_t sum = 0;
+
+    h[10] = h[11] = 0;
+    for (unsigned i = 0; i < ihl * 4; i += 2)
+        sum += (uint32_t)(h[i] << 8 | h[i + 1]);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    h[10] = (uint8_t)(~sum >> 8);
+    h[11] = (uint8_t)~sum;
+}
+
+static void
+test_ip_header_before_ipv4_fields(void **state)
+{
+    uint8_t buf[14 + 60 + 40];
+    tl_segment_t s;
+    bool frag = true;
+    size_t off;
+    (void)state;
+
+    memset(buf, 0xee, sizeof buf);
+    off = 14 + ip4_before(buf + 14, 5, 20 + 40 + 100, 0x4000, 6);
+    buf[14 + 4] = 0x12;                 /* IP ID 0x1234 */
+    buf[14 + 5] = 0x34;
+    buf[14 + 8] = 57;                   /* TTL */
+    ip4_checksum(buf + 14, 5);
+    memset(&s, 0, sizeof s);
+    assert_int_equal(tl_ip_header_before(buf + off, off, &s, &frag), 140);
+    assert_false(frag);
+    assert_int_equal(s.src.family, 4);
+    assert_int_equal(s.dst.family, 4);
+    assert_memory_equal(s.src.bytes, ((const uint8_t[]){ 10, 0, 0, 1 }), 4);
+    assert_memory_equal(s.dst.bytes, ((const uint8_t[]){ 10, 0, 0, 2 }), 4);
+    assert_true(s.has_ip_id);
+    assert_int_equal(s.ip_id, 0x1234);
+    assert_true(s.has_ttl);
+    assert_int_equal(s.ttl, 57);
+    /* A checksum never filled in (offload): still the header. */
+    buf[14 + 10] = buf[14 + 11] = 0;
+    assert_int_equal(tl_ip_header_before(buf + off, off, &s, &frag), 140);
+    assert_int_equal(s.ttl, 57);
+    /* Not found: nothing guessed, the IP fields cleared. */
+    assert_int_equal(tl_ip_header_before(buf + off, 19, &s, &frag), -1);
+    assert_false(s.has_ip_id);
+    assert_false(s.has_ttl);
+    assert_int_equal(tl_ip_header_before(NULL, 40, &s, &frag), -1);
+}
+
+static void
+test_ip_header_before_ipv4_options_beat_a_lookalike(void **state)
+{
+    uint8_t buf[24 + 40];
+    tl_segment_t s;
+    bool frag;
+    (void)state;
+
+    /* IHL 6 whose last 20 bytes look like an IHL-5 header carrying TCP
+     * (0x45 at byte 4, protocol 6 at byte 13): the checksum decides. */
+    ip4_before(buf, 6, 24 + 40, 0, 6);
+    buf[4] = 0x45;
+    buf[5] = 0;
+    buf[13] = 6;
+    buf[8] = 33;
+    /* The lookalike's "fragment field" is the real checksum: make it read
+     * as "not a fragment" (low 13 bits 0) by choosing two free bytes. */
+    for (unsigned v = 0; v < 65536; v++) {
+        buf[5] = (uint8_t)(v >> 8);
+        buf[20] = (uint8_t)v;
+        ip4_checksum(buf, 6);
+        if (((buf[10] << 8 | buf[11]) & 0x1fff) == 0)
+            break;
+    }
+    assert_int_equal((buf[10] << 8 | buf[11]) & 0x1fff, 0);
+    memset(&s, 0, sizeof s);
+    assert_int_equal(tl_ip_header_before(buf + 24, 24, &s, &frag), 40);
+    assert_int_equal(s.ttl, 33);
+    /* (byte 13 is the source address's second byte) */
+    assert_memory_equal(s.src.bytes, ((const uint8_t[]){ 10, 6, 0, 1 }), 4);
+}
+
+static void
+test_ip_header_before_ipv4_fragments_and_lengths(void **state)
+{
+    uint8_t buf[20 + 40];
+    tl_segment_t s;
+    bool frag;
+    (void)state;
+
+    /* A first fragment: its own payload, flagged. */
+    ip4_before(buf, 5, 20 + 40, 0x2000, 6);
+    ip4_checksum(buf, 5);
+    assert_int_equal(tl_ip_header_before(buf + 20, 20, &s, &frag), 40);
+    assert_true(frag);
+    assert_true(s.has_ip_id);
+    /* A later fragment never holds a TCP header. */
+    ip4_before(buf, 5, 20 + 40, 0x2003, 6);
+    ip4_checksum(buf, 5);
+    assert_int_equal(tl_ip_header_before(buf + 20, 20, &s, &frag), -1);
+    /* Total length 0 (a TSO capture): the frame decides. */
+    ip4_before(buf, 5, 0, 0x4000, 6);
+    ip4_checksum(buf, 5);
+    assert_true(tl_ip_header_before(buf + 20, 20, &s, &frag) == INT64_MAX);
+    assert_false(frag);
+    /* Shorter than its own header, or not TCP: no header. */
+    ip4_before(buf, 5, 12, 0, 6);
+    ip4_checksum(buf, 5);
+    assert_int_equal(tl_ip_header_before(buf + 20, 20, &s, &frag), -1);
+    ip4_before(buf, 5, 60, 0, 17);
+    ip4_checksum(buf, 5);
+    assert_int_equal(tl_ip_header_before(buf + 20, 20, &s, &frag), -1);
+    /* Shorter than the TCP header it carries: found, the caller decides. */
+    ip4_before(buf, 5, 20 + 24, 0, 6);
+    ip4_checksum(buf, 5);
+    assert_int_equal(tl_ip_header_before(buf + 20, 20, &s, &frag), 24);
+}
+
+static void
+test_ip_header_before_tunnel_gives_the_inner_header(void **state)
+{
+    uint8_t buf[20 + 4 + 20 + 40];
+    tl_segment_t s;
+    bool frag;
+    (void)state;
+
+    /* Outer 192.0.2.1 -> 192.0.2.2 GRE, inner 10.0.0.1 -> 10.0.0.2 TCP. */
+    memset(buf, 0, sizeof buf);
+    buf[0] = 0x45;
+    buf[3] = sizeof buf;
+    buf[8] = 200;
+    buf[9] = 47;
+    memcpy(buf + 12, (const uint8_t[]){ 192, 0, 2, 1, 192, 0, 2, 2 }, 8);
+    ip4_checksum(buf, 5);
+    buf[22] = 0x08;
+    ip4_before(buf + 24, 5, 20 + 40, 0x4000, 6);
+    buf[24 + 8] = 64;
+    ip4_checksum(buf + 24, 5);
+    assert_int_equal(tl_ip_header_before(buf + 44, 44, &s, &frag), 40);
+    assert_memory_equal(s.src.bytes, ((const uint8_t[]){ 10, 0, 0, 1 }), 4);
+    assert_int_equal(s.ttl, 64);
+}
+
+/* An IPv6 header (hop limit 61) from fd00::1 to fd00::2 at buf, next header
+ * nxt, payload length plen. */
+static void
+ip6_at(uint8_t *buf, uint8_t nxt, uint16_t plen)
+{
+    memset(buf, 0, 40);
+    buf[0] = 0x60;
+    buf[4] = (uint8_t)(plen >> 8);
+    buf[5] = (uint8_t)plen;
+    buf[6] = nxt;
+    buf[7] = 61;
+    buf[8] = 0xfd;
+    buf[23] = 1;
+    buf[24] = 0xfd;
+    buf[39] = 2;
+}
+
+static void
+test_ip_header_before_ipv6(void **state)
+{
+    uint8_t buf[40 + 8 + 8 + 40];
+    tl_segment_t s;
+    bool frag = true;
+    (void)state;
+
+    /* Plain: hop limit, no IP ID. */
+    ip6_at(buf, 6, 300);
+    memcpy(buf + 40, linux_syn, sizeof linux_syn);
+    memset(&s, 0, sizeof s);
+    s.has_ip_id = true;
+    assert_int_equal(tl_ip_header_before(buf + 40, 40, &s, &frag), 300);
+    assert_false(frag);
+    assert_int_equal(s.src.family, 6);
+    assert_int_equal(s.src.bytes[15], 1);
+    assert_int_equal(s.dst.bytes[15], 2);
+    assert_true(s.has_ttl);
+    assert_int_equal(s.ttl, 61);
+    assert_false(s.has_ip_id);
+    /* Payload length 0 without a jumbo option: the frame decides. */
+    ip6_at(buf, 6, 0);
+    assert_true(tl_ip_header_before(buf + 40, 40, &s, &frag) == INT64_MAX);
+
+    /* Hop-by-hop (8 bytes) then a first fragment header, then TCP. */
+    ip6_at(buf, 0, 16 + 100);
+    memset(buf + 40, 0, 16);
+    buf[40] = 44;                       /* HBH: next fragment, length 0, PadN */
+    buf[42] = 1;
+    buf[43] = 4;
+    buf[48] = 6;                        /* fragment: next TCP, offset 0, M */
+    buf[51] = 1;
+    memcpy(buf + 56, linux_syn, sizeof linux_syn);
+    assert_int_equal(tl_ip_header_before(buf + 56, 56, &s, &frag), 100);
+    assert_true(frag);
+    assert_int_equal(s.ttl, 61);
+    /* A later fragment: none. */
+    buf[50] = 0x01;                     /* offset 32 */
+    assert_int_equal(tl_ip_header_before(buf + 56, 56, &s, &frag), -1);
+    assert_false(s.has_ttl);
+    buf[50] = 0;
+    /* A jumbogram: payload length 0, the jumbo option says 70000. */
+    ip6_at(buf, 0, 0);
+    buf[48] = 6;
+    buf[51] = 0;
+    buf[42] = 0xc2;
+    buf[43] = 4;
+    buf[44] = 0;
+    buf[45] = 0x01;
+    buf[46] = 0x11;
+    buf[47] = 0x70;                     /* 70000 */
+    assert_int_equal(tl_ip_header_before(buf + 56, 56, &s, &frag), 70000 - 16);
+    assert_false(frag);
+    /* The chain must end exactly at the TCP header with next header 6. */
+    buf[48] = 17;
+    assert_int_equal(tl_ip_header_before(buf + 56, 56, &s, &frag), -1);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_header_linux_syn),
     cmocka_unit_test(test_header_ack_flags_window_urgent),
@@ -290,6 +518,11 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_header_random_headers_stay_in_bounds),
     cmocka_unit_test(test_ip_payload_before_ipv4),
     cmocka_unit_test(test_ip_payload_before_ipv6),
+    cmocka_unit_test(test_ip_header_before_ipv4_fields),
+    cmocka_unit_test(test_ip_header_before_ipv4_options_beat_a_lookalike),
+    cmocka_unit_test(test_ip_header_before_ipv4_fragments_and_lengths),
+    cmocka_unit_test(test_ip_header_before_tunnel_gives_the_inner_header),
+    cmocka_unit_test(test_ip_header_before_ipv6),
 };
 
 TL_TEST_MAIN(tests)

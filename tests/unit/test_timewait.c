@@ -8,6 +8,7 @@
 #include "tl_script.h"
 
 #define S_NS INT64_C(1000000000)
+#define MS_NS INT64_C(1000000)
 
 /* A whole client-first life, 100 ms between segments. */
 static const tl_script_t life[] = {
@@ -47,10 +48,27 @@ static void
 test_timewait_later_segments_show_time_left(void **state)
 {
     static const tl_script_t later[] = {
-        /* the server's FIN again 10 s later (its LAST_ACK timer) */
-        { S2C, "FA", 1, 2, 0, .dt_ms = 10000, .x = { "closed", "TIME_WAIT", "CLOSED",
+        /* the server's FIN again 10 s later (its LAST_ACK timer): the final
+         * ACK the capture saw was lost beyond it, the server is in LAST_ACK */
+        { S2C, "FA", 1, 2, 0, .dt_ms = 10000, .x = { "teardown", "TIME_WAIT", "LAST_ACK",
           .kind = "four-way", .init = "client", .tw = "client", .fin_retrans = true,
-          .rel_prev = 6, .an = { AN(TEARDOWN_FIN_RETRANS), AN(CLOSED_SEGMENT_AFTER_CLOSE) } } },
+          .rel_prev = 6, .an = { AN(TEARDOWN_FIN_RETRANS), AN(TEARDOWN_FINAL_ACK_LOST) } } },
+        /* the client re-ACKs from TIME_WAIT: the server closes, and the
+         * client's TIME_WAIT restarts (tcp_timewait_state_process()) */
+        { C2S, "A", 2, 2, 0, .dt_ms = 1, .x = { "teardown", "TIME_WAIT", "CLOSED",
+          .kind = "four-way", .init = "client", .tw = "client", .rel_fin = 6,
+          .api = API(FIN_ACK), .an = { AN(TEARDOWN_TIME_WAIT_RESTART) } } },
+        /* lost again: the FIN once more, and its re-ACK */
+        { S2C, "FA", 1, 2, 0, .dt_ms = 20000, .x = { "teardown", "TIME_WAIT", "LAST_ACK",
+          .kind = "four-way", .init = "client", .tw = "client", .fin_retrans = true,
+          .rel_prev = 6, .an = { AN(TEARDOWN_FIN_RETRANS), AN(TEARDOWN_FINAL_ACK_LOST) } } },
+        { C2S, "A", 2, 2, 0, .dt_ms = 1, .x = { "teardown", "TIME_WAIT", "CLOSED",
+          .kind = "four-way", .init = "client", .tw = "client", .rel_fin = 6,
+          .api = API(FIN_ACK), .an = { AN(TEARDOWN_TIME_WAIT_RESTART) } } },
+        /* anything later is after the end */
+        { C2S, "A", 2, 2, 0, .dt_ms = 500, .x = { "closed", "TIME_WAIT", "CLOSED",
+          .kind = "four-way", .init = "client", .tw = "client",
+          .an = { AN(CLOSED_SEGMENT_AFTER_CLOSE) } } },
     };
     tl_run_t r;
     (void)state;
@@ -58,6 +76,13 @@ test_timewait_later_segments_show_time_left(void **state)
     TL_RUN(&r, life);
     TL_RUN(&r, later);
     assert_int_equal(r.res[8].tw_left_ns, 50 * S_NS);
+    assert_int_equal(r.res[8].label_send, TL_LABEL_FINAL_ACK_LOST);
+    /* Each re-ACK restarts the 60 s; the start stays the first entry. */
+    assert_int_equal(r.res[9].tw_left_ns, 60 * S_NS);
+    assert_int_equal(r.res[11].tw_left_ns, 60 * S_NS);
+    assert_int_equal(r.res[12].tw_left_ns, 60 * S_NS - 500 * MS_NS);
+    assert_int_equal(r.res[11].tw_start_ns, r.res[7].tw_start_ns);
+    assert_int_equal(tl_timewait_expires(&r.conn, &r.cfg), r.res[11].tw_rearmed_ns + 60 * S_NS);
 }
 
 static void

@@ -47,6 +47,9 @@ typedef struct {
     uint32_t     unread, unacked;       /* tcplife.rst.unread_bytes / unacked_bytes */
     uint32_t     hc;                    /* tcplife.half_close.bytes, 0 = no half-close */
     const char  *tw;                    /* tcplife.time_wait.holder, NULL = none */
+    const char  *reason;                /* tcplife.rst.reason, NULL = not checked */
+    const char  *ka;                    /* tcplife.keepalive, NULL = none */
+    uint32_t     dup;                   /* tcplife.duplicate, 0 = none */
 } tl_expect_t;
 
 typedef struct {
@@ -55,6 +58,9 @@ typedef struct {
     uint32_t     seq, ack, len;
     int64_t      dt_ms;                 /* capture time since the previous row */
     tl_expect_t  x;
+    uint8_t      ttl;                   /* IP TTL, 0 = not known */
+    uint16_t     ip_id;                 /* IP ID, 0 = not known */
+    int64_t      dt_us;                 /* more capture time, in microseconds */
 } tl_script_t;
 
 #define TL_RUN_MAX_FRAMES 64
@@ -117,7 +123,7 @@ tl_run_segment(tl_run_t *r, const tl_script_t *row)
     bool c2s = row->dir == C2S;
 
     memset(&seg, 0, sizeof seg);
-    r->now_ns += row->dt_ms * 1000000;
+    r->now_ns += row->dt_ms * 1000000 + row->dt_us * 1000;
     seg.frame = ++r->frame;
     seg.time_ns = r->now_ns;
     seg.src = c2s ? r->caddr : r->saddr;
@@ -129,6 +135,10 @@ tl_run_segment(tl_run_t *r, const tl_script_t *row)
     seg.ack = (seg.flags & TL_F_ACK) ? (c2s ? r->sisn : r->cisn) + row->ack : 0;
     seg.len = row->len;
     seg.win = 64240;
+    seg.has_ttl = row->ttl != 0;
+    seg.ttl = row->ttl;
+    seg.has_ip_id = row->ip_id != 0;
+    seg.ip_id = row->ip_id;
     assert_true(seg.frame <= TL_RUN_MAX_FRAMES);
     tl_conn_observe(&r->conn, &r->cfg, &seg, &r->res[seg.frame]);
     return &r->res[seg.frame];
@@ -188,6 +198,10 @@ tl_check(const tl_result_t *res, const tl_script_t *row, uint32_t frame)
     TL_CMP_INT_(buf, "half_close", res->half_close, x->hc > 0);
     TL_CMP_INT_(buf, "half_close.bytes", res->hc_bytes, x->hc);
     TL_CMP_STR_(buf, "time_wait.holder", tl_tw_holder_name((tl_tw_holder_t)res->tw_holder), x->tw ? x->tw : "");
+    if (x->reason)
+        TL_CMP_STR_(buf, "rst.reason", tl_rst_reason_name((tl_rst_reason_t)res->rst_reason), x->reason);
+    TL_CMP_STR_(buf, "keepalive", tl_keepalive_name((tl_keepalive_t)res->keepalive), x->ka ? x->ka : "");
+    TL_CMP_INT_(buf, "duplicate", res->dup_of, x->dup);
 
     for (unsigned i = 0; i < TL_MAX_ANOMALIES; i++) {
         if (x->an[i] == TL_ANOMALY_NONE)
