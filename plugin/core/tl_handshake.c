@@ -12,6 +12,9 @@
  * retries 1 s apart.
  */
 #include "tl_internal.h"
+#include "tl_seq.h"
+
+#define add_anomaly tl_result_add_anomaly
 
 void
 tl_syn_opts_of(const tl_segment_t *seg, tl_syn_opts_t *o)
@@ -150,3 +153,167 @@ tl_backoff_stacks(bool synack, uint8_t retry, int64_t interval_ns, bool after_re
         m |= 1u << TL_STACK_XNU;
     return m;
 }
+
+/* SYN or SYN-ACK: handshake steps 1 and 2, and their retransmissions. */
+void
+tl_on_syn(tl_ctx_t *c)
+{
+    const tl_segment_t *seg = c->seg;
+    tl_result_t *res = c->res;
+    tl_endpoint_t *snd = c->snd, *rcv = c->rcv;
+    bool synack = seg->flags & TL_F_ACK;
+    /* Simultaneous open (RFC 9293 figure 7): an endpoint whose own SYN was
+     * its step 1 answers the peer's SYN with a SYN-ACK of the same ISN.
+     * That SYN-ACK is its step 2, not a retransmission of the SYN. */
+    bool simopen_synack = synack && c->conn->simultaneous_open && snd->isn_known
+                          && !snd->synack_sent && seg->seq == snd->isn;
+
+    res->hs_step = synack ? 2 : 1;
+    res->isn = seg->seq;
+
+    if (snd->isn_known && !simopen_synack && !synack && snd->syn_count == 0
+        && seg->seq == snd->isn) {
+        /* Its ISN was known only from the SYN-ACK that acknowledged it:
+         * this SYN was captured after its answer (reordered at the capture
+         * point). It is the original, not a retransmission. */
+        snd->syn_count = 1;
+        snd->syn_frame = seg->frame;
+        snd->syn_last_frame = seg->frame;
+        snd->syn_time_ns = seg->time_ns;
+        snd->backoff_mask = 0xff;
+        if (!snd->syn_opts_known) {
+            tl_syn_opts_of(seg, &snd->syn_opts);
+            snd->syn_opts_known = true;
+        }
+        c->conn->roles_inferred = false;
+        res->api = TL_API_CONNECT;
+        add_anomaly(res, TL_ANOMALY_HANDSHAKE_SYN_REORDERED);
+        return;
+    }
+    if (snd->isn_known && !simopen_synack) {
+        bool after_refusal = !synack && snd->refused;
+
+        if (seg->seq != snd->isn) {
+            add_anomaly(res, TL_ANOMALY_HANDSHAKE_NEW_ISN);
+            return;
+        }
+        /* Same ISN again: a retransmission, not a second open. */
+        if (snd->syn_count < UINT8_MAX)
+            snd->syn_count++;
+        res->hs_retry = (uint8_t)(snd->syn_count - 1);
+        res->hs_backoff_ns = seg->time_ns - snd->syn_time_ns;
+        snd->backoff_mask &= tl_backoff_stacks(synack, res->hs_retry, res->hs_backoff_ns, after_refusal);
+        res->backoff_stacks = snd->backoff_mask;
+        if (after_refusal) {
+            /* The client tries again after a RST refused it (Windows'
+             * connect() does): the connection is open again. */
+            tl_conn_t *conn = c->conn;
+            snd->refused = false;
+            conn->ended = conn->reset = false;
+            conn->reset_kind = TL_RST_NONE;
+            conn->reset_rule = TL_RULE_NONE;
+            c->was_ended = false;
+            add_anomaly(res, TL_ANOMALY_HANDSHAKE_RETRY_AFTER_REFUSED);
+            tl_send_event(c, TL_EV_SYN);
+        }
+        res->rel_prev = snd->syn_last_frame;
+        snd->syn_last_frame = seg->frame;
+        snd->syn_time_ns = seg->time_ns;
+        res->api = synack ? TL_API_SYN_QUEUE_RETRY : TL_API_CONNECT_RETRY;
+        add_anomaly(res, synack ? TL_ANOMALY_HANDSHAKE_SYNACK_RETRANS
+                                : TL_ANOMALY_HANDSHAKE_SYN_RETRANS);
+        if (synack) {
+            c->conn->step3_pending = true;
+            res->peer_isn = rcv->isn;
+            res->rel_syn = rcv->syn_frame;
+            res->hs_ack_checked = rcv->isn_known;
+            res->hs_ack_ok = rcv->isn_known && seg->ack == rcv->isn + 1;
+            if (snd->state == TL_STATE_ESTABLISHED) {
+                /* RFC 9293: only SYN_RECEIVED sends a SYN-ACK, so the
+                 * handshake ACK never reached this socket. */
+                add_anomaly(res, TL_ANOMALY_HANDSHAKE_SYNACK_AFTER_ACK);
+                res->rel_ack_not_taken = c->conn->hs_ack_frame;
+                c->conn->synack_after_ack = true;
+                snd->syn_acked = false;
+                tl_send_event(c, TL_EV_SYNACK);
+            }
+            tl_recv_event(c, TL_EV_SYNACK);
+        }
+        return;
+    }
+
+    if (!simopen_synack) {              /* syn_frame stays the SYN itself */
+        snd->isn_known = true;
+        snd->isn = seg->seq;
+        snd->syn_frame = seg->frame;
+    }
+    snd->syn_count = 1;                 /* retries are counted per step */
+    snd->backoff_mask = 0xff;
+    snd->syn_last_frame = seg->frame;
+    snd->syn_time_ns = seg->time_ns;
+    if (synack) {
+        snd->synack_sent = true;
+        c->conn->step3_pending = true;
+    }
+    if (!snd->syn_opts_known) {         /* what this side offers, once */
+        tl_syn_opts_of(seg, &snd->syn_opts);
+        snd->syn_opts_known = true;
+        if (!synack && seg->len > 0 && seg->tfo)
+            add_anomaly(res, TL_ANOMALY_HANDSHAKE_TFO_DATA);
+    }
+
+    if (!synack) {
+        if (rcv->state == TL_STATE_SYN_SENT) {
+            c->conn->simultaneous_open = true;
+            add_anomaly(res, TL_ANOMALY_HANDSHAKE_SIMULTANEOUS_OPEN);
+            res->api = TL_API_SIMOPEN;
+        } else {
+            res->api = TL_API_CONNECT;
+        }
+        /* Its own SYN crossed the peer's, already taken as received: it
+         * went SYN_SENT and on to SYN_RECEIVED (RFC 9293 figure 7). */
+        if (!(c->conn->simultaneous_open && snd->state == TL_STATE_SYN_RECEIVED))
+            tl_send_event(c, TL_EV_SYN);
+        tl_recv_event(c, TL_EV_SYN);
+        return;
+    }
+
+    res->api = c->conn->simultaneous_open ? TL_API_SIMOPEN : TL_API_SYN_QUEUE;
+    res->rel_syn = rcv->syn_frame;
+    if (!rcv->isn_known) {
+        /* The SYN was not captured: its ISN is what this SYN-ACK acks. */
+        rcv->isn_known = true;
+        rcv->isn = seg->ack - 1;
+    } else {
+        uint32_t syn_data = rcv->syn_opts_known ? rcv->syn_opts.data_len : 0;
+        res->hs_ack_checked = true;
+        res->hs_ack_ok = seg->ack == rcv->isn + 1;
+        /* TFO (RFC 7413 §4.2.2): a server that takes the SYN's data
+         * acknowledges it too. */
+        if (!res->hs_ack_ok && syn_data && seg->ack == rcv->isn + 1 + syn_data) {
+            res->hs_ack_ok = true;
+            rcv->syn_acked_data = true;
+        }
+    }
+    res->peer_isn = rcv->isn;
+    if (rcv->syn_opts_known) {
+        tl_negotiated_t n;
+        tl_conn_negotiated(c->conn, &n);
+        if (n.ecn)
+            add_anomaly(res, TL_ANOMALY_HANDSHAKE_ECN_NEGOTIATED);
+        if (n.auth == TL_AUTH_MISMATCH)
+            add_anomaly(res, TL_ANOMALY_HANDSHAKE_AUTH_MISMATCH);
+    }
+    /* In a simultaneous open whose SYN-ACKs crossed, the peer's SYN-ACK has
+     * already established this endpoint: this one was sent before it. */
+    if (!(simopen_synack && snd->state == TL_STATE_ESTABLISHED))
+        tl_send_event(c, TL_EV_SYNACK);
+    if (res->hs_ack_checked && !res->hs_ack_ok) {
+        /* The peer will not take it (Linux answers with RST). */
+        add_anomaly(res, TL_ANOMALY_HANDSHAKE_ACK_MISMATCH);
+        return;
+    }
+    rcv->syn_acked = true;
+    tl_recv_event(c, TL_EV_SYNACK);
+}
+

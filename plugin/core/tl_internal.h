@@ -53,6 +53,41 @@ tl_peer(tl_role_t r)
     return r == TL_ROLE_CLIENT ? TL_ROLE_SERVER : TL_ROLE_CLIENT;
 }
 
+/*
+ * tl_conn_observe()'s working state for one segment, shared by the files
+ * of its steps (tl_conn.c, tl_teardown.c, tl_evidence.c).
+ */
+typedef struct {
+    tl_conn_t          *conn;
+    const tl_config_t  *cfg;
+    const tl_segment_t *seg;
+    tl_result_t        *res;
+    tl_endpoint_t      *snd, *rcv;
+    tl_role_t           snd_role;
+    bool                was_ended;
+    bool                fin_acked_earlier;  /* the FIN's ACK came first */
+    bool                reack;              /* re-ACK of a FIN whose ACK was lost */
+    bool                keepalive;          /* a keepalive probe: no payload */
+} tl_ctx_t;
+
+
+/* One endpoint's transition for the segment (tl_fsm.c), its label kept. */
+void tl_send_event(tl_ctx_t *c, tl_event_t ev);
+void tl_recv_event(tl_ctx_t *c, tl_event_t ev);
+
+/* tl_handshake.c: a SYN or SYN-ACK (steps 1 and 2, retransmissions). */
+void tl_on_syn(tl_ctx_t *c);
+/* tl_rst.c: a RST, classified and applied. */
+void tl_on_rst(tl_ctx_t *c);
+/* tl_teardown.c: a FIN from the sender; returns whether it is a new one. */
+bool tl_on_fin(tl_ctx_t *c, bool acked_fin);
+
+/* tl_evidence.c */
+bool tl_duplicate_step(tl_ctx_t *c);        /* a copy: verdict filled, true */
+void tl_infer_sync(tl_ctx_t *c);            /* handshake the capture missed */
+tl_keepalive_t tl_keepalive_of(tl_ctx_t *c);
+void tl_sender_continues(tl_ctx_t *c);      /* the RST was not its own */
+
 /* TIME_WAIT holder once the last FIN is acknowledged: who is in TIME_WAIT. */
 tl_tw_holder_t tl_timewait_holder(const tl_conn_t *conn);
 

@@ -19,6 +19,8 @@
 #include "tl_internal.h"
 #include "tl_seq.h"
 
+#define add_anomaly tl_result_add_anomaly
+
 #define TL_RULE_REASON_(sym, kind, reason, an, api, text) TL_REASON_##reason,
 #define TL_RULE_AN_(sym, kind, reason, an, api, text)     TL_ANOMALY_##an,
 #define TL_RULE_API_(sym, kind, reason, an, api, text)    TL_API_##api,
@@ -222,3 +224,82 @@ tl_rst_classify(const tl_conn_t *conn, const tl_endpoint_t *snd,
         v.unacked_bytes = unacked(snd, rcv, seg);
     return v;
 }
+
+/* A RST: classify it (above), then apply it to both endpoints. */
+void
+tl_on_rst(tl_ctx_t *c)
+{
+    tl_conn_t *conn = c->conn;
+    tl_result_t *res = c->res;
+    tl_endpoint_t *snd = c->snd, *rcv = c->rcv;
+    const tl_segment_t *seg = c->seg;
+    tl_rst_ctx_t ctx;
+    tl_rst_verdict_t v;
+    tl_rst_kind_t kind;
+    tl_anomaly_t an;
+    tl_state_t snd_state = snd->state;
+
+    ctx.first = conn->segments == 0;
+    /* RSTs cross when the second is an abort of its own (RST+ACK at its
+     * sequence number), sent before the first reached its sender. */
+    ctx.crossing = c->was_ended && conn->reset && conn->reset_sender != c->snd_role
+                   && !conn->injected && (seg->flags & TL_F_ACK) && snd->nxt_known
+                   && seg->seq == snd->nxt;
+    ctx.ended = c->was_ended;
+    ctx.tw_expires_ns = tl_timewait_expires(conn, c->cfg);
+    if (ctx.crossing)
+        snd->state = (tl_state_t)snd->pre_rst_state;    /* as it was when it sent it */
+    v = tl_rst_classify(conn, snd, rcv, seg, &ctx);
+    snd->state = snd_state;
+    kind = tl_rst_rule_kind(v.rule);
+
+    res->rst_kind = (uint8_t)kind;
+    res->rst_rule = (uint8_t)v.rule;
+    snd->last_rst_rule = (uint8_t)v.rule;
+    res->rst_reason = (uint8_t)tl_rst_rule_reason(v.rule);
+    res->rst_unread_bytes = v.unread_bytes;
+    res->rst_unacked_bytes = v.unacked_bytes;
+    res->rst_unread_data = kind == TL_RST_UNREAD_DATA;
+    res->rel_rst = v.answers_frame;
+    res->api = (uint8_t)tl_rst_rule_api(v.rule);
+    an = tl_rst_rule_anomaly(v.rule);
+    if (an != TL_ANOMALY_NONE)
+        add_anomaly(res, an);
+    if (ctx.crossing)
+        add_anomaly(res, TL_ANOMALY_RESET_CROSSING);
+    if (v.unacked_bytes)
+        add_anomaly(res, TL_ANOMALY_RESET_DATA_LOST);
+
+    if (c->was_ended && !ctx.crossing) {
+        /* Nothing to abort, but a TIME_WAIT socket dies of it: Linux kills
+         * it unless net.ipv4.tcp_rfc1337=1 (RFC 1337 "TIME-WAIT assassination");
+         * so does a side that never took a forged RST. */
+        if (rcv->state != TL_STATE_CLOSED && rcv->state != TL_STATE_LISTEN)
+            tl_recv_event(c, TL_EV_RST);
+        return;
+    }
+    if (kind == TL_RST_REFUSED)
+        rcv->refused = true;
+    if (ctx.crossing)
+        return;                 /* both are CLOSED already */
+    snd->pre_rst_state = (uint8_t)snd->state;
+    rcv->pre_rst_state = (uint8_t)rcv->state;
+    conn->reset_sender = c->snd_role;
+    conn->reset_kind = kind;
+    conn->reset_rule = v.rule;
+    tl_send_event(c, TL_EV_RST);
+    /* RFC 5961 §3.2: a synchronized receiver takes a RST only at exactly
+     * RCV.NXT; any other in-window RST gets a challenge ACK and changes
+     * nothing (Linux since 3.6, FreeBSD, Windows). */
+    if (conn->handshake_done && snd->nxt_known && seg->seq != snd->nxt
+        && !(rcv->ack_known && seg->seq == rcv->ack_max)) {
+        conn->rst_ignored = true;
+        add_anomaly(res, TL_ANOMALY_RESET_NOT_AT_RCV_NXT);
+    } else {
+        tl_recv_event(c, TL_EV_RST);
+    }
+    conn->reset = true;
+    conn->reset_frame = seg->frame;
+    conn->ended = true;
+}
+

@@ -105,11 +105,20 @@ flow_comment(const tl_result_t *r, const tl_layer_result_t *lr, const char *labe
         case TL_RST_UNREAD_DATA:      NOTE("RST %s: closed with %u unread bytes", kind, r->rst_unread_bytes); break;
         case TL_RST_DATA_AFTER_CLOSE: NOTE("RST %s: data after its FIN discarded", kind); break;
         case TL_RST_ABORT:            NOTE("RST %s", kind); break;
-        default:                      NOTE("RST %s: no live connection", kind); break;
+        case TL_RST_TIMEOUT:          NOTE("RST %s: %s", kind, r->rst_rule == TL_RULE_KEEPALIVE
+                                           ? "keepalive gave up" : "idle timer"); break;
+        case TL_RST_INJECTED:         NOTE("RST %s: most likely forged", kind); break;
+        default:                      NOTE("RST %s: no live connection (%s)", kind,
+                                           tl_rst_reason_name((tl_rst_reason_t)r->rst_reason)); break;
         }
         if (r->rst_unacked_bytes)
             NOTE("%u bytes unacknowledged, lost", r->rst_unacked_bytes);
     }
+
+    if (r->keepalive)
+        NOTE("keepalive %s", tl_keepalive_name((tl_keepalive_t)r->keepalive));
+    if (r->dup_of)
+        NOTE("copy of frame %u", r->dup_of);
 
     /* TIME_WAIT: on the segment that acknowledges the last FIN, which
      * starts it (tcplife.time_wait.start is its time). */
