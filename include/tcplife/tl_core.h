@@ -806,6 +806,18 @@ int64_t tl_ip_payload_before(const uint8_t *tcp, size_t before,
                              const tl_addr_t *src, const tl_addr_t *dst);
 
 /*
+ * The IP header (IPv4 with options, or IPv6 with extension headers) that
+ * ends exactly at the TCP header tcp, found from the bytes alone, so the
+ * same in every pass: fills seg->src, seg->dst, seg->has_ttl/ttl and, for
+ * IPv4, seg->has_ip_id/ip_id; *first_fragment tells a first fragment (its
+ * length is the fragment's). Returns the bytes the datagram carries from
+ * the TCP header on, INT64_MAX when the header gives no length (TSO, a
+ * jumbogram), or -1 when there is no such header (seg's IP fields false).
+ */
+int64_t tl_ip_header_before(const uint8_t *tcp, size_t before, tl_segment_t *seg,
+                            bool *first_fragment);
+
+/*
  * The segment as tcpdump prints it after the addresses ("Flags [P.], seq
  * 1:8, ack 1, win 4099, options [...], length 7"), with tcpdump's relative
  * numbers. Call it for every segment of the connection, in order, to keep

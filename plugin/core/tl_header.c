@@ -150,13 +150,8 @@ tl_parse_tcp_header(const uint8_t *p, size_t cap, tl_segment_t *seg)
  * length 0 as TSO captures show, IPv6 payload length 0 without a jumbo
  * option: the frame decides), or -1 when there is no such header (a
  * reassembled datagram, a later fragment, ...), seg's IP fields then false.
- *
- * Declared here until include/tcplife/tl_core.h declares it (tl_extract.c
- * and tests/unit/test_header.c repeat the declaration).
  */
 #define TL_IP6_EXT_MAX 256      /* extension header bytes looked through */
-int64_t tl_ip_header_before(const uint8_t *tcp, size_t before, tl_segment_t *seg,
-                            bool *first_fragment);
 
 static bool
 ip4_checksum_ok(const uint8_t *h, size_t n)

@@ -55,10 +55,6 @@
 #include "tl_compat.h"
 #include "tl_glue.h"
 
-/* plugin/core/tl_header.c (to be declared in tcplife/tl_core.h). */
-int64_t tl_ip_header_before(const uint8_t *tcp, size_t before, tl_segment_t *seg,
-                            bool *first_fragment);
-
 /*
  * The `tcp` item delimits the header (a `tcp` filter primes it anyway). The
  * two others are wanted only when no tap record gives them (see above).

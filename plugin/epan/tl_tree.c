@@ -366,8 +366,8 @@ tl_tree_register(int proto)
     {
         static ei_register_info ei_glue[] = {
             { &ei_tcplife_untracked, { "tcplife.untracked", PI_MALFORMED, PI_WARN,
-              "TCP header truncated or malformed: segment not tracked, the connection's "
-              "states may miss it", EXPFILL } },
+              "TCP header truncated or malformed, or its IP header not found: segment not "
+              "tracked, the connection's states may miss it", EXPFILL } },
         };
         expert_register_field_array(expert, ei_glue, array_length(ei_glue));
     }
@@ -795,7 +795,8 @@ tl_tree_render_untracked(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gu
 {
     proto_item *top = proto_tree_add_item(tree, proto_tl, tvb, 0, 0, ENC_NA);
 
-    proto_item_set_text(top, "TCP Lifecycle: %u TCP header%s too short to track", n, n == 1 ? "" : "s");
+    proto_item_set_text(top, "TCP Lifecycle: %u TCP layer%s not tracked (header cut short, segment "
+                        "shorter than its header, or no IP header in front)", n, n == 1 ? "" : "s");
     gen(top);
     expert_add_info(pinfo, top, &ei_tcplife_untracked);
 }

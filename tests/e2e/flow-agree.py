@@ -55,7 +55,8 @@ def parse_flow(text):
         arrow = lines[i + 1]
         conv = line[:5].strip() if several else None
         # "|TIME" padded to 10 characters (longer times push the graph right).
-        m = re.match(r"\|([0-9.]+)", line[5:] if several else line)
+        # (A frame captured before its predecessor has a negative time.)
+        m = re.match(r"\|(-?[0-9.]+)", line[5:] if several else line)
         pre = 5 if several else 0
         head = pre + max(10, 1 + len(m.group(1)))
         width = len(arrow) - (pre + 10)  # the graph part: '|' ... '|'
@@ -136,7 +137,7 @@ for it, r in zip(items, rows):
     if r["tcplife.handshake.retry"] and f"retry {r['tcplife.handshake.retry']}," not in it["comment"]:
         errors.append(f"frame {fr}: retry {r['tcplife.handshake.retry']} not in the comment {it['comment']!r}")
     tw_starts = (r["tcplife.time_wait.holder"] and r["tcplife.time_wait.start"]
-                 and abs(epoch(r["tcplife.time_wait.start"]) - float(r["frame.time_epoch"])) < 1e-6)
+                 and abs(epoch(r["tcplife.time_wait.start"]) - float(r["frame.time_epoch"])) < 5e-7)
     tw_note = f"{r['tcplife.time_wait.holder']} in TIME_WAIT for" in it["comment"]
     check("TIME_WAIT note where TIME_WAIT starts", tw_note, bool(tw_starts))
 

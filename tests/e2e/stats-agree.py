@@ -24,7 +24,8 @@ FIELDS = ["tcp.stream", "tcplife.sender", "tcplife.handshake.step", "tcplife.han
           "tcplife.teardown.kind", "tcplife.teardown.initiator", "tcplife.rst.kind",
           "tcplife.time_wait.holder", "tcplife.state.client", "tcplife.state.server",
           "tcplife.half_close.bytes", "tcplife.conn.outcome", "tcplife.conn.handshake", "tcplife.conn.zeek_state",
-          "tcplife.conn.history", "tcplife.midstream", "tcplife.phase", "tcplife.api"]
+          "tcplife.conn.history", "tcplife.midstream", "tcplife.phase", "tcplife.api",
+          "tcplife.conn.one_sided", "tcp.flags.str"]
 rows = json.loads(tshark("-q", "-z", "tcplife,conn,json"))
 lines = tshark("-2", "-Y", "tcplife", "-T", "fields", "-E", "occurrence=f",
                *sum((["-e", f] for f in FIELDS), [])).splitlines()
@@ -56,14 +57,27 @@ for r in rows:
     check(r["stream"], "syn_retries", r["syn_retries"], syn_retry)
     check(r["stream"], "synack_retries", r["synack_retries"], synack_retry)
     # The RST that reset a live connection: not one after its end (phase
-    # closed/reset before it) nor a RST as the very first segment.
-    rst = [s for i, s in enumerate(segs) if s["tcplife.rst.kind"] and i > 0
-           and segs[i - 1]["tcplife.phase"] not in ("closed", "reset")][:1]
+    # closed/reset before it). Its sender going on afterwards makes it
+    # injected; if its receiver did not take it either (RFC 5961), the
+    # connection went on to its own end.
+    first = [i for i, s in enumerate(segs) if s["tcplife.rst.kind"]
+             and (i == 0 or segs[i - 1]["tcplife.phase"] not in ("closed", "reset"))][:1]
+    rst = [segs[first[0]]] if first else []
+    injected = taken = False
     if rst:
-        check(r["stream"], "rst", r["rst"], f"{rst[0]['tcplife.sender']} {rst[0]['tcplife.rst.kind']}")
+        sender = rst[0]["tcplife.sender"]
+        receiver = "server" if sender == "client" else "client"
+        injected = any(s["tcplife.sender"] == sender and not s["tcplife.rst.kind"]
+                       and "SYN" not in s["tcp.flags.str"] for s in segs[first[0] + 1:])
+        taken = rst[0][f"tcplife.state.{receiver}"] == "CLOSED"
+    if rst:
+        kind = "injected" if injected else rst[0]["tcplife.rst.kind"]
+        check(r["stream"], "rst", r["rst"], f"{rst[0]['tcplife.sender']} {kind}")
+    if rst and (taken or not injected):
         check(r["stream"], "teardown", r["teardown"], "reset")
     else:
-        check(r["stream"], "rst", r["rst"], None)
+        if not rst:
+            check(r["stream"], "rst", r["rst"], None)
         kinds = [s["tcplife.teardown.kind"] for s in segs if s["tcplife.teardown.kind"]]
         inits = [s["tcplife.teardown.initiator"] for s in segs if s["tcplife.teardown.initiator"]]
         want = f"{inits[0]} {kinds[-1] if kinds else 'half-closed'}" if inits else "open"
@@ -76,7 +90,8 @@ for r in rows:
     if last["tcplife.midstream"] == "1":
         check(r["stream"], "handshake", r["handshake"], "midstream")
     elif (r["handshake"] == "complete" and not any(s["tcplife.handshake.step"] == "3" for s in segs)
-          and not any(s["tcplife.api"].startswith("connect() on both sides") for s in segs)):
+          and not any(s["tcplife.api"].startswith("connect() on both sides") for s in segs)
+          and last["tcplife.conn.one_sided"] != "1"):
         errors.append(f"stream {r['stream']}: handshake complete without a step 3")
     elif r["handshake"] == "refused" and not any(s["tcplife.rst.kind"] == "refused" for s in segs):
         errors.append(f"stream {r['stream']}: refused without a refused RST")

@@ -11,10 +11,6 @@
 
 #include "tl_test.h"
 
-/* plugin/core/tl_header.c (to be declared in tcplife/tl_core.h). */
-int64_t tl_ip_header_before(const uint8_t *tcp, size_t before, tl_segment_t *seg,
-                            bool *first_fragment);
-
 /* A Linux SYN: ports 40000 -> 80, seq 0x01020304, win 64240, MSS 1460,
  * SACK-permitted, timestamps 7/0, NOP, window scale 7. */
 static const uint8_t linux_syn[40] = {
