@@ -16,6 +16,9 @@ if [ "$view" = flow ] && [ "${TCPLIFE_FLOW_GRAPH:-ON}" != ON ]; then
     exit 77
 fi
 
+# A capture whose streams differ in this Wireshark (epan-differences.txt).
+source "$here/epan-skip.sh" "$capture"
+
 if [ ! -f "$golden" ]; then
     echo "missing golden file $golden (run tests/update-goldens.sh, then review it)" >&2
     exit 1

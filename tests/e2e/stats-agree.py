@@ -87,11 +87,11 @@ for r in rows:
     hc = [int(s["tcplife.half_close.bytes"]) for s in segs if s["tcplife.half_close.bytes"]]
     check(r["stream"], "half_close_bytes", r["half_close_bytes"], max(hc) if hc else None)
     check(r["stream"], "handshake", r["handshake"], last["tcplife.conn.handshake"])
-    if last["tcplife.midstream"] == "1":
+    if last["tcplife.midstream"] in ("1", "True"):     # 4.4+ prints True
         check(r["stream"], "handshake", r["handshake"], "midstream")
     elif (r["handshake"] == "complete" and not any(s["tcplife.handshake.step"] == "3" for s in segs)
           and not any(s["tcplife.api"].startswith("connect() on both sides") for s in segs)
-          and last["tcplife.conn.one_sided"] != "1"):
+          and last["tcplife.conn.one_sided"] not in ("1", "True")):
         errors.append(f"stream {r['stream']}: handshake complete without a step 3")
     elif r["handshake"] == "refused" and not any(s["tcplife.rst.kind"] == "refused" for s in segs):
         errors.append(f"stream {r['stream']}: refused without a refused RST")

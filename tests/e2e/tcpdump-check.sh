@@ -8,6 +8,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$1 capture=$2
 command -v tcpdump >/dev/null || { echo "tcpdump is not installed" >&2; exit 1; }
+source "$here/epan-skip.sh" "$capture"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
