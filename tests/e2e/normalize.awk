@@ -7,7 +7,8 @@
 #   fields, conn  FT_BOOLEAN cells: 4.4+ print True/False, 4.0 prints 1/0
 #   tree, tree2   4.6's "Frame N: Packet, ..." summary line; 4.6's
 #                 FT_RELATIVE_TIME text ("1 minute, 4 seconds", "200.328000
-#                 milliseconds", "96.000 microseconds") -> "64.000000000 seconds"
+#                 milliseconds", "96.000 microseconds") -> "64.000000000 seconds";
+#                 4.6's top-level "Data (N bytes)" after a snaplen-cut segment
 
 # 4.6's relative time text -> 4.0's "[-]S.NNNNNNNNN seconds", or "" if v is not one.
 function reltime(v,    neg, n, k, parts, tok, num, unit, ip, fp, secs, ns) {
@@ -64,6 +65,9 @@ BEGIN { FS = "\t"; OFS = "\t" }
         }
 }
 
+# 4.6 adds a top-level "Data (N bytes)" layer after a TCP header whose
+# segment the snaplen cut: epan's, not tcplife's, so it is dropped.
+(view == "tree" || view == "tree2") && /^Data \([0-9]+ bytes?\)$/ { next }
 view == "tree" || view == "tree2" {
     if ($0 ~ /^Frame [0-9]+: Packet, /)
         sub(/: Packet, /, ": ")
