@@ -410,6 +410,47 @@ def derived_injected_rst():
     return p.derive(out)
 
 
+
+def derived_injected_rst_ipid():
+    # A forged RST that only its IP ID gives away: the same real transfer
+    # and pause as derived_injected_rst, but the forger copies what an
+    # on-path box can see of the server's frames -- TTL, DF -- and sends
+    # RST+ACK exactly at the client's rcv.nxt, which the client accepts.
+    # Its IP ID (0x5e21) is far from the server's per-socket run. The
+    # capture ends with the RST (the client's socket is gone; nothing of the
+    # real server follows), so no other evidence exists.
+    p = load("half-close-large.pcap")
+    lt = p.linktype
+    ss = segs(p)
+    client = client_of(p)
+    is_c = [s.endpoint() == client for s in ss]
+    first_data = next(i for i, s in enumerate(ss) if not is_c[i] and s.plen > 0)
+    last_data = max(i for i, s in enumerate(ss) if not is_c[i] and s.plen > 0)
+    gap_i = max(range(first_data, last_data),
+                key=lambda i: p.frames[i + 1][0] - p.frames[i][0])
+    assert is_c[gap_i] and ss[gap_i].plen == 0, "pause should follow a client ACK"
+    cl = ss[gap_i]
+    srv_frame = next(i for i in range(gap_i, -1, -1) if not is_c[i])
+    sv = ss[srv_frame]
+    srv_ids = [s.ip_id for s, c in zip(ss[:gap_i + 1], is_c) if not c and s.ip_id]
+    assert all(0 < (b - a) % 65536 <= 64 for a, b in zip(srv_ids, srv_ids[1:])), \
+        "the server's IP IDs should run consecutively"
+    t0, t1 = p.frames[gap_i][0], p.frames[gap_i + 1][0]
+    t_rst = t0 + (t1 - t0) // 8
+
+    sdata = p.frames[srv_frame][1]
+    o = sv.l3
+    forged_id = 0x5E21
+    assert (forged_id - srv_ids[-1]) % 65536 > 64
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40, forged_id, 0x4000,
+                     sv.ttl, 6, 0, sv.src, sv.dst)
+    tcp = struct.pack("!HHIIHHHH", sv.sport, sv.dport, cl.ack, cl.seq,
+                      (5 << 12) | 0x14, 0, 0, 0)
+    rst = fix_checksums(lt, sdata[:o] + ip + tcp)
+    out = [list(f) for f in p.frames[:gap_i + 1]]
+    out.append([t_rst, rst, len(rst)])
+    return p.derive(out)
+
 DERIVED = [
     ("derived-one-sided-client.pcap", derived_one_sided_client),
     ("derived-one-sided-server.pcap", derived_one_sided_server),
@@ -420,6 +461,7 @@ DERIVED = [
     ("derived-lone-rst.pcap", derived_lone_rst),
     ("derived-fin-first.pcap", derived_fin_first),
     ("derived-injected-rst.pcap", derived_injected_rst),
+    ("derived-injected-rst-ipid.pcap", derived_injected_rst_ipid),
 ]
 
 

@@ -168,6 +168,9 @@ typedef enum {
     X(INJECTED_TTL, INJECTED, NOT_SPECIFIED, RESET_INJECTED, NONE,                              \
       "its IP TTL / hop limit differs from every other segment of its alleged sender: most likely " \
       "forged on the path (firewall, middlebox)")                                               \
+    X(INJECTED_IPID, INJECTED, NOT_SPECIFIED, RESET_INJECTED, NONE,                             \
+      "its IPv4 ID does not continue the consecutive IDs of its alleged sender's other segments " \
+      "(Linux counts them per socket): most likely forged on the path (firewall, middlebox)")   \
     X(STRAY_CLOSED, STRAY, NO_SOCKET, CLOSED_STRAY_RST, NO_SOCKET,                              \
       "after the connection ended: the sender had no socket for it any more")                  \
     X(STRAY_RESET, STRAY, NO_SOCKET, CLOSED_STRAY_RST, NO_SOCKET,                               \
@@ -283,35 +286,44 @@ typedef enum {
 
 /*
  * Transition labels: why an endpoint changed state (or did not). Second
- * string: the display text.
+ * column: the anomaly the label raises on its segment (tl_conn_observe(),
+ * unless the connection had already ended or the sender was not yet
+ * synchronized, which their own anomalies say); third: the display text.
  */
 #define TL_LABEL_MAP(X)                                                         \
-    X(NONE,               "")                                                   \
-    X(ACTIVE_OPEN,        "active open: connect() sent SYN")                    \
-    X(PASSIVE_OPEN,       "SYN received: queued in the SYN queue")              \
-    X(SIMULTANEOUS_OPEN,  "SYN received while SYN_SENT: simultaneous open")     \
-    X(SYNACK_SENT,        "SYN-ACK sent")                                       \
-    X(OPEN_COMPLETE,      "own SYN acknowledged: connection established")       \
-    X(SYNC_SHOWN,         "sends a segment other than SYN-ACK: it took the handshake ACK") \
-    X(ACTIVE_CLOSE,       "FIN sent: active close")                             \
-    X(PASSIVE_CLOSE,      "FIN received: peer closed its direction")            \
-    X(LAST_FIN_SENT,      "FIN sent after the peer's FIN: passive close")       \
-    X(SIMULTANEOUS_CLOSE, "FINs crossed: simultaneous close")                   \
-    X(CROSSING_FIN_SENT,  "own FIN sent before the peer's arrived (FIN_WAIT_1), then the peer's FIN: simultaneous close") \
-    X(FIN_ACKED,          "own FIN acknowledged")                               \
-    X(ENTER_TIME_WAIT,    "peer's FIN received after own FIN: TIME_WAIT")       \
-    X(CLOSED_BY_ACK,      "last FIN acknowledged: connection closed")           \
-    X(RESET_SENT,         "RST sent: connection aborted")                       \
-    X(RESET_RECEIVED,     "RST received: connection aborted")                   \
-    X(FINAL_ACK_LOST,     "FIN sent again after its ACK was captured: that ACK was lost beyond the capture point") \
-    X(PEER_FIN_LOST,      "FIN sent without acknowledging the peer's earlier FIN: that FIN never arrived") \
-    X(CLOSING_LOST_FIN,   "FIN received while its own FIN was never acknowledged (lost): CLOSING") \
-    X(SYNC_INFERRED,      "acknowledges a segment the capture missed: synchronized") \
-    X(NOT_RESET,          "sends again after its alleged RST: it never reset the connection") \
-    X(UNEXPECTED,         "segment unexpected in this state")
+    X(NONE,               NONE, "")                                             \
+    X(ACTIVE_OPEN,        NONE, "active open: connect() sent SYN")              \
+    X(PASSIVE_OPEN,       NONE, "SYN received: queued in the SYN queue")        \
+    X(SIMULTANEOUS_OPEN,  NONE, "SYN received while SYN_SENT: simultaneous open") \
+    X(SYNACK_SENT,        NONE, "SYN-ACK sent")                                 \
+    X(OPEN_COMPLETE,      NONE, "own SYN acknowledged: connection established") \
+    X(SYNC_SHOWN,         NONE, "sends a segment other than SYN-ACK: it took the handshake ACK") \
+    X(ACTIVE_CLOSE,       NONE, "FIN sent: active close")                       \
+    X(PASSIVE_CLOSE,      NONE, "FIN received: peer closed its direction")      \
+    X(LAST_FIN_SENT,      NONE, "FIN sent after the peer's FIN: passive close") \
+    X(SIMULTANEOUS_CLOSE, NONE, "FINs crossed: simultaneous close")             \
+    X(CROSSING_FIN_SENT,  NONE, "own FIN sent before the peer's arrived (FIN_WAIT_1), then the peer's FIN: simultaneous close") \
+    X(FIN_ACKED,          NONE, "own FIN acknowledged")                         \
+    X(ENTER_TIME_WAIT,    NONE, "peer's FIN received after own FIN: TIME_WAIT") \
+    X(CLOSED_BY_ACK,      NONE, "last FIN acknowledged: connection closed")     \
+    X(RESET_SENT,         NONE, "RST sent: connection aborted")                 \
+    X(RESET_RECEIVED,     NONE, "RST received: connection aborted")             \
+    X(FINAL_ACK_LOST,     NONE, "FIN sent again after its ACK was captured: that ACK was lost beyond the capture point") \
+    X(PEER_FIN_LOST,      NONE, "FIN sent without acknowledging the peer's earlier FIN: that FIN never arrived") \
+    X(CLOSING_LOST_FIN,   NONE, "FIN received while its own FIN was never acknowledged (lost): CLOSING") \
+    X(SYNC_INFERRED,      NONE, "acknowledges a segment the capture missed: synchronized") \
+    X(NOT_RESET,          NONE, "sends again after its alleged RST: it never reset the connection") \
+    X(SYN_ON_OPEN,        HANDSHAKE_SYN_ON_OPEN, "SYN from an endpoint already past SYN_SENT: a new attempt on this 4-tuple, its earlier connection lost (RFC 9293 §3.5.1); state kept") \
+    X(CHALLENGE_ACK,      HANDSHAKE_SYN_ON_OPEN, "SYN in a synchronized state: answered with a challenge ACK, state kept (RFC 5961 §4.2)") \
+    X(SYN_IN_TIME_WAIT,   HANDSHAKE_SYN_ON_OPEN, "SYN in TIME_WAIT: taken as a new connection if its ISN or timestamp is higher (RFC 6191), else answered with an ACK") \
+    X(SYNACK_AFTER_CLOSE, NONE, "SYN-ACK sent again after close() or the peer's FIN: its SYN was still unacknowledged (RFC 9293 §3.10.4); state kept") \
+    X(BEFORE_SYNC,        NONE, "segment sent before its own handshake completed: the peer cannot take it") \
+    X(NO_CONNECTION_SENT, CLOSED_NO_CONNECTION, "segment from an endpoint with no connection (CLOSED or LISTEN): state kept") \
+    X(NO_CONNECTION,      CLOSED_NO_CONNECTION, "no synchronized connection here: dropped, or answered with RST (RFC 9293 §3.10.7.1-3)") \
+    X(UNEXPECTED,         UNEXPECTED, "segment unexpected in this state")
 
 typedef enum {
-#define TL_X_(sym, str) TL_LABEL_##sym,
+#define TL_X_(sym, anom, str) TL_LABEL_##sym,
     TL_LABEL_MAP(TL_X_)
 #undef TL_X_
     TL_LABEL_COUNT
@@ -396,6 +408,8 @@ typedef enum {
     X(TEARDOWN_TIME_WAIT_RESTART, 1, "ACK of a retransmitted FIN from TIME_WAIT: the TIME_WAIT timer restarts (Linux tcp_timewait_state_process())") \
     X(TEARDOWN_FIN_LOST,       2, "this FIN does not acknowledge the peer's FIN sent long before: that FIN was lost, not a simultaneous close") \
     X(ONE_SIDED,               1, "only one direction of this connection is captured so far (asymmetric routing or a one-fibre tap): the other side is inferred") \
+    X(HANDSHAKE_SYN_ON_OPEN,   2, "SYN on a connection already synchronized: its sender lost the old connection (crash, restart, an end not captured) or opens a new one on the same 4-tuple; the peer answers with a challenge ACK (RFC 5961 §4.2) or, from TIME_WAIT, may take it (RFC 6191)") \
+    X(CLOSED_NO_CONNECTION,    1, "segment between endpoints that have no synchronized connection: dropped, or answered with RST (RFC 9293 §3.10.7.1-3)") \
     X(UNEXPECTED,              2, "segment unexpected in this state: no rule of the tracker covers it") \
     X(TIME_WAIT_REUSE_REJECTABLE, 3, "4-tuple reused in TIME_WAIT with neither a higher ISN nor a newer timestamp (RFC 6191): the TIME_WAIT holder may reject it")
 
@@ -525,6 +539,7 @@ typedef struct {
     uint16_t   dup_flags, dup_win, dup_ip_id;
     uint8_t    ka_probes;      /* keepalive probes since its last new payload */
     uint8_t    ttl;            /* IP TTL / hop limit of its segments (not RSTs) */
+    uint8_t    ipid_run;       /* consecutive IP ID steps of 1..64 (not RSTs) */
     uint8_t    backoff_mask;   /* stacks whose SYN schedule fits all its retries */
     uint8_t    pre_rst_state;  /* tl_state_t before a RST reached it */
     uint8_t    last_rst_rule;  /* tl_rst_rule_t of its latest RST */
@@ -696,6 +711,21 @@ void tl_conn_init(tl_conn_t *conn);
  */
 void tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
                      const tl_segment_t *seg, tl_result_t *result);
+
+/*
+ * tl_conn_observe() as the glue calls it, once per segment: prev is the
+ * latest earlier connection on the same 4-tuple (NULL: none). On a
+ * connection's first segment it
+ *  - carries a refused connect over: a SYN with the refused SYN's ISN soon
+ *    after the refusal is its retry (Windows retries twice about 0.5 s
+ *    apart; epan 4.4+ makes each retry a new tcp.stream), counted and
+ *    timed against the earlier SYNs;
+ *  - checks prev's estimated TIME_WAIT for an early reuse
+ *    (tl_timewait_reuse()).
+ * Later segments ignore prev. Returns whether the TIME_WAIT was reused.
+ */
+bool tl_conn_observe_on_tuple(tl_conn_t *conn, const tl_conn_t *prev, const tl_config_t *cfg,
+                              const tl_segment_t *seg, tl_result_t *result);
 
 /* Whether the verdict carries anomaly a. */
 bool tl_result_has_anomaly(const tl_result_t *r, tl_anomaly_t a);
@@ -908,6 +938,8 @@ const char *tl_role_name(tl_role_t r);
 const char *tl_teardown_name(tl_teardown_t k);
 const char *tl_event_name(tl_event_t e);
 const char *tl_label_text(tl_label_t l);
+/* The anomaly a transition label raises (TL_ANOMALY_NONE for most). */
+tl_anomaly_t tl_label_anomaly(tl_label_t l);
 const char *tl_api_text(tl_api_t a);
 const char *tl_anomaly_text(tl_anomaly_t a);
 int         tl_anomaly_severity(tl_anomaly_t a);  /* 0 chat .. 3 error */

@@ -182,6 +182,14 @@ note_sent(tl_endpoint_t *ep, const tl_segment_t *seg)
     ep->dup_len = seg->len;
     ep->dup_flags = seg->flags;
     ep->dup_win = (uint16_t)seg->win;
+    /* Consecutive IP IDs (Linux counts them per socket, Windows per host):
+     * how many steps in a row went up by a little. */
+    if (!(seg->flags & TL_F_RST) && seg->has_ip_id && ep->dup_has_ip_id && ep->segs > 0) {
+        if (tl_ip_id_follows(ep->dup_ip_id, seg->ip_id))
+            ep->ipid_run = ep->ipid_run < UINT8_MAX ? (uint8_t)(ep->ipid_run + 1) : UINT8_MAX;
+        else
+            ep->ipid_run = 0;
+    }
     ep->dup_has_ip_id = seg->has_ip_id;
     ep->dup_ip_id = seg->ip_id;
     if (ep->segs < UINT32_MAX)
@@ -433,6 +441,62 @@ time_wait_step(tl_ctx_t *c)
     }
 }
 
+/* Windows' connect() retries a refusal about 0.5 s later, twice (the
+ * window tl_backoff_stacks() accepts for it). */
+#define TL_REFUSED_RETRY_NS (INT64_C(1500) * 1000000)
+
+/* The new connection's first segment is the refused client's SYN again:
+ * it starts where the refused connection left its client. */
+static bool
+carry_refused(tl_conn_t *conn, const tl_conn_t *prev, const tl_segment_t *seg)
+{
+    const tl_endpoint_t *old = &prev->ep[TL_ROLE_CLIENT];
+    tl_endpoint_t *cl = &conn->ep[TL_ROLE_CLIENT];
+
+    if ((seg->flags & (TL_F_SYN | TL_F_ACK | TL_F_RST)) != TL_F_SYN
+        || !prev->reset || prev->reset_kind != TL_RST_REFUSED || !old->refused
+        || !old->isn_known || seg->seq != old->isn || prev->roles_inferred
+        || old->port != seg->sport || !addr_eq(&old->addr, &seg->src)
+        || seg->time_ns < prev->last_time_ns
+        || seg->time_ns - prev->last_time_ns > TL_REFUSED_RETRY_NS)
+        return false;
+    cl->isn = old->isn;
+    cl->isn_known = true;
+    cl->syn_count = old->syn_count;
+    cl->syn_frame = old->syn_frame;
+    cl->syn_last_frame = old->syn_last_frame;
+    cl->syn_time_ns = old->syn_time_ns;
+    cl->backoff_mask = old->backoff_mask;
+    cl->syn_opts = old->syn_opts;
+    cl->syn_opts_known = old->syn_opts_known;
+    cl->refused = true;
+    /* The refusing host has no socket for it: as the RST left it. */
+    conn->ep[TL_ROLE_SERVER].state = prev->ep[TL_ROLE_SERVER].state;
+    return true;
+}
+
+static void observe(tl_conn_t *conn, const tl_conn_t *prev, const tl_config_t *cfg,
+                    const tl_segment_t *seg, tl_result_t *res);
+
+void
+tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
+                const tl_segment_t *seg, tl_result_t *res)
+{
+    observe(conn, NULL, cfg, seg, res);
+}
+
+bool
+tl_conn_observe_on_tuple(tl_conn_t *conn, const tl_conn_t *prev, const tl_config_t *cfg,
+                         const tl_segment_t *seg, tl_result_t *res)
+{
+    bool first = conn->segments == 0;
+
+    if (!first || prev == conn || (prev && !prev->started))
+        prev = NULL;
+    observe(conn, prev, cfg, seg, res);
+    return prev && tl_timewait_reuse(prev, cfg, seg, res);
+}
+
 /*
  * One observed segment, in the order tcp_rcv_state_process() takes one:
  *   1. roles and a copy of the previous frame (nothing else happens to it);
@@ -441,16 +505,19 @@ time_wait_step(tl_ctx_t *c)
  *   4. accounting: payload, sequence space, TTL;
  *   5. TIME_WAIT and the verdict's shared fields.
  */
-void
-tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
-                const tl_segment_t *seg, tl_result_t *res)
+static void
+observe(tl_conn_t *conn, const tl_conn_t *prev, const tl_config_t *cfg,
+        const tl_segment_t *seg, tl_result_t *res)
 {
     tl_ctx_t c;
     bool acked_fin = false, new_fin = false;
 
     memset(res, 0, sizeof *res);
-    if (!conn->started)
+    if (!conn->started) {
         start_conn(conn, seg);
+        if (prev)
+            (void)carry_refused(conn, prev, seg);
+    }
 
     memset(&c, 0, sizeof c);
     c.conn = conn;
@@ -485,9 +552,17 @@ tl_conn_observe(tl_conn_t *conn, const tl_config_t *cfg,
     } else {
         data_step(&c, &acked_fin, &new_fin);
     }
-    if ((res->label_send == TL_LABEL_UNEXPECTED || res->label_recv == TL_LABEL_UNEXPECTED)
-        && !c.was_ended && !tl_result_has_anomaly(res, TL_ANOMALY_HANDSHAKE_DATA_BEFORE_SYNC))
-        add_anomaly(res, TL_ANOMALY_UNEXPECTED);
+    /* The unusual transitions raise their anomaly (the label map's second
+     * column), except after the end or before the sender synchronized:
+     * those anomalies already say why nothing can be taken. */
+    if (!c.was_ended && !tl_result_has_anomaly(res, TL_ANOMALY_HANDSHAKE_DATA_BEFORE_SYNC)) {
+        tl_anomaly_t as = tl_label_anomaly((tl_label_t)res->label_send);
+        tl_anomaly_t ar = tl_label_anomaly((tl_label_t)res->label_recv);
+        if (as != TL_ANOMALY_NONE)
+            add_anomaly(res, as);
+        if (ar != TL_ANOMALY_NONE)
+            add_anomaly(res, ar);
+    }
 
     /* 4. */
     if (!(seg->flags & TL_F_RST))

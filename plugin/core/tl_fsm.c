@@ -29,9 +29,11 @@ tl_on_send(tl_state_t cur, tl_event_t ev, tl_label_t *label)
         case TL_STATE_SYN_SENT:         /* retransmission of the same SYN */
             return step(label, cur, TL_LABEL_NONE);
         default:
-            break;
+            /* RFC 9293 §3.5.1: a SYN from a host whose connection the peer
+             * still holds (it crashed, restarted, or its end was not
+             * captured). What it becomes is decided by the peer's answer. */
+            return step(label, cur, TL_LABEL_SYN_ON_OPEN);
         }
-        break;
     case TL_EV_SYNACK:
         switch (cur) {
         case TL_STATE_LISTEN:           /* the SYN was not captured */
@@ -44,9 +46,12 @@ tl_on_send(tl_state_t cur, tl_event_t ev, tl_label_t *label)
              * ACK seen on the wire never reached this endpoint's socket. */
             return step(label, TL_STATE_SYN_RECEIVED, TL_LABEL_SYNACK_SENT);
         default:
-            break;
+            /* RFC 9293 §3.10.4: close() in SYN_RECEIVED sends a FIN, and a
+             * FIN received there leads to CLOSE_WAIT; the SYN-ACK timer
+             * still runs while the SYN is unacknowledged (Linux keeps
+             * retransmitting a TFO child's SYN-ACK). */
+            return step(label, cur, TL_LABEL_SYNACK_AFTER_CLOSE);
         }
-        break;
     case TL_EV_ACK:
     case TL_EV_ACK_SYN:
     case TL_EV_ACK_FIN:
@@ -57,12 +62,12 @@ tl_on_send(tl_state_t cur, tl_event_t ev, tl_label_t *label)
         switch (cur) {
         case TL_STATE_CLOSED:           /* nothing to acknowledge from here */
         case TL_STATE_LISTEN:
+            return step(label, cur, TL_LABEL_NO_CONNECTION_SENT);
         case TL_STATE_SYN_SENT:         /* not synchronized yet */
-            break;
+            return step(label, cur, TL_LABEL_BEFORE_SYNC);
         default:
             return step(label, cur, TL_LABEL_NONE);
         }
-        break;
     case TL_EV_FIN:
     case TL_EV_FIN_CROSSING:
         switch (cur) {
@@ -74,10 +79,15 @@ tl_on_send(tl_state_t cur, tl_event_t ev, tl_label_t *label)
             if (ev == TL_EV_FIN_CROSSING)   /* sent before the peer's FIN arrived */
                 return step(label, TL_STATE_CLOSING, TL_LABEL_CROSSING_FIN_SENT);
             return step(label, TL_STATE_LAST_ACK, TL_LABEL_LAST_FIN_SENT);
+        case TL_STATE_CLOSED:
+        case TL_STATE_LISTEN:
+            return step(label, cur, TL_LABEL_NO_CONNECTION_SENT);
         default:
-            break;
+            /* Its FIN again (FIN_WAIT_1, CLOSING, LAST_ACK; from FIN_WAIT_2
+             * or TIME_WAIT after the ACK of it was lost): tl_teardown.c
+             * says which, the state is kept here. */
+            return step(label, cur, TL_LABEL_NONE);
         }
-        break;
     case TL_EV_RST:
         /* RFC 9293 §3.10.7.1-2: CLOSED and LISTEN answer segments with RST;
          * that is their normal reply and changes nothing. */
@@ -102,27 +112,30 @@ tl_on_recv(tl_state_t cur, tl_event_t ev, tl_label_t *label)
             return step(label, TL_STATE_SYN_RECEIVED, TL_LABEL_SIMULTANEOUS_OPEN);
         case TL_STATE_SYN_RECEIVED:     /* duplicate SYN, already queued */
             return step(label, cur, TL_LABEL_NONE);
-        default:
-            break;
+        case TL_STATE_CLOSED:           /* §3.10.7.1: answered with RST */
+            return step(label, cur, TL_LABEL_NO_CONNECTION);
+        case TL_STATE_TIME_WAIT:        /* RFC 6191; Linux tcp_timewait_state_process() */
+            return step(label, cur, TL_LABEL_SYN_IN_TIME_WAIT);
+        default:                        /* §3.10.7.4 fourth; RFC 5961 §4.2 */
+            return step(label, cur, TL_LABEL_CHALLENGE_ACK);
         }
-        break;
     case TL_EV_SYNACK:
         switch (cur) {
         case TL_STATE_SYN_SENT:
         case TL_STATE_SYN_RECEIVED:     /* simultaneous open */
             return step(label, TL_STATE_ESTABLISHED, TL_LABEL_OPEN_COMPLETE);
-        case TL_STATE_ESTABLISHED:      /* retransmitted SYN-ACK: re-ACKed */
+        case TL_STATE_CLOSED:           /* §3.10.7.1-2: an ACK there gets RST */
+        case TL_STATE_LISTEN:
+            return step(label, cur, TL_LABEL_NO_CONNECTION);
+        default:                        /* retransmitted SYN-ACK: re-ACKed */
             return step(label, cur, TL_LABEL_NONE);
-        default:
-            break;
         }
-        break;
     case TL_EV_ACK:
     case TL_EV_ACK_SYN:
         /* RFC 9293 §3.10.7.1-2: an ACK reaching CLOSED or LISTEN is answered
          * with RST; there is no connection for it to acknowledge. */
         if (cur == TL_STATE_CLOSED || cur == TL_STATE_LISTEN)
-            break;
+            return step(label, cur, TL_LABEL_NO_CONNECTION);
         if (ev == TL_EV_ACK_SYN && cur == TL_STATE_SYN_RECEIVED)
             return step(label, TL_STATE_ESTABLISHED, TL_LABEL_OPEN_COMPLETE);
         return step(label, cur, TL_LABEL_NONE);
@@ -134,13 +147,16 @@ tl_on_recv(tl_state_t cur, tl_event_t ev, tl_label_t *label)
             return step(label, TL_STATE_TIME_WAIT, TL_LABEL_ENTER_TIME_WAIT);
         case TL_STATE_LAST_ACK:
             return step(label, TL_STATE_CLOSED, TL_LABEL_CLOSED_BY_ACK);
-        case TL_STATE_FIN_WAIT_2:       /* already acknowledged */
-        case TL_STATE_TIME_WAIT:
-            return step(label, cur, TL_LABEL_NONE);
+        case TL_STATE_CLOSED:
+        case TL_STATE_LISTEN:
+        case TL_STATE_SYN_SENT:         /* §3.10.7.3: acceptable ACK, no SYN: dropped */
+            return step(label, cur, TL_LABEL_NO_CONNECTION);
         default:
-            break;
+            /* FIN_WAIT_2, TIME_WAIT: already acknowledged. SYN_RECEIVED,
+             * ESTABLISHED, CLOSE_WAIT sent no FIN the tracker knows of:
+             * an ACK, nothing more. */
+            return step(label, cur, TL_LABEL_NONE);
         }
-        break;
     case TL_EV_FIN:
     case TL_EV_FIN_CROSSING:
         switch (cur) {
@@ -157,9 +173,10 @@ tl_on_recv(tl_state_t cur, tl_event_t ev, tl_label_t *label)
         case TL_STATE_TIME_WAIT:        /* RFC 9293: restarts the 2 MSL timer */
             return step(label, cur, TL_LABEL_NONE);
         default:
-            break;
+            /* CLOSED, LISTEN; SYN_SENT: §3.10.7.3 fifth, a segment
+             * without SYN or RST is dropped there. */
+            return step(label, cur, TL_LABEL_NO_CONNECTION);
         }
-        break;
     case TL_EV_RST:
         switch (cur) {
         case TL_STATE_CLOSED:

@@ -46,6 +46,20 @@ tl_api_t        tl_rst_rule_api(tl_rst_rule_t r);
  * what is sent within it may not have seen the peer's last segment. */
 #define TL_CROSSING_NS INT64_C(1000000000)
 
+/* IP ID evidence (tl_rst.c): a sender whose last TL_IPID_RUN IP IDs each
+ * went up by 1..TL_IPID_GAP counts them; a RST of its that does not follow
+ * the last one was most likely made by someone else. The gap allows for
+ * segments not captured and for TSO (Linux adds the segment count). */
+#define TL_IPID_RUN 3
+#define TL_IPID_GAP 64
+
+static inline bool
+tl_ip_id_follows(uint16_t prev, uint16_t id)
+{
+    uint16_t d = (uint16_t)(id - prev);
+    return d >= 1 && d <= TL_IPID_GAP;
+}
+
 /* The other endpoint's role. */
 static inline tl_role_t
 tl_peer(tl_role_t r)

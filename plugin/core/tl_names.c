@@ -18,7 +18,9 @@ static const char *const phase_names[]    = { TL_PHASE_MAP(TL_STR2_) };
 static const char *const role_names[]     = { TL_ROLE_MAP(TL_STR2_) };
 static const char *const teardown_names[] = { TL_TEARDOWN_MAP(TL_STR2_) };
 static const char *const event_names[]    = { TL_EVENT_MAP(TL_STR2_) };
-static const char *const label_texts[]    = { TL_LABEL_MAP(TL_STR2_) };
+static const char *const label_texts[]    = { TL_LABEL_MAP(TL_STR3_) };
+#define TL_LABEL_ANOM_(sym, anom, str) TL_ANOMALY_##anom,
+static const tl_anomaly_t label_anoms[]  = { TL_LABEL_MAP(TL_LABEL_ANOM_) };
 static const char *const api_texts[]      = { TL_API_MAP(TL_STR2_) };
 static const char *const anomaly_texts[]  = { TL_ANOMALY_MAP(TL_STR3_) };
 static const int anomaly_sev[]            = { TL_ANOMALY_MAP(TL_SEV3_) };
@@ -47,6 +49,10 @@ const char *tl_role_name(tl_role_t r)         { return TL_LOOKUP(role_names, r);
 const char *tl_teardown_name(tl_teardown_t k) { return TL_LOOKUP(teardown_names, k); }
 const char *tl_event_name(tl_event_t e)       { return TL_LOOKUP(event_names, e); }
 const char *tl_label_text(tl_label_t l)       { return TL_LOOKUP(label_texts, l); }
+tl_anomaly_t tl_label_anomaly(tl_label_t l)
+{
+    return (unsigned)l < TL_COUNT_OF(label_anoms) ? label_anoms[l] : TL_ANOMALY_UNEXPECTED;
+}
 const char *tl_api_text(tl_api_t a)           { return TL_LOOKUP(api_texts, a); }
 const char *tl_anomaly_text(tl_anomaly_t a)   { return TL_LOOKUP(anomaly_texts, a); }
 const char *tl_rst_kind_name(tl_rst_kind_t k) { return TL_LOOKUP(rst_names, k); }

@@ -167,6 +167,15 @@ classify(const tl_conn_t *conn, const tl_endpoint_t *snd, const tl_endpoint_t *r
     /* Forged on the path: a TTL its sender never used. */
     if (seg->has_ttl && snd->ttl_known && !snd->ttl_mixed && seg->ttl != snd->ttl)
         return TL_RULE_INJECTED_TTL;
+    /* Or an IP ID its sender's counter was nowhere near, soon after its
+     * last segment (a host-wide counter, as Windows has, moves with other
+     * traffic: after a pause it proves nothing). ID 0 is what Linux's
+     * socketless replies carry (tcp_v4_send_reset() sends from a control
+     * socket): no evidence either way. */
+    if (seg->has_ip_id && seg->ip_id != 0 && snd->ipid_run >= TL_IPID_RUN
+        && snd->dup_has_ip_id && seg->time_ns - snd->last_ns <= TL_CROSSING_NS
+        && !tl_ip_id_follows(snd->dup_ip_id, seg->ip_id))
+        return TL_RULE_INJECTED_IPID;
 
     if (bare_reply) {
         if (snd->fin_sent && rcv->bytes_after_peer_fin > 0) {

@@ -89,14 +89,16 @@ tuple_equal(gconstpointer a, gconstpointer b)
     return tl_tuple_equal((const tl_tuple_t *)a, (const tl_tuple_t *)b);
 }
 
-/* A new connection's first segment: was its 4-tuple still in TIME_WAIT?
- * Then remember this connection as the latest on the 4-tuple. */
-static void
-check_tuple_reuse(const tl_segment_t *seg, guint32 stream, const tl_conn_t *conn,
-                  tl_layer_result_t *lr)
+/* A new connection's first segment: the latest earlier connection on its
+ * 4-tuple (the core decides what it means: tl_conn_observe_on_tuple()),
+ * and from now on this connection is the latest. */
+static const tl_conn_t *
+tuple_latest(const tl_segment_t *seg, guint32 stream, const tl_conn_t *conn,
+             guint32 *prev_stream)
 {
     tl_tuple_t key;
     tl_tuple_entry_t *e;
+    const tl_conn_t *prev = NULL;
 
     tl_tuple_of(seg, &key);
     e = (tl_tuple_entry_t *)wmem_map_lookup(tuples, &key);
@@ -104,11 +106,13 @@ check_tuple_reuse(const tl_segment_t *seg, guint32 stream, const tl_conn_t *conn
         e = wmem_new(wmem_file_scope(), tl_tuple_entry_t);
         e->key = key;
         wmem_map_insert(tuples, &e->key, e);
-    } else if (e->conn != conn && tl_timewait_reuse(e->conn, &tl_cfg, seg, &lr->r)) {
-        lr->prev_stream = e->stream;
+    } else {
+        prev = e->conn;
+        *prev_stream = e->stream;
     }
     e->conn = conn;
     e->stream = stream;
+    return prev;
 }
 
 static const tl_conn_rec_t *
@@ -255,7 +259,13 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr
         lr->tcpdump = NULL;
         lr->hdr_off = 0;
         lr->rec = rec;
-        tl_conn_observe(&rec->conn, &tl_cfg, &x[i].seg, &lr->r);
+        {
+            guint32 prev_stream = 0;
+            const tl_conn_t *prev = first ? tuple_latest(&x[i].seg, x[i].stream, &rec->conn,
+                                                         &prev_stream) : NULL;
+            if (tl_conn_observe_on_tuple(&rec->conn, prev, &tl_cfg, &x[i].seg, &lr->r))
+                lr->prev_stream = prev_stream;
+        }
         texts[i] = NULL;
         if (pref_tcpdump) {
             tl_tcpdump_t before = rec->conn.tcpdump;
@@ -274,8 +284,6 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr
                 lr->hdr_off = (guint32)x[i].hdr_off + 1;
         }
         tl_zeek_observe(&rec->zeek, &x[i].seg);
-        if (first)
-            check_tuple_reuse(&x[i].seg, x[i].stream, &rec->conn, lr);
     }
     stat_frames++;
     {

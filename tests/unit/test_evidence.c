@@ -152,6 +152,67 @@ test_rst_with_another_ttl_is_injected_and_sender_going_on_confirms(void **state)
     assert_int_equal(sum.rst_kind, TL_RST_INJECTED);
 }
 
+/* The server's segments carry consecutive IP IDs (Linux counts per socket). */
+#define IPID_RUN                                                                       \
+    HANDSHAKE,                                                                         \
+    /* 4 */ EST_ROW(C2S, "PA", 1, 1, 100),                                             \
+    /* 5 */ { S2C, "A", 1, 101, 0, .ip_id = 2001, .x = { "established", "ESTABLISHED", "ESTABLISHED" } }, \
+    /* 6 */ { S2C, "PA", 1, 101, 50, .ip_id = 2002, .x = { "established", "ESTABLISHED", "ESTABLISHED" } }, \
+    /* 7 */ EST_ROW(C2S, "A", 101, 51, 0),                                             \
+    /* 8 */ { S2C, "PA", 51, 101, 50, .ip_id = 2003, .x = { "established", "ESTABLISHED", "ESTABLISHED" } }, \
+    /* 9 */ { S2C, "PA", 101, 101, 50, .ip_id = 2005, .x = { "established", "ESTABLISHED", "ESTABLISHED" } }, \
+    /* 10 */ EST_ROW(C2S, "A", 101, 151, 0)
+
+static void
+test_rst_off_its_senders_ip_id_run_is_injected(void **state)
+{
+    static const tl_script_t script[] = {
+        IPID_RUN,
+        /* same TTL, but an IP ID the server's counter was nowhere near */
+        /* 11 */ { S2C, "RA", 151, 101, 0, .ip_id = 0x7a3c, .dt_ms = 5,
+                   .x = { "reset", "CLOSED", "CLOSED", .an = { AN(RESET_INJECTED) },
+                          .rel_rst = 10, .rst = "injected", .reason = "NOT_SPECIFIED" } },
+    };
+    tl_run_t r;
+    (void)state;
+    tl_run_init(&r);
+    TL_RUN(&r, script);
+    assert_int_equal(r.res[11].rst_rule, TL_RULE_INJECTED_IPID);
+}
+
+static void
+test_rst_continuing_its_senders_ip_ids_is_its_own(void **state)
+{
+    static const tl_script_t next_id[] = {
+        IPID_RUN,
+        /* 11 */ { S2C, "RA", 151, 101, 0, .ip_id = 2006, .dt_ms = 5,
+                   .x = { "reset", "CLOSED", "CLOSED", .an = { AN(RESET_SEEN) },
+                          .rel_rst = 10, .rst = "abort", .api = API(ABORT) } },
+    };
+    static const tl_script_t zero_id[] = {
+        IPID_RUN,
+        /* ID 0: Linux's socketless replies; no evidence */
+        /* 11 */ { S2C, "RA", 151, 101, 0, .dt_ms = 5,
+                   .x = { "reset", "CLOSED", "CLOSED", .an = { AN(RESET_SEEN) },
+                          .rel_rst = 10, .rst = "abort", .api = API(ABORT) } },
+    };
+    static const tl_script_t after_pause[] = {
+        IPID_RUN,
+        /* a host-wide counter moves with other traffic during a pause */
+        /* 11 */ { S2C, "RA", 151, 101, 0, .ip_id = 0x7a3c, .dt_ms = 2000,
+                   .x = { "reset", "CLOSED", "CLOSED", .an = { AN(RESET_SEEN) },
+                          .rel_rst = 10, .rst = "abort", .api = API(ABORT) } },
+    };
+    tl_run_t r;
+    (void)state;
+    tl_run_init(&r);
+    TL_RUN(&r, next_id);
+    tl_run_init(&r);
+    TL_RUN(&r, zero_id);
+    tl_run_init(&r);
+    TL_RUN(&r, after_pause);
+}
+
 static void
 test_rst_not_at_rcv_nxt_is_ignored_and_connection_goes_on_when_sender_continues(void **state)
 {
@@ -398,6 +459,65 @@ test_windows_retrying_a_refused_connect_is_refused_each_time(void **state)
 #undef RETRY
 }
 
+/* Wireshark 4.4+ starts a new tcp.stream at each retried SYN after a RST:
+ * the verdicts are the same as in one stream. */
+static void
+test_windows_refused_retry_in_new_streams_is_still_a_retry(void **state)
+{
+#define REFUSAL(n) { S2C, "RA", 0, 1, 0, .x = { "reset", "CLOSED", "CLOSED",                   \
+                     .api = API(NO_LISTENER), .an = { AN(HANDSHAKE_REFUSED) }, .rel_rst = n,    \
+                     .rst = "refused", .reason = "NO_SOCKET" } }
+#define RETRY(n, prev) { C2S, "S", 0, 0, 0, .dt_ms = 500, .new_stream = true,                 \
+                         .x = { "handshake", "SYN_SENT", "CLOSED",                              \
+                         .hs = 1, .retry = n, .backoff_ms = 500, .api = API(CONNECT_RETRY),       \
+                         .rel_prev = prev, .an = { AN(HANDSHAKE_SYN_RETRANS),                     \
+                         AN(HANDSHAKE_RETRY_AFTER_REFUSED) } } }
+    static const tl_script_t script[] = {
+        /* 1 */ { C2S, "S", 0, 0, 0, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED",
+                  .hs = 1, .api = API(CONNECT) } },
+        /* 2 */ REFUSAL(1),
+        /* 3 */ RETRY(1, 1),
+        /* 4 */ REFUSAL(3),
+        /* 5 */ RETRY(2, 3),
+        /* 6 */ REFUSAL(5),
+    };
+    /* Not a retry: another ISN (a new connect()), or long after the RST. */
+    static const tl_script_t other_isn[] = {
+        /* 1 */ { C2S, "S", 0, 0, 0, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED",
+                  .hs = 1, .api = API(CONNECT) } },
+        /* 2 */ REFUSAL(1),
+        /* 3 */ { C2S, "S", 7777, 0, 0, .dt_ms = 500, .new_stream = true,
+                  .x = { "handshake", "SYN_SENT", "SYN_RECEIVED", .hs = 1, .api = API(CONNECT) } },
+    };
+    static const tl_script_t much_later[] = {
+        /* 1 */ { C2S, "S", 0, 0, 0, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED",
+                  .hs = 1, .api = API(CONNECT) } },
+        /* 2 */ REFUSAL(1),
+        /* 3 */ { C2S, "S", 0, 0, 0, .dt_ms = 5000, .new_stream = true,
+                  .x = { "handshake", "SYN_SENT", "SYN_RECEIVED", .hs = 1, .api = API(CONNECT) } },
+    };
+    tl_run_t r;
+    tl_summary_t sum;
+    (void)state;
+    tl_run_init(&r);
+    r.sisn = 0;
+    TL_RUN(&r, script);
+    assert_int_equal(r.res[3].backoff_stacks, 1u << TL_STACK_WINDOWS_REFUSED);
+    assert_int_equal(r.res[5].backoff_stacks, 1u << TL_STACK_WINDOWS_REFUSED);
+    /* The last stream: refused, its SYN the second retry. */
+    tl_conn_summarize(&r.conn, &r.cfg, &sum);
+    assert_int_equal(sum.outcome, TL_OUTCOME_REFUSED);
+    assert_int_equal(sum.syn_retries, 2);
+    tl_run_init(&r);
+    r.sisn = 0;
+    TL_RUN(&r, other_isn);
+    tl_run_init(&r);
+    r.sisn = 0;
+    TL_RUN(&r, much_later);
+#undef REFUSAL
+#undef RETRY
+}
+
 static void
 test_backoff_names_the_stacks_whose_schedule_fits(void **state)
 {
@@ -427,6 +547,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_bare_rst_after_own_data_went_unacknowledged_is_user_timeout),
     cmocka_unit_test(test_accept_queue_overflow_rst_answers_the_handshake_ack),
     cmocka_unit_test(test_rst_with_another_ttl_is_injected_and_sender_going_on_confirms),
+    cmocka_unit_test(test_rst_off_its_senders_ip_id_run_is_injected),
+    cmocka_unit_test(test_rst_continuing_its_senders_ip_ids_is_its_own),
     cmocka_unit_test(test_rst_not_at_rcv_nxt_is_ignored_and_connection_goes_on_when_sender_continues),
     cmocka_unit_test(test_crossing_linger0_rsts_are_both_aborts),
     cmocka_unit_test(test_lone_rst_ack_with_seq_0_refuses_an_unseen_syn),
@@ -438,6 +560,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_server_side_only_capture_is_never_half_open),
     cmocka_unit_test(test_lone_syn_is_not_one_sided),
     cmocka_unit_test(test_windows_retrying_a_refused_connect_is_refused_each_time),
+    cmocka_unit_test(test_windows_refused_retry_in_new_streams_is_still_a_retry),
     cmocka_unit_test(test_backoff_names_the_stacks_whose_schedule_fits),
 };
 

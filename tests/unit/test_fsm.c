@@ -27,8 +27,12 @@ typedef struct {
 #define SAME      { KEEP_, TL_LABEL_NONE, true }
 /* Stay, but say what was sent. */
 #define STAY(L)   { KEEP_, TL_LABEL_##L, true }
-/* The event makes no sense in this state: anomaly, state kept. */
-#define UNEXP     { KEEP_, TL_LABEL_UNEXPECTED, true }
+/* The unusual cells: state kept, the label names it and raises its anomaly. */
+#define SYN_AGAIN    STAY(SYN_ON_OPEN)
+#define SYNACK_AGAIN STAY(SYNACK_AFTER_CLOSE)
+#define CHALLENGE    STAY(CHALLENGE_ACK)
+#define NOCONN       STAY(NO_CONNECTION)
+#define NOCONN_SENT  STAY(NO_CONNECTION_SENT)
 /* The reset edges, the same in every synchronized state. */
 #define RST_SENT  GO(CLOSED, RESET_SENT)
 #define RST_RCVD  GO(CLOSED, RESET_RECEIVED)
@@ -50,38 +54,39 @@ typedef struct {
 static const cell_t expect_send[][TL_EV_COUNT] = {
     /* columns: SYN, SYN-ACK, ACK, ACK of SYN, ACK of FIN, FIN, crossing FIN, RST */
     [TL_STATE_CLOSED] = ROW(GO(SYN_SENT, ACTIVE_OPEN), GO(SYN_RECEIVED, SYNACK_SENT) /* (1) */,
-                            UNEXP, UNEXP, UNEXP, UNEXP, UNEXP,
+                            NOCONN_SENT, NOCONN_SENT, NOCONN_SENT, NOCONN_SENT, NOCONN_SENT,
                             SAME /* (2) §3.10.7.1: CLOSED answers with RST */),
     [TL_STATE_LISTEN] = ROW(GO(SYN_SENT, ACTIVE_OPEN) /* fig. 5 LISTEN --SEND--> */,
                             GO(SYN_RECEIVED, SYNACK_SENT) /* rcv SYN not captured */,
-                            UNEXP, UNEXP, UNEXP, UNEXP, UNEXP,
+                            NOCONN_SENT, NOCONN_SENT, NOCONN_SENT, NOCONN_SENT, NOCONN_SENT,
                             SAME /* (2) §3.10.7.2: LISTEN answers an ACK with RST */),
     [TL_STATE_SYN_SENT] = ROW(SAME /* SYN retransmitted */,
                               GO(SYN_RECEIVED, SYNACK_SENT) /* fig. 5 rcv SYN / snd SYN,ACK */,
-                              UNEXP, UNEXP, UNEXP,
+                              STAY(BEFORE_SYNC), STAY(BEFORE_SYNC), STAY(BEFORE_SYNC),
                               /* §3.10.4: CLOSE in SYN-SENT sends nothing; a FIN
                                * seen anyway (a TFO client closing before any
                                * answer) is an active close the peer cannot take */
                               GO(FIN_WAIT_1, ACTIVE_CLOSE), GO(FIN_WAIT_1, ACTIVE_CLOSE),
                               RST_SENT /* (3) */),
-    [TL_STATE_SYN_RECEIVED] = ROW(UNEXP /* (4) */, STAY(SYNACK_SENT) /* (5) */,
+    [TL_STATE_SYN_RECEIVED] = ROW(SYN_AGAIN /* (4) */, STAY(SYNACK_SENT) /* (5) */,
                                   SAME, GO(ESTABLISHED, SYNC_SHOWN) /* (7) */, SAME,
                                   GO(FIN_WAIT_1, ACTIVE_CLOSE) /* §3.10.4 CLOSE in SYN-RECEIVED */,
                                   GO(FIN_WAIT_1, ACTIVE_CLOSE),
                                   RST_SENT),
-    [TL_STATE_ESTABLISHED] = ROW(UNEXP, GO(SYN_RECEIVED, SYNACK_SENT) /* (1) */,
+    [TL_STATE_ESTABLISHED] = ROW(SYN_AGAIN, GO(SYN_RECEIVED, SYNACK_SENT) /* (1) */,
                                  SAME, SAME, SAME,
                                  GO(FIN_WAIT_1, ACTIVE_CLOSE), GO(FIN_WAIT_1, ACTIVE_CLOSE),
                                  RST_SENT),
-    [TL_STATE_FIN_WAIT_1] = ROW(UNEXP, UNEXP, SAME, SAME, SAME, UNEXP, UNEXP, RST_SENT),
-    [TL_STATE_FIN_WAIT_2] = ROW(UNEXP, UNEXP, SAME, SAME, SAME, UNEXP, UNEXP, RST_SENT),
-    [TL_STATE_CLOSE_WAIT] = ROW(UNEXP, UNEXP, SAME, SAME, SAME,
+    [TL_STATE_FIN_WAIT_1] = ROW(SYN_AGAIN, SYNACK_AGAIN /* (8) */, SAME, SAME, SAME,
+                                SAME /* (9) */, SAME, RST_SENT),
+    [TL_STATE_FIN_WAIT_2] = ROW(SYN_AGAIN, SYNACK_AGAIN, SAME, SAME, SAME, SAME, SAME, RST_SENT),
+    [TL_STATE_CLOSE_WAIT] = ROW(SYN_AGAIN, SYNACK_AGAIN /* (8) */, SAME, SAME, SAME,
                                 GO(LAST_ACK, LAST_FIN_SENT),
                                 GO(CLOSING, CROSSING_FIN_SENT) /* (6) */,
                                 RST_SENT),
-    [TL_STATE_CLOSING]   = ROW(UNEXP, UNEXP, SAME, SAME, SAME, UNEXP, UNEXP, RST_SENT),
-    [TL_STATE_LAST_ACK]  = ROW(UNEXP, UNEXP, SAME, SAME, SAME, UNEXP, UNEXP, RST_SENT),
-    [TL_STATE_TIME_WAIT] = ROW(UNEXP, UNEXP, SAME, SAME, SAME, UNEXP, UNEXP,
+    [TL_STATE_CLOSING]   = ROW(SYN_AGAIN, SYNACK_AGAIN, SAME, SAME, SAME, SAME, SAME, RST_SENT),
+    [TL_STATE_LAST_ACK]  = ROW(SYN_AGAIN, SYNACK_AGAIN, SAME, SAME, SAME, SAME, SAME, RST_SENT),
+    [TL_STATE_TIME_WAIT] = ROW(SYN_AGAIN, SYNACK_AGAIN, SAME, SAME, SAME, SAME, SAME,
                                RST_SENT /* Linux kills the timewait socket after a RST */),
 };
 /*
@@ -95,8 +100,10 @@ static const cell_t expect_send[][TL_EV_COUNT] = {
  *     unacceptable ACK and stays in SYN-SENT (ABORT there sends nothing).
  *     The pure function cannot tell that RST from a close, so it closes.
  * (4) At the capture point a SYN crossing the peer's SYN is sent "from"
- *     SYN_RECEIVED (its sender already got the peer's SYN on the wire).
- *     No state change either way; the label says unexpected.
+ *     SYN_RECEIVED (its sender already got the peer's SYN on the wire);
+ *     tl_handshake.c takes that case before the table. Any other SYN from
+ *     a state past SYN_SENT is a new attempt on the 4-tuple after the old
+ *     connection was lost (RFC 9293 §3.5.1): state kept, anomaly raised.
  * (5) A retransmitted SYN-ACK, or the first SYN-ACK of a simultaneous open:
  *     the state stays but the label names the segment.
  * (6) Capture-point view of a FIN sent before the peer's FIN arrived: really
@@ -104,6 +111,12 @@ static const cell_t expect_send[][TL_EV_COUNT] = {
  * (7) Evidence, not an RFC edge: an endpoint kept in SYN_RECEIVED (it had
  *     ignored a handshake ACK) sends a non-SYN segment after its SYN was
  *     acknowledged: it took the ACK, so it is ESTABLISHED.
+ * (8) §3.10.4: close() in SYN-RECEIVED sends a FIN (FIN_WAIT_1), a FIN
+ *     received there leads to CLOSE_WAIT; the SYN-ACK is retransmitted
+ *     while its SYN is unacknowledged. From the later states only if the
+ *     tracker's view is off; the state is kept either way.
+ * (9) The sender's own FIN again: tl_teardown.c decides whether it is a
+ *     retransmission or a lost final ACK; the table keeps the state.
  */
 
 /*
@@ -111,39 +124,39 @@ static const cell_t expect_send[][TL_EV_COUNT] = {
  */
 static const cell_t expect_recv[][TL_EV_COUNT] = {
     /* §3.10.7.1: in CLOSED everything but a RST is answered with RST. */
-    [TL_STATE_CLOSED] = ROW(UNEXP, UNEXP, UNEXP, UNEXP, UNEXP, UNEXP, UNEXP,
+    [TL_STATE_CLOSED] = ROW(NOCONN, NOCONN, NOCONN, NOCONN, NOCONN, NOCONN, NOCONN,
                             SAME /* RST ignored */),
     /* §3.10.7.2: LISTEN takes a SYN; any ACK is answered with RST. */
-    [TL_STATE_LISTEN] = ROW(GO(SYN_RECEIVED, PASSIVE_OPEN), UNEXP, UNEXP, UNEXP, UNEXP,
-                            UNEXP, UNEXP, SAME /* RST ignored */),
+    [TL_STATE_LISTEN] = ROW(GO(SYN_RECEIVED, PASSIVE_OPEN), NOCONN, NOCONN, NOCONN, NOCONN,
+                            NOCONN, NOCONN, SAME /* RST ignored */),
     [TL_STATE_SYN_SENT] = ROW(GO(SYN_RECEIVED, SIMULTANEOUS_OPEN) /* figure 7 */,
                               GO(ESTABLISHED, OPEN_COMPLETE),
-                              SAME, SAME /* §3.10.7.3 fifth: dropped */, UNEXP,
-                              UNEXP, UNEXP /* §3.10.7.4 eighth: FIN not processed */,
+                              SAME, SAME /* §3.10.7.3 fifth: dropped */, NOCONN,
+                              NOCONN, NOCONN /* §3.10.7.3 fifth: dropped */,
                               RST_RCVD /* refused */),
     [TL_STATE_SYN_RECEIVED] = ROW(SAME /* duplicate SYN */,
                                   GO(ESTABLISHED, OPEN_COMPLETE) /* figure 7 */,
-                                  SAME, GO(ESTABLISHED, OPEN_COMPLETE), UNEXP,
+                                  SAME, GO(ESTABLISHED, OPEN_COMPLETE), SAME /* (8) */,
                                   GO(CLOSE_WAIT, PASSIVE_CLOSE), GO(CLOSE_WAIT, PASSIVE_CLOSE),
                                   RST_RCVD /* (7) */),
-    [TL_STATE_ESTABLISHED] = ROW(UNEXP /* RFC 5961: challenge ACK */,
+    [TL_STATE_ESTABLISHED] = ROW(CHALLENGE /* RFC 5961 §4.2 */,
                                  SAME /* retransmitted SYN-ACK, re-ACKed */,
-                                 SAME, SAME, UNEXP,
+                                 SAME, SAME, SAME /* (8) */,
                                  GO(CLOSE_WAIT, PASSIVE_CLOSE), GO(CLOSE_WAIT, PASSIVE_CLOSE),
                                  RST_RCVD),
-    [TL_STATE_FIN_WAIT_1] = ROW(UNEXP, UNEXP, SAME, SAME, GO(FIN_WAIT_2, FIN_ACKED),
+    [TL_STATE_FIN_WAIT_1] = ROW(CHALLENGE, SAME, SAME, SAME, GO(FIN_WAIT_2, FIN_ACKED),
                                 GO(CLOSING, SIMULTANEOUS_CLOSE), GO(CLOSING, SIMULTANEOUS_CLOSE),
                                 RST_RCVD),
-    [TL_STATE_FIN_WAIT_2] = ROW(UNEXP, UNEXP, SAME, SAME, SAME /* already acked */,
+    [TL_STATE_FIN_WAIT_2] = ROW(CHALLENGE, SAME, SAME, SAME, SAME /* already acked */,
                                 GO(TIME_WAIT, ENTER_TIME_WAIT), GO(TIME_WAIT, ENTER_TIME_WAIT),
                                 RST_RCVD),
-    [TL_STATE_CLOSE_WAIT] = ROW(UNEXP, UNEXP, SAME, SAME, UNEXP,
+    [TL_STATE_CLOSE_WAIT] = ROW(CHALLENGE, SAME, SAME, SAME, SAME /* (8) */,
                                 SAME, SAME /* duplicate FIN */, RST_RCVD),
-    [TL_STATE_CLOSING]    = ROW(UNEXP, UNEXP, SAME, SAME, GO(TIME_WAIT, ENTER_TIME_WAIT),
+    [TL_STATE_CLOSING]    = ROW(CHALLENGE, SAME, SAME, SAME, GO(TIME_WAIT, ENTER_TIME_WAIT),
                                 SAME, SAME, RST_RCVD),
-    [TL_STATE_LAST_ACK]   = ROW(UNEXP, UNEXP, SAME, SAME, GO(CLOSED, CLOSED_BY_ACK),
+    [TL_STATE_LAST_ACK]   = ROW(CHALLENGE, SAME, SAME, SAME, GO(CLOSED, CLOSED_BY_ACK),
                                 SAME, SAME, RST_RCVD),
-    [TL_STATE_TIME_WAIT]  = ROW(UNEXP, UNEXP, SAME, SAME, SAME,
+    [TL_STATE_TIME_WAIT]  = ROW(STAY(SYN_IN_TIME_WAIT) /* RFC 6191 */, SAME, SAME, SAME, SAME,
                                 SAME /* restarts the 2 MSL timer */, SAME,
                                 RST_RCVD /* RFC 9293; Linux unless tcp_rfc1337=1 */),
 };
@@ -152,6 +165,8 @@ static const cell_t expect_recv[][TL_EV_COUNT] = {
  *     returns to LISTEN on RST, one from an active open (simultaneous open)
  *     is refused and CLOSED. The pure function cannot tell which; per
  *     connection, CLOSED is what the user sees (the listener is untouched).
+ * (8) An ACK covering a FIN this endpoint is not known to have sent is an
+ *     ACK and nothing more.
  */
 
 _Static_assert(TL_COUNT(expect_send) == TL_STATE_COUNT,
@@ -494,9 +509,44 @@ test_fsm_recv_fin_before_sync_is_not_processed(void **state)
     (void)state;
     /* RFC 9293 §3.10.7.4 eighth: "Do not process the FIN if the state is
      * CLOSED, LISTEN, or SYN-SENT". */
-    EXPECT_RECV(CLOSED, FIN, CLOSED, UNEXPECTED);
-    EXPECT_RECV(LISTEN, FIN, LISTEN, UNEXPECTED);
-    EXPECT_RECV(SYN_SENT, FIN, SYN_SENT, UNEXPECTED);
+    EXPECT_RECV(CLOSED, FIN, CLOSED, NO_CONNECTION);
+    EXPECT_RECV(LISTEN, FIN, LISTEN, NO_CONNECTION);
+    EXPECT_RECV(SYN_SENT, FIN, SYN_SENT, NO_CONNECTION);
+}
+
+static void
+test_fsm_recv_syn_in_synchronized_state_gets_challenge_ack(void **state)
+{
+    (void)state;
+    /* RFC 5961 §4.2: a SYN in a synchronized state is answered with an
+     * ACK and changes nothing; TIME_WAIT may take it as a new connection. */
+    EXPECT_RECV(ESTABLISHED, SYN, ESTABLISHED, CHALLENGE_ACK);
+    EXPECT_RECV(CLOSE_WAIT, SYN, CLOSE_WAIT, CHALLENGE_ACK);
+    EXPECT_RECV(TIME_WAIT, SYN, TIME_WAIT, SYN_IN_TIME_WAIT);
+    EXPECT_SEND(ESTABLISHED, SYN, ESTABLISHED, SYN_ON_OPEN);
+}
+
+/* Every (state, event) pair has a rule: "unexpected" is left for input
+ * outside the vocabularies, and each unusual rule raises its anomaly. */
+static void
+test_fsm_every_pair_has_a_rule(void **state)
+{
+    transition_fn fns[2] = { tl_on_send, tl_on_recv };
+
+    (void)state;
+    for (int f = 0; f < 2; f++)
+        for (size_t i = 0; i < TL_COUNT(all_states); i++)
+            for (size_t j = 0; j < TL_COUNT(all_events); j++) {
+                tl_label_t label;
+                (void)fns[f](all_states[i], all_events[j], &label);
+                if (label == TL_LABEL_UNEXPECTED)
+                    fail_msg("%s(%s, %s) has no rule", f ? "tl_on_recv" : "tl_on_send",
+                             tl_state_name(all_states[i]), tl_event_name(all_events[j]));
+            }
+    assert_int_equal(tl_label_anomaly(TL_LABEL_CHALLENGE_ACK), TL_ANOMALY_HANDSHAKE_SYN_ON_OPEN);
+    assert_int_equal(tl_label_anomaly(TL_LABEL_NO_CONNECTION), TL_ANOMALY_CLOSED_NO_CONNECTION);
+    assert_int_equal(tl_label_anomaly(TL_LABEL_OPEN_COMPLETE), TL_ANOMALY_NONE);
+    assert_int_equal(tl_label_anomaly(TL_LABEL_COUNT), TL_ANOMALY_UNEXPECTED);
 }
 
 static const struct CMUnitTest tests[] = {
@@ -507,6 +557,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_fsm_send_state_changes_always_carry_a_label),
     cmocka_unit_test(test_fsm_recv_state_changes_always_carry_a_label),
     cmocka_unit_test(test_fsm_out_of_range_event_is_unexpected_and_keeps_state),
+    cmocka_unit_test(test_fsm_every_pair_has_a_rule),
+    cmocka_unit_test(test_fsm_recv_syn_in_synchronized_state_gets_challenge_ack),
     cmocka_unit_test(test_fsm_send_syn_in_closed_enters_syn_sent),
     cmocka_unit_test(test_fsm_send_syn_again_in_syn_sent_is_a_retransmission),
     cmocka_unit_test(test_fsm_recv_syn_in_listen_enters_syn_received),

@@ -61,12 +61,17 @@ typedef struct {
     uint8_t      ttl;                   /* IP TTL, 0 = not known */
     uint16_t     ip_id;                 /* IP ID, 0 = not known */
     int64_t      dt_us;                 /* more capture time, in microseconds */
+    bool         new_stream;            /* starts a new connection on the 4-tuple
+                                         * (a new tcp.stream); the old one is kept
+                                         * as the previous connection */
 } tl_script_t;
 
 #define TL_RUN_MAX_FRAMES 64
 
 typedef struct {
     tl_conn_t    conn;
+    tl_conn_t    prev;                  /* the previous connection on the 4-tuple */
+    bool         has_prev;
     tl_config_t  cfg;
     tl_addr_t    caddr, saddr;
     uint16_t     cport, sport;
@@ -140,7 +145,14 @@ tl_run_segment(tl_run_t *r, const tl_script_t *row)
     seg.has_ip_id = row->ip_id != 0;
     seg.ip_id = row->ip_id;
     assert_true(seg.frame <= TL_RUN_MAX_FRAMES);
-    tl_conn_observe(&r->conn, &r->cfg, &seg, &r->res[seg.frame]);
+    if (row->new_stream) {
+        r->prev = r->conn;
+        r->has_prev = true;
+        tl_conn_init(&r->conn);
+    }
+    /* As the glue calls the core (packet-tcplife.c). */
+    (void)tl_conn_observe_on_tuple(&r->conn, r->has_prev ? &r->prev : NULL, &r->cfg, &seg,
+                                   &r->res[seg.frame]);
     return &r->res[seg.frame];
 }
 
