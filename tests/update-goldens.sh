@@ -23,13 +23,29 @@ else
     echo "WARNING: the plugin in $build has no Flow Graph type (no epan/sequence_analysis.h):" \
          "flow goldens left as they are" >&2
 fi
+# Captures whose streams differ from some Wireshark version on
+# (tests/e2e/epan-differences.txt): with such a tshark their goldens go to
+# tests/golden/epan-FROM/, the older versions' stay as they are.
+have=$(tshark -v 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
+golden_dir() {
+    local from
+    from=$(awk -v n="$1" '$1 == n { print $2 }' "$top/tests/e2e/epan-differences.txt")
+    if [ -n "$from" ] && [ -n "$have" ] \
+       && [ "$(printf '%s\n%s\n' "$from" "$have" | sort -V | head -n 1)" = "$from" ]; then
+        echo "$top/tests/golden/epan-$from"
+    else
+        echo "$top/tests/golden"
+    fi
+}
 for cap in "${captures[@]}"; do
     name=$(basename "$cap" .pcap)
+    dir=$(golden_dir "$name")
+    mkdir -p "$dir"
     for v in "${views[@]}"; do
-        "$top/tests/e2e/view.sh" "$build" "$cap" "$v" >"$top/tests/golden/$name.$v.txt"
+        "$top/tests/e2e/view.sh" "$build" "$cap" "$v" >"$dir/$name.$v.txt"
     done
     if [ "$have_flow" = 1 ] && grep -qx "$name" <<<"$flow_caps"; then
-        "$top/tests/e2e/view.sh" "$build" "$cap" flow >"$top/tests/golden/$name.flow.txt"
+        "$top/tests/e2e/view.sh" "$build" "$cap" flow >"$dir/$name.flow.txt"
     fi
-    echo "updated $name"
+    echo "updated $name${dir#"$top/tests/golden"}"
 done

@@ -81,13 +81,20 @@ inner() {
         tar -C "$top" --exclude='./build' --exclude='./build-*' --exclude='./.git' -cf - . \
             | tar -C "$root/tmp/src" -xf -
     fi
+    # The third-party corpus beside the tree (tests/corpus), when there is one.
+    local corpus=${TCPLIFE_CORPUS_DIR:-$top/../shared/corpus/tcpdump-tests}
+    if [ -d "$corpus" ]; then
+        mkdir -p "$root/tmp/corpus"
+        cp -R "$corpus/." "$root/tmp/corpus/"
+        chmod -R a+rX "$root/tmp/corpus"
+    fi
     # tshark runs as nobody in the e2e tests: it must read captures and build.
     chmod -R a+rX "$root/tmp/src"
     chmod 755 "$root/tmp/build"
     local cmd='/tmp/src/scripts/test.sh'
     [ "$mode" = shell ] && cmd='cd /tmp/src && exec bash -i'
     chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-        TERM="${TERM:-dumb}" LC_ALL=C.UTF-8 TCPLIFE_BUILD_DIR=/tmp/build \
+        TERM="${TERM:-dumb}" LC_ALL=C.UTF-8 TCPLIFE_BUILD_DIR=/tmp/build TCPLIFE_CORPUS_DIR=/tmp/corpus \
         TCPLIFE_COMPAT=0 TCPLIFE_SANITIZE=0 TCPLIFE_LIVE=0 TCPLIFE_GUI=0 /bin/bash -c '
             echo "compat: $(. /etc/os-release; echo "$PRETTY_NAME"), tshark $(dpkg-query -W -f="\${Version}" tshark), $(gcc --version | head -n 1)" >&2
             '"$cmd"

@@ -17,7 +17,7 @@ if [ "$view" = flow ] && [ "${TCPLIFE_FLOW_GRAPH:-ON}" != ON ]; then
 fi
 
 # A capture whose streams differ in this Wireshark (epan-differences.txt).
-source "$here/epan-skip.sh" "$capture"
+source "$here/epan-skip.sh" "$capture" "$golden"
 
 if [ ! -f "$golden" ]; then
     echo "missing golden file $golden (run tests/update-goldens.sh, then review it)" >&2
