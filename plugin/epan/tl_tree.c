@@ -81,6 +81,7 @@ static int hf_tcplife_rst_reason = -1;
 static int hf_tcplife_keepalive = -1;
 static int hf_tcplife_keepalive_probe = -1;
 static int hf_tcplife_duplicate = -1;
+static int hf_tcplife_rst_forged = -1;
 static int hf_tcplife_conn_one_sided = -1;
 static int hf_tcplife_handshake_backoff_stacks = -1;
 static int hf_tcplife_time_wait_rearmed = -1;
@@ -217,6 +218,10 @@ tl_tree_register(int proto)
         { &hf_tcplife_keepalive_probe, { "Answers keepalive probe in frame", "tcplife.keepalive.probe_frame",
           FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
           "The keepalive probe this ACK answers", HFILL } },
+        { &hf_tcplife_rst_forged, { "Proves forged the RST in frame", "tcplife.rst.forged_frame",
+          FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+          "This segment comes from the alleged sender of that RST, which therefore never reset "
+          "the connection: the RST was most likely forged (its kind becomes injected)", HFILL } },
         { &hf_tcplife_duplicate, { "Duplicate of frame", "tcplife.duplicate",
           FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_DUP_ACK), 0x0,
           "This segment is a copy of that frame captured twice (same IP ID, seq, ack, flags, "
@@ -945,6 +950,9 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         LEAF(t, hf_tcplife_keepalive_probe, proto_tree_add_uint(t, hf_tcplife_keepalive_probe, tvb, 0, 0, r->rel_ka));
     if (r->dup_of)
         LEAF(t, hf_tcplife_duplicate, proto_tree_add_uint(t, hf_tcplife_duplicate, tvb, 0, 0, r->dup_of));
+    if (r->rel_rst && r->rst_kind == TL_RST_NONE
+        && tl_result_has_anomaly(r, TL_ANOMALY_RESET_SENDER_CONTINUES))
+        LEAF(t, hf_tcplife_rst_forged, proto_tree_add_uint(t, hf_tcplife_rst_forged, tvb, 0, 0, r->rel_rst));
     /* Flags, as Wireshark's own analysis flags: present only when true. */
     if (r->midstream)
         LEAF(t, hf_tcplife_midstream, proto_tree_add_boolean(t, hf_tcplife_midstream, tvb, 0, 0, TRUE));

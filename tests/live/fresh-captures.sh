@@ -8,7 +8,9 @@
 # golden of the committed capture of that scenario: phase, both states,
 # handshake and teardown steps, half-close bytes, RST kind and figures,
 # TIME_WAIT holder and reuse, socket call. Timing-dependent columns
-# (backoff, durations, time left) are left out.
+# (backoff, durations, time left) are left out. Where the scenario records
+# the kernel's counters (kernel/NAME.txt), the RSTs must also agree with
+# what the kernel counted in this run (tests/e2e/kernel-agree.py).
 #
 # Needs root and network namespaces; exits 77 (skipped) without them. The
 # default set leaves out the slow scenarios (SYN retries, TIME_WAIT expiry);
@@ -67,6 +69,14 @@ for s in "$@"; do
         echo "same verdicts: $s ($(($(wc -l <"$tmp/$s.fresh") - 1)) frames)"
     else
         echo "DIFFERENT: $s"; cat "$tmp/$s.diff"; fail=1
+    fi
+    # The RSTs against what the kernel counted during this very run.
+    if [ -f "$tmp/kernel/$s.txt" ]; then
+        if "$top/tests/e2e/kernel-agree.py" "$build" "$tmp/$s.pcap" "$tmp/kernel/$s.txt" >"$tmp/$s.kernel" 2>&1; then
+            echo "kernel agrees: $s"
+        else
+            echo "KERNEL DIFFERS: $s"; cat "$tmp/$s.kernel"; fail=1
+        fi
     fi
 done
 exit $fail
