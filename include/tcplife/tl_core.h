@@ -76,6 +76,13 @@ typedef enum {
     TL_ROLE_COUNT
 } tl_role_t;
 
+/* The other endpoint's role: the one spelling of it, core and glue. */
+static inline tl_role_t
+tl_peer(tl_role_t r)
+{
+    return r == TL_ROLE_CLIENT ? TL_ROLE_SERVER : TL_ROLE_CLIENT;
+}
+
 /* Teardown shapes of tcplife.teardown.kind. */
 #define TL_TEARDOWN_MAP(X)                  \
     X(NONE,         "")                     \
@@ -357,64 +364,67 @@ typedef enum {
     TL_API_COUNT
 } tl_api_t;
 
+/* Expert groups of the anomalies (the glue maps them to epan's PI_*). */
+typedef enum { TL_GROUP_PROTOCOL, TL_GROUP_SEQUENCE } tl_group_t;
+
 /*
  * Anomalies and notable events: each maps to one expert item in the glue.
  * Columns: symbol, severity (0 chat, 1 note, 2 warn, 3 error), text.
  */
 #define TL_ANOMALY_MAP(X)                                                                          \
-    X(NONE,                    0, "")                                                              \
-    X(HANDSHAKE_ACK_MISMATCH,  2, "handshake ACK does not acknowledge the peer's ISN+1")          \
-    X(HANDSHAKE_SYN_RETRANS,   1, "SYN retransmitted")                                            \
-    X(HANDSHAKE_SYNACK_RETRANS,1, "SYN-ACK retransmitted")                                        \
-    X(HANDSHAKE_SYNACK_AFTER_ACK, 2, "SYN-ACK retransmitted after the handshake ACK was seen: the server did not take that ACK (lost after the capture point, or accept queue full)") \
-    X(HANDSHAKE_SIMULTANEOUS_OPEN, 1, "simultaneous open: SYNs crossed")                          \
-    X(HANDSHAKE_NEW_ISN,       2, "SYN with a different ISN on a connection already opened")      \
-    X(HANDSHAKE_DATA_BEFORE_SYNC, 2, "segment before the handshake synchronized this side")       \
-    X(HANDSHAKE_REFUSED,       1, "connection refused: RST answers the SYN")                      \
-    X(ESTABLISHED_MIDSTREAM,   0, "capture starts after this connection's handshake")            \
-    X(TEARDOWN_FIN_RETRANS,    1, "FIN retransmitted")                                            \
-    X(TEARDOWN_SIMULTANEOUS,   1, "simultaneous close: FINs crossed")                             \
-    X(TEARDOWN_DATA_AFTER_FIN, 2, "payload beyond the sender's own FIN")                          \
-    X(TEARDOWN_HALF_CLOSE,     0, "half-close: data sent after the peer's FIN")                   \
-    X(TEARDOWN_ACK_BEFORE_FIN, 1, "the ACK of this FIN was captured before the FIN: reordered at the capture point") \
-    X(RESET_WITH_DATA,         1, "RST carrying data: the sender's diagnostic text (RFC 1122 4.2.2.12)") \
-    X(RESET_SEEN,              1, "connection reset")                                             \
-    X(CLOSED_SEGMENT_AFTER_CLOSE, 1, "segment after the connection closed")                       \
-    X(CLOSED_STRAY_RST,        1, "RST with no live connection to reset")                        \
-    X(OPTION_SYN_ONLY_ELSEWHERE, 1, "an option that only counts on SYN (MSS, window scale, SACK-permitted) on a non-SYN segment: ignored") \
-    X(HANDSHAKE_ECN_NEGOTIATED, 0, "ECN negotiated (RFC 3168: SYN with ECE+CWR, SYN-ACK with ECE)") \
-    X(HANDSHAKE_TFO_DATA,      1, "TCP Fast Open: data in the SYN")                               \
-    X(HANDSHAKE_AUTH_MISMATCH, 2, "only one side signs its segments (MD5 or TCP-AO): the other will drop them") \
-    X(HANDSHAKE_ACK_UNCONFIRMED, 1, "handshake ACK again after the server ignored one: the server counts as SYN_RECEIVED until it sends something other than a SYN-ACK") \
-    X(HANDSHAKE_HALF_OPEN,     2, "handshake never completed: SYN-ACK sent, its ACK never taken (half-open, SYN queue)") \
-    X(HANDSHAKE_SYN_ONLY,      2, "handshake never completed: the SYN was never answered") \
-    X(RESET_UNREAD_DATA,       2, "RST instead of FIN: the application closed with unread data") \
-    X(RESET_DATA_AFTER_CLOSE,  2, "RST answers data that arrived after the sender's FIN: data discarded") \
-    X(RESET_DATA_LOST,         2, "RST with data in flight the RST sender never acknowledged: data possibly lost") \
-    X(TIME_WAIT_REUSE,         2, "new connection on a 4-tuple still in its estimated TIME_WAIT")  \
-    X(RESET_TIMEOUT,           2, "RST after an idle or unanswered period: a timer gave up")     \
-    X(RESET_INJECTED,          3, "RST most likely forged: it does not fit its alleged sender")  \
-    X(RESET_SENDER_CONTINUES,  3, "the RST's alleged sender keeps sending after it: that RST was most likely forged (firewall, middlebox)") \
-    X(RESET_NO_SOCKET,         2, "RST from a host with no socket for this connection")         \
-    X(RESET_NOT_AT_RCV_NXT,    2, "RST not at the receiver's next expected sequence number: an RFC 5961 receiver answers with a challenge ACK and keeps the connection") \
-    X(RESET_CROSSING,          1, "RSTs crossed: both sides aborted before the other's RST arrived") \
-    X(KEEPALIVE_PROBE,         0, "keepalive probe (seq = SND.UNA - 1)")                        \
-    X(KEEPALIVE_ANSWER,        0, "keepalive answered")                                         \
-    X(DUPLICATE,               0, "the same frame captured twice (same IP ID, seq, ack, flags and length): ignored") \
-    X(HANDSHAKE_SYN_REORDERED, 1, "SYN captured after its SYN-ACK: reordered at the capture point") \
-    X(HANDSHAKE_SYNACK_UNSEEN, 1, "the SYN-ACK was not captured: this ACK of the server's ISN+1 proves the client got it") \
-    X(HANDSHAKE_RETRY_AFTER_REFUSED, 1, "SYN sent again after a refusal: the client retries a refused connect (Windows does twice, about 0.5 s apart)") \
-    X(TEARDOWN_FINAL_ACK_LOST, 2, "FIN retransmitted after its ACK was captured: that ACK was lost beyond the capture point, the sender is back in LAST_ACK or CLOSING") \
-    X(TEARDOWN_TIME_WAIT_RESTART, 1, "ACK of a retransmitted FIN from TIME_WAIT: the TIME_WAIT timer restarts (Linux tcp_timewait_state_process())") \
-    X(TEARDOWN_FIN_LOST,       2, "this FIN does not acknowledge the peer's FIN sent long before: that FIN was lost, not a simultaneous close") \
-    X(ONE_SIDED,               1, "only one direction of this connection is captured so far (asymmetric routing or a one-fibre tap): the other side is inferred") \
-    X(HANDSHAKE_SYN_ON_OPEN,   2, "SYN on a connection already synchronized: its sender lost the old connection (crash, restart, an end not captured) or opens a new one on the same 4-tuple; the peer answers with a challenge ACK (RFC 5961 §4.2) or, from TIME_WAIT, may take it (RFC 6191)") \
-    X(CLOSED_NO_CONNECTION,    1, "segment between endpoints that have no synchronized connection: dropped, or answered with RST (RFC 9293 §3.10.7.1-3)") \
-    X(UNEXPECTED,              2, "segment unexpected in this state: no rule of the tracker covers it") \
-    X(TIME_WAIT_REUSE_REJECTABLE, 3, "4-tuple reused in TIME_WAIT with neither a higher ISN nor a newer timestamp (RFC 6191): the TIME_WAIT holder may reject it")
+    X(NONE,                    0, PROTOCOL, "")                                                              \
+    X(HANDSHAKE_ACK_MISMATCH,  2, PROTOCOL, "handshake ACK does not acknowledge the peer's ISN+1")          \
+    X(HANDSHAKE_SYN_RETRANS,   1, SEQUENCE, "SYN retransmitted")                                            \
+    X(HANDSHAKE_SYNACK_RETRANS,1, SEQUENCE, "SYN-ACK retransmitted")                                        \
+    X(HANDSHAKE_SYNACK_AFTER_ACK, 2, PROTOCOL, "SYN-ACK retransmitted after the handshake ACK was seen: the server did not take that ACK (lost after the capture point, or accept queue full)") \
+    X(HANDSHAKE_SIMULTANEOUS_OPEN, 1, SEQUENCE, "simultaneous open: SYNs crossed")                          \
+    X(HANDSHAKE_NEW_ISN,       2, PROTOCOL, "SYN with a different ISN on a connection already opened")      \
+    X(HANDSHAKE_DATA_BEFORE_SYNC, 2, PROTOCOL, "segment before the handshake synchronized this side")       \
+    X(HANDSHAKE_REFUSED,       1, SEQUENCE, "connection refused: RST answers the SYN")                      \
+    X(ESTABLISHED_MIDSTREAM,   0, SEQUENCE, "capture starts after this connection's handshake")            \
+    X(TEARDOWN_FIN_RETRANS,    1, SEQUENCE, "FIN retransmitted")                                            \
+    X(TEARDOWN_SIMULTANEOUS,   1, SEQUENCE, "simultaneous close: FINs crossed")                             \
+    X(TEARDOWN_DATA_AFTER_FIN, 2, PROTOCOL, "payload beyond the sender's own FIN")                          \
+    X(TEARDOWN_HALF_CLOSE,     0, SEQUENCE, "half-close: data sent after the peer's FIN")                   \
+    X(TEARDOWN_ACK_BEFORE_FIN, 1, PROTOCOL, "the ACK of this FIN was captured before the FIN: reordered at the capture point") \
+    X(RESET_WITH_DATA,         1, PROTOCOL, "RST carrying data: the sender's diagnostic text (RFC 1122 4.2.2.12)") \
+    X(RESET_SEEN,              1, SEQUENCE, "connection reset")                                             \
+    X(CLOSED_SEGMENT_AFTER_CLOSE, 1, PROTOCOL, "segment after the connection closed")                       \
+    X(CLOSED_STRAY_RST,        1, PROTOCOL, "RST with no live connection to reset")                        \
+    X(OPTION_SYN_ONLY_ELSEWHERE, 1, PROTOCOL, "an option that only counts on SYN (MSS, window scale, SACK-permitted) on a non-SYN segment: ignored") \
+    X(HANDSHAKE_ECN_NEGOTIATED, 0, PROTOCOL, "ECN negotiated (RFC 3168: SYN with ECE+CWR, SYN-ACK with ECE)") \
+    X(HANDSHAKE_TFO_DATA,      1, PROTOCOL, "TCP Fast Open: data in the SYN")                               \
+    X(HANDSHAKE_AUTH_MISMATCH, 2, PROTOCOL, "only one side signs its segments (MD5 or TCP-AO): the other will drop them") \
+    X(HANDSHAKE_ACK_UNCONFIRMED, 1, PROTOCOL, "handshake ACK again after the server ignored one: the server counts as SYN_RECEIVED until it sends something other than a SYN-ACK") \
+    X(HANDSHAKE_HALF_OPEN,     2, PROTOCOL, "handshake never completed: SYN-ACK sent, its ACK never taken (half-open, SYN queue)") \
+    X(HANDSHAKE_SYN_ONLY,      2, PROTOCOL, "handshake never completed: the SYN was never answered") \
+    X(RESET_UNREAD_DATA,       2, PROTOCOL, "RST instead of FIN: the application closed with unread data") \
+    X(RESET_DATA_AFTER_CLOSE,  2, PROTOCOL, "RST answers data that arrived after the sender's FIN: data discarded") \
+    X(RESET_DATA_LOST,         2, PROTOCOL, "RST with data in flight the RST sender never acknowledged: data possibly lost") \
+    X(TIME_WAIT_REUSE,         2, PROTOCOL, "new connection on a 4-tuple still in its estimated TIME_WAIT")  \
+    X(RESET_TIMEOUT,           2, PROTOCOL, "RST after an idle or unanswered period: a timer gave up")     \
+    X(RESET_INJECTED,          3, PROTOCOL, "RST most likely forged: it does not fit its alleged sender")  \
+    X(RESET_SENDER_CONTINUES,  3, PROTOCOL, "the RST's alleged sender keeps sending after it: that RST was most likely forged (firewall, middlebox)") \
+    X(RESET_NO_SOCKET,         2, PROTOCOL, "RST from a host with no socket for this connection")         \
+    X(RESET_NOT_AT_RCV_NXT,    2, PROTOCOL, "RST not at the receiver's next expected sequence number: an RFC 5961 receiver answers with a challenge ACK and keeps the connection") \
+    X(RESET_CROSSING,          1, SEQUENCE, "RSTs crossed: both sides aborted before the other's RST arrived") \
+    X(KEEPALIVE_PROBE,         0, SEQUENCE, "keepalive probe (seq = SND.UNA - 1)")                        \
+    X(KEEPALIVE_ANSWER,        0, SEQUENCE, "keepalive answered")                                         \
+    X(DUPLICATE,               0, SEQUENCE, "the same frame captured twice (same IP ID, seq, ack, flags and length): ignored") \
+    X(HANDSHAKE_SYN_REORDERED, 1, SEQUENCE, "SYN captured after its SYN-ACK: reordered at the capture point") \
+    X(HANDSHAKE_SYNACK_UNSEEN, 1, PROTOCOL, "the SYN-ACK was not captured: this ACK of the server's ISN+1 proves the client got it") \
+    X(HANDSHAKE_RETRY_AFTER_REFUSED, 1, PROTOCOL, "SYN sent again after a refusal: the client retries a refused connect (Windows does twice, about 0.5 s apart)") \
+    X(TEARDOWN_FINAL_ACK_LOST, 2, SEQUENCE, "FIN retransmitted after its ACK was captured: that ACK was lost beyond the capture point, the sender is back in LAST_ACK or CLOSING") \
+    X(TEARDOWN_TIME_WAIT_RESTART, 1, SEQUENCE, "ACK of a retransmitted FIN from TIME_WAIT: the TIME_WAIT timer restarts (Linux tcp_timewait_state_process())") \
+    X(TEARDOWN_FIN_LOST,       2, SEQUENCE, "this FIN does not acknowledge the peer's FIN sent long before: that FIN was lost, not a simultaneous close") \
+    X(ONE_SIDED,               1, PROTOCOL, "only one direction of this connection is captured so far (asymmetric routing or a one-fibre tap): the other side is inferred") \
+    X(HANDSHAKE_SYN_ON_OPEN,   2, PROTOCOL, "SYN on a connection already synchronized: its sender lost the old connection (crash, restart, an end not captured) or opens a new one on the same 4-tuple; the peer answers with a challenge ACK (RFC 5961 §4.2) or, from TIME_WAIT, may take it (RFC 6191)") \
+    X(CLOSED_NO_CONNECTION,    1, PROTOCOL, "segment between endpoints that have no synchronized connection: dropped, or answered with RST (RFC 9293 §3.10.7.1-3)") \
+    X(UNEXPECTED,              2, PROTOCOL, "segment unexpected in this state: no rule of the tracker covers it") \
+    X(TIME_WAIT_REUSE_REJECTABLE, 3, PROTOCOL, "4-tuple reused in TIME_WAIT with neither a higher ISN nor a newer timestamp (RFC 6191): the TIME_WAIT holder may reject it")
 
 typedef enum {
-#define TL_X_(sym, sev, str) TL_ANOMALY_##sym,
+#define TL_X_(sym, sev, group, str) TL_ANOMALY_##sym,
     TL_ANOMALY_MAP(TL_X_)
 #undef TL_X_
     TL_ANOMALY_COUNT
@@ -461,6 +471,9 @@ typedef struct {
     bool      has_ttl;    uint8_t  ttl;     /* IPv4 TTL or IPv6 hop limit */
     const uint8_t *opt_bytes;   /* raw options (epan's tcp.options), only for */
     uint8_t   opt_len;          /* tl_tcpdump_format(); may be NULL / 0 */
+    uint8_t   opt_cut;          /* option bytes the header declares beyond
+                                 * opt_len: cut by the snaplen (tcpdump
+                                 * then prints " [|tcp]") */
 } tl_segment_t;
 
 /* tcpdump's relative-numbering state for one connection (print-tcp.c keeps
@@ -871,6 +884,42 @@ bool tl_conn_one_sided(const tl_conn_t *conn);
  * latest re-ACK of a retransmitted FIN (which restarts the timer). */
 int64_t tl_timewait_expires(const tl_conn_t *conn, const tl_config_t *cfg);
 
+/*
+ * MSL profiles (preference tcplife.msl_profile): how long TIME_WAIT lasts
+ * on each kind of stack, and where that number comes from. Columns:
+ * symbol, preference value, display text, TIME_WAIT in seconds (0: the
+ * custom MSL preference, doubled).
+ *   linux    TCP_TIMEWAIT_LEN (60 * HZ) in include/net/tcp.h: fixed, not a sysctl
+ *   rfc9293  MSL of 2 minutes, RFC 9293 §3.4.2
+ *   bsd      FreeBSD net.inet.tcp.msl default 30000 ms (macOS: 15 s MSL)
+ *   windows  TcpTimedWaitDelay default 0xF0 = 240 seconds
+ */
+#define TL_MSL_MAP(X)                                                                       \
+    X(LINUX,   "linux",   "Linux: TIME_WAIT 60 s (TCP_TIMEWAIT_LEN)",              60)       \
+    X(RFC9293, "rfc9293", "RFC 9293: MSL 2 min, TIME_WAIT 4 min",                  240)      \
+    X(BSD,     "bsd",     "FreeBSD: MSL 30 s (net.inet.tcp.msl), TIME_WAIT 60 s",   60)       \
+    X(WINDOWS, "windows", "Windows: TIME_WAIT 240 s (TcpTimedWaitDelay)",          240)      \
+    X(CUSTOM,  "custom",  "Custom MSL (TIME_WAIT = 2 x MSL)",                      0)
+
+typedef enum {
+#define TL_X_(sym, name, text, secs) TL_MSL_##sym,
+    TL_MSL_MAP(TL_X_)
+#undef TL_X_
+    TL_MSL_COUNT
+} tl_msl_profile_t;
+
+/* The preference value and display text of a profile. */
+const char *tl_msl_name(tl_msl_profile_t p);
+const char *tl_msl_text(tl_msl_profile_t p);
+
+/*
+ * TIME_WAIT of a profile, in ns; custom_msl_s is the custom MSL preference
+ * (TIME_WAIT twice as long, capped at a day: no stack waits longer, and the
+ * cap keeps start + TIME_WAIT within 64 bits for every time the core gets).
+ * An unknown profile is linux.
+ */
+int64_t tl_msl_time_wait_ns(tl_msl_profile_t p, unsigned custom_msl_s);
+
 /* How the handshake went, for summaries (batch "handshake" column). */
 #define TL_HS_OUTCOME_MAP(X)                \
     X(COMPLETE,  "complete")                \
@@ -943,6 +992,7 @@ tl_anomaly_t tl_label_anomaly(tl_label_t l);
 const char *tl_api_text(tl_api_t a);
 const char *tl_anomaly_text(tl_anomaly_t a);
 int         tl_anomaly_severity(tl_anomaly_t a);  /* 0 chat .. 3 error */
+tl_group_t  tl_anomaly_group(tl_anomaly_t a);     /* expert group */
 
 #ifdef __cplusplus
 }

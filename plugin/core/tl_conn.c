@@ -76,7 +76,7 @@ start_conn(tl_conn_t *conn, const tl_segment_t *seg)
 {
     bool inferred;
     tl_role_t s = first_sender_role(seg, &inferred);
-    tl_role_t r = (tl_role_t)(TL_ROLE_COUNT - 1 - s);
+    tl_role_t r = tl_peer(s);
 
     conn->started = true;
     conn->roles_inferred = inferred;

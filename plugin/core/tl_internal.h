@@ -60,12 +60,6 @@ tl_ip_id_follows(uint16_t prev, uint16_t id)
     return d >= 1 && d <= TL_IPID_GAP;
 }
 
-/* The other endpoint's role. */
-static inline tl_role_t
-tl_peer(tl_role_t r)
-{
-    return r == TL_ROLE_CLIENT ? TL_ROLE_SERVER : TL_ROLE_CLIENT;
-}
 
 /*
  * tl_conn_observe()'s working state for one segment, shared by the files

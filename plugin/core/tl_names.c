@@ -10,8 +10,7 @@
     ((unsigned)(v) < TL_COUNT_OF(table) ? (table)[(unsigned)(v)] : "?")
 
 #define TL_STR2_(sym, str) str,
-#define TL_STR3_(sym, sev, str) str,
-#define TL_SEV3_(sym, sev, str) sev,
+#define TL_STR3_(sym, col, str) str,
 
 static const char *const state_names[]    = { TL_STATE_MAP(TL_STR2_) };
 static const char *const phase_names[]    = { TL_PHASE_MAP(TL_STR2_) };
@@ -22,8 +21,12 @@ static const char *const label_texts[]    = { TL_LABEL_MAP(TL_STR3_) };
 #define TL_LABEL_ANOM_(sym, anom, str) TL_ANOMALY_##anom,
 static const tl_anomaly_t label_anoms[]  = { TL_LABEL_MAP(TL_LABEL_ANOM_) };
 static const char *const api_texts[]      = { TL_API_MAP(TL_STR2_) };
-static const char *const anomaly_texts[]  = { TL_ANOMALY_MAP(TL_STR3_) };
-static const int anomaly_sev[]            = { TL_ANOMALY_MAP(TL_SEV3_) };
+#define TL_ANOM_TEXT_(sym, sev, group, str) str,
+#define TL_ANOM_SEV_(sym, sev, group, str) sev,
+#define TL_ANOM_GROUP_(sym, sev, group, str) TL_GROUP_##group,
+static const char *const anomaly_texts[]  = { TL_ANOMALY_MAP(TL_ANOM_TEXT_) };
+static const int anomaly_sev[]            = { TL_ANOMALY_MAP(TL_ANOM_SEV_) };
+static const tl_group_t anomaly_group[]   = { TL_ANOMALY_MAP(TL_ANOM_GROUP_) };
 #define TL_NAME3_(sym, str, rule) str,
 static const char *const rst_names[]      = { TL_RST_MAP(TL_NAME3_) };
 #define TL_RULE3_(sym, str, rule) rule,
@@ -78,4 +81,10 @@ int
 tl_anomaly_severity(tl_anomaly_t a)
 {
     return (unsigned)a < TL_COUNT_OF(anomaly_sev) ? anomaly_sev[a] : 0;
+}
+
+tl_group_t
+tl_anomaly_group(tl_anomaly_t a)
+{
+    return (unsigned)a < TL_COUNT_OF(anomaly_group) ? anomaly_group[a] : TL_GROUP_PROTOCOL;
 }

@@ -74,8 +74,8 @@ tl_conn_summarize(const tl_conn_t *conn, const tl_config_t *cfg, tl_summary_t *o
     out->initiator = conn->teardown_initiator;
     out->teardown_kind = conn->teardown_kind;
     if (conn->teardown_started) {
-        const tl_endpoint_t *passive = &conn->ep[TL_ROLE_COUNT - 1 - conn->teardown_initiator];
-        out->hc_sender = (tl_role_t)(TL_ROLE_COUNT - 1 - conn->teardown_initiator);
+        const tl_endpoint_t *passive = &conn->ep[tl_peer(conn->teardown_initiator)];
+        out->hc_sender = tl_peer(conn->teardown_initiator);
         out->hc_bytes = passive->bytes_after_peer_fin;
         out->half_close = out->hc_bytes > 0;
         out->hc_duration_known = conn->teardown_kind != TL_TEARDOWN_NONE;

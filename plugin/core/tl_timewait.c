@@ -29,6 +29,39 @@ tl_timewait_expires(const tl_conn_t *conn, const tl_config_t *cfg)
     return (conn->tw_rearmed_ns ? conn->tw_rearmed_ns : conn->tw_start_ns) + cfg->time_wait_ns;
 }
 
+static const struct {
+    const char *name, *text;
+    int64_t     secs;
+} msl[] = {
+#define TL_X_(sym, name, text, secs) { name, text, secs },
+    TL_MSL_MAP(TL_X_)
+#undef TL_X_
+};
+
+const char *
+tl_msl_name(tl_msl_profile_t p)
+{
+    return (unsigned)p < TL_MSL_COUNT ? msl[p].name : "?";
+}
+
+const char *
+tl_msl_text(tl_msl_profile_t p)
+{
+    return (unsigned)p < TL_MSL_COUNT ? msl[p].text : "?";
+}
+
+int64_t
+tl_msl_time_wait_ns(tl_msl_profile_t p, unsigned custom_msl_s)
+{
+    int64_t secs;
+
+    if ((unsigned)p >= TL_MSL_COUNT)
+        p = TL_MSL_LINUX;
+    secs = p == TL_MSL_CUSTOM ? 2 * (int64_t)(custom_msl_s < 86400 ? custom_msl_s : 86400)
+                              : msl[p].secs;
+    return secs * 1000000000;
+}
+
 static bool
 holds(tl_tw_holder_t h, tl_role_t r)
 {
@@ -67,7 +100,7 @@ tl_timewait_reuse(const tl_conn_t *prev, const tl_config_t *cfg,
     tl_result_add_anomaly(res, TL_ANOMALY_TIME_WAIT_REUSE);
     /* Only a holder on the receiving side can refuse the SYN; a holder that
      * sends it has already let its own port be reused. */
-    if (holds(prev->tw_holder, (tl_role_t)(TL_ROLE_COUNT - 1 - old_role))
+    if (holds(prev->tw_holder, tl_peer(old_role))
         && !res->tw_reuse_isn_higher && !res->tw_reuse_ts_newer)
         tl_result_add_anomaly(res, TL_ANOMALY_TIME_WAIT_REUSE_REJECTABLE);
     return true;

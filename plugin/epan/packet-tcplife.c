@@ -42,24 +42,10 @@ typedef struct {
     guint32          stream;
 } tl_tuple_entry_t;
 
-/*
- * MSL profiles: how long TIME_WAIT lasts (2*MSL) on each kind of stack.
- *   linux    60 s: TCP_TIMEWAIT_LEN in include/net/tcp.h, fixed (not a sysctl)
- *   rfc9293  240 s: MSL of 2 minutes, RFC 9293 §3.4.2
- *   bsd      60 s: FreeBSD net.inet.tcp.msl default 30000 ms (macOS: 15 s MSL)
- *   windows  240 s: TcpTimedWaitDelay default 0xF0 seconds
- *   custom   2 * the "Custom MSL" preference
- */
-enum { MSL_LINUX, MSL_RFC9293, MSL_BSD, MSL_WINDOWS, MSL_CUSTOM };
-static const enum_val_t msl_profiles[] = {
-    { "linux",   "Linux: TIME_WAIT 60 s (TCP_TIMEWAIT_LEN)",           MSL_LINUX },
-    { "rfc9293", "RFC 9293: MSL 2 min, TIME_WAIT 4 min",               MSL_RFC9293 },
-    { "bsd",     "FreeBSD: MSL 30 s (net.inet.tcp.msl), TIME_WAIT 60 s", MSL_BSD },
-    { "windows", "Windows: TIME_WAIT 240 s (TcpTimedWaitDelay)",       MSL_WINDOWS },
-    { "custom",  "Custom MSL (TIME_WAIT = 2 x MSL)",                    MSL_CUSTOM },
-    { NULL, NULL, 0 }
-};
-static gint pref_msl_profile = MSL_LINUX;
+/* MSL profiles: the values and their sources are the core's (TL_MSL_MAP in
+ * tl_core.h); this is their preference list. */
+static enum_val_t msl_profiles[TL_MSL_COUNT + 1];
+static gint pref_msl_profile = TL_MSL_LINUX;
 static tl_pref_bool_t pref_tcpdump = TRUE;
 static guint pref_msl_custom = 30;
 
@@ -68,13 +54,7 @@ static tl_config_t tl_cfg;
 static void
 apply_prefs(void)
 {
-    static const gint64 tw_s[] = { 60, 240, 60, 240, 0 };
-    /* A custom MSL above a day means nothing to any stack; the cap keeps
-     * start + TIME_WAIT within 64 bits for every time the core gets. */
-    gint64 secs = pref_msl_profile == MSL_CUSTOM ? 2 * (gint64)MIN(pref_msl_custom, 86400)
-                : tw_s[pref_msl_profile >= 0 && pref_msl_profile < MSL_CUSTOM ? pref_msl_profile : 0];
-
-    tl_cfg.time_wait_ns = secs * 1000000000;
+    tl_cfg.time_wait_ns = tl_msl_time_wait_ns((tl_msl_profile_t)pref_msl_profile, pref_msl_custom);
 }
 
 static guint
@@ -327,8 +307,8 @@ td_rebuild(tvbuff_t *tvb, packet_info *pinfo, tl_stored_t *fr)
         memset(&seg, 0, sizeof seg);
         if (!tl_parse_tcp_header(tvb_get_ptr(tvb, off, MIN(cap, 60)), (size_t)MIN(cap, 60), &seg))
             continue;
-        snd = &lr->rec->conn.ep[lr->r.sender & 1];
-        rcv = &lr->rec->conn.ep[!(lr->r.sender & 1)];
+        snd = &lr->rec->conn.ep[(tl_role_t)lr->r.sender];
+        rcv = &lr->rec->conn.ep[tl_peer((tl_role_t)lr->r.sender)];
         seg.src = snd->addr;
         seg.dst = rcv->addr;
         seg.len = lr->r.len;
@@ -447,6 +427,11 @@ proto_register_tcplife(void)
     proto_tcplife = proto_register_protocol("TCP Lifecycle", "TCPLIFE", "tcplife");
     tl_tree_register(proto_tcplife);
     module = prefs_register_protocol(proto_tcplife, apply_prefs);
+    for (int i = 0; i < TL_MSL_COUNT; i++) {
+        msl_profiles[i].name = tl_msl_name((tl_msl_profile_t)i);
+        msl_profiles[i].description = tl_msl_text((tl_msl_profile_t)i);
+        msl_profiles[i].value = i;
+    }
     prefs_register_enum_preference(module, "msl_profile", "MSL profile",
         "How long TIME_WAIT lasts (2 x MSL) for TIME_WAIT estimates and early 4-tuple reuse",
         &pref_msl_profile, msl_profiles, FALSE);

@@ -59,7 +59,7 @@ static char *
 flow_comment(const tl_result_t *r, const tl_layer_result_t *lr, const char *label, gint64 time_ns)
 {
     GString *c = g_string_new(NULL);
-    const char *who = role(r->sender), *peer = role(!r->sender);
+    const char *who = role(r->sender), *peer = role(tl_peer((tl_role_t)r->sender));
     guint notes = 0;
 #define NOTE(...) do { g_string_append(c, notes++ ? "; " : ": "); \
                        g_string_append_printf(c, __VA_ARGS__); } while (0)
@@ -138,8 +138,8 @@ flow_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const vo
     seq_analysis_info_t *sainfo = (seq_analysis_info_t *)tapdata;
     const tl_layer_result_t *lr = (const tl_layer_result_t *)data;
     const tl_result_t *r = &lr->r;
-    const tl_endpoint_t *src = &lr->rec->conn.ep[r->sender & 1];
-    const tl_endpoint_t *dst = &lr->rec->conn.ep[!(r->sender & 1)];
+    const tl_endpoint_t *src = &lr->rec->conn.ep[(tl_role_t)r->sender];
+    const tl_endpoint_t *dst = &lr->rec->conn.ep[tl_peer((tl_role_t)r->sender)];
     seq_analysis_item_t *sai;
 
     /* Allocated by epan (its own struct size, time_str in the user's time

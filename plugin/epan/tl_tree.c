@@ -99,7 +99,7 @@ static expert_field ei_tcplife[TL_ANOMALY_COUNT];
 static expert_field ei_tcplife_untracked = EI_INIT;
 
 static const char *const anomaly_abbrev[TL_ANOMALY_COUNT] = {
-#define TL_X_(sym, sev, str) "tcplife.anomaly." #sym,
+#define TL_X_(sym, sev, group, str) "tcplife.anomaly." #sym,
     TL_ANOMALY_MAP(TL_X_)
 #undef TL_X_
 };
@@ -118,29 +118,7 @@ pi_severity(int sev)
 static int
 pi_group(tl_anomaly_t a)
 {
-    switch (a) {
-    case TL_ANOMALY_HANDSHAKE_SYN_RETRANS:
-    case TL_ANOMALY_HANDSHAKE_SYNACK_RETRANS:
-    case TL_ANOMALY_TEARDOWN_FIN_RETRANS:
-        return PI_SEQUENCE;
-    case TL_ANOMALY_HANDSHAKE_REFUSED:
-    case TL_ANOMALY_RESET_SEEN:
-    case TL_ANOMALY_HANDSHAKE_SIMULTANEOUS_OPEN:
-    case TL_ANOMALY_TEARDOWN_SIMULTANEOUS:
-    case TL_ANOMALY_TEARDOWN_HALF_CLOSE:
-    case TL_ANOMALY_ESTABLISHED_MIDSTREAM:
-    case TL_ANOMALY_KEEPALIVE_PROBE:
-    case TL_ANOMALY_KEEPALIVE_ANSWER:
-    case TL_ANOMALY_DUPLICATE:
-    case TL_ANOMALY_HANDSHAKE_SYN_REORDERED:
-    case TL_ANOMALY_TEARDOWN_FINAL_ACK_LOST:
-    case TL_ANOMALY_TEARDOWN_FIN_LOST:
-    case TL_ANOMALY_TEARDOWN_TIME_WAIT_RESTART:
-    case TL_ANOMALY_RESET_CROSSING:
-        return PI_SEQUENCE;
-    default:
-        return PI_PROTOCOL;
-    }
+    return tl_anomaly_group(a) == TL_GROUP_SEQUENCE ? PI_SEQUENCE : PI_PROTOCOL;
 }
 
 void
@@ -664,7 +642,7 @@ render_options(proto_tree *t, tvbuff_t *tvb, const tl_layer_result_t *lr)
 static void
 render_half_close(proto_tree *t, tvbuff_t *tvb, const tl_result_t *r)
 {
-    tl_role_t snd = (tl_role_t)r->sender, peer = (tl_role_t)(TL_ROLE_COUNT - 1 - snd);
+    tl_role_t snd = (tl_role_t)r->sender, peer = tl_peer(snd);
     proto_item *ti;
     proto_tree *st;
 
@@ -859,7 +837,7 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                const tl_layer_result_t *lr, gboolean final_known)
 {
     const tl_result_t *r = &lr->r;
-    tl_role_t snd = (tl_role_t)r->sender, rcv = (tl_role_t)(TL_ROLE_COUNT - 1 - snd);
+    tl_role_t snd = (tl_role_t)r->sender, rcv = tl_peer(snd);
     proto_item *top, *ti = NULL;
     proto_tree *t, *st;
 

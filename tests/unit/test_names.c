@@ -186,7 +186,18 @@ test_names_api_texts_contain_spec_examples(void **state)
     assert_non_null(strstr(tl_api_text(TL_API_CLOSE), "read() returns 0 at peer"));
 }
 
+/* Expert groups are a column of the anomaly map. */
+static void
+test_names_anomaly_groups(void **state)
+{
+    (void)state;
+    assert_int_equal(tl_anomaly_group(TL_ANOMALY_HANDSHAKE_SYN_RETRANS), TL_GROUP_SEQUENCE);
+    assert_int_equal(tl_anomaly_group(TL_ANOMALY_RESET_INJECTED), TL_GROUP_PROTOCOL);
+    assert_int_equal(tl_anomaly_group(TL_ANOMALY_COUNT), TL_GROUP_PROTOCOL);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_names_anomaly_groups),
     cmocka_unit_test(test_names_states_are_unique_and_nonempty),
     cmocka_unit_test(test_names_phases_are_unique_and_nonempty),
     cmocka_unit_test(test_names_roles_are_unique_and_nonempty),

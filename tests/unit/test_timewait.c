@@ -266,7 +266,26 @@ test_outcome_of_each_kind_of_connection(void **state)
     assert_string_equal(tl_outcome_name(TL_OUTCOME_HALF_OPEN), "half_open");
 }
 
+/* The MSL profiles and their TIME_WAIT (tl_core.h TL_MSL_MAP). */
+static void
+test_timewait_msl_profiles(void **state)
+{
+    const int64_t s = INT64_C(1000000000);
+    (void)state;
+    assert_int_equal(tl_msl_time_wait_ns(TL_MSL_LINUX, 0), 60 * s);
+    assert_int_equal(tl_msl_time_wait_ns(TL_MSL_RFC9293, 0), 240 * s);
+    assert_int_equal(tl_msl_time_wait_ns(TL_MSL_BSD, 0), 60 * s);
+    assert_int_equal(tl_msl_time_wait_ns(TL_MSL_WINDOWS, 0), 240 * s);
+    assert_int_equal(tl_msl_time_wait_ns(TL_MSL_CUSTOM, 30), 60 * s);
+    /* capped at a day of MSL; unknown profiles are linux */
+    assert_int_equal(tl_msl_time_wait_ns(TL_MSL_CUSTOM, 4000000000u), 2 * 86400 * s);
+    assert_int_equal(tl_msl_time_wait_ns(TL_MSL_COUNT, 5), 60 * s);
+    assert_string_equal(tl_msl_name(TL_MSL_RFC9293), "rfc9293");
+    assert_string_equal(tl_msl_name(TL_MSL_COUNT), "?");
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_timewait_msl_profiles),
     cmocka_unit_test(test_timewait_starts_at_the_ack_of_the_last_fin_and_lasts_2msl),
     cmocka_unit_test(test_timewait_later_segments_show_time_left),
     cmocka_unit_test(test_timewait_holder_is_both_after_simultaneous_close),
