@@ -42,10 +42,7 @@ test_conn_handshake_data_and_client_first_four_way_close(void **state)
     assert_false(r.conn.reset);
 }
 
-static void
-test_conn_server_first_four_way_close(void **state)
-{
-    static const tl_script_t script[] = {
+TL_SCRIPT_TEST(test_conn_server_first_four_way_close,
         HANDSHAKE, DATA,
         /* 8 */ { S2C, "FA", 51, 101, 0, .x = { "teardown", "CLOSE_WAIT", "FIN_WAIT_1",
                   .td = 1, .init = "server", .api = API(CLOSE) } },
@@ -56,12 +53,7 @@ test_conn_server_first_four_way_close(void **state)
         /* 11 */ { S2C, "A", 52, 102, 0, .x = { "teardown", "CLOSED", "TIME_WAIT",
                    .td = 4, .kind = "four-way", .init = "server", .api = API(FIN_ACK),
                    .rel_fin = 10, .tw = "server" } },
-    };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
-}
+)
 
 static void
 test_conn_three_way_close_fin_finack_ack(void **state)
@@ -78,10 +70,7 @@ test_conn_three_way_close_fin_finack_ack(void **state)
                    .td = 3, .kind = "three-way", .init = "client", .api = API(FIN_ACK),
                    .rel_fin = 9, .tw = "client" } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     /* FIN_WAIT_1 -> FIN_WAIT_2 (ACK part) -> TIME_WAIT (FIN part). */
     assert_int_equal(r.res[9].label_recv, TL_LABEL_ENTER_TIME_WAIT);
 }
@@ -104,19 +93,13 @@ test_conn_simultaneous_close_crossing_fins_both_time_wait(void **state)
                    .td = 4, .kind = "simultaneous", .init = "client", .api = API(FIN_ACK),
                    .rel_fin = 8, .tw = "both" } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.res[9].label_send, TL_LABEL_CROSSING_FIN_SENT);
     assert_int_equal(r.res[9].label_recv, TL_LABEL_SIMULTANEOUS_CLOSE);
     assert_true(r.conn.ended);
 }
 
-static void
-test_conn_half_close_server_sends_after_client_fin(void **state)
-{
-    static const tl_script_t script[] = {
+TL_SCRIPT_TEST(test_conn_half_close_server_sends_after_client_fin,
         HANDSHAKE,
         /* 4 */ EST_ROW(C2S, "PA", 1, 1, 100),
         /* 5 */ EST_ROW(S2C, "A", 1, 101, 0),
@@ -138,12 +121,7 @@ test_conn_half_close_server_sends_after_client_fin(void **state)
         /* 13 */ { C2S, "A", 102, 502, 0, .x = { "teardown", "TIME_WAIT", "CLOSED",
                    .td = 4, .kind = "four-way", .init = "client", .api = API(FIN_ACK),
                    .rel_fin = 12, .tw = "client" } },
-    };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
-}
+)
 
 /* ------------------------------------------------------------------------ */
 /* Resets and segments after the end                                         */
@@ -159,20 +137,14 @@ test_conn_refused_rst_answers_syn(void **state)
                   .api = API(NO_LISTENER), .an = { AN(HANDSHAKE_REFUSED) }, .rel_rst = 1,
                   .rst = "refused" } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.res[2].label_recv, TL_LABEL_RESET_RECEIVED);
     assert_true(r.conn.reset);
     assert_int_equal(r.conn.reset_frame, 2);
     assert_false(r.conn.handshake_done);
 }
 
-static void
-test_conn_refused_after_syn_retransmission_links_latest_syn(void **state)
-{
-    static const tl_script_t script[] = {
+TL_SCRIPT_TEST(test_conn_refused_after_syn_retransmission_links_latest_syn,
         /* 1 */ { C2S, "S", 0, 0, 0, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED",
                   .hs = 1, .api = API(CONNECT) } },
         /* 2 */ { C2S, "S", 0, 0, 0, .dt_ms = 1000, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED",
@@ -181,12 +153,7 @@ test_conn_refused_after_syn_retransmission_links_latest_syn(void **state)
         /* 3 */ { S2C, "RA", 0, 1, 0, .x = { "reset", "CLOSED", "CLOSED",
                   .api = API(NO_LISTENER), .an = { AN(HANDSHAKE_REFUSED) }, .rel_rst = 2,
                   .rst = "refused" } },
-    };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
-}
+)
 
 static void
 test_conn_rst_with_unanswered_input_is_unread_data(void **state)
@@ -208,10 +175,7 @@ test_conn_rst_with_unanswered_input_is_unread_data(void **state)
                   .an = { AN(CLOSED_STRAY_RST) }, .rel_rst = 6, .rst = "stray",
                   .api = API(NO_SOCKET) } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.res[5].label_send, TL_LABEL_RESET_SENT);
     assert_int_equal(r.res[5].label_recv, TL_LABEL_RESET_RECEIVED);
     assert_int_equal(r.res[5].rst_reason, TL_REASON_TCP_ABORT_ON_CLOSE);
@@ -265,19 +229,13 @@ test_conn_rst_after_answering_all_input_is_abort(void **state)
                   .api = API(ABORT), .an = { AN(RESET_SEEN) }, .rel_rst = 7,
                   .rst = "abort" } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.conn.reset_kind, TL_RST_ABORT);
     assert_int_equal(r.conn.reset_sender, TL_ROLE_SERVER);
     assert_int_equal(tl_conn_outcome(&r.conn), TL_OUTCOME_RESET);
 }
 
-static void
-test_conn_rst_counts_unacknowledged_bytes_as_lost(void **state)
-{
-    static const tl_script_t script[] = {
+TL_SCRIPT_TEST(test_conn_rst_counts_unacknowledged_bytes_as_lost,
         HANDSHAKE, DATA,
         /* 8 */ EST_ROW(C2S, "PA", 101, 51, 300),
         /* the server has answered frame 4 but acknowledges only up to 101
@@ -286,17 +244,9 @@ test_conn_rst_counts_unacknowledged_bytes_as_lost(void **state)
         /* 9 */ { S2C, "RA", 51, 101, 0, .x = { "reset", "CLOSED", "CLOSED",
                   .api = API(ABORT), .an = { AN(RESET_SEEN), AN(RESET_DATA_LOST) },
                   .rel_rst = 8, .rst = "abort", .unacked = 300 } },
-    };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
-}
+)
 
-static void
-test_conn_rst_answering_data_after_own_fin_is_data_after_close(void **state)
-{
-    static const tl_script_t script[] = {
+TL_SCRIPT_TEST(test_conn_rst_answering_data_after_own_fin_is_data_after_close,
         HANDSHAKE, DATA,
         /* 8 */ { C2S, "FA", 101, 51, 0, .x = { "teardown", "FIN_WAIT_1", "CLOSE_WAIT",
                   .td = 1, .init = "client", .api = API(CLOSE) } },
@@ -313,12 +263,7 @@ test_conn_rst_answering_data_after_own_fin_is_data_after_close(void **state)
                     * payload (frame 4); the 23 it never acknowledged are
                     * unacked, lost */
                    .rel_rst = 10, .rst = "data_after_close", .unread = 50, .unacked = 23 } },
-    };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
-}
+)
 
 static void
 test_conn_rst_after_close_is_stray(void **state)
@@ -360,20 +305,12 @@ test_conn_segments_after_close_are_phase_closed(void **state)
     TL_RUN(&r, after);
 }
 
-static void
-test_conn_rst_as_first_segment_is_stray(void **state)
-{
-    static const tl_script_t script[] = {
+TL_SCRIPT_TEST(test_conn_rst_as_first_segment_is_stray,
         /* 1 */ { C2S, "R", 1, 0, 0, .x = { "reset", "CLOSED", "CLOSED",
                   .roles_inferred = true, .midstream = true,
                   .an = { AN(RESET_NO_SOCKET), AN(ESTABLISHED_MIDSTREAM) }, .rst = "stray",
                   .api = API(NO_SOCKET) } },
-    };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
-}
+)
 
 /* ------------------------------------------------------------------------ */
 /* Handshake retransmissions and mismatches                                  */
@@ -398,10 +335,7 @@ test_conn_syn_retransmissions_back_off_1_2_4_s(void **state)
                   .hs = 3, .ack = ACK_OK, .api = API(CONNECT_RETURNS), .rel_syn = 5 } },
     };
 #undef SYN_RETRY
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     /* A retransmission moves nobody: no transition labels at all. */
     for (uint32_t f = 2; f <= 4; f++) {
         assert_int_equal(r.res[f].label_send, TL_LABEL_NONE);
@@ -436,10 +370,7 @@ test_conn_synack_retransmissions_before_client_ack(void **state)
                   .hs = 3, .ack = ACK_OK, .api = API(CONNECT_RETURNS), .rel_syn = 4 } },
         /* 6 */ EST_ROW(C2S, "PA", 1, 1, 10),
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.conn.hs_ack_frame, 5);
 }
 
@@ -463,10 +394,7 @@ test_conn_synack_after_step3_ack_reopens_step3(void **state)
         /* the server acknowledges the data: it is synchronized */
         /* 7 */ EST_ROW(S2C, "A", 1, 11, 0),
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.res[4].label_send, TL_LABEL_SYNACK_SENT);
     assert_int_equal(r.res[7].label_send, TL_LABEL_SYNC_SHOWN);
     assert_int_equal(r.conn.hs_ack_frame, 5);
@@ -515,19 +443,13 @@ test_conn_synack_acking_wrong_number_is_mismatch(void **state)
                   .hs = 2, .ack = ACK_BAD, .api = API(SYN_QUEUE), .rel_syn = 1,
                   .an = { AN(HANDSHAKE_ACK_MISMATCH) } } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.res[2].isn, r.sisn);
     assert_int_equal(r.res[2].peer_isn, r.cisn);
     assert_false(r.conn.ep[TL_ROLE_CLIENT].syn_acked);
 }
 
-static void
-test_conn_step3_ack_acking_wrong_number_is_mismatch(void **state)
-{
-    static const tl_script_t script[] = {
+TL_SCRIPT_TEST(test_conn_step3_ack_acking_wrong_number_is_mismatch,
         SYN_AND_SYNACK,
         /* 3 */ { C2S, "A", 1, 7, 0, .x = { "handshake", "ESTABLISHED", "SYN_RECEIVED",
                   .hs = 3, .ack = ACK_BAD, .rel_syn = 2,
@@ -535,12 +457,7 @@ test_conn_step3_ack_acking_wrong_number_is_mismatch(void **state)
         /* the correct ACK completes the handshake */
         /* 4 */ { C2S, "A", 1, 1, 0, .x = { "handshake", "ESTABLISHED", "ESTABLISHED",
                   .hs = 3, .ack = ACK_OK, .api = API(CONNECT_RETURNS), .rel_syn = 2 } },
-    };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
-}
+)
 
 static void
 test_conn_syn_with_new_isn_is_flagged_not_counted(void **state)
@@ -552,10 +469,7 @@ test_conn_syn_with_new_isn_is_flagged_not_counted(void **state)
         /* 2 */ { C2S, "S", 77, 0, 0, .dt_ms = 1000, .x = { "handshake", "SYN_SENT",
                   "SYN_RECEIVED", .hs = 1, .an = { AN(HANDSHAKE_NEW_ISN) } } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.conn.ep[TL_ROLE_CLIENT].isn, r.cisn);
     assert_int_equal(r.conn.ep[TL_ROLE_CLIENT].syn_count, 1);
 }
@@ -577,10 +491,7 @@ test_conn_simultaneous_open_syns_cross(void **state)
                   .hs = 2, .ack = ACK_OK, .api = API(SIMOPEN), .rel_syn = 1 } },
         /* 5 */ EST_ROW(C2S, "PA", 1, 1, 10),
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.res[2].label_recv, TL_LABEL_SIMULTANEOUS_OPEN);
     assert_true(r.conn.simultaneous_open);
     assert_true(r.conn.handshake_done);
@@ -610,10 +521,7 @@ test_conn_midstream_roles_from_well_known_port(void **state)
                   .td = 3, .kind = "three-way", .init = "client", .api = API(FIN_ACK),
                   .rel_fin = 4, .midstream = true, .roles_inferred = true, .tw = "client" } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.conn.ep[TL_ROLE_SERVER].port, 80);
 }
 
@@ -650,10 +558,7 @@ test_conn_first_segment_synack_infers_roles(void **state)
         /* 3 */ { C2S, "PA", 1, 1, 10, .x = { "established", "ESTABLISHED", "ESTABLISHED",
                   .roles_inferred = true } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.conn.ep[TL_ROLE_CLIENT].isn, r.cisn);
     assert_false(r.conn.midstream);
 }
@@ -684,10 +589,7 @@ test_conn_retransmitted_fin_is_not_a_new_step(void **state)
                   .td = 4, .kind = "four-way", .init = "client", .api = API(FIN_ACK),
                   .rel_fin = 7, .tw = "client" } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.conn.ep[TL_ROLE_CLIENT].fin_frame, 4);
 }
 
@@ -708,10 +610,7 @@ test_conn_duplicate_ack_of_fin_is_not_a_new_step(void **state)
                   .td = 4, .kind = "four-way", .init = "client", .api = API(FIN_ACK),
                   .rel_fin = 7, .tw = "client" } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.conn.ep[TL_ROLE_CLIENT].fin_ack_frame, 5);
 }
 
@@ -750,10 +649,7 @@ test_conn_out_of_order_data_changes_nothing(void **state)
         /* 7 */ EST_ROW(S2C, "A", 1, 201, 0),
         /* 8 */ EST_ROW(C2S, "PA", 201, 1, 100),
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.conn.ep[TL_ROLE_CLIENT].nxt, r.cisn + 301);
 }
 

@@ -33,10 +33,7 @@ test_rst_after_unanswered_keepalive_probes_is_timeout(void **state)
                    .api = API(KEEPALIVE_GAVE_UP), .an = { AN(RESET_TIMEOUT) }, .rel_rst = 9,
                    .rst = "timeout", .reason = "TCP_KEEPALIVE_TIMEOUT", .unread = 50 } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.res[9].rel_ka, 8);
     assert_int_equal(r.res[12].rst_rule, TL_RULE_KEEPALIVE);
 }
@@ -50,10 +47,7 @@ test_rst_long_after_everything_was_acknowledged_is_idle_timeout(void **state)
                   .api = API(IDLE_TIMEOUT), .an = { AN(RESET_TIMEOUT) }, .rel_rst = 7,
                   .rst = "timeout", .reason = "NOT_SPECIFIED" } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.res[8].rst_rule, TL_RULE_IDLE);
 }
 
@@ -73,10 +67,7 @@ test_bare_rst_after_own_fin_acknowledged_is_fin_wait_2_timeout(void **state)
                    .init = "client", .api = API(NO_SOCKET), .an = { AN(RESET_NO_SOCKET) },
                    .rel_rst = 10, .rst = "stray", .reason = "NO_SOCKET" } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.res[11].rst_rule, TL_RULE_STRAY_FIN_WAIT_2);
 }
 
@@ -93,17 +84,11 @@ test_bare_rst_after_own_data_went_unacknowledged_is_user_timeout(void **state)
                    .an = { AN(RESET_NO_SOCKET), AN(RESET_DATA_LOST) }, .rel_rst = 10,
                    .rst = "stray", .reason = "NO_SOCKET", .unacked = 23 } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.res[11].rst_rule, TL_RULE_STRAY_USER_TIMEOUT);
 }
 
-static void
-test_accept_queue_overflow_rst_answers_the_handshake_ack(void **state)
-{
-    static const tl_script_t script[] = {
+TL_SCRIPT_TEST(test_accept_queue_overflow_rst_answers_the_handshake_ack,
         HANDSHAKE,
         /* 4 */ { S2C, "SA", 0, 1, 0, .dt_ms = 1000, .x = { "handshake", "ESTABLISHED",
                   "SYN_RECEIVED", .hs = 2, .ack = ACK_OK, .retry = 1, .backoff_ms = 1000,
@@ -115,12 +100,7 @@ test_accept_queue_overflow_rst_answers_the_handshake_ack(void **state)
         /* tcp_abort_on_overflow=1: the ACK is answered at once */
         /* 6 */ { S2C, "R", 1, 0, 0, .x = { "reset", "CLOSED", "CLOSED", .api = API(NO_SOCKET),
                   .an = { AN(RESET_NO_SOCKET) }, .rel_rst = 5, .rst = "stray", .reason = "INVALID_SYN" } },
-    };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
-}
+)
 
 static void
 test_rst_with_another_ttl_is_injected_and_sender_going_on_confirms(void **state)
@@ -173,10 +153,7 @@ test_rst_off_its_senders_ip_id_run_is_injected(void **state)
                    .x = { "reset", "CLOSED", "CLOSED", .an = { AN(RESET_INJECTED) },
                           .rel_rst = 10, .rst = "injected", .reason = "NOT_SPECIFIED" } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.res[11].rst_rule, TL_RULE_INJECTED_IPID);
 }
 
@@ -250,10 +227,7 @@ test_crossing_linger0_rsts_are_both_aborts(void **state)
                   .an = { AN(RESET_SEEN), AN(RESET_CROSSING) }, .rel_rst = 4, .rst = "abort",
                   .reason = "TCP_STATE" } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.conn.reset_sender, TL_ROLE_CLIENT);
 }
 
@@ -290,10 +264,7 @@ test_fin_long_after_a_lost_fin_is_not_a_simultaneous_close(void **state)
                   .td = 2, .kind = "four-way", .init = "client", .api = API(CLOSE),
                   .an = { AN(TEARDOWN_FIN_LOST) } } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.res[9].label_send, TL_LABEL_PEER_FIN_LOST);
     assert_int_equal(r.res[9].label_recv, TL_LABEL_CLOSING_LOST_FIN);
 }
@@ -309,10 +280,7 @@ test_fin_from_syn_sent_does_not_close_a_silent_server(void **state)
                   .td = 1, .init = "client", .api = API(CLOSE),
                   .an = { AN(HANDSHAKE_DATA_BEFORE_SYNC) } } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(tl_conn_outcome(&r.conn), TL_OUTCOME_SYN_ONLY);
 }
 
@@ -336,10 +304,7 @@ test_frame_captured_twice_is_a_duplicate_not_a_retry(void **state)
           "SYN_RECEIVED", .hs = 1, .retry = 1, .backoff_ms = 1000, .api = API(CONNECT_RETRY), .rel_prev = 1,
           .an = { AN(HANDSHAKE_SYN_RETRANS) } } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.conn.ep[TL_ROLE_CLIENT].syn_count, 2);
 }
 
@@ -354,10 +319,7 @@ test_syn_captured_after_its_synack_is_the_original(void **state)
         /* 3 */ { C2S, "A", 1, 1, 0, .x = { "handshake", "ESTABLISHED", "ESTABLISHED",
                   .hs = 3, .ack = ACK_OK, .api = API(CONNECT_RETURNS), .rel_syn = 1 } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_false(r.conn.roles_inferred);
     assert_int_equal(r.conn.ep[TL_ROLE_CLIENT].syn_frame, 2);
 }
@@ -399,10 +361,7 @@ test_server_side_only_capture_is_never_half_open(void **state)
         /* 3 */ { S2C, "PA", 1, 14, 100, .x = { "established", "ESTABLISHED", "ESTABLISHED",
                   .roles_inferred = true } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_true(tl_conn_one_sided(&r.conn));
     assert_int_equal(tl_conn_outcome(&r.conn), TL_OUTCOME_OPEN);
     assert_int_equal(tl_conn_handshake_outcome(&r.conn), TL_HS_COMPLETE);
@@ -414,10 +373,7 @@ test_lone_syn_is_not_one_sided(void **state)
     static const tl_script_t script[] = {
         { C2S, "S", 0, 0, 0, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED", .hs = 1, .api = API(CONNECT) } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_false(tl_conn_one_sided(&r.conn));
     assert_int_equal(tl_conn_outcome(&r.conn), TL_OUTCOME_SYN_ONLY);
 }

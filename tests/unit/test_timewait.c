@@ -104,10 +104,7 @@ test_timewait_holder_is_both_after_simultaneous_close(void **state)
         { S2C, "A",  2, 2, 0, .x = { "teardown", "TIME_WAIT", "TIME_WAIT", .td = 4,
           .kind = "simultaneous", .init = "client", .api = API(FIN_ACK), .rel_fin = 4, .tw = "both" } },
     };
-    tl_run_t r;
-    (void)state;
-    tl_run_init(&r);
-    TL_RUN(&r, script);
+    TL_RUN_SCRIPT(r, script);
     assert_int_equal(r.conn.tw_holder, TL_TW_BOTH);
 }
 

@@ -248,4 +248,22 @@ tl_run_rows(tl_run_t *r, const tl_script_t *rows, size_t n)
 
 #define TL_RUN(r, script) tl_run_rows((r), (script), TL_COUNT(script))
 
+/* In a test function: a fresh run r (192.0.2.1:51000 -> 198.51.100.2:80),
+ * the script fed to it, each verdict checked; r stays for more asserts. */
+#define TL_RUN_SCRIPT(r, script) \
+    tl_run_t r;                  \
+    (void)state;                 \
+    tl_run_init(&r);             \
+    TL_RUN(&r, script)
+
+/* A test that is only a script: TL_SCRIPT_TEST(name, rows...) defines
+ * static void name(void **state) that runs the rows on a fresh run. */
+#define TL_SCRIPT_TEST(name, ...)                                   \
+    static void                                                     \
+    name(void **state)                                              \
+    {                                                               \
+        static const tl_script_t script_[] = { __VA_ARGS__ };       \
+        TL_RUN_SCRIPT(r_, script_);                                 \
+    }
+
 #endif /* TCPLIFE_TL_SCRIPT_H */
