@@ -122,8 +122,10 @@ tl_parse_tcp_header(const uint8_t *p, size_t cap, tl_segment_t *seg)
     seg->tfo_cookie_len = 0;
     seg->opt_bytes = NULL;
     seg->opt_len = 0;
+    seg->opt_cut = hlen > cap ? (uint8_t)(hlen - cap) : 0;     /* cap >= 20 here */
     if (hlen > TL_TCP_HDR_MIN && cap > TL_TCP_HDR_MIN) {
-        /* Options as far as they were captured (a snaplen can cut them). */
+        /* Options as far as they were captured (a snaplen can cut them:
+         * opt_cut bytes more were declared). */
         size_t n = (hlen < cap ? hlen : cap) - TL_TCP_HDR_MIN;
 
         seg->opt_bytes = p + TL_TCP_HDR_MIN;

@@ -3,12 +3,32 @@
  * tl_tcpdump.c - a segment in tcpdump's notation (tcplife.tcpdump), the way
  * the articles tcplife grew from read captures.
  *
- * Written from tcpdump's documented output (tcpdump(8), "TCP Packets"):
- * flags F S R P . U E W e; "seq" only when there is payload or SYN/FIN/RST;
- * numbers relative to the first segment with ACK seen on the connection
- * (which itself prints absolute ones), SACK blocks relative to the other
- * direction; options in wire order. The end-to-end tests compare this with
- * `tcpdump -r` on every sample capture. No epan includes.
+ * The notation is that of tcpdump 4.99.3 (the release Debian 12 ships),
+ * `tcpdump -n` without -v, -S or -M: tcp_print() in its print-tcp.c and
+ * mptcp_print() in print-mptcp.c, rule for rule:
+ *  - flags F S R P . U E W from the flags byte only (4.99.3 does not know
+ *    the AE bit; later releases print it as 'e'), "none" without any;
+ *  - "seq" only when there is payload or SYN/FIN/RST; numbers relative to
+ *    the first segment with ACK seen on the connection (which itself prints
+ *    absolute ones), SACK blocks relative to the other direction;
+ *  - options in wire order, each checked as tcpdump checks it: an option
+ *    longer than the option bytes left, or a fixed-size value that does not
+ *    fit in them, ends the list with "[bad opt]" ("]" after it once an
+ *    option was complete); a value cut by the snaplen with " [|tcp]" (">"
+ *    after it once an option was complete; " [|mptcp]" once an MPTCP
+ *    option was printed: tcpdump's protocol name stays set). Either way
+ *    nothing follows, not even the length;
+ *  - MD5 (no -M secret): "md5 shared secret not supplied with -M, can't
+ *    check - <hex>", "snaplen too short, " instead when the options are cut
+ *    (a cut in the payload alone is not known here);
+ *  - MPTCP (kind 30) decoded by subtype: "mptcp LEN capable|join|dss|
+ *    add-addr|rem-addr|prio|fail|fast-close|unknown ...", and "[bad opt]"
+ *    where tcpdump rejects a length or a flag combination;
+ *  - unknown kinds as "unknown-K 0x<hex>", cc and echo as 32-bit numbers,
+ *    uto as "0x<value> <seconds>", scps as "cap XX id N".
+ * The end-to-end tests compare this with `tcpdump -r` on every sample
+ * capture, tests/corpus/tcpdump-agree.py on the tcpdump project's own test
+ * captures. No epan includes. Every read stays within opt_len.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,7 +49,7 @@ put_c(tl_out_t *o, char c)
     o->len++;
 }
 
-/* A small formatter for the only conversions used here (%u, %c, %s, %02x):
+/* A small formatter for the only conversions used here (%u, %x, %c, %s, %02x):
  * vsnprintf costs ~900 instructions per call, this ~10 per character, and
  * the notation is built for every segment (bench/, docs/benchmarks.md).
  * Output and the snprintf-style return length are unchanged; the formats
@@ -53,6 +73,12 @@ put(tl_out_t *o, const char *fmt, ...)
             char d[10];
             unsigned v = va_arg(ap, unsigned), n = 0;
             do { d[n++] = (char)('0' + v % 10); v /= 10; } while (v);
+            while (n)
+                put_c(o, d[--n]);
+        } else if (*f == 'x') {
+            char d[8];
+            unsigned v = va_arg(ap, unsigned), n = 0;
+            do { d[n++] = hex[v & 15]; v >>= 4; } while (v);
             while (n)
                 put_c(o, d[--n]);
         } else if (*f == 'c') {
@@ -79,19 +105,47 @@ put_hex(tl_out_t *o, const uint8_t *p, unsigned n)
         put(o, "%02x", p[i]);
 }
 
+/* %PRIu64 and %PRIx64 (no leading zeros). */
+static void
+put_u64(tl_out_t *o, uint64_t v, unsigned base)
+{
+    char d[20];
+    unsigned n = 0;
+
+    do { d[n++] = "0123456789abcdef"[v % base]; v /= base; } while (v);
+    while (n)
+        put_c(o, d[--n]);
+}
+
+static uint16_t
+be16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
 static uint32_t
 be32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* tcpdump orders the two endpoints by address bytes, then port. */
+static uint64_t
+be64(const uint8_t *p)
+{
+    return (uint64_t)be32(p) << 32 | be32(p + 4);
+}
+
+/* tcpdump 4.99.3 orders the two endpoints by port, then address bytes
+ * (the numbers printed do not depend on the order, only on its being the
+ * same for both directions). */
 static bool
 reversed(const tl_segment_t *seg)
 {
     size_t n = seg->src.family == 6 ? 16 : 4;
-    int c = memcmp(seg->src.bytes, seg->dst.bytes, n);
-    return c > 0 || (c == 0 && seg->sport > seg->dport);
+
+    if (seg->sport != seg->dport)
+        return seg->sport > seg->dport;
+    return memcmp(seg->src.bytes, seg->dst.bytes, n) > 0;
 }
 
 static const char *
@@ -109,7 +163,7 @@ option_name(uint8_t kind)
     case 8:   return "TS";
     case 11:  return "cc";
     case 12:  return "ccnew";
-    case 13:  return "ccecho";
+    case 13:  return "";            /* sic: 4.99.3's table has no name for ccecho */
     case 19:  return "md5";
     case 20:  return "scps";
     case 28:  return "uto";
@@ -134,36 +188,277 @@ tfo_cookie(tl_out_t *o, const uint8_t *p, unsigned n)
     }
 }
 
-/* Returns 0, or on a malformed option list 1 when no option was printed
- * yet and 2 after some (tcpdump closes the bracket only then). */
-static int
-options(tl_out_t *o, const uint8_t *p, unsigned hlen, bool rev,
-        uint32_t thseq, uint32_t thack)
+/* tcpdump's addrtostr6(): the longest run (the first of equal ones) of two
+ * or more zero words as "::", an IPv4-compatible or -mapped tail dotted. */
+static void
+put_ip6(tl_out_t *o, const uint8_t *a)
 {
+    int best = -1, best_len = 0, cur = -1, cur_len = 0;
+    uint16_t w[8];
+
+    for (int i = 0; i < 8; i++) {
+        w[i] = be16(a + 2 * i);
+        if (w[i] == 0) {
+            if (cur == -1)
+                cur = i, cur_len = 1;
+            else
+                cur_len++;
+        } else if (cur != -1) {
+            if (best == -1 || cur_len > best_len)
+                best = cur, best_len = cur_len;
+            cur = -1;
+        }
+    }
+    if (cur != -1 && (best == -1 || cur_len > best_len))
+        best = cur, best_len = cur_len;
+    if (best != -1 && best_len < 2)
+        best = -1;
+    for (int i = 0; i < 8; i++) {
+        if (best != -1 && i >= best && i < best + best_len) {
+            if (i == best)
+                put(o, ":");
+            continue;
+        }
+        if (i != 0)
+            put(o, ":");
+        if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff))) {
+            put(o, "%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
+            break;
+        }
+        put(o, "%x", w[i]);
+    }
+    if (best != -1 && best + best_len == 8)
+        put(o, ":");
+}
+
+/*
+ * One MPTCP option (print-mptcp.c of 4.99.3): p is the option from its kind
+ * byte, len its length byte (len bytes readable), flags the TCP flags byte.
+ * Returns false where mptcp_print() returns 0 (the caller's "[bad opt]").
+ */
+#define TH_SYN 0x02
+#define TH_ACK 0x10
+
+static bool
+mptcp(tl_out_t *o, const uint8_t *p, unsigned len, unsigned flags)
+{
+    static const char *const names[] = {
+        "capable", "join", "dss", "add-addr", "rem-addr", "prio", "fail", "fast-close", "unknown",
+    };
+    unsigned sub;
+
+    if (len < 3)
+        return false;
+    sub = p[2] >> 4;
+    if (sub > 8)
+        sub = 8;
+    put(o, " %u %s", len, names[sub]);
+
+    switch (sub) {
+    case 0: {                                   /* MP_CAPABLE */
+        unsigned version = p[2] & 0xf;
+
+        if (!((len == 12 || len == 4) && (flags & TH_SYN))
+            && !((len == 20 || len == 22) && (flags & (TH_SYN | TH_ACK)) == TH_ACK))
+            return false;
+        if (version > 1) {
+            put(o, " Unknown Version (%u)", version);
+            return true;
+        }
+        put(o, " v%u", version);
+        if (p[3] & 0x80)
+            put(o, " csum");
+        if (len == 12 || len >= 20) {
+            put(o, " {0x");
+            put_u64(o, be64(p + 4), 16);
+            if (len >= 20) {
+                put(o, ",0x");
+                put_u64(o, be64(p + 12), 16);
+            }
+            put(o, "}");
+        }
+        return true;
+    }
+    case 1:                                     /* MP_JOIN */
+        if (!(len == 12 && (flags & TH_SYN))
+            && !(len == 16 && (flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
+            && !(len == 24 && (flags & TH_ACK)))
+            return false;
+        if (len != 24) {
+            if (p[2] & 0x01)
+                put(o, " backup");
+            put(o, " id %u", p[3]);
+        }
+        if (len == 12) {
+            put(o, " token 0x%x nonce 0x%x", be32(p + 4), be32(p + 8));
+        } else if (len == 16) {
+            put(o, " hmac 0x");
+            put_u64(o, be64(p + 4), 16);
+            put(o, " nonce 0x%x", be32(p + 12));
+        } else {
+            put(o, " hmac 0x");
+            put_hex(o, p + 4, 20);
+        }
+        return true;
+    case 2: {                                   /* DSS */
+        unsigned f, n;
+        const uint8_t *q;
+
+        if (len < 4 || (flags & TH_SYN))
+            return false;
+        f = p[3];
+        q = p + 4;
+        n = len - 4;
+        if (f & 0x10)
+            put(o, " fin");
+        if (f & 0x01) {                         /* A: data ack, 8 bytes with a */
+            unsigned w = (f & 0x02) ? 8 : 4;
+            put(o, " ack ");
+            if (n < w)
+                return false;
+            put_u64(o, w == 8 ? be64(q) : be32(q), 10);
+            q += w;
+            n -= w;
+        }
+        if (f & 0x04) {                         /* M: mapping, 8-byte DSN with m */
+            unsigned w = (f & 0x08) ? 8 : 4;
+            put(o, " seq ");
+            if (n < w)
+                return false;
+            put_u64(o, w == 8 ? be64(q) : be32(q), 10);
+            q += w;
+            n -= w;
+            if (n < 4)
+                return false;
+            put(o, " subseq %u", be32(q));
+            q += 4;
+            n -= 4;
+            if (n < 2)
+                return false;
+            put(o, " len %u", be16(q));
+            q += 2;
+            n -= 2;
+            if (n >= 2) {
+                put(o, " csum 0x%x", be16(q));
+                n -= 2;
+            }
+        }
+        return n == 0;
+    }
+    case 3: {                                   /* ADD_ADDR */
+        static const char *const echo[] = {
+            "v1", "v1-echo", NULL, NULL, "v0-ip4", NULL, "v0-ip6",
+        };
+        unsigned e = p[2] & 0xf;
+        const char *name = e < 7 ? echo[e] : NULL;
+
+        if (!(len == 8 || len == 10 || len == 16 || len == 18
+              || len == 20 || len == 22 || len == 28 || len == 30))
+            return false;
+        put(o, " %s id %u", name ? name : "[bad version/echo]", p[3]);
+        if (len < 20) {
+            put(o, " %u.%u.%u.%u", p[4], p[5], p[6], p[7]);
+            if (len == 10 || len == 18)
+                put(o, ":%u", be16(p + 8));
+            if (len == 16 || len == 18) {
+                put(o, " hmac 0x");
+                put_u64(o, be64(p + (len == 16 ? 8 : 10)), 16);
+            }
+        } else {
+            put(o, " ");
+            put_ip6(o, p + 4);
+            if (len == 22 || len == 30)
+                put(o, ":%u", be16(p + 20));
+            if (len == 28 || len == 30) {
+                put(o, " hmac 0x");
+                put_u64(o, be64(p + (len == 28 ? 20 : 22)), 16);
+            }
+        }
+        return true;
+    }
+    case 4:                                     /* REMOVE_ADDR */
+        if (len < 4)
+            return false;
+        put(o, " id");
+        for (unsigned i = 3; i < len; i++)
+            put(o, " %u", p[i]);
+        return true;
+    case 5:                                     /* MP_PRIO */
+        if (len != 3 && len != 4)
+            return false;
+        put(o, (p[2] & 0x01) ? " backup" : " non-backup");
+        if (len == 4)
+            put(o, " id %u", p[3]);
+        return true;
+    case 6:                                     /* MP_FAIL */
+        if (len != 12)
+            return false;
+        put(o, " seq ");
+        put_u64(o, be64(p + 4), 10);
+        return true;
+    case 7:                                     /* MP_FASTCLOSE */
+        if (len != 12)
+            return false;
+        put(o, " key 0x");
+        put_u64(o, be64(p + 4), 16);
+        return true;
+    default:
+        return true;
+    }
+}
+
+/*
+ * The option list, tcpdump's loop: hlen counts the option bytes the header
+ * declares that are left, avail those captured (avail <= hlen; reads stay
+ * within avail). Returns true when the list ended well (the caller closes
+ * the bracket); false after it printed tcpdump's ending: "[bad opt]" or
+ * " [|tcp]" (then nothing else follows in tcpdump's line).
+ */
+static bool
+options(tl_out_t *o, const tl_segment_t *seg, bool rev, uint32_t thseq, uint32_t thack)
+{
+    const uint8_t *p = seg->opt_bytes;
+    unsigned avail = seg->opt_len, hlen = seg->opt_len + seg->opt_cut;
+    unsigned flags = seg->flags & 0xff;
+    const char *proto = "tcp";
     char ch = '\0';
 
+/* tcpdump's LENCHECK(l): l bytes of the value must be left in the header,
+ * else "[bad opt]", and captured, else " [|tcp]". */
+#define LENCHECK(l) do { if ((l) > hlen) goto bad; if ((l) > avail) goto trunc; } while (0)
+
     while (hlen > 0) {
-        uint8_t kind = p[0];
+        uint8_t kind;
         unsigned len, datalen = 0;
         const char *name;
 
-        int bad = ch ? 2 : 1;
-
         if (ch)
             put(o, "%c", ch);
-        p++;
+        /* The kind and length bytes are read unchecked (GET_U_1): beyond
+         * the capture tcpdump stops with " [|tcp]" alone. The length byte
+         * of an option in the header's last byte is the payload's first,
+         * which tcpdump reads too (then "[bad opt]": no length fits);
+         * without payload it is past the IP datagram's end. */
+        if (avail < 1)
+            goto trunc_early;
+        kind = p[0];
         if (kind == 0 || kind == 1) {
             len = 1;
         } else {
+            if (avail < 2 && (hlen >= 2 || seg->opt_cut || seg->len == 0))
+                goto trunc_early;
             if (hlen < 2)
-                return bad;
-            len = p[0];
-            p++;
+                goto bad;
+            len = p[1];
             if (len < 2 || len > hlen)
-                return bad;
+                goto bad;
             hlen--;
+            avail--;
+            p++;
         }
         hlen--;
+        avail--;
+        p++;
         name = option_name(kind);
         if (name)
             put(o, "%s", name);
@@ -171,61 +466,103 @@ options(tl_out_t *o, const uint8_t *p, unsigned hlen, bool rev,
             put(o, "unknown-%u", kind);
 
         switch (kind) {
-        case 2:
+        case 2:                                 /* mss */
             datalen = 2;
-            if (datalen > hlen) return bad;
-            put(o, " %u", (unsigned)(p[0] << 8 | p[1]));
+            LENCHECK(datalen);
+            put(o, " %u", be16(p));
             break;
-        case 3:
+        case 3:                                 /* wscale */
             datalen = 1;
-            if (datalen > hlen) return bad;
+            LENCHECK(datalen);
             put(o, " %u", p[0]);
             break;
-        case 5:
+        case 5:                                 /* sack */
             datalen = len - 2;
             if (datalen % 8 != 0) {
                 put(o, " invalid sack");
             } else {
                 put(o, " %u ", datalen / 8);
                 for (unsigned i = 0; i < datalen; i += 8) {
-                    uint32_t s = be32(p + i), e = be32(p + i + 4);
-                    uint32_t base = rev ? thseq : thack;
+                    uint32_t base = rev ? thseq : thack, s, e;
+
+                    LENCHECK(i + 4);
+                    s = be32(p + i);
+                    LENCHECK(i + 8);
+                    e = be32(p + i + 4);
                     put(o, "{%u:%u}", s - base, e - base);
                 }
             }
             break;
-        case 8:
+        case 6:                                 /* echo, echoreply, cc, ccnew, ccecho */
+        case 7:
+        case 11:
+        case 12:
+        case 13:
+            datalen = 4;
+            LENCHECK(datalen);
+            put(o, " %u", be32(p));
+            break;
+        case 8:                                 /* TS */
             datalen = 8;
-            if (datalen > hlen) return bad;
+            LENCHECK(datalen);
             put(o, " val %u ecr %u", be32(p), be32(p + 4));
             break;
-        case 19:
+        case 19:                                /* md5 (tcpdump with libcrypto, no -M) */
             datalen = 16;
-            if (datalen > hlen) return bad;
-            put(o, " can't check - ");
+            LENCHECK(datalen);
+            put(o, seg->opt_cut ? " snaplen too short, " : " shared secret not supplied with -M, ");
+            put(o, "can't check - ");
             put_hex(o, p, datalen);
             break;
-        case 29:
+        case 20:                                /* scps */
+            datalen = 2;
+            LENCHECK(datalen);
+            put(o, " cap %02x id %u", p[0], p[1]);
+            break;
+        case 28: {                              /* uto */
+            unsigned v;
+            datalen = 2;
+            LENCHECK(datalen);
+            v = be16(p);
+            put(o, " 0x%x %u", v, (v & 1) ? (v >> 1) * 60 : v >> 1);
+            break;
+        }
+        case 29:                                /* tcp-ao */
             datalen = len - 2;
             if (datalen < 2) {
                 put(o, " (invalid)");
             } else {
-                put(o, " keyid %u rnextkeyid %u", p[0], p[1]);
+                LENCHECK(1);
+                put(o, " keyid %u", p[0]);
+                LENCHECK(2);
+                put(o, " rnextkeyid %u", p[1]);
                 if (datalen > 2) {
                     put(o, " mac 0x");
-                    put_hex(o, p + 2, datalen - 2);
+                    for (unsigned i = 2; i < datalen; i++) {
+                        LENCHECK(i + 1);
+                        put(o, "%02x", p[i]);
+                    }
                 }
             }
             break;
-        case 34:
+        case 30:                                /* mptcp */
             datalen = len - 2;
-            put(o, " ");            /* tcpdump prints two spaces here */
+            LENCHECK(datalen);
+            proto = "mptcp";                    /* tcpdump leaves it set */
+            if (!mptcp(o, p - 2, len, flags))
+                goto bad;
+            break;
+        case 34:                                /* tfo */
+            datalen = len - 2;
+            LENCHECK(datalen);
+            put(o, " ");                        /* tcpdump prints two spaces here */
             tfo_cookie(o, p, datalen);
             break;
-        case 254:
+        case 254:                               /* exp (RFC 6994) */
             datalen = len - 2;
+            LENCHECK(datalen);
             if (datalen < 2)
-                return bad;
+                goto bad;
             if (p[0] == 0xf9 && p[1] == 0x89) {
                 put(o, "-tfo");
                 tfo_cookie(o, p + 2, datalen - 2);
@@ -239,14 +576,18 @@ options(tl_out_t *o, const uint8_t *p, unsigned hlen, bool rev,
             break;
         default:
             datalen = len - 2;
-            if (datalen) {
-                put(o, " ");
-                put_hex(o, p, datalen);
+            if (datalen)
+                put(o, " 0x");
+            for (unsigned i = 0; i < datalen; i++) {
+                LENCHECK(i + 1);
+                put(o, "%02x", p[i]);
             }
             break;
         }
+        /* tcpdump moves on by the value's expected size, not by len. */
         p += datalen;
         hlen -= datalen;
+        avail = avail > datalen ? avail - datalen : 0;
         datalen += (kind == 0 || kind == 1) ? 1 : 2;
         if (datalen != len)
             put(o, "[len %u]", len);
@@ -254,7 +595,22 @@ options(tl_out_t *o, const uint8_t *p, unsigned hlen, bool rev,
         if (kind == 0)
             break;
     }
-    return 0;
+    return true;
+#undef LENCHECK
+
+bad:
+    put(o, "[bad opt]");
+    if (ch)
+        put(o, "]");
+    return false;
+trunc:
+    put(o, " [|%s]", proto);
+    if (ch)
+        put(o, ">");
+    return false;
+trunc_early:
+    put(o, " [|%s]", proto);
+    return false;
 }
 
 bool
@@ -280,8 +636,7 @@ tl_tcpdump_format(tl_tcpdump_t *st, const tl_segment_t *seg, char *buf, size_t c
     static const struct { uint16_t bit; char c; } flag_chars[] = {
         { TL_F_FIN, 'F' }, { TL_F_SYN, 'S' }, { TL_F_RST, 'R' }, { TL_F_PSH, 'P' },
         { TL_F_ACK, '.' }, { TL_F_URG, 'U' }, { TL_F_ECE, 'E' }, { TL_F_CWR, 'W' },
-        { TL_F_AE, 'e' },
-    };
+    };  /* no TL_F_AE: 4.99.3 reads the flags byte only */
     tl_out_t o = { buf, cap, 0 };
     uint32_t seq = seg->seq, ack = seg->ack, thseq = 0, thack = 0;
     bool rev = false, any = false;
@@ -320,14 +675,10 @@ tl_tcpdump_format(tl_tcpdump_t *st, const tl_segment_t *seg, char *buf, size_t c
     put(&o, ", win %u", seg->win);
     if (seg->flags & TL_F_URG)
         put(&o, ", urg %u", seg->urp);
-    if (seg->opt_bytes && seg->opt_len > 0) {
-        int bad;
+    if ((seg->opt_bytes && seg->opt_len > 0) || seg->opt_cut > 0) {
         put(&o, ", options [");
-        bad = options(&o, seg->opt_bytes, seg->opt_len, rev, thseq, thack);
-        if (bad) {
-            put(&o, bad == 2 ? "[bad opt]]" : "[bad opt]");
-            return o.len;
-        }
+        if (!options(&o, seg, rev, thseq, thack))
+            return o.len;               /* tcpdump prints nothing more */
         put(&o, "]");
     }
     put(&o, ", length %u", seg->len);

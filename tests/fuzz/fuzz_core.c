@@ -43,14 +43,17 @@
  *         bit 1 MD5 option, bit 2 TCP-AO option, bit 3 urgent pointer
  *         (uint16 follows), bit 4 raw option bytes follow (a length byte,
  *         at most 40 used, then the bytes: what tl_tcpdump_format() parses),
- *         bits 5-6 the tcpdump buffer: 256, 17, 1 or 0 bytes
+ *         bits 5-6 the tcpdump buffer: 256, 17, 1 or 0 bytes, bit 7 the
+ *         options were cut by a snaplen (a byte follows the option bytes:
+ *         opt_cut, at most 40 in all with them)
  *     seq operand, ack operand (sizes as above)
  *     len  1 byte L: L < 0xfd: L; 0xfd: uint16 follows; 0xfe: uint32
  *          follows; 0xff: 1448
  *     dt   1 byte T: 0xff: the clock goes back 1 s; else
  *          (T & 31) * 10^(T >> 5) microseconds after the previous segment
  *     [b3] [mss uint16] [wscale uint8] [tsval delta uint8] [tfo cookie length
- *     uint8] [urp uint16] [option length uint8, option bytes]   as flagged
+ *     uint8] [urp uint16] [option length uint8, option bytes] [opt_cut
+ *     uint8]   as flagged
  * A record cut short by the end of the input is dropped.
  *
  * Times stay within [0, 2^62] ns (a pcap's 32-bit seconds end near 2^62),
@@ -397,17 +400,30 @@ check_views(unsigned frame, tl_conn_t *c, const tl_config_t *cfg, const tl_segme
 
     CHECK(buf != NULL);
     {
-        /* The glue only advances the numbering when no text is shown. */
+        /* The glue only advances the numbering when no text is shown. The
+         * options in a buffer of their exact size: ASan sees a read past
+         * opt_len (the cut bytes, the payload). */
         tl_tcpdump_t adv = c->tcpdump;
+        tl_segment_t exact = *seg;
+        uint8_t *o = NULL;
+
+        if (seg->opt_bytes && seg->opt_len) {
+            o = malloc(seg->opt_len);
+            CHECK(o != NULL);
+            memcpy(o, seg->opt_bytes, seg->opt_len);
+            exact.opt_bytes = o;
+        }
         tl_tcpdump_advance(&adv, seg);
-        need = tl_tcpdump_format(&c->tcpdump, seg, buf, cap);
+        need = tl_tcpdump_format(&c->tcpdump, &exact, buf, cap);
         CHECK(adv.have == c->tcpdump.have && adv.seq_base == c->tcpdump.seq_base
               && adv.ack_base == c->tcpdump.ack_base);
+        free(o);
     }
     if (cap) {
         size_t n = strlen(buf);         /* NUL-terminated within cap */
         CHECK(n < cap && n == (need < cap ? need : cap - 1));
     }
+    CHECK(need < 512);                  /* the glue's TL_TCPDUMP_MAX: never cut */
     free(buf);
 
     if (r->opts_known) {
@@ -486,6 +502,7 @@ check_header(unsigned frame, const tl_segment_t *seg)
         CHECK(p.flags == (seg->flags & 0x0fff) && p.win == (seg->win & 0xffff) && p.urp == seg->urp);
         CHECK(p.ack == ((seg->flags & TL_F_ACK) ? seg->ack : 0));
         CHECK(p.opt_len <= cuts[k] - TL_TCP_HDR_MIN && p.opt_len <= 40);
+        CHECK(p.opt_len + p.opt_cut == hl - TL_TCP_HDR_MIN);     /* declared = captured + cut */
         CHECK(!p.opt_len || p.opt_bytes == h + TL_TCP_HDR_MIN);
         CHECK(!(p.has_mss || p.has_wscale || p.sack_perm || p.has_ts || p.tfo || p.md5 || p.ao)
               || p.opt_len > 0);
@@ -669,6 +686,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 break;
             seg.opt_bytes = opts;
             seg.opt_len = n;
+        }
+        if (b3 & 128) {
+            if (!rd(&r, &seg.opt_cut, 1))
+                break;
+            if (seg.opt_cut > sizeof opts - seg.opt_len)
+                seg.opt_cut = (uint8_t)(sizeof opts - seg.opt_len);
         }
 
         if (b0 & 8) {                   /* a new tcp.stream on this 4-tuple */

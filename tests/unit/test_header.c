@@ -89,8 +89,16 @@ test_header_options_cut_by_snaplen_keep_what_was_captured(void **state)
     /* 30 of 40 bytes: MSS, SACK-permitted; the timestamps are cut. */
     assert_int_equal(tl_parse_tcp_header(linux_syn, 30, &s), 40);
     assert_int_equal(s.opt_len, 10);
+    assert_int_equal(s.opt_cut, 10);    /* declared but not captured: tcpdump's " [|tcp]" */
     assert_true(s.has_mss && s.sack_perm);
     assert_false(s.has_ts || s.has_wscale);
+    /* the fixed header only: every option byte is cut */
+    assert_int_equal(tl_parse_tcp_header(linux_syn, 20, &s), 40);
+    assert_int_equal(s.opt_len, 0);
+    assert_int_equal(s.opt_cut, 20);
+    /* whole: nothing cut */
+    assert_int_equal(tl_parse_tcp_header(linux_syn, sizeof linux_syn, &s), 40);
+    assert_int_equal(s.opt_cut, 0);
 }
 
 static void
