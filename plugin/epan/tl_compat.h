@@ -11,6 +11,7 @@
 #include <ws_version.h>
 #include <epan/proto.h>
 #include <epan/ftypes/ftypes.h>
+#include <epan/stats_tree.h>
 
 #define TL_WS_AT_LEAST(maj, min) \
     (WIRESHARK_VERSION_MAJOR > (maj) || \
@@ -43,6 +44,15 @@ typedef gboolean tl_pref_bool_t;
 #else
 #define TL_STAT_INIT_RET void
 #define TL_STAT_INIT_DONE(ok) do { (void)(ok); return; } while (0)
+#endif
+
+/* A stats tree's menu path: "TCP Lifecycle/Summary" up to 4.2, "//"
+ * between the parts from 4.4 on (a single '/' is then part of a name). The
+ * header says which by defining STATS_TREE_MENU_SEPARATOR. */
+#if defined(STATS_TREE_MENU_SEPARATOR)
+#define TL_STATS_TREE_SEP STATS_TREE_MENU_SEPARATOR
+#else
+#define TL_STATS_TREE_SEP "/"
 #endif
 
 static inline guint32

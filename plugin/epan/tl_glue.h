@@ -95,10 +95,36 @@ void     tl_extract_reset(void);
 guint    tl_extract(tvbuff_t *frame_tvb, proto_tree *tree, packet_info *pinfo, tl_extracted_t *out,
                     guint max, guint *untracked);
 
-/* tl_stats.c: the -z tcplife,conn / sum / ladder listeners of the "tcplife" tap. */
+/* tl_stats.c: the -z tcplife,conn / sum / ladder listeners of the "tcplife"
+ * tap, and what tl_stats_ui.c shares with them. */
 void     tl_stats_register(void);
 void     tl_stats_set_config(const tl_config_t *cfg);
 char    *tl_arrow_label(const tl_result_t *r, gboolean with_len, gsize max_chars);
+/* A connection's row of -z tcplife,conn: TL_CONN_COLS strings (g_free each)
+ * named by tl_conn_columns; *sum (may be NULL) gets the summary they show. */
+#define TL_CONN_COLS 18
+extern const char *const tl_conn_columns[TL_CONN_COLS];
+void     tl_stats_conn_row(guint32 stream, const tl_conn_rec_t *rec, char *col[TL_CONN_COLS],
+                           tl_summary_t *sum);
+void     tl_stats_summarize(const tl_conn_rec_t *rec, tl_summary_t *s);   /* under the preferences */
+char    *tl_stats_endpoint(const tl_endpoint_t *ep);    /* "a.b.c.d:port", "[v6]:port" */
+char    *tl_stats_host(const tl_endpoint_t *ep);        /* the address alone */
+char    *tl_stats_utc(gint64 ns);                       /* ISO 8601 UTC, microseconds */
+/* What a connection adds to the peak counts: the time it spends half-open
+ * (SYN queue, keyed by server endpoint) and in TIME_WAIT (keyed by holder). */
+typedef enum { TL_PEAK_SYN_QUEUE, TL_PEAK_TIME_WAIT } tl_peak_kind_t;
+typedef struct {
+    tl_peak_kind_t kind;
+    char          *key;          /* g_free() */
+    gint64         start_ns, end_ns;
+} tl_interval_t;
+#define TL_MAX_INTERVALS 3
+guint    tl_stats_intervals(const tl_conn_rec_t *rec, const tl_summary_t *s,
+                            tl_interval_t out[TL_MAX_INTERVALS]);
+
+/* tl_stats_ui.c: Statistics > TCP Lifecycle > Connections (a stat_tap_table,
+ * -z tcplife,table) and > Summary (a stats tree, -z tcplife,tree). */
+void     tl_stats_ui_register(void);
 
 /* tl_flow.c, built when epan/sequence_analysis.h was found
  * (TCPLIFE_HAVE_SEQ_ANALYSIS): the "TCP Lifecycle" Flow Graph type,

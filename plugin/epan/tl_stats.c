@@ -9,7 +9,12 @@
  * The post-dissector queues every TCP layer's stored verdict to the
  * "tcplife" tap; these listeners keep the connections (and, for the ladder,
  * the verdicts) that passed FILTER and print at the end from the core's
- * summaries. Nothing here decides anything about TCP.
+ * summaries. Nothing here decides anything about TCP. The GUI's Statistics
+ * menu entries (tl_stats_ui.c) share the row and peak helpers below.
+ *
+ * A wrong -z argument is reported with report_failure() (tshark prints it on
+ * stderr, the GUI in a dialog) and that statistic is not started: a plugin
+ * must never exit the process.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +24,8 @@
 #include <epan/stat_tap_ui.h>
 #include <epan/to_str.h>
 #include <epan/address.h>
+#include <epan/proto.h>
+#include <wsutil/report_message.h>
 
 #include "tl_compat.h"
 #include "tl_glue.h"
@@ -49,6 +56,12 @@ void
 tl_stats_set_config(const tl_config_t *cfg)
 {
     stats_cfg = cfg;
+}
+
+void
+tl_stats_summarize(const tl_conn_rec_t *rec, tl_summary_t *s)
+{
+    tl_conn_summarize(&rec->conn, stats_cfg, s);
 }
 
 static tap_packet_status
@@ -113,8 +126,8 @@ sorted_streams(const tl_stat_t *st)
     return keys;
 }
 
-static char *
-endpoint_str(const tl_endpoint_t *ep)
+char *
+tl_stats_endpoint(const tl_endpoint_t *ep)
 {
     address a;
     char *s, *r;
@@ -133,8 +146,8 @@ endpoint_str(const tl_endpoint_t *ep)
 }
 
 /* An endpoint's host, without its (ephemeral) port. */
-static char *
-host_str(const tl_endpoint_t *ep)
+char *
+tl_stats_host(const tl_endpoint_t *ep)
 {
     address a;
     char *s, *r;
@@ -152,8 +165,8 @@ host_str(const tl_endpoint_t *ep)
 }
 
 /* ISO 8601 UTC with microseconds: the same in every tshark version. */
-static char *
-utc_str(gint64 ns)
+char *
+tl_stats_utc(gint64 ns)
 {
     GDateTime *dt = g_date_time_new_from_unix_utc(ns / 1000000000);
     char *day, *r;
@@ -167,9 +180,12 @@ utc_str(gint64 ns)
     return r;
 }
 
-/* One connection's row, as strings (column order = conn_columns). */
-#define N_COLS 18
-static const char *const conn_columns[N_COLS] = {
+/* One connection's row, as strings (column order = tl_conn_columns). No
+ * value contains a space, so awk and cut can split the aligned table too:
+ * two-part values are joined with '/' ("client/four-way", "server/refused",
+ * "TIME_WAIT/CLOSED"). */
+#define N_COLS TL_CONN_COLS
+const char *const tl_conn_columns[N_COLS] = {
     "stream", "client", "server", "start", "duration", "handshake", "syn_retries",
     "synack_retries", "teardown", "half_close", "half_close_bytes", "half_close_duration",
     "rst", "time_wait", "time_wait_expires", "final_states", "zeek_state", "history",
@@ -180,42 +196,68 @@ static const gboolean conn_numeric[N_COLS] = {
     FALSE, FALSE, FALSE, FALSE, FALSE, FALSE,
 };
 
-static void
-conn_row(guint32 stream, const tl_conn_rec_t *rec, char *col[N_COLS])
+void
+tl_stats_conn_row(guint32 stream, const tl_conn_rec_t *rec, char *col[N_COLS], tl_summary_t *sum)
 {
-    tl_summary_t s;
+    tl_summary_t local, *s = sum ? sum : &local;
     const char *c = "client", *sv = "server";
 
-    tl_conn_summarize(&rec->conn, stats_cfg, &s);
+    tl_conn_summarize(&rec->conn, stats_cfg, s);
     col[0] = g_strdup_printf("%u", stream);
-    col[1] = endpoint_str(&rec->conn.ep[TL_ROLE_CLIENT]);
-    col[2] = endpoint_str(&rec->conn.ep[TL_ROLE_SERVER]);
-    col[3] = utc_str(s.start_ns);
-    col[4] = g_strdup_printf("%.6f", (double)s.duration_ns / 1e9);
-    col[5] = g_strdup(tl_hs_outcome_name(s.handshake));
-    col[6] = g_strdup_printf("%u", s.syn_retries);
-    col[7] = g_strdup_printf("%u", s.synack_retries);
-    if (s.reset)
+    col[1] = tl_stats_endpoint(&rec->conn.ep[TL_ROLE_CLIENT]);
+    col[2] = tl_stats_endpoint(&rec->conn.ep[TL_ROLE_SERVER]);
+    col[3] = tl_stats_utc(s->start_ns);
+    col[4] = g_strdup_printf("%.6f", (double)s->duration_ns / 1e9);
+    col[5] = g_strdup(tl_hs_outcome_name(s->handshake));
+    col[6] = g_strdup_printf("%u", s->syn_retries);
+    col[7] = g_strdup_printf("%u", s->synack_retries);
+    if (s->reset)
         col[8] = g_strdup("reset");
-    else if (s.teardown)
-        col[8] = g_strdup_printf("%s %s", tl_role_name(s.initiator),
-                                 s.teardown_kind ? tl_teardown_name(s.teardown_kind) : "half-closed");
+    else if (s->teardown)
+        col[8] = g_strdup_printf("%s/%s", tl_role_name(s->initiator),
+                                 s->teardown_kind ? tl_teardown_name(s->teardown_kind) : "half-closed");
     else
         col[8] = g_strdup("open");
-    col[9] = s.half_close ? g_strdup_printf("%s>%s", s.hc_sender == TL_ROLE_CLIENT ? c : sv,
-                                            s.hc_sender == TL_ROLE_CLIENT ? sv : c)
-                          : g_strdup("-");
-    col[10] = s.half_close ? g_strdup_printf("%u", s.hc_bytes) : g_strdup("-");
-    col[11] = s.half_close && s.hc_duration_known ? g_strdup_printf("%.6f", (double)s.hc_duration_ns / 1e9)
-                                                  : g_strdup("-");
-    col[12] = s.reset || s.injected ? g_strdup_printf("%s %s", tl_role_name(s.rst_sender), tl_rst_kind_name(s.rst_kind))
-                      : g_strdup("-");
-    col[13] = s.tw_holder ? g_strdup(tl_tw_holder_name(s.tw_holder)) : g_strdup("-");
-    col[14] = s.tw_holder ? utc_str(s.tw_expires_ns) : g_strdup("-");
-    col[15] = g_strdup_printf("%s/%s", tl_state_name(s.final_state[TL_ROLE_CLIENT]),
-                              tl_state_name(s.final_state[TL_ROLE_SERVER]));
+    col[9] = s->half_close ? g_strdup_printf("%s>%s", s->hc_sender == TL_ROLE_CLIENT ? c : sv,
+                                             s->hc_sender == TL_ROLE_CLIENT ? sv : c)
+                           : g_strdup("-");
+    col[10] = s->half_close ? g_strdup_printf("%u", s->hc_bytes) : g_strdup("-");
+    col[11] = s->half_close && s->hc_duration_known ? g_strdup_printf("%.6f", (double)s->hc_duration_ns / 1e9)
+                                                    : g_strdup("-");
+    col[12] = s->reset || s->injected ? g_strdup_printf("%s/%s", tl_role_name(s->rst_sender),
+                                                        tl_rst_kind_name(s->rst_kind))
+                                      : g_strdup("-");
+    col[13] = s->tw_holder ? g_strdup(tl_tw_holder_name(s->tw_holder)) : g_strdup("-");
+    col[14] = s->tw_holder ? tl_stats_utc(s->tw_expires_ns) : g_strdup("-");
+    col[15] = g_strdup_printf("%s/%s", tl_state_name(s->final_state[TL_ROLE_CLIENT]),
+                              tl_state_name(s->final_state[TL_ROLE_SERVER]));
     col[16] = g_strdup(tl_zeek_conn_state(&rec->zeek));
     col[17] = g_strdup(tl_zeek_history(&rec->zeek));
+}
+
+guint
+tl_stats_intervals(const tl_conn_rec_t *rec, const tl_summary_t *s, tl_interval_t out[TL_MAX_INTERVALS])
+{
+    guint n = 0;
+    char *server = tl_stats_endpoint(&rec->conn.ep[TL_ROLE_SERVER]);
+
+    if (s->syn_queue)
+        out[n++] = (tl_interval_t){ TL_PEAK_SYN_QUEUE, g_strdup(server), s->syn_queue_start_ns,
+                                    s->syn_queue_end_ns };
+    /* TIME_WAIT is counted where it is held: a server's per listening
+     * endpoint, a client's per host and server it connects to (its
+     * ephemeral ports toward that server are what TIME_WAIT uses up). */
+    if (s->tw_holder == TL_TW_SERVER || s->tw_holder == TL_TW_BOTH)
+        out[n++] = (tl_interval_t){ TL_PEAK_TIME_WAIT, g_strdup_printf("%s (server)", server),
+                                    s->tw_start_ns, s->tw_expires_ns };
+    if (s->tw_holder == TL_TW_CLIENT || s->tw_holder == TL_TW_BOTH) {
+        char *host = tl_stats_host(&rec->conn.ep[TL_ROLE_CLIENT]);
+        out[n++] = (tl_interval_t){ TL_PEAK_TIME_WAIT, g_strdup_printf("%s (client, to %s)", host, server),
+                                    s->tw_start_ns, s->tw_expires_ns };
+        g_free(host);
+    }
+    g_free(server);
+    return n;
 }
 
 static void
@@ -269,11 +311,12 @@ draw_conn(tl_stat_t *st)
     GString *out = g_string_new(NULL);
 
     for (int i = 0; i < N_COLS; i++)
-        width[i] = strlen(conn_columns[i]);
+        width[i] = strlen(tl_conn_columns[i]);
     for (guint k = 0; k < keys->len; k++) {
         guint32 stream = GPOINTER_TO_UINT(g_ptr_array_index(keys, k));
         char **col = g_new0(char *, N_COLS + 1);   /* NULL-terminated for g_strfreev */
-        conn_row(stream, (const tl_conn_rec_t *)g_hash_table_lookup(st->streams, GUINT_TO_POINTER(stream)), col);
+        tl_stats_conn_row(stream, (const tl_conn_rec_t *)g_hash_table_lookup(st->streams, GUINT_TO_POINTER(stream)),
+                          col, NULL);
         for (int i = 0; i < N_COLS; i++)
             width[i] = MAX(width[i], strlen(col[i]));
         g_ptr_array_add(rows, col);
@@ -282,7 +325,7 @@ draw_conn(tl_stat_t *st)
     switch (st->fmt) {
     case OUT_TSV:
         for (int i = 0; i < N_COLS; i++) {
-            g_string_append(out, conn_columns[i]);
+            g_string_append(out, tl_conn_columns[i]);
             g_string_append_c(out, i + 1 < N_COLS ? '\t' : '\n');
         }
         for (guint r = 0; r < rows->len; r++) {
@@ -299,7 +342,7 @@ draw_conn(tl_stat_t *st)
             char **col = (char **)g_ptr_array_index(rows, r);
             g_string_append(out, "  {");
             for (int i = 0; i < N_COLS; i++)
-                json_str(out, conn_columns[i], strcmp(col[i], "-") ? col[i] : NULL, conn_numeric[i],
+                json_str(out, tl_conn_columns[i], strcmp(col[i], "-") ? col[i] : NULL, conn_numeric[i],
                          i + 1 == N_COLS);
             g_string_append_printf(out, "}%s\n", r + 1 < rows->len ? "," : "");
         }
@@ -310,7 +353,7 @@ draw_conn(tl_stat_t *st)
         g_string_append_printf(out, "TCP Lifecycle: connections%s%s\n", st->filter ? "  Filter: " : "",
                                st->filter ? st->filter : "");
         for (int i = 0; i < N_COLS; i++)
-            put_cell(out, conn_columns[i], width[i], i + 1 == N_COLS);
+            put_cell(out, tl_conn_columns[i], width[i], i + 1 == N_COLS);
         for (guint r = 0; r < rows->len; r++) {
             char **col = (char **)g_ptr_array_index(rows, r);
             for (int i = 0; i < N_COLS; i++)
@@ -387,7 +430,7 @@ print_peaks(GString *out, const char *title, const char *compare, GHashTable *by
         gint64 at;
         char *when;
         peak_of((GArray *)g_hash_table_lookup(by_ep, l->data), &peak, &at);
-        when = utc_str(at);
+        when = tl_stats_utc(at);
         g_string_append_printf(out, "  %-40s peak %d at %s\n", (const char *)l->data, peak, when);
         g_free(when);
     }
@@ -414,7 +457,8 @@ draw_sum(tl_stat_t *st)
     for (guint k = 0; k < keys->len; k++) {
         const tl_conn_rec_t *rec = (const tl_conn_rec_t *)g_hash_table_lookup(st->streams, g_ptr_array_index(keys, k));
         tl_summary_t s;
-        char *server;
+        tl_interval_t iv[TL_MAX_INTERVALS];
+        guint nint;
 
         tl_conn_summarize(&rec->conn, stats_cfg, &s);
         outcome[s.outcome]++;
@@ -424,25 +468,11 @@ draw_sum(tl_stat_t *st)
         if (s.reset || s.injected)
             rst[s.rst_kind]++;
         half_close += s.half_close;
-        server = endpoint_str(&rec->conn.ep[TL_ROLE_SERVER]);
-        if (s.syn_queue)
-            add_interval(synq, server, s.syn_queue_start_ns, s.syn_queue_end_ns);
-        /* TIME_WAIT is counted where it is held: a server's per listening
-         * endpoint, a client's per host and server it connects to (its
-         * ephemeral ports toward that server are what TIME_WAIT uses up). */
-        if (s.tw_holder == TL_TW_SERVER || s.tw_holder == TL_TW_BOTH) {
-            char *key = g_strdup_printf("%s (server)", server);
-            add_interval(tw, key, s.tw_start_ns, s.tw_expires_ns);
-            g_free(key);
+        nint = tl_stats_intervals(rec, &s, iv);
+        for (guint i = 0; i < nint; i++) {
+            add_interval(iv[i].kind == TL_PEAK_SYN_QUEUE ? synq : tw, iv[i].key, iv[i].start_ns, iv[i].end_ns);
+            g_free(iv[i].key);
         }
-        if (s.tw_holder == TL_TW_CLIENT || s.tw_holder == TL_TW_BOTH) {
-            char *host = host_str(&rec->conn.ep[TL_ROLE_CLIENT]);
-            char *key = g_strdup_printf("%s (client, to %s)", host, server);
-            add_interval(tw, key, s.tw_start_ns, s.tw_expires_ns);
-            g_free(key);
-            g_free(host);
-        }
-        g_free(server);
     }
 
     g_string_append(out, "\n==================================================================\n");
@@ -515,7 +545,7 @@ draw_ladder(tl_stat_t *st)
     for (guint k = 0; k < keys->len; k++) {
         guint32 stream = GPOINTER_TO_UINT(g_ptr_array_index(keys, k));
         const tl_conn_rec_t *rec = (const tl_conn_rec_t *)g_hash_table_lookup(st->streams, GUINT_TO_POINTER(stream));
-        char *c = endpoint_str(&rec->conn.ep[TL_ROLE_CLIENT]), *s = endpoint_str(&rec->conn.ep[TL_ROLE_SERVER]);
+        char *c = tl_stats_endpoint(&rec->conn.ep[TL_ROLE_CLIENT]), *s = tl_stats_endpoint(&rec->conn.ep[TL_ROLE_SERVER]);
         gint64 t0 = -1;
 
         g_string_append_printf(out, "\nStream %u: client %s, server %s\n", stream, c, s);
@@ -575,39 +605,98 @@ stat_finish(void *tapdata)
     g_free(st);
 }
 
-/* opt_arg: "tcplife,conn[,tsv|,json][,FILTER]" and the like. */
+/* The -z names, indexed by tl_stat_kind_t. */
+static const char *const stat_cli[] = { "tcplife,conn", "tcplife,sum", "tcplife,ladder" };
+
+/* A bare word: what an option looks like. A display filter of one word is a
+ * protocol or field name ("tcp"); anything else with only these characters
+ * is a mistyped option, not a filter. */
+static gboolean
+bare_word(const char *w, gsize len)
+{
+    if (len == 0)
+        return FALSE;
+    for (gsize i = 0; i < len; i++)
+        if (!g_ascii_isalnum(w[i]) && w[i] != '_' && w[i] != '-')
+            return FALSE;
+    return TRUE;
+}
+
+/* Splits opt_arg ("tcplife,conn[,tsv|,json][,FILTER]" and the like) into
+ * st->fmt and st->filter. FALSE, with *err set (g_free it), when the name is
+ * not exactly one of ours or an option is unknown. */
+static gboolean
+parse_args(tl_stat_t *st, const char *opt_arg, char **err)
+{
+    const char *cli = stat_cli[st->kind];
+    const char *rest = opt_arg + strlen(cli);
+    const char *valid = st->kind == STAT_CONN ? "valid options: tsv, json; then an optional display filter"
+                                              : "it takes no options, only an optional display filter";
+
+    /* tshark matches -z names by prefix: "tcplife,connx" reaches us too. */
+    if (!g_str_has_prefix(opt_arg, cli) || (*rest && *rest != ',')) {
+        *err = g_strdup_printf("-z %s: unknown statistic; tcplife has -z tcplife,conn[,tsv|,json][,FILTER], "
+                               "tcplife,sum[,FILTER], tcplife,ladder[,FILTER], tcplife,table[,FILTER] "
+                               "and tcplife,tree[,FILTER]", opt_arg);
+        return FALSE;
+    }
+    while (*rest == ',') {
+        const char *word = rest + 1, *end = strchr(word, ',');
+        gsize len = end ? (gsize)(end - word) : strlen(word);
+        char *name = NULL;
+
+        gboolean tsv = len == 3 && !strncmp(word, "tsv", 3), json = len == 4 && !strncmp(word, "json", 4);
+
+        /* "json" is also a protocol name: here it is always the option. */
+        if ((tsv || json) && (st->kind != STAT_CONN || st->fmt != OUT_TABLE)) {
+            *err = g_strdup_printf("-z %s: option \"%s\" not allowed here (%s%s)", opt_arg, tsv ? "tsv" : "json",
+                                   valid, st->kind == STAT_CONN ? "; one output format only" : "");
+            return FALSE;
+        } else if (tsv || json) {
+            st->fmt = tsv ? OUT_TSV : OUT_JSON;
+        } else if (bare_word(word, len) && !proto_registrar_get_byname(name = g_strndup(word, len))) {
+            *err = g_strdup_printf("-z %s: unknown option \"%s\" (%s; a filter of one word must be a "
+                                   "protocol or field name)", opt_arg, name, valid);
+            g_free(name);
+            return FALSE;
+        } else {
+            g_free(name);
+            if (*word)
+                st->filter = g_strdup(word);
+            break;
+        }
+        rest = word + len;
+    }
+    return TRUE;
+}
+
 static TL_STAT_INIT_RET
 stat_init(const char *opt_arg, void *userdata)
 {
     tl_stat_t *st = g_new0(tl_stat_t, 1);
-    const char *rest;
-    GString *err;
+    char *err = NULL;
+    GString *tap_err;
 
     st->kind = (tl_stat_kind_t)GPOINTER_TO_INT(userdata);
-    rest = strchr(opt_arg + strlen("tcplife,"), ',');
-    if (rest && st->kind == STAT_CONN) {
-        if (g_str_has_prefix(rest, ",tsv") && (rest[4] == '\0' || rest[4] == ',')) {
-            st->fmt = OUT_TSV;
-            rest = rest[4] ? rest + 4 : NULL;
-        } else if (g_str_has_prefix(rest, ",json") && (rest[5] == '\0' || rest[5] == ',')) {
-            st->fmt = OUT_JSON;
-            rest = rest[5] ? rest + 5 : NULL;
-        }
-    }
-    if (rest && rest[1])
-        st->filter = g_strdup(rest + 1);
     st->streams = g_hash_table_new(g_direct_hash, g_direct_equal);
     st->seen = g_byte_array_new();
     if (st->kind == STAT_LADDER)
         st->frames = g_ptr_array_new_with_free_func(g_free);
-
-    err = register_tap_listener("tcplife", st, st->filter, TL_REQUIRES_NOTHING,
-                                stat_reset, stat_packet, stat_draw, stat_finish);
-    if (err) {
-        fprintf(stderr, "tshark: -z %s: %s\n", opt_arg, err->str);
-        g_string_free(err, TRUE);
+    if (!parse_args(st, opt_arg, &err)) {
+        report_failure("%s", err);
+        g_free(err);
         stat_finish(st);
-        exit(1);
+        TL_STAT_INIT_DONE(false);
+    }
+    tap_err = register_tap_listener("tcplife", st, st->filter, TL_REQUIRES_NOTHING,
+                                    stat_reset, stat_packet, stat_draw, stat_finish);
+    if (tap_err) {
+        /* Not exit(): this runs inside tshark or Wireshark. The statistic is
+         * left out; tshark 4.6+ also stops with an error status (false). */
+        report_failure("-z %s: %s", opt_arg, tap_err->str);
+        g_string_free(tap_err, TRUE);
+        stat_finish(st);
+        TL_STAT_INIT_DONE(false);
     }
     TL_STAT_INIT_DONE(true);
 }
@@ -625,4 +714,5 @@ tl_stats_register(void)
     register_stat_tap_ui(&conn_ui, GINT_TO_POINTER(STAT_CONN));
     register_stat_tap_ui(&sum_ui, GINT_TO_POINTER(STAT_SUM));
     register_stat_tap_ui(&ladder_ui, GINT_TO_POINTER(STAT_LADDER));
+    tl_stats_ui_register();
 }

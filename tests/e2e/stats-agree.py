@@ -3,7 +3,12 @@
 """stats-agree.py BUILD_DIR CAPTURE: the batch summaries say what the
 per-packet fields say. For every connection, the -z tcplife,conn,json row
 must agree with the fields of its segments (two passes for the conn.*
-fields), and -z tcplife,sum's counts with the rows."""
+fields), and -z tcplife,sum's counts with the rows. The GUI's two
+statistics, as tshark prints them, say the same: -z tcplife,table (Statistics
+> TCP Lifecycle/Connections) has the rows of -z tcplife,conn,tsv, and
+-z tcplife,tree (Statistics > TCP Lifecycle > Summary) the counts and peaks
+of -z tcplife,sum, in one pass and in two."""
+import re
 import collections
 import json
 import os
@@ -72,7 +77,7 @@ for r in rows:
         taken = rst[0][f"tcplife.state.{receiver}"] == "CLOSED"
     if rst:
         kind = "injected" if injected else rst[0]["tcplife.rst.kind"]
-        check(r["stream"], "rst", r["rst"], f"{rst[0]['tcplife.sender']} {kind}")
+        check(r["stream"], "rst", r["rst"], f"{rst[0]['tcplife.sender']}/{kind}")
     if rst and (taken or not injected):
         check(r["stream"], "teardown", r["teardown"], "reset")
     else:
@@ -80,7 +85,7 @@ for r in rows:
             check(r["stream"], "rst", r["rst"], None)
         kinds = [s["tcplife.teardown.kind"] for s in segs if s["tcplife.teardown.kind"]]
         inits = [s["tcplife.teardown.initiator"] for s in segs if s["tcplife.teardown.initiator"]]
-        want = f"{inits[0]} {kinds[-1] if kinds else 'half-closed'}" if inits else "open"
+        want = f"{inits[0]}/{kinds[-1] if kinds else 'half-closed'}" if inits else "open"
         check(r["stream"], "teardown", r["teardown"], want)
     holders = [s["tcplife.time_wait.holder"] for s in segs if s["tcplife.time_wait.holder"]]
     check(r["stream"], "time_wait", r["time_wait"], holders[-1] if holders else None)
@@ -111,6 +116,72 @@ ladder = [l.split() for l in tshark("-q", "-z", "tcplife,ladder").splitlines()
           if l.strip()[:1].isdigit()]
 if len(ladder) != len(lines):
     errors.append(f"ladder has {len(ladder)} segments, fields {len(lines)}")
+
+# No value has a space: awk splits the aligned table like the TSV.
+for r in rows:
+    for k, v in r.items():
+        if isinstance(v, str) and " " in v:
+            errors.append(f"stream {r['stream']}: {k} has a space: {v!r}")
+table = [l.split() for l in tshark("-q", "-z", "tcplife,conn").splitlines()]
+tsv = [l.split("\t") for l in tshark("-q", "-z", "tcplife,conn,tsv").splitlines()]
+if [t for t in table if len(t) == len(tsv[0])] != tsv:
+    errors.append("-z tcplife,conn split on blanks differs from -z tcplife,conn,tsv")
+
+# -z tcplife,table: "v |v |...|" rows after the "Connections" line.
+out = tshark("-q", "-z", "tcplife,table").splitlines()
+start = out.index("Connections") + 1 if "Connections" in out else len(out)
+grid = [[c.strip() for c in l.split("|")[:-1]] for l in out[start:] if l.count("|") == len(tsv[0])]
+if sorted(grid, key=lambda c: int(c[0])) != tsv[1:]:
+    errors.append(f"-z tcplife,table differs from -z tcplife,conn,tsv:\n{grid}\n{tsv[1:]}")
+
+
+def sum_counts(text):
+    """{(section, name): count} of -z tcplife,sum; peaks as ('peak', section, key)."""
+    got, sec = {}, None
+    for line in text.splitlines():
+        if line.startswith("Connections: "):
+            got[("Connections", "")] = int(line.split()[1])
+        elif line and not line.startswith(" ") and line.endswith(":"):
+            sec = line[:-1].split(" (compare")[0]
+        elif line.startswith("  ") and sec:
+            m = re.match(r"  (.+?) +peak (\d+) at ", line)
+            if m:
+                got[(sec, m.group(1))] = int(m.group(2))
+            elif line.strip() != "none":
+                name, n = line.strip().rsplit(None, 1)
+                got[(sec, name)] = int(n)
+    return got
+
+
+def tree_counts(text):
+    """The same from -z tcplife,tree: names under their parents, the count."""
+    rename = {"Peak half-open connections (SYN queue) per server":
+              "Peak concurrent half-open connections (SYN queue) per server",
+              "Peak TIME_WAIT connections per holder": "Peak concurrent TIME_WAIT connections per holder",
+              "Teardown (closed with FINs)": "Teardown (closed with FINs)", "Handshake": "Handshake",
+              "Outcome": "Outcome", "RST kind": "RST kind"}
+    got, parents = {}, []
+    for line in text.splitlines():
+        m = re.match(r"^( *)(\S.*?)\s{2,}(\d+)\s", line + " ")
+        if not m or line.startswith(("Topic", "=", "-")):
+            continue
+        depth, name, n = len(m.group(1)), m.group(2), int(m.group(3))
+        parents[depth:] = [name]
+        if depth == 0 and name == "Connections":
+            got[("Connections", "")] = n
+        elif depth == 1 and parents[0] in rename:
+            got[(rename[parents[0]], name)] = n
+        elif depth == 2 and parents[1] in rename:
+            got[(rename[parents[1]], name)] = n
+    return got
+
+
+want = sum_counts(summary)
+for passes in ([], ["-2"]):
+    got = tree_counts(tshark(*passes, "-q", "-z", "tcplife,tree"))
+    if got != want:
+        diff = sorted(set(got.items()) ^ set(want.items()))
+        errors.append(f"-z tcplife,tree {' '.join(passes) or '(one pass)'} differs from -z tcplife,sum: {diff}")
 
 for e in errors:
     print(e)

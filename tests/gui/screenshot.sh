@@ -16,6 +16,13 @@
 #                        from BUILD_DIR
 #   preferences.png      Edit > Preferences > Protocols > TCPLIFE
 #   preferences-msl.png  the same with the MSL profile list open
+#   stats-menu.png       Statistics > TCP Lifecycle open (Summary; the
+#                        Connections table is the "TCP Lifecycle/Connections"
+#                        entry higher up)
+#   stats-connections.png  the Connections table dialog, and
+#   stats-summary.png    the Summary stats tree, on STATS_CAPTURE (default:
+#                        sample-captures/accept-queue-overflow.pcap, several
+#                        connections)
 # and checks that the preferences page works: choosing another MSL profile
 # and OK writes tcplife.msl_profile to the preferences file.
 #
@@ -29,10 +36,11 @@ GUI_NAME=screenshot
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 
-[ $# -ge 2 ] || { echo "usage: $0 BUILD_DIR OUTDIR [CAPTURE]" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: $0 BUILD_DIR OUTDIR [CAPTURE [STATS_CAPTURE]]" >&2; exit 2; }
 build=$1
 mkdir -p "$2"; out=$(cd "$2" && pwd)
 cap=${3:-$top/sample-captures/close-client-first.pcap}
+stats_cap=${4:-$top/sample-captures/accept-queue-overflow.pcap}
 [ -r "$cap" ] || gui_die "cannot read $cap"
 filter='tcplife.phase == "teardown"'
 
@@ -78,12 +86,13 @@ park_mouse
 gui_settle 5
 shot_window "$main" teardown-filter.png
 
-# 2. Statistics > Flow Graph: Flow Graph is the 17th entry of the Statistics
-# menu of Wireshark 4.0 (it has no keyboard accelerator).
+# 2. Statistics > Flow Graph: Flow Graph is the 18th entry of the Statistics
+# menu of Wireshark 4.0 with the plugin (it has no keyboard accelerator; the
+# plugin's "TCP Lifecycle/Connections" table entry sorts above it).
 gui_focus "$main"
 xdotool key alt+s
 sleep 0.4
-xdotool key --delay 20 $(printf 'Down %.0s' $(seq "${GUI_FLOW_MENU_INDEX:-16}")) Return
+xdotool key --delay 20 $(printf 'Down %.0s' $(seq "${GUI_FLOW_MENU_INDEX:-17}")) Return
 if flow=$(gui_wait_window '· Flow ·' 15); then
     xdotool windowsize "$flow" 1280 560
     gui_focus "$flow"
@@ -154,5 +163,46 @@ fi
 rc=0
 gui_quit "$main" || rc=$?
 [ "$rc" -eq 0 ] || gui_log "WARN: Wireshark exited with $rc"
+
+# 5. Statistics > TCP Lifecycle, on a capture with several connections: the
+# Connections table (opened with -z tcplife,table, as its menu entry does)
+# and the Summary stats tree (through the menu: the plugin's submenu is the
+# last entry of Statistics).
+gui_copy_capture "$stats_cap"
+rm -f "$GUI_TMP/config/preferences"     # step 4 chose another MSL profile
+sname=$(basename "$stats_cap")
+gui_start_wireshark -r "$GUI_CAP" -z tcplife,table -o gui.layout_type:1
+main=$(gui_wait_window "^$(printf '%s' "$sname" | sed 's/[.[\*^$()+?{|]/\\&/g')\$" 60) \
+    || { cat "$GUI_TMP/wireshark.log" >&2; gui_die "no main window titled $sname"; }
+if conn=$(gui_wait_window '· TCP Lifecycle/Connections ·' 20); then
+    xdotool windowraise "$conn" windowmove "$conn" 0 0 windowsize "$conn" 1280 300
+    park_mouse
+    gui_settle 5
+    shot_area 1280x300+0+0 stats-connections.png
+    gui_focus "$conn"
+    xdotool key Escape
+    sleep 0.5
+else
+    gui_log "WARN: the Connections dialog did not open"
+fi
+gui_focus "$main"
+xdotool key alt+s
+sleep 0.5
+xdotool key Up Right
+sleep 0.8
+shot_area 840x760+0+0 stats-menu.png
+xdotool key Return
+if summ=$(gui_wait_window '· (TCP Lifecycle/)?Summary ·' 20); then
+    xdotool windowraise "$summ" windowmove "$summ" 0 0 windowsize "$summ" 1100 760
+    park_mouse
+    gui_settle 5
+    shot_area 1100x760+0+0 stats-summary.png
+    gui_focus "$summ"
+    xdotool key Escape
+    sleep 0.5
+else
+    gui_log "WARN: Statistics > TCP Lifecycle > Summary did not open"
+fi
+gui_quit "$main" || gui_log "WARN: Wireshark exited with $?"
 gui_log "done in $(( $(date +%s) - start )) s; Wireshark log:"
 sed 's/^/    /' "$GUI_TMP/wireshark.log" >&2
