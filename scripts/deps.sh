@@ -15,11 +15,15 @@ pkgs=(cmake make gcc pkg-config libglib2.0-dev wireshark-dev libwireshark-dev
       valgrind clang libclang-rt-dev bzip2 xz-utils)
 # valgrind: memcheck; clang, libclang-rt-dev: libFuzzer (docs/reliability.md);
 # bzip2, xz-utils: Wireshark's source tarball for scripts/ws-headers.sh.
+# The GUI tests install their own packages when they run (tests/gui/lib.sh
+# GUI_PKGS): not here, so that the compat roots, which skip them, stay small.
 [ "${1:-}" = --capture ] && pkgs+=(tcpdump nftables iproute2 python3)
 
 missing=()
 for p in "${pkgs[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    # No `| grep -q` under pipefail (grep's early exit can fail the pipe).
+    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    [ "$status" = "install ok installed" ] || missing+=("$p")
 done
 sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)

@@ -95,7 +95,7 @@ inner() {
     [ "$mode" = shell ] && cmd='cd /tmp/src && exec bash -i'
     chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
         TERM="${TERM:-dumb}" LC_ALL=C.UTF-8 TCPLIFE_BUILD_DIR=/tmp/build TCPLIFE_CORPUS_DIR=/tmp/corpus \
-        TCPLIFE_COMPAT=0 TCPLIFE_SANITIZE=0 TCPLIFE_LIVE=0 TCPLIFE_GUI=0 /bin/bash -c '
+        TCPLIFE_COMPAT=0 TCPLIFE_SANITIZE=0 TCPLIFE_LIVE=0 TCPLIFE_GUI=0 TCPLIFE_FRESH=0 /bin/bash -c '
             echo "compat: $(. /etc/os-release; echo "$PRETTY_NAME"), tshark $(dpkg-query -W -f="\${Version}" tshark), $(gcc --version | head -n 1)" >&2
             '"$cmd"
 }

@@ -18,31 +18,19 @@ build=$1 capture=$2 view=$3
 # normalize.awk: newer tshark prints some values differently; goldens hold 4.0's form.
 ts() { "$here/tshark-plugin.sh" "$build" -n -r "$capture" "$@" | awk -v view="$view" -f "$here/normalize.awk"; }
 
-fields=(frame.number tcp.stream tcplife.sender tcp.flags.str tcp.len
-        tcplife.phase tcplife.state.client tcplife.state.server
-        tcplife.handshake.step tcplife.handshake.ack_ok tcplife.handshake.retry
-        tcplife.handshake.backoff tcplife.teardown.step tcplife.teardown.kind
-        tcplife.teardown.initiator tcplife.half_close tcplife.half_close.bytes
-        tcplife.half_close.duration tcplife.rst.kind tcplife.rst.unread_data
-        tcplife.rst.unread_bytes tcplife.rst.unacked_bytes tcplife.time_wait.holder
-        tcplife.time_wait.left tcplife.time_wait.reuse tcplife.time_wait.prev_stream
-        tcplife.midstream tcplife.roles_inferred tcplife.api
-        tcplife.rst.reason tcplife.keepalive tcplife.duplicate)
-# Whole-connection fields: two passes only.
-conn_fields=(frame.number tcp.stream tcplife.conn.outcome tcplife.conn.duration
-             tcplife.conn.handshake tcplife.conn.zeek_state tcplife.conn.history
-             tcplife.conn.one_sided)
+# The columns of the fields and conn views: $fields, $conn_fields, $fields_opts.
+source "$here/view-fields.sh"
 
 case "$view" in
 fields)
     args=()
     for f in "${fields[@]}"; do args+=(-e "$f"); done
-    ts -T fields -E header=y -E separator=/t -E occurrence=a -E aggregator=, "${args[@]}"
+    ts "${fields_opts[@]}" "${args[@]}"
     ;;
 conn)
     args=()
     for f in "${conn_fields[@]}"; do args+=(-e "$f"); done
-    ts -2 -T fields -E header=y -E separator=/t -E occurrence=a -E aggregator=, "${args[@]}"
+    ts -2 "${fields_opts[@]}" "${args[@]}"
     ;;
 stats)     ts -q -z tcplife,conn -z tcplife,sum -z tcplife,ladder ;;
 flow)      ts -q -z flow,tcplife,network ;;
