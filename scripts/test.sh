@@ -125,7 +125,8 @@ build_all() {
 }
 stage build build_all
 mkdir -p "$results"
-wsver=$(tshark -v 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9][0-9.]*\).*/\1/p')
+# "4.4.19." on 4.4: the version ends with its last digit.
+wsver=$(tshark -v 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9][0-9.]*[0-9]\).*/\1/p')
 wsver=${wsver:-unknown}
 
 if [ "${TCPLIFE_FRESH:-1}" = 0 ]; then
