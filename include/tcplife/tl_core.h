@@ -157,6 +157,9 @@ typedef enum {
     X(UNREAD_DATA, UNREAD_DATA, TCP_ABORT_ON_CLOSE, RESET_UNREAD_DATA, CLOSE_UNREAD,            \
       "RST+ACK, no FIN sent, acknowledged input never answered: most likely close() with it "   \
       "unread, RST instead of FIN (tcp_close(), RFC 2525 2.17); SO_LINGER 0 after reading it looks the same") \
+    X(UNREAD_ANSWER, UNREAD_DATA, NOT_SPECIFIED, RESET_UNREAD_DATA, CLOSE_UNREAD,               \
+      "RST+ACK, no FIN sent, after the peer answered its own payload: that answer unread at "     \
+      "close() (TCP_ABORT_ON_CLOSE), or read, then SO_LINGER 0: the same bytes, reason left open") \
     X(DATA_AFTER_CLOSE, DATA_AFTER_CLOSE, TCP_ABORT_ON_DATA, RESET_DATA_AFTER_CLOSE, RST_ON_DATA, \
       "the sender had sent its FIN (close()) and payload arrived before its FIN was acknowledged: "   \
       "discarded and answered with RST (tcp_rcv_state_process(), FIN_WAIT_1)")                 \

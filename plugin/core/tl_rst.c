@@ -210,7 +210,10 @@ classify(const tl_conn_t *conn, const tl_endpoint_t *snd, const tl_endpoint_t *r
         return TL_RULE_IDLE;
     if (!snd->fin_sent && unread_bytes > 0) {
         *answers = rcv->last_data_frame;
-        return TL_RULE_UNREAD_DATA;
+        /* Input that answers the sender's own payload (a response to its
+         * request) is where a client reads and then aborts with SO_LINGER
+         * 0 as often as it closes unread: the wire cannot tell which. */
+        return snd->data_known ? TL_RULE_UNREAD_ANSWER : TL_RULE_UNREAD_DATA;
     }
     return snd->fin_sent ? TL_RULE_ABORT_AFTER_FIN : TL_RULE_ABORT;
 }

@@ -5,27 +5,23 @@
 The RSTs tcplife finds in CAPTURE must agree with what the Linux kernel
 itself counted while the capture was made: the nstat deltas of the client
 and the server namespace that sample-captures/scenarios.py wrote to
-KERNEL_RECORD (sample-captures/kernel/NAME.txt). Per side, with u, d, a, k
-its RSTs with reason TCP_ABORT_ON_CLOSE (unread_data), reason
-TCP_ABORT_ON_DATA (data_after_close), kind abort, reason
-TCP_KEEPALIVE_TIMEOUT:
+KERNEL_RECORD (sample-captures/kernel/NAME.txt). Per side, with u, o, d,
+a, k its RSTs with reason TCP_ABORT_ON_CLOSE (unread_data), unread_data
+with the reason left open (after the answer to its own request: unread, or
+read and then SO_LINGER 0 -- the same bytes), reason TCP_ABORT_ON_DATA
+(data_after_close), kind abort, reason TCP_KEEPALIVE_TIMEOUT:
 
   TcpOutRsts == its RSTs, except those tcplife calls injected (a forger's
                 RST is not counted by the host it claims to be from; a RST
                 that a later segment proves forged counts as injected)
-  TCPAbortOnClose <= u            tcp_close() with unread data resets, so
-                                  each one is an unread_data RST;
-  u <= TCPAbortOnClose + TCPAbortOnData - d
-                                  and each unread_data RST is one of those,
-                                  or a SO_LINGER 0 close after reading (the
-                                  same bytes on the wire; tcp_close()
-                                  counts it as TCPAbortOnData)
-  d <= TCPAbortOnData <= d + a + (u - TCPAbortOnClose)
+  u <= TCPAbortOnClose <= u + o   tcp_close() with unread data resets
+  d + (u + o - TCPAbortOnClose) <= TCPAbortOnData
+                                  <= d + a + (u + o - TCPAbortOnClose)
                                   payload after the FIN always counts
-                                  (tcp_rcv_state_process()); SO_LINGER 0
-                                  closes count too, other tcp_disconnect()
-                                  calls (a listener closed with queued
-                                  connections) do not
+                                  (tcp_rcv_state_process()), and so do
+                                  SO_LINGER 0 closes (tcp_close()); other
+                                  tcp_disconnect() calls (a listener closed
+                                  with queued connections) do not
   TCPAbortOnTimeout >= k          tcp_keepalive_timer() resets and counts;
                                   a retransmission give-up counts with no RST
 
@@ -94,6 +90,9 @@ def main(argv):
         mine = [(k, r) for s, k, r in seen if s == side]
         c = counts[side]
         unread = sum(1 for _, r in mine if r == "TCP_ABORT_ON_CLOSE")
+        # unread_data with the reason left open: the answer to its own
+        # request unread, or SO_LINGER 0 after reading it (docs/rst.md).
+        either = sum(1 for k, r in mine if k == "unread_data" and r == "NOT_SPECIFIED")
         on_data = sum(1 for _, r in mine if r == "TCP_ABORT_ON_DATA")
         aborts = sum(1 for k, _ in mine if k == "abort")
         aoc = c.get("TcpExtTCPAbortOnClose", 0)
@@ -101,15 +100,15 @@ def main(argv):
         checks = [
             # Every RST the host sent itself, none it did not.
             ("TcpOutRsts", c.get("TcpOutRsts", 0), sum(1 for k, _ in mine if k != "injected"), "=="),
-            # Each close with unread data is an unread_data RST ...
-            ("TcpExtTCPAbortOnClose", aoc, unread, "<="),
-            # ... and each unread_data RST is one, or a SO_LINGER 0 close after
-            # reading: the same bytes on the wire (docs/rst.md).
-            ("TCPAbortOnClose + OnData", aoc + aod - on_data, unread, ">="),
-            # Payload after its FIN always counts; SO_LINGER 0 closes count
-            # too, tcp_disconnect() elsewhere (listener closed) does not.
-            ("TcpExtTCPAbortOnData", aod, on_data, ">="),
-            ("TCPAbortOnData - unread", aod - max(0, unread - aoc), on_data + aborts, "<="),
+            # Each TCP_ABORT_ON_CLOSE RST is a close with unread data; the
+            # open ones may be too.
+            ("TcpExtTCPAbortOnClose", aoc, unread, ">="),
+            ("TcpExtTCPAbortOnClose", aoc, unread + either, "<="),
+            # The open ones that were not are SO_LINGER 0 closes (counted as
+            # TCPAbortOnData by tcp_close()); payload after the FIN always
+            # counts; tcp_disconnect() elsewhere (listener closed) does not.
+            ("TcpExtTCPAbortOnData", aod, on_data + (unread + either - aoc), ">="),
+            ("TcpExtTCPAbortOnData", aod, on_data + aborts + (unread + either - aoc), "<="),
             ("TcpExtTCPAbortOnTimeout", c.get("TcpExtTCPAbortOnTimeout", 0),
              sum(1 for _, r in mine if r == "TCP_KEEPALIVE_TIMEOUT"), ">="),
         ]

@@ -496,7 +496,37 @@ test_backoff_names_the_stacks_whose_schedule_fits(void **state)
     assert_string_equal(tl_stack_name(TL_STACK_WINDOWS), "Windows (initial RTO 3 s, doubling)");
 }
 
+/* A RST after the answer to its sender's own request: unread answer and
+ * SO_LINGER 0 after reading it are the same bytes; the reason stays open. */
+static void
+test_rst_after_the_answer_to_its_own_request_leaves_the_reason_open(void **state)
+{
+    static const tl_script_t script[] = {
+        HANDSHAKE, DATA,
+        /* 8 */ { C2S, "RA", 101, 51, 0, .dt_ms = 200,
+                  .x = { "reset", "CLOSED", "CLOSED", .an = { AN(RESET_UNREAD_DATA) },
+                         .rel_rst = 6, .rst = "unread_data", .unread = 50,
+                         .reason = "NOT_SPECIFIED", .api = API(CLOSE_UNREAD) } },
+    };
+    static const tl_script_t unsolicited[] = {
+        HANDSHAKE,
+        /* the server never sent anything: its input is unread, not answered */
+        /* 4 */ EST_ROW(C2S, "PA", 1, 1, 100),
+        /* 5 */ EST_ROW(S2C, "A", 1, 101, 0),
+        /* 6 */ { S2C, "RA", 1, 101, 0, .dt_ms = 200,
+                  .x = { "reset", "CLOSED", "CLOSED", .an = { AN(RESET_UNREAD_DATA) },
+                         .rel_rst = 4, .rst = "unread_data", .unread = 100,
+                         .reason = "TCP_ABORT_ON_CLOSE", .api = API(CLOSE_UNREAD) } },
+    };
+    TL_RUN_SCRIPT(r, script);
+    assert_int_equal(r.res[8].rst_rule, TL_RULE_UNREAD_ANSWER);
+    tl_run_init(&r);
+    TL_RUN(&r, unsolicited);
+    assert_int_equal(r.res[6].rst_rule, TL_RULE_UNREAD_DATA);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_rst_after_the_answer_to_its_own_request_leaves_the_reason_open),
     cmocka_unit_test(test_rst_after_unanswered_keepalive_probes_is_timeout),
     cmocka_unit_test(test_rst_long_after_everything_was_acknowledged_is_idle_timeout),
     cmocka_unit_test(test_bare_rst_after_own_fin_acknowledged_is_fin_wait_2_timeout),
