@@ -746,6 +746,10 @@ bool tl_conn_observe_on_tuple(tl_conn_t *conn, const tl_conn_t *prev, const tl_c
 /* Whether the verdict carries anomaly a. */
 bool tl_result_has_anomaly(const tl_result_t *r, tl_anomaly_t a);
 
+/* On a segment from a RST's alleged sender after that RST: the RST's frame,
+ * which this segment proves forged (tcplife.rst.forged_frame); else 0. */
+uint32_t tl_result_forged_frame(const tl_result_t *r);
+
 /* Pure transitions of one endpoint (the "snd" and "rcv" edges of RFC 9293
  * figure 5). The return is the next state (the current one when nothing
  * changes); *label says why: TL_LABEL_NONE when there is nothing to say,

@@ -28,6 +28,14 @@ tl_result_has_anomaly(const tl_result_t *r, tl_anomaly_t a)
     return false;
 }
 
+uint32_t
+tl_result_forged_frame(const tl_result_t *r)
+{
+    /* tl_sender_continues() points rel_rst at the RST it disproves. */
+    return r->rst_kind == TL_RST_NONE && tl_result_has_anomaly(r, TL_ANOMALY_RESET_SENDER_CONTINUES)
+           ? r->rel_rst : 0;
+}
+
 void
 tl_result_add_anomaly(tl_result_t *r, tl_anomaly_t a)
 {

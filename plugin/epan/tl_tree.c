@@ -928,9 +928,9 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         LEAF(t, hf_tcplife_keepalive_probe, proto_tree_add_uint(t, hf_tcplife_keepalive_probe, tvb, 0, 0, r->rel_ka));
     if (r->dup_of)
         LEAF(t, hf_tcplife_duplicate, proto_tree_add_uint(t, hf_tcplife_duplicate, tvb, 0, 0, r->dup_of));
-    if (r->rel_rst && r->rst_kind == TL_RST_NONE
-        && tl_result_has_anomaly(r, TL_ANOMALY_RESET_SENDER_CONTINUES))
-        LEAF(t, hf_tcplife_rst_forged, proto_tree_add_uint(t, hf_tcplife_rst_forged, tvb, 0, 0, r->rel_rst));
+    if (tl_result_forged_frame(r))
+        LEAF(t, hf_tcplife_rst_forged, proto_tree_add_uint(t, hf_tcplife_rst_forged, tvb, 0, 0,
+                                                           tl_result_forged_frame(r)));
     /* Flags, as Wireshark's own analysis flags: present only when true. */
     if (r->midstream)
         LEAF(t, hf_tcplife_midstream, proto_tree_add_boolean(t, hf_tcplife_midstream, tvb, 0, 0, TRUE));

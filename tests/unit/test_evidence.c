@@ -128,6 +128,10 @@ test_rst_with_another_ttl_is_injected_and_sender_going_on_confirms(void **state)
     TL_RUN(&r, script);
     assert_int_equal(r.res[6].rst_rule, TL_RULE_INJECTED_TTL);
     assert_int_equal(r.res[7].label_send, TL_LABEL_NOT_RESET);
+    /* tcplife.rst.forged_frame: on the segment that disproves it, not on the RST */
+    assert_int_equal(tl_result_forged_frame(&r.res[7]), 6);
+    assert_int_equal(tl_result_forged_frame(&r.res[6]), 0);
+    assert_int_equal(tl_result_forged_frame(&r.res[5]), 0);
     tl_conn_summarize(&r.conn, &r.cfg, &sum);
     assert_int_equal(sum.rst_kind, TL_RST_INJECTED);
 }
