@@ -337,6 +337,23 @@ def derived_fin_first():
     return p.derive(p.frames[first:])
 
 
+def transfer_pause():
+    """half-close-large and the largest pause of its server's data transfer:
+    (capture, its segments, which are the client's, the index of the client
+    ACK that starts the pause, the server's last segment before it)."""
+    p = load("half-close-large.pcap")
+    ss = segs(p)
+    client = client_of(p)
+    is_c = [s.endpoint() == client for s in ss]
+    first_data = next(i for i, s in enumerate(ss) if not is_c[i] and s.plen > 0)
+    last_data = max(i for i, s in enumerate(ss) if not is_c[i] and s.plen > 0)
+    gap_i = max(range(first_data, last_data),
+                key=lambda i: p.frames[i + 1][0] - p.frames[i][0])
+    assert is_c[gap_i] and ss[gap_i].plen == 0, "pause should follow a client ACK"
+    srv_frame = next(i for i in range(gap_i, -1, -1) if not is_c[i])
+    return p, ss, is_c, gap_i, srv_frame
+
+
 def derived_injected_rst():
     # A forged RST "from the server" injected into the real transfer of
     # half-close-large, while the real server goes on sending.
@@ -362,18 +379,9 @@ def derived_injected_rst():
     #   since Linux counts IP IDs per socket.
     # * Afterwards the real server keeps sending (the rest of the real
     #   capture, unchanged apart from those client IP IDs).
-    p = load("half-close-large.pcap")
+    p, ss, is_c, gap_i, srv_frame = transfer_pause()
     lt = p.linktype
-    ss = segs(p)
-    client = client_of(p)
-    is_c = [s.endpoint() == client for s in ss]
-    first_data = next(i for i, s in enumerate(ss) if not is_c[i] and s.plen > 0)
-    last_data = max(i for i, s in enumerate(ss) if not is_c[i] and s.plen > 0)
-    gap_i = max(range(first_data, last_data),
-                key=lambda i: p.frames[i + 1][0] - p.frames[i][0])
-    assert is_c[gap_i] and ss[gap_i].plen == 0, "pause should follow a client ACK"
     cl = ss[gap_i]
-    srv_frame = next(i for i in range(gap_i, -1, -1) if not is_c[i])
     sv = ss[srv_frame]
     srv_ids = {s.ip_id for s, c in zip(ss, is_c) if not c}
     t0, t1 = p.frames[gap_i][0], p.frames[gap_i + 1][0]
@@ -419,18 +427,9 @@ def derived_injected_rst_ipid():
     # Its IP ID (0x5e21) is far from the server's per-socket run. The
     # capture ends with the RST (the client's socket is gone; nothing of the
     # real server follows), so no other evidence exists.
-    p = load("half-close-large.pcap")
+    p, ss, is_c, gap_i, srv_frame = transfer_pause()
     lt = p.linktype
-    ss = segs(p)
-    client = client_of(p)
-    is_c = [s.endpoint() == client for s in ss]
-    first_data = next(i for i, s in enumerate(ss) if not is_c[i] and s.plen > 0)
-    last_data = max(i for i, s in enumerate(ss) if not is_c[i] and s.plen > 0)
-    gap_i = max(range(first_data, last_data),
-                key=lambda i: p.frames[i + 1][0] - p.frames[i][0])
-    assert is_c[gap_i] and ss[gap_i].plen == 0, "pause should follow a client ACK"
     cl = ss[gap_i]
-    srv_frame = next(i for i in range(gap_i, -1, -1) if not is_c[i])
     sv = ss[srv_frame]
     srv_ids = [s.ip_id for s, c in zip(ss[:gap_i + 1], is_c) if not c and s.ip_id]
     assert all(0 < (b - a) % 65536 <= 64 for a, b in zip(srv_ids, srv_ids[1:])), \
