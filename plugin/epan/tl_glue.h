@@ -10,6 +10,7 @@
 
 #include "tcplife/tl_core.h"
 #include "tcplife/tl_zeek.h"
+#include "tcplife/tl_row.h"
 
 /*
  * A frame's capture time in ns for the core. The core's time arithmetic
@@ -102,8 +103,6 @@ void     tl_stats_set_config(const tl_config_t *cfg);
 char    *tl_arrow_label(const tl_result_t *r, gboolean with_len, gsize max_chars);
 /* A connection's row of -z tcplife,conn: TL_CONN_COLS strings (g_free each)
  * named by tl_conn_columns; *sum (may be NULL) gets the summary they show. */
-#define TL_CONN_COLS 18
-extern const char *const tl_conn_columns[TL_CONN_COLS];
 void     tl_stats_conn_row(guint32 stream, const tl_conn_rec_t *rec, char *col[TL_CONN_COLS],
                            tl_summary_t *sum);
 void     tl_stats_summarize(const tl_conn_rec_t *rec, tl_summary_t *s);   /* under the preferences */

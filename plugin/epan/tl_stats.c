@@ -22,8 +22,6 @@
 #include <epan/packet.h>
 #include <epan/tap.h>
 #include <epan/stat_tap_ui.h>
-#include <epan/to_str.h>
-#include <epan/address.h>
 #include <epan/proto.h>
 #include <wsutil/report_message.h>
 
@@ -129,110 +127,37 @@ sorted_streams(const tl_stat_t *st)
 char *
 tl_stats_endpoint(const tl_endpoint_t *ep)
 {
-    address a;
-    char *s, *r;
+    char buf[TL_CELL_MAX];
 
-    if (ep->addr.family == 4)
-        set_address(&a, AT_IPv4, 4, ep->addr.bytes);
-    else if (ep->addr.family == 6)
-        set_address(&a, AT_IPv6, 16, ep->addr.bytes);
-    else
-        return g_strdup_printf("?:%u", ep->port);
-    s = address_to_str(NULL, &a);
-    r = ep->addr.family == 6 ? g_strdup_printf("[%s]:%u", s, ep->port)
-                             : g_strdup_printf("%s:%u", s, ep->port);
-    wmem_free(NULL, s);
-    return r;
+    return g_strdup(tl_endpoint_format(ep, buf, sizeof buf));
 }
 
 /* An endpoint's host, without its (ephemeral) port. */
 char *
 tl_stats_host(const tl_endpoint_t *ep)
 {
-    address a;
-    char *s, *r;
+    char buf[TL_CELL_MAX];
 
-    if (ep->addr.family == 4)
-        set_address(&a, AT_IPv4, 4, ep->addr.bytes);
-    else if (ep->addr.family == 6)
-        set_address(&a, AT_IPv6, 16, ep->addr.bytes);
-    else
-        return g_strdup("?");
-    s = address_to_str(NULL, &a);
-    r = g_strdup(s);
-    wmem_free(NULL, s);
-    return r;
+    return g_strdup(tl_host_format(ep, buf, sizeof buf));
 }
 
-/* ISO 8601 UTC with microseconds: the same in every tshark version. */
 char *
 tl_stats_utc(gint64 ns)
 {
-    GDateTime *dt = g_date_time_new_from_unix_utc(ns / 1000000000);
-    char *day, *r;
+    char buf[TL_CELL_MAX];
 
-    if (!dt)
-        return g_strdup("?");
-    day = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
-    r = g_strdup_printf("%s.%06dZ", day, (int)((ns % 1000000000) / 1000));
-    g_free(day);
-    g_date_time_unref(dt);
-    return r;
+    return g_strdup(tl_utc_format(ns, buf, sizeof buf));
 }
 
-/* One connection's row, as strings (column order = tl_conn_columns). No
- * value contains a space, so awk and cut can split the aligned table too:
- * two-part values are joined with '/' ("client/four-way", "server/refused",
- * "TIME_WAIT/CLOSED"). */
-#define N_COLS TL_CONN_COLS
-const char *const tl_conn_columns[N_COLS] = {
-    "stream", "client", "server", "start", "duration", "handshake", "syn_retries",
-    "synack_retries", "teardown", "half_close", "half_close_bytes", "half_close_duration",
-    "rst", "time_wait", "time_wait_expires", "final_states", "zeek_state", "history",
-};
-/* Columns that are numbers in JSON. */
-static const gboolean conn_numeric[N_COLS] = {
-    TRUE, FALSE, FALSE, FALSE, TRUE, FALSE, TRUE, TRUE, FALSE, FALSE, TRUE, TRUE,
-    FALSE, FALSE, FALSE, FALSE, FALSE, FALSE,
-};
-
+/* One connection's row (tl_row.c), as strings to g_free. */
 void
-tl_stats_conn_row(guint32 stream, const tl_conn_rec_t *rec, char *col[N_COLS], tl_summary_t *sum)
+tl_stats_conn_row(guint32 stream, const tl_conn_rec_t *rec, char *col[TL_CONN_COLS], tl_summary_t *sum)
 {
-    tl_summary_t local, *s = sum ? sum : &local;
-    const char *c = "client", *sv = "server";
+    tl_row_t row;
 
-    tl_conn_summarize(&rec->conn, stats_cfg, s);
-    col[0] = g_strdup_printf("%u", stream);
-    col[1] = tl_stats_endpoint(&rec->conn.ep[TL_ROLE_CLIENT]);
-    col[2] = tl_stats_endpoint(&rec->conn.ep[TL_ROLE_SERVER]);
-    col[3] = tl_stats_utc(s->start_ns);
-    col[4] = g_strdup_printf("%.6f", (double)s->duration_ns / 1e9);
-    col[5] = g_strdup(tl_hs_outcome_name(s->handshake));
-    col[6] = g_strdup_printf("%u", s->syn_retries);
-    col[7] = g_strdup_printf("%u", s->synack_retries);
-    if (s->reset)
-        col[8] = g_strdup("reset");
-    else if (s->teardown)
-        col[8] = g_strdup_printf("%s/%s", tl_role_name(s->initiator),
-                                 s->teardown_kind ? tl_teardown_name(s->teardown_kind) : "half-closed");
-    else
-        col[8] = g_strdup("open");
-    col[9] = s->half_close ? g_strdup_printf("%s>%s", s->hc_sender == TL_ROLE_CLIENT ? c : sv,
-                                             s->hc_sender == TL_ROLE_CLIENT ? sv : c)
-                           : g_strdup("-");
-    col[10] = s->half_close ? g_strdup_printf("%u", s->hc_bytes) : g_strdup("-");
-    col[11] = s->half_close && s->hc_duration_known ? g_strdup_printf("%.6f", (double)s->hc_duration_ns / 1e9)
-                                                    : g_strdup("-");
-    col[12] = s->reset || s->injected ? g_strdup_printf("%s/%s", tl_role_name(s->rst_sender),
-                                                        tl_rst_kind_name(s->rst_kind))
-                                      : g_strdup("-");
-    col[13] = s->tw_holder ? g_strdup(tl_tw_holder_name(s->tw_holder)) : g_strdup("-");
-    col[14] = s->tw_holder ? tl_stats_utc(s->tw_expires_ns) : g_strdup("-");
-    col[15] = g_strdup_printf("%s/%s", tl_state_name(s->final_state[TL_ROLE_CLIENT]),
-                              tl_state_name(s->final_state[TL_ROLE_SERVER]));
-    col[16] = g_strdup(tl_zeek_conn_state(&rec->zeek));
-    col[17] = g_strdup(tl_zeek_history(&rec->zeek));
+    tl_row_build(&row, stream, &rec->conn, &rec->zeek, stats_cfg, sum);
+    for (int i = 0; i < TL_CONN_COLS; i++)
+        col[i] = g_strdup(row.cell[i]);
 }
 
 guint
@@ -261,112 +186,23 @@ tl_stats_intervals(const tl_conn_rec_t *rec, const tl_summary_t *s, tl_interval_
 }
 
 static void
-json_str(GString *out, const char *key, const char *val, gboolean numeric, gboolean last)
-{
-    g_string_append_printf(out, "\"%s\": ", key);
-    if (!val) {
-        g_string_append(out, "null");
-    } else if (numeric) {
-        g_string_append(out, val);
-    } else {
-        g_string_append_c(out, '"');
-        for (const char *p = val; *p; p++) {
-            if (*p == '"' || *p == '\\')
-                g_string_append_c(out, '\\');
-            g_string_append_c(out, *p);
-        }
-        g_string_append_c(out, '"');
-    }
-    if (!last)
-        g_string_append(out, ", ");
-}
-
-/* A cell, padded to width unless it ends the line (no printf per cell: a
- * table has a row per connection). */
-static void
-put_cell(GString *out, const char *text, gsize width, gboolean last)
-{
-    static const char spaces[] = "                                ";
-    gsize len = strlen(text);
-
-    g_string_append_len(out, text, (gssize)len);
-    if (last) {
-        g_string_append_c(out, '\n');
-        return;
-    }
-    for (gsize pad = (width > len ? width - len : 0) + 2; pad > 0;) {
-        gsize k = MIN(pad, sizeof spaces - 1);
-
-        g_string_append_len(out, spaces, (gssize)k);
-        pad -= k;
-    }
-}
-
-static void
 draw_conn(tl_stat_t *st)
 {
     GPtrArray *keys = sorted_streams(st);
-    GPtrArray *rows = g_ptr_array_new();
-    gsize width[N_COLS];
-    GString *out = g_string_new(NULL);
+    tl_row_t *rows = g_new(tl_row_t, MAX(keys->len, 1));
+    const tl_row_t **ptr = g_new(const tl_row_t *, MAX(keys->len, 1));
 
-    for (int i = 0; i < N_COLS; i++)
-        width[i] = strlen(tl_conn_columns[i]);
     for (guint k = 0; k < keys->len; k++) {
         guint32 stream = GPOINTER_TO_UINT(g_ptr_array_index(keys, k));
-        char **col = g_new0(char *, N_COLS + 1);   /* NULL-terminated for g_strfreev */
-        tl_stats_conn_row(stream, (const tl_conn_rec_t *)g_hash_table_lookup(st->streams, GUINT_TO_POINTER(stream)),
-                          col, NULL);
-        for (int i = 0; i < N_COLS; i++)
-            width[i] = MAX(width[i], strlen(col[i]));
-        g_ptr_array_add(rows, col);
-    }
+        const tl_conn_rec_t *rec = (const tl_conn_rec_t *)g_hash_table_lookup(st->streams, GUINT_TO_POINTER(stream));
 
-    switch (st->fmt) {
-    case OUT_TSV:
-        for (int i = 0; i < N_COLS; i++) {
-            g_string_append(out, tl_conn_columns[i]);
-            g_string_append_c(out, i + 1 < N_COLS ? '\t' : '\n');
-        }
-        for (guint r = 0; r < rows->len; r++) {
-            char **col = (char **)g_ptr_array_index(rows, r);
-            for (int i = 0; i < N_COLS; i++) {
-                g_string_append(out, col[i]);
-                g_string_append_c(out, i + 1 < N_COLS ? '\t' : '\n');
-            }
-        }
-        break;
-    case OUT_JSON:
-        g_string_append(out, "[\n");
-        for (guint r = 0; r < rows->len; r++) {
-            char **col = (char **)g_ptr_array_index(rows, r);
-            g_string_append(out, "  {");
-            for (int i = 0; i < N_COLS; i++)
-                json_str(out, tl_conn_columns[i], strcmp(col[i], "-") ? col[i] : NULL, conn_numeric[i],
-                         i + 1 == N_COLS);
-            g_string_append_printf(out, "}%s\n", r + 1 < rows->len ? "," : "");
-        }
-        g_string_append(out, "]\n");
-        break;
-    case OUT_TABLE:
-        g_string_append(out, "\n==================================================================\n");
-        g_string_append_printf(out, "TCP Lifecycle: connections%s%s\n", st->filter ? "  Filter: " : "",
-                               st->filter ? st->filter : "");
-        for (int i = 0; i < N_COLS; i++)
-            put_cell(out, tl_conn_columns[i], width[i], i + 1 == N_COLS);
-        for (guint r = 0; r < rows->len; r++) {
-            char **col = (char **)g_ptr_array_index(rows, r);
-            for (int i = 0; i < N_COLS; i++)
-                put_cell(out, col[i], width[i], i + 1 == N_COLS);
-        }
-        g_string_append(out, "==================================================================\n");
-        break;
+        tl_row_build(&rows[k], stream, &rec->conn, &rec->zeek, stats_cfg, NULL);
+        ptr[k] = &rows[k];
     }
-    fputs(out->str, stdout);
-    g_string_free(out, TRUE);
-    for (guint r = 0; r < rows->len; r++)
-        g_strfreev((char **)g_ptr_array_index(rows, r));
-    g_ptr_array_free(rows, TRUE);
+    tl_rows_write(stdout, st->fmt == OUT_TSV ? TL_ROWS_TSV : st->fmt == OUT_JSON ? TL_ROWS_JSON : TL_ROWS_TABLE,
+                  ptr, keys->len, st->filter);
+    g_free(ptr);
+    g_free(rows);
     g_ptr_array_free(keys, TRUE);
 }
 

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tl_row.h - one connection as a row of text cells, and the three ways a
+ * list of rows is printed (aligned table, TSV, JSON). Pure C (libc only):
+ * -z tcplife,conn in the plugin and `tcplife conn`, the direct batch
+ * program, print through these same functions, so the two cannot drift.
+ */
+#ifndef TCPLIFE_TL_ROW_H
+#define TCPLIFE_TL_ROW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tl_core.h"
+#include "tl_zeek.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TL_CONN_COLS 18
+/* Longest cell: "[" + 45-character IPv6 + "]:65535", or a 48-letter history. */
+#define TL_CELL_MAX 64
+
+extern const char *const tl_conn_columns[TL_CONN_COLS];
+/* Whether column i is a number in JSON ("-" is null in every column). */
+bool tl_conn_column_numeric(int i);
+
+typedef struct {
+    char cell[TL_CONN_COLS][TL_CELL_MAX];
+} tl_row_t;
+
+/* "a.b.c.d:port", "[v6]:port" (inet_ntop, as Wireshark prints addresses),
+ * "?:port" for an unknown family. Returns buf. */
+char *tl_endpoint_format(const tl_endpoint_t *ep, char *buf, size_t cap);
+/* The address alone. */
+char *tl_host_format(const tl_endpoint_t *ep, char *buf, size_t cap);
+/* ISO 8601 UTC with microseconds ("2024-01-02T03:04:05.000006Z"). */
+char *tl_utc_format(int64_t ns, char *buf, size_t cap);
+
+/*
+ * A connection's row: stream number, the tracker under cfg, its Zeek
+ * model. No cell contains a space or a tab: two-part values are joined
+ * with '/' ("client/four-way", "TIME_WAIT/CLOSED"). sum (may be NULL) gets
+ * the summary the row was made from.
+ */
+void tl_row_build(tl_row_t *row, uint32_t stream, const tl_conn_t *conn, const tl_zeek_t *zeek,
+                  const tl_config_t *cfg, tl_summary_t *sum);
+
+typedef enum { TL_ROWS_TABLE, TL_ROWS_TSV, TL_ROWS_JSON } tl_rows_fmt_t;
+
+/*
+ * Print n rows (in the order given) as -z tcplife,conn does. The table has
+ * a title line "TCP Lifecycle: connections" with "  Filter: F" when filter
+ * is not NULL. Returns false when writing failed.
+ */
+bool tl_rows_write(FILE *out, tl_rows_fmt_t fmt, const tl_row_t *const *rows, size_t n,
+                   const char *filter);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TCPLIFE_TL_ROW_H */

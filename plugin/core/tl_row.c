@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tl_row.c - a connection as a row of text, and the row printers shared by
+ * -z tcplife,conn (plugin/epan/tl_stats.c) and `tcplife conn`
+ * (plugin/batch/). libc only: inet_ntop() is what Wireshark's own address
+ * printing calls (wsutil/inet_addr.c), gmtime_r() what GLib's UTC
+ * date-time gives.
+ */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include "tcplife/tl_row.h"
+
+const char *const tl_conn_columns[TL_CONN_COLS] = {
+    "stream", "client", "server", "start", "duration", "handshake", "syn_retries",
+    "synack_retries", "teardown", "half_close", "half_close_bytes", "half_close_duration",
+    "rst", "time_wait", "time_wait_expires", "final_states", "zeek_state", "history",
+};
+
+static const bool conn_numeric[TL_CONN_COLS] = {
+    true, false, false, false, true, false, true, true, false, false, true, true,
+    false, false, false, false, false, false,
+};
+
+bool
+tl_conn_column_numeric(int i)
+{
+    return i >= 0 && i < TL_CONN_COLS && conn_numeric[i];
+}
+
+char *
+tl_host_format(const tl_endpoint_t *ep, char *buf, size_t cap)
+{
+    if (cap == 0)
+        return buf;
+    if ((ep->addr.family != 4 && ep->addr.family != 6)
+        || !inet_ntop(ep->addr.family == 4 ? AF_INET : AF_INET6, ep->addr.bytes, buf, (socklen_t)cap))
+        snprintf(buf, cap, "?");
+    return buf;
+}
+
+char *
+tl_endpoint_format(const tl_endpoint_t *ep, char *buf, size_t cap)
+{
+    char host[INET6_ADDRSTRLEN];
+
+    if (ep->addr.family == 4)
+        snprintf(buf, cap, "%s:%u", tl_host_format(ep, host, sizeof host), ep->port);
+    else if (ep->addr.family == 6)
+        snprintf(buf, cap, "[%s]:%u", tl_host_format(ep, host, sizeof host), ep->port);
+    else
+        snprintf(buf, cap, "?:%u", ep->port);
+    return buf;
+}
+
+char *
+tl_utc_format(int64_t ns, char *buf, size_t cap)
+{
+    time_t secs = (time_t)(ns / 1000000000);
+    struct tm tm;
+
+    /* The years an ISO 8601 date without sign can write (as GLib's). */
+    if (!gmtime_r(&secs, &tm) || tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999) {
+        snprintf(buf, cap, "?");
+        return buf;
+    }
+    snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)((ns % 1000000000) / 1000));
+    return buf;
+}
+
+#define CELL(i, ...) snprintf(row->cell[i], TL_CELL_MAX, __VA_ARGS__)
+
+void
+tl_row_build(tl_row_t *row, uint32_t stream, const tl_conn_t *conn, const tl_zeek_t *zeek,
+             const tl_config_t *cfg, tl_summary_t *sum)
+{
+    tl_summary_t local, *s = sum ? sum : &local;
+    const char *c = "client", *sv = "server";
+
+    tl_conn_summarize(conn, cfg, s);
+    CELL(0, "%" PRIu32, stream);
+    tl_endpoint_format(&conn->ep[TL_ROLE_CLIENT], row->cell[1], TL_CELL_MAX);
+    tl_endpoint_format(&conn->ep[TL_ROLE_SERVER], row->cell[2], TL_CELL_MAX);
+    tl_utc_format(s->start_ns, row->cell[3], TL_CELL_MAX);
+    CELL(4, "%.6f", (double)s->duration_ns / 1e9);
+    CELL(5, "%s", tl_hs_outcome_name(s->handshake));
+    CELL(6, "%u", s->syn_retries);
+    CELL(7, "%u", s->synack_retries);
+    if (s->reset)
+        CELL(8, "reset");
+    else if (s->teardown)
+        CELL(8, "%s/%s", tl_role_name(s->initiator),
+             s->teardown_kind ? tl_teardown_name(s->teardown_kind) : "half-closed");
+    else
+        CELL(8, "open");
+    if (s->half_close) {
+        CELL(9, "%s>%s", s->hc_sender == TL_ROLE_CLIENT ? c : sv, s->hc_sender == TL_ROLE_CLIENT ? sv : c);
+        CELL(10, "%" PRIu32, s->hc_bytes);
+    } else {
+        CELL(9, "-");
+        CELL(10, "-");
+    }
+    if (s->half_close && s->hc_duration_known)
+        CELL(11, "%.6f", (double)s->hc_duration_ns / 1e9);
+    else
+        CELL(11, "-");
+    if (s->reset || s->injected)
+        CELL(12, "%s/%s", tl_role_name(s->rst_sender), tl_rst_kind_name(s->rst_kind));
+    else
+        CELL(12, "-");
+    if (s->tw_holder) {
+        CELL(13, "%s", tl_tw_holder_name(s->tw_holder));
+        tl_utc_format(s->tw_expires_ns, row->cell[14], TL_CELL_MAX);
+    } else {
+        CELL(13, "-");
+        CELL(14, "-");
+    }
+    CELL(15, "%s/%s", tl_state_name(s->final_state[TL_ROLE_CLIENT]),
+         tl_state_name(s->final_state[TL_ROLE_SERVER]));
+    CELL(16, "%s", tl_zeek_conn_state(zeek));
+    CELL(17, "%s", tl_zeek_history(zeek));
+}
+
+static void
+json_cell(FILE *out, const char *key, const char *val, bool numeric, bool last)
+{
+    fprintf(out, "\"%s\": ", key);
+    if (!strcmp(val, "-")) {
+        fputs("null", out);
+    } else if (numeric) {
+        fputs(val, out);
+    } else {
+        putc('"', out);
+        for (const char *p = val; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                putc('\\', out);
+            putc(*p, out);
+        }
+        putc('"', out);
+    }
+    if (!last)
+        fputs(", ", out);
+}
+
+/* A cell padded to width, unless it ends the line. */
+static void
+put_cell(FILE *out, const char *text, size_t width, bool last)
+{
+    size_t len = strlen(text);
+
+    fputs(text, out);
+    if (last) {
+        putc('\n', out);
+        return;
+    }
+    for (size_t pad = (width > len ? width - len : 0) + 2; pad > 0; pad--)
+        putc(' ', out);
+}
+
+static const char rule[] = "==================================================================\n";
+
+bool
+tl_rows_write(FILE *out, tl_rows_fmt_t fmt, const tl_row_t *const *rows, size_t n, const char *filter)
+{
+    size_t width[TL_CONN_COLS];
+
+    switch (fmt) {
+    case TL_ROWS_TSV:
+        for (int i = 0; i < TL_CONN_COLS; i++) {
+            fputs(tl_conn_columns[i], out);
+            putc(i + 1 < TL_CONN_COLS ? '\t' : '\n', out);
+        }
+        for (size_t r = 0; r < n; r++)
+            for (int i = 0; i < TL_CONN_COLS; i++) {
+                fputs(rows[r]->cell[i], out);
+                putc(i + 1 < TL_CONN_COLS ? '\t' : '\n', out);
+            }
+        break;
+    case TL_ROWS_JSON:
+        fputs("[\n", out);
+        for (size_t r = 0; r < n; r++) {
+            fputs("  {", out);
+            for (int i = 0; i < TL_CONN_COLS; i++)
+                json_cell(out, tl_conn_columns[i], rows[r]->cell[i], conn_numeric[i], i + 1 == TL_CONN_COLS);
+            fputs(r + 1 < n ? "},\n" : "}\n", out);
+        }
+        fputs("]\n", out);
+        break;
+    case TL_ROWS_TABLE:
+        for (int i = 0; i < TL_CONN_COLS; i++)
+            width[i] = strlen(tl_conn_columns[i]);
+        for (size_t r = 0; r < n; r++)
+            for (int i = 0; i < TL_CONN_COLS; i++) {
+                size_t len = strlen(rows[r]->cell[i]);
+                if (len > width[i])
+                    width[i] = len;
+            }
+        fputs("\n", out);
+        fputs(rule, out);
+        fprintf(out, "TCP Lifecycle: connections%s%s\n", filter ? "  Filter: " : "", filter ? filter : "");
+        for (int i = 0; i < TL_CONN_COLS; i++)
+            put_cell(out, tl_conn_columns[i], width[i], i + 1 == TL_CONN_COLS);
+        for (size_t r = 0; r < n; r++)
+            for (int i = 0; i < TL_CONN_COLS; i++)
+                put_cell(out, rows[r]->cell[i], width[i], i + 1 == TL_CONN_COLS);
+        fputs(rule, out);
+        break;
+    }
+    return !ferror(out);
+}
