@@ -1,0 +1,588 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tcplife - the direct batch program: the plugin's connection rows and
+ * checks without tshark.
+ *
+ *   tcplife conn [--json|--tsv] [--msl PROFILE] FILE...
+ *   tcplife check [--records] [--set] [--msl PROFILE] FILE...
+ *
+ * It reads captures with libwiretap (every format Wireshark opens), decodes
+ * only what the tracker needs (tl_decode.c), numbers connections as epan
+ * numbers tcp.stream (tl_streams.c) and feeds the same core, in the same
+ * order, as the plugin does (plugin/epan/packet-tcplife.c): so `tcplife
+ * conn` prints what `tshark -2 -q -z tcplife,conn` prints, through the same
+ * row code (tl_row.c). Several files given to `conn` (or to `check --set`)
+ * are one capture read in the order given: a ring buffer's files.
+ *
+ * A frame it cannot decode as epan would (tl_decode.h) is never guessed
+ * at: the frames skipped and why go to stderr, and the exit status is 3, so
+ * a caller (tools/tcplife-check) asks tshark instead.
+ *
+ * Exit status: 0 done (check: every check passed), 1 a check failed,
+ * 2 bad usage or a file that cannot be read, 3 frames were skipped.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <wiretap/wtap.h>
+#include <wsutil/privileges.h>
+
+#include "tcplife/tl_core.h"
+#include "tcplife/tl_row.h"
+#include "tcplife/tl_zeek.h"
+#include "tl_decode.h"
+#include "tl_streams.h"
+#include "tl_wtap.h"
+
+#define EXIT_CHECK_FAILED 1
+#define EXIT_BAD_INPUT 2
+#define EXIT_SKIPPED 3
+
+/* What the plugin keeps per connection for its rows (tl_glue.h). */
+typedef struct {
+    tl_conn_t conn;
+    tl_zeek_t zeek;
+} rec_t;
+
+typedef struct {
+    tl_tuple_t       key;
+    const tl_conn_t *conn;
+} latest_t;
+
+/* The frame-level checks of tools/tcplife-check, by the verdict fields
+ * their display filters name. */
+enum { FC_UNREAD_DATA, FC_DATA_AFTER_CLOSE, FC_TW_REUSE, FC_COUNT };
+static const char *const fc_name[FC_COUNT] = { "unread_data", "data_after_close", "tw_reuse" };
+
+typedef struct {
+    uint32_t check, stream, frame;
+} hit_t;
+
+/* One capture (one file, or a set read as one). */
+typedef struct {
+    tl_config_t   cfg;
+    tl_streams_t *streams;
+    rec_t       **recs;          /* by tcp.stream; NULL: nothing tracked */
+    uint32_t      nrecs, cap;
+    GHashTable   *latest;        /* 4-tuple -> the latest connection on it */
+    uint32_t      frame;         /* frames read, as epan numbers them */
+    uint64_t      skipped[TL_SKIP_COUNT];
+    uint32_t      first_skip[TL_SKIP_COUNT];
+    uint64_t      fc[FC_COUNT];  /* frames matching each frame check */
+    GArray       *hits;          /* hit_t, for --records */
+    bool          keep_hits;
+} run_t;
+
+static guint
+tuple_hash(gconstpointer k)
+{
+    return tl_tuple_hash((const tl_tuple_t *)k);
+}
+
+static gboolean
+tuple_equal(gconstpointer a, gconstpointer b)
+{
+    return tl_tuple_equal((const tl_tuple_t *)a, (const tl_tuple_t *)b);
+}
+
+static void
+run_init(run_t *r, int64_t time_wait_ns, bool keep_hits)
+{
+    memset(r, 0, sizeof *r);
+    r->cfg.time_wait_ns = time_wait_ns;
+    r->streams = tl_streams_new();
+    r->latest = g_hash_table_new_full(tuple_hash, tuple_equal, NULL, g_free);
+    r->hits = g_array_new(FALSE, FALSE, sizeof(hit_t));
+    r->keep_hits = keep_hits;
+}
+
+static void
+run_free(run_t *r)
+{
+    for (uint32_t i = 0; i < r->nrecs; i++)
+        g_free(r->recs[i]);
+    g_free(r->recs);
+    g_hash_table_destroy(r->latest);
+    tl_streams_free(r->streams);
+    g_array_free(r->hits, TRUE);
+}
+
+static rec_t *
+rec_for(run_t *r, uint32_t stream)
+{
+    if (stream >= r->cap) {
+        uint32_t cap = MAX(MAX(r->cap * 2, stream + 1), 1024);
+
+        r->recs = g_renew(rec_t *, r->recs, cap);
+        memset(r->recs + r->cap, 0, (cap - r->cap) * sizeof *r->recs);
+        r->cap = cap;
+    }
+    r->nrecs = MAX(r->nrecs, stream + 1);
+    if (!r->recs[stream]) {
+        r->recs[stream] = g_new(rec_t, 1);
+        tl_conn_init(&r->recs[stream]->conn);
+        tl_zeek_init(&r->recs[stream]->zeek);
+    }
+    return r->recs[stream];
+}
+
+/* A new connection's first segment: the latest earlier connection on its
+ * 4-tuple, as the plugin's tuple_latest(); from now on this one. */
+static const tl_conn_t *
+tuple_latest(run_t *r, const tl_segment_t *seg, const tl_conn_t *conn)
+{
+    tl_tuple_t key;
+    latest_t *e;
+    const tl_conn_t *prev = NULL;
+
+    tl_tuple_of(seg, &key);
+    e = (latest_t *)g_hash_table_lookup(r->latest, &key);
+    if (!e) {
+        e = g_new(latest_t, 1);
+        e->key = key;
+        g_hash_table_insert(r->latest, &e->key, e);
+    } else {
+        prev = e->conn;
+    }
+    e->conn = conn;
+    return prev;
+}
+
+static void
+hit(run_t *r, int check, uint32_t stream)
+{
+    r->fc[check]++;
+    if (r->keep_hits) {
+        hit_t h = { (uint32_t)check, stream, r->frame };
+        g_array_append_val(r->hits, h);
+    }
+}
+
+static tl_link_t
+link_of(int encap)
+{
+    switch (encap) {
+    case WTAP_ENCAP_ETHERNET: return TL_LINK_ETHERNET;
+    case WTAP_ENCAP_SLL:      return TL_LINK_SLL;
+    case WTAP_ENCAP_SLL2:     return TL_LINK_SLL2;
+    case WTAP_ENCAP_RAW_IP:   return TL_LINK_RAW;
+    case WTAP_ENCAP_RAW_IP4:  return TL_LINK_RAW4;
+    case WTAP_ENCAP_RAW_IP6:  return TL_LINK_RAW6;
+    case WTAP_ENCAP_NULL:     return TL_LINK_NULL;
+    case WTAP_ENCAP_LOOP:     return TL_LINK_LOOP;
+    default:                  return TL_LINK_OTHER;
+    }
+}
+
+/* One frame, as the plugin's track_frame() takes it. */
+static void
+frame(run_t *r, int encap, const uint8_t *data, uint32_t caplen, uint32_t len, int64_t time_ns)
+{
+    tl_decoded_t d;
+    tl_result_t res;
+    rec_t *rec;
+    bool is_new;
+    uint32_t stream;
+
+    tl_decode(link_of(encap), data, caplen, len, &d);
+    switch (d.kind) {
+    case TL_DEC_NONE:
+        return;
+    case TL_DEC_SKIP:
+        if (r->skipped[d.skip]++ == 0)
+            r->first_skip[d.skip] = r->frame;
+        return;
+    case TL_DEC_QUOTED:
+        tl_streams_segment(r->streams, &d.conv_src, &d.conv_dst, d.seg.sport, d.seg.dport, d.seg.flags,
+                           d.seg.seq, d.seg.ack, false, &is_new);
+        return;
+    case TL_DEC_TCP:
+        break;
+    }
+    stream = tl_streams_segment(r->streams, &d.conv_src, &d.conv_dst, d.seg.sport, d.seg.dport,
+                                d.seg.flags, d.seg.seq, d.seg.ack, true, &is_new);
+    d.seg.frame = r->frame;
+    d.seg.time_ns = time_ns;
+    rec = rec_for(r, stream);
+    tl_conn_observe_on_tuple(&rec->conn, rec->conn.segments == 0 ? tuple_latest(r, &d.seg, &rec->conn) : NULL,
+                             &r->cfg, &d.seg, &res);
+    tl_zeek_observe(&rec->zeek, &d.seg);
+    /* The checks' display filters, as tl_tree.c renders those fields. */
+    if (res.rst_kind != TL_RST_NONE && res.rst_kind != TL_RST_REFUSED && res.rst_kind != TL_RST_STRAY
+        && res.rst_unread_data)
+        hit(r, FC_UNREAD_DATA, stream);
+    if (res.rst_kind == TL_RST_DATA_AFTER_CLOSE)
+        hit(r, FC_DATA_AFTER_CLOSE, stream);
+    if (res.tw_reuse)
+        hit(r, FC_TW_REUSE, stream);
+}
+
+/* A progress line on stderr, at most once a second, only on a terminal. */
+typedef struct {
+    bool        on;
+    const char *file;
+    int64_t     size;
+    time_t      last;
+} progress_t;
+
+static void
+progress(progress_t *p, wtap *wth, uint32_t frames, bool done)
+{
+    time_t now;
+
+    if (!p->on)
+        return;
+    if (done) {
+        if (p->last)
+            fprintf(stderr, "\r\033[K");
+        return;
+    }
+    now = time(NULL);
+    if (now == p->last)
+        return;
+    if (!p->last) {     /* not before the first second */
+        p->last = now;
+        return;
+    }
+    p->last = now;
+    if (p->size > 0)
+        fprintf(stderr, "\rtcplife: %s: %3d%%, %" PRIu32 " frames", p->file,
+                (int)(100 * wtap_read_so_far(wth) / p->size), frames);
+    else
+        fprintf(stderr, "\rtcplife: %s: %" PRIu32 " frames", p->file, frames);
+}
+
+/* Read one file into r. false, with the error on stderr, when it cannot be
+ * read (what was read before a damaged part stays in r). */
+static bool
+read_file(run_t *r, const char *path)
+{
+    int err = 0;
+    char *err_info = NULL;
+    wtap *wth = wtap_open_offline(path, WTAP_TYPE_AUTO, &err, &err_info, FALSE);
+    tl_wtap_rec_t wr;
+    int64_t offset;
+    progress_t prog = { isatty(2) == 1, path, 0, 0 };
+    bool ok = true;
+
+    if (!wth) {
+        fprintf(stderr, "tcplife: %s: %s%s%s\n", path, wtap_strerror(err), err_info ? ": " : "",
+                err_info ? err_info : "");
+        g_free(err_info);
+        return false;
+    }
+    if (prog.on) {
+        int e = 0;
+        prog.size = wtap_file_size(wth, &e);
+    }
+    tl_wtap_rec_init(&wr);
+    while (tl_wtap_read(wth, &wr, &err, &err_info, &offset)) {
+        const wtap_rec *rec = &wr.rec;
+
+        r->frame++;
+        if ((r->frame & 0xffff) == 0)
+            progress(&prog, wth, r->frame, false);
+        if (rec->rec_type != REC_TYPE_PACKET)
+            continue;
+        frame(r, rec->rec_header.packet_header.pkt_encap, tl_wtap_data(&wr),
+              rec->rec_header.packet_header.caplen, rec->rec_header.packet_header.len,
+              (rec->presence_flags & WTAP_HAS_TS)
+                  ? (int64_t)rec->ts.secs * 1000000000 + rec->ts.nsecs : 0);
+    }
+    progress(&prog, wth, r->frame, true);
+    if (err != 0) {
+        fprintf(stderr, "tcplife: %s: %s%s%s (after frame %" PRIu32 ")\n", path, wtap_strerror(err),
+                err_info ? ": " : "", err_info ? err_info : "", r->frame);
+        g_free(err_info);
+        ok = false;
+    }
+    tl_wtap_rec_cleanup(&wr);
+    wtap_close(wth);
+    return ok;
+}
+
+/* Frames skipped: on stderr, a line per reason. Returns whether any were. */
+static bool
+report_skipped(const run_t *r, const char *what)
+{
+    uint64_t total = 0;
+
+    for (int i = 1; i < TL_SKIP_COUNT; i++)
+        total += r->skipped[i];
+    if (!total)
+        return false;
+    fprintf(stderr, "tcplife: %s: %" PRIu64 " frame%s skipped (the rows may be incomplete; "
+            "tshark -2 -z tcplife,conn decodes them):\n", what, total, total == 1 ? "" : "s");
+    for (int i = 1; i < TL_SKIP_COUNT; i++)
+        if (r->skipped[i])
+            fprintf(stderr, "tcplife:   %" PRIu64 " %s (first: frame %" PRIu32 ")\n", r->skipped[i],
+                    tl_skip_text((tl_skip_t)i), r->first_skip[i]);
+    return true;
+}
+
+static void
+usage(FILE *out)
+{
+    fputs("usage: tcplife conn [--json|--tsv] [--msl PROFILE] [--msl-custom SECONDS] FILE...\n"
+          "       tcplife check [--set] [--records] [--msl PROFILE] [--msl-custom SECONDS] FILE...\n"
+          "       tcplife --version\n"
+          "\n"
+          "conn   one row per TCP connection, as tshark -2 -q -z tcplife,conn[,json|,tsv]\n"
+          "       prints it; several files are one capture read in the order given\n"
+          "       (a ring buffer: dumpcap -b, tcpdump -G/-C)\n"
+          "check  the checks tools/tcplife-check runs by default, one line per file\n"
+          "       (refused, half_open: connections; unread_data, data_after_close,\n"
+          "       tw_reuse: frames); --set: all files as one capture; --records:\n"
+          "       the lines tcplife-check reads\n"
+          "--msl  TIME_WAIT profile: linux (default), rfc9293, bsd, windows, custom\n"
+          "\n"
+          "exit status: 0 done (check: all passed), 1 a check failed, 2 bad usage or\n"
+          "a file that cannot be read, 3 frames skipped (a link, tunnel or fragment\n"
+          "this program does not decode: tshark with the tcplife plugin does)\n", out);
+}
+
+static int
+cmd_conn(run_t *r, tl_rows_fmt_t fmt, char **files, int nfiles)
+{
+    int status = 0;
+    GPtrArray *rows = g_ptr_array_new_with_free_func(g_free);
+
+    for (int i = 0; i < nfiles; i++)
+        if (!read_file(r, files[i]))
+            status = EXIT_BAD_INPUT;
+    for (uint32_t s = 0; s < r->nrecs; s++) {
+        tl_row_t *row;
+
+        if (!r->recs[s])
+            continue;
+        row = g_new(tl_row_t, 1);
+        tl_row_build(row, s, &r->recs[s]->conn, &r->recs[s]->zeek, &r->cfg, NULL);
+        g_ptr_array_add(rows, row);
+    }
+    if (!tl_rows_write(stdout, fmt, (const tl_row_t *const *)rows->pdata, rows->len, NULL) || fflush(stdout)) {
+        fprintf(stderr, "tcplife: writing the rows: %s\n", g_strerror(errno));
+        status = EXIT_BAD_INPUT;
+    }
+    g_ptr_array_free(rows, TRUE);
+    if (report_skipped(r, nfiles == 1 ? files[0] : "the capture set") && !status)
+        status = EXIT_SKIPPED;
+    return status;
+}
+
+/* One capture's checks: the text line, or --records' lines. */
+static int
+check_capture(run_t *r, const char *name, bool records)
+{
+    uint32_t conns = 0, outcome[TL_OUTCOME_COUNT] = { 0 }, hs[TL_HS_COUNT] = { 0 };
+    GString *line = g_string_new(NULL), *fails = g_string_new(NULL);
+    struct { const char *name; uint64_t n; int hs; } cc[2] = {
+        { "refused", 0, TL_HS_REFUSED }, { "half_open", 0, TL_HS_HALF_OPEN },
+    };
+    bool skipped;
+
+    for (uint32_t s = 0; s < r->nrecs; s++) {
+        tl_summary_t sum;
+
+        if (!r->recs[s])
+            continue;
+        conns++;
+        tl_conn_summarize(&r->recs[s]->conn, &r->cfg, &sum);
+        outcome[sum.outcome]++;
+        hs[sum.handshake]++;
+    }
+    cc[0].n = hs[TL_HS_REFUSED];
+    cc[1].n = hs[TL_HS_HALF_OPEN];
+    g_string_printf(line, "%s: %u connections, %u closed, %u reset, %u refused, %u half_open", name, conns,
+                    outcome[TL_OUTCOME_CLOSED], outcome[TL_OUTCOME_RESET], hs[TL_HS_REFUSED],
+                    hs[TL_HS_HALF_OPEN]);
+    for (int k = 0; k < FC_COUNT; k++)
+        g_string_append_printf(line, ", %s %" PRIu64, fc_name[k], r->fc[k]);
+    for (int k = 0; k < 2; k++)
+        if (cc[k].n)
+            g_string_append_printf(fails, " %s=%" PRIu64, cc[k].name, cc[k].n);
+    for (int k = 0; k < FC_COUNT; k++)
+        if (r->fc[k])
+            g_string_append_printf(fails, " %s=%" PRIu64, fc_name[k], r->fc[k]);
+    if (fails->len)
+        g_string_append_printf(line, "; failed:%s", fails->str);
+    if (!records) {
+        printf("%s\n", line->str);
+    } else {
+        char client[TL_CELL_MAX], server[TL_CELL_MAX];
+
+        printf("stat\tconnections\t%u\tclosed\t%u\treset\t%u\trefused\t%u\thalf_open\t%u\n", conns,
+               outcome[TL_OUTCOME_CLOSED], outcome[TL_OUTCOME_RESET], hs[TL_HS_REFUSED], hs[TL_HS_HALF_OPEN]);
+        for (int k = 0; k < 2; k++) {
+            printf("check\t%d\t%" PRIu64 "\t%d\n", k, cc[k].n, cc[k].n > 0);
+            if (!cc[k].n)
+                continue;
+            for (uint32_t s = 0; s < r->nrecs; s++)
+                if (r->recs[s] && tl_conn_handshake_outcome(&r->recs[s]->conn) == (tl_hs_outcome_t)cc[k].hs)
+                    printf("conn\t%d\t%u\t%s\t%s\t\n", k, s,
+                           tl_endpoint_format(&r->recs[s]->conn.ep[TL_ROLE_CLIENT], client, sizeof client),
+                           tl_endpoint_format(&r->recs[s]->conn.ep[TL_ROLE_SERVER], server, sizeof server));
+        }
+        for (int k = 0; k < FC_COUNT; k++) {
+            /* The connections in the order of their first frame, each with
+             * its frames (as tcplife-check lists them from tshark). */
+            GHashTable *frames = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, NULL);
+            GPtrArray *order = g_ptr_array_new();
+
+            printf("check\t%d\t%" PRIu64 "\t%d\n", 2 + k, r->fc[k], r->fc[k] > 0);
+            for (guint j = 0; j < r->hits->len; j++) {
+                const hit_t *h = &g_array_index(r->hits, hit_t, j);
+                GString *fr;
+
+                if (h->check != (uint32_t)k)
+                    continue;
+                fr = (GString *)g_hash_table_lookup(frames, GUINT_TO_POINTER(h->stream + 1));
+                if (!fr) {
+                    fr = g_string_new(NULL);
+                    g_hash_table_insert(frames, GUINT_TO_POINTER(h->stream + 1), fr);
+                    g_ptr_array_add(order, GUINT_TO_POINTER(h->stream));
+                }
+                g_string_append_printf(fr, "%s%u", fr->len ? "," : "", h->frame);
+            }
+            for (guint j = 0; j < order->len; j++) {
+                uint32_t st = GPOINTER_TO_UINT(g_ptr_array_index(order, j));
+                GString *fr = (GString *)g_hash_table_lookup(frames, GUINT_TO_POINTER(st + 1));
+                const rec_t *rc = st < r->nrecs ? r->recs[st] : NULL;
+
+                printf("conn\t%d\t%u\t%s\t%s\t%s\n", 2 + k, st,
+                       rc ? tl_endpoint_format(&rc->conn.ep[TL_ROLE_CLIENT], client, sizeof client) : "?",
+                       rc ? tl_endpoint_format(&rc->conn.ep[TL_ROLE_SERVER], server, sizeof server) : "?",
+                       fr->str);
+                g_string_free(fr, TRUE);
+            }
+            g_ptr_array_free(order, TRUE);
+            g_hash_table_destroy(frames);
+        }
+        printf("line\t%s\n", line->str);
+    }
+    skipped = report_skipped(r, name);
+    g_string_free(line, TRUE);
+    g_string_free(fails, TRUE);
+    fflush(stdout);
+    if (skipped)
+        return EXIT_SKIPPED;
+    return (cc[0].n || cc[1].n || r->fc[0] || r->fc[1] || r->fc[2]) ? EXIT_CHECK_FAILED : 0;
+}
+
+/* Exit status of several captures: bad input, then skipped, then failed. */
+static int
+worst(int a, int b)
+{
+    static const int rank[] = { 0, 1, 3, 2 };   /* by status 0..3 */
+    return rank[b] > rank[a] ? b : a;
+}
+
+int
+main(int argc, char **argv)
+{
+    const char *cmd;
+    tl_rows_fmt_t fmt = TL_ROWS_TABLE;
+    tl_msl_profile_t msl = TL_MSL_LINUX;
+    unsigned msl_custom = 30;
+    bool set = false, records = false;
+    int i, status = 0;
+
+    if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-v"))) {
+        printf("tcplife %s (built with libwiretap %d.%d.%d)\n", TCPLIFE_VERSION, WIRESHARK_VERSION_MAJOR,
+               WIRESHARK_VERSION_MINOR, WIRESHARK_VERSION_MICRO);
+        return 0;
+    }
+    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc < 2 || (strcmp(argv[1], "conn") && strcmp(argv[1], "check"))) {
+        usage(stderr);
+        return EXIT_BAD_INPUT;
+    }
+    cmd = argv[1];
+    for (i = 2; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+        const char *a = argv[i];
+
+        if (!strcmp(a, "--")) {
+            i++;
+            break;
+        } else if (!strcmp(cmd, "conn") && !strcmp(a, "--json")) {
+            fmt = TL_ROWS_JSON;
+        } else if (!strcmp(cmd, "conn") && !strcmp(a, "--tsv")) {
+            fmt = TL_ROWS_TSV;
+        } else if (!strcmp(cmd, "check") && !strcmp(a, "--set")) {
+            set = true;
+        } else if (!strcmp(cmd, "check") && !strcmp(a, "--records")) {
+            records = true;
+        } else if (!strcmp(a, "--msl") && i + 1 < argc) {
+            int p;
+
+            for (p = 0; p < TL_MSL_COUNT && strcmp(argv[i + 1], tl_msl_name((tl_msl_profile_t)p)); p++)
+                ;
+            if (p == TL_MSL_COUNT) {
+                fprintf(stderr, "tcplife: --msl %s: not a profile (linux, rfc9293, bsd, windows, custom)\n",
+                        argv[i + 1]);
+                return EXIT_BAD_INPUT;
+            }
+            msl = (tl_msl_profile_t)p;
+            i++;
+        } else if (!strcmp(a, "--msl-custom") && i + 1 < argc) {
+            char *end;
+            unsigned long v = strtoul(argv[i + 1], &end, 10);
+
+            if (!*argv[i + 1] || *end || v > 86400) {
+                fprintf(stderr, "tcplife: --msl-custom %s: seconds from 0 to 86400\n", argv[i + 1]);
+                return EXIT_BAD_INPUT;
+            }
+            msl_custom = (unsigned)v;
+            i++;
+        } else {
+            fprintf(stderr, "tcplife %s: unknown option %s\n", cmd, a);
+            usage(stderr);
+            return EXIT_BAD_INPUT;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return EXIT_BAD_INPUT;
+    }
+
+    init_process_policies();
+    wtap_init(FALSE);
+
+    if (!strcmp(cmd, "conn")) {
+        run_t r;
+
+        run_init(&r, tl_msl_time_wait_ns(msl, msl_custom), false);
+        status = cmd_conn(&r, fmt, argv + i, argc - i);
+        run_free(&r);
+    } else if (set) {
+        run_t r;
+        bool ok = true;
+
+        run_init(&r, tl_msl_time_wait_ns(msl, msl_custom), records);
+        for (int f = i; f < argc; f++)
+            ok &= read_file(&r, argv[f]);
+        status = ok ? check_capture(&r, argv[i], records) : EXIT_BAD_INPUT;
+        run_free(&r);
+    } else {
+        for (int f = i; f < argc; f++) {
+            run_t r;
+
+            run_init(&r, tl_msl_time_wait_ns(msl, msl_custom), records);
+            if (read_file(&r, argv[f]))
+                status = worst(status, check_capture(&r, argv[f], records));
+            else
+                status = worst(status, EXIT_BAD_INPUT);
+            run_free(&r);
+        }
+    }
+    wtap_cleanup();
+    return status;
+}
