@@ -258,9 +258,12 @@ progress(progress_t *p, wtap *wth, uint32_t frames, bool done)
         fprintf(stderr, "\rtcplife: %s: %" PRIu32 " frames", p->file, frames);
 }
 
-/* Read one file into r. false, with the error on stderr, when it cannot be
- * read (what was read before a damaged part stays in r). */
-static bool
+/* Read one file into r: READ_OK, READ_OPEN (not opened: not a capture, no
+ * such file) or READ_DAMAGED (what was read before the damage stays in r),
+ * the error on stderr. */
+enum { READ_OK, READ_OPEN, READ_DAMAGED };
+
+static int
 read_file(run_t *r, const char *path)
 {
     int err = 0;
@@ -269,13 +272,13 @@ read_file(run_t *r, const char *path)
     tl_wtap_rec_t wr;
     int64_t offset;
     progress_t prog = { isatty(2) == 1, path, 0, 0 };
-    bool ok = true;
+    int ok = READ_OK;
 
     if (!wth) {
         fprintf(stderr, "tcplife: %s: %s%s%s\n", path, wtap_strerror(err), err_info ? ": " : "",
                 err_info ? err_info : "");
         g_free(err_info);
-        return false;
+        return READ_OPEN;
     }
     if (prog.on) {
         int e = 0;
@@ -300,7 +303,7 @@ read_file(run_t *r, const char *path)
         fprintf(stderr, "tcplife: %s: %s%s%s (after frame %" PRIu32 ")\n", path, wtap_strerror(err),
                 err_info ? ": " : "", err_info ? err_info : "", r->frame);
         g_free(err_info);
-        ok = false;
+        ok = READ_DAMAGED;
     }
     tl_wtap_rec_cleanup(&wr);
     wtap_close(wth);
@@ -353,9 +356,18 @@ cmd_conn(run_t *r, tl_rows_fmt_t fmt, char **files, int nfiles)
     int status = 0;
     GPtrArray *rows = g_ptr_array_new_with_free_func(g_free);
 
-    for (int i = 0; i < nfiles; i++)
-        if (!read_file(r, files[i]))
+    /* A file that does not open prints nothing (as tshark); a damaged one
+     * the rows of what was read before the damage, and exit 2. */
+    for (int i = 0; i < nfiles; i++) {
+        int rd = read_file(r, files[i]);
+
+        if (rd == READ_OPEN) {
+            g_ptr_array_free(rows, TRUE);
+            return EXIT_BAD_INPUT;
+        }
+        if (rd == READ_DAMAGED)
             status = EXIT_BAD_INPUT;
+    }
     for (uint32_t s = 0; s < r->nrecs; s++) {
         tl_row_t *row;
 
@@ -416,8 +428,9 @@ check_capture(run_t *r, const char *name, bool records)
     } else {
         char client[TL_CELL_MAX], server[TL_CELL_MAX];
 
-        printf("stat\tconnections\t%u\tclosed\t%u\treset\t%u\trefused\t%u\thalf_open\t%u\n", conns,
-               outcome[TL_OUTCOME_CLOSED], outcome[TL_OUTCOME_RESET], hs[TL_HS_REFUSED], hs[TL_HS_HALF_OPEN]);
+        printf("stat\tconnections\t%u\nstat\tclosed\t%u\nstat\treset\t%u\nstat\trefused\t%u\n"
+               "stat\thalf_open\t%u\n", conns, outcome[TL_OUTCOME_CLOSED], outcome[TL_OUTCOME_RESET],
+               hs[TL_HS_REFUSED], hs[TL_HS_HALF_OPEN]);
         for (int k = 0; k < 2; k++) {
             printf("check\t%d\t%" PRIu64 "\t%d\n", k, cc[k].n, cc[k].n > 0);
             if (!cc[k].n)
@@ -553,6 +566,7 @@ main(int argc, char **argv)
         return EXIT_BAD_INPUT;
     }
 
+    tl_wtap_log_init("tcplife");
     init_process_policies();
     wtap_init(FALSE);
 
@@ -568,7 +582,7 @@ main(int argc, char **argv)
 
         run_init(&r, tl_msl_time_wait_ns(msl, msl_custom), records);
         for (int f = i; f < argc; f++)
-            ok &= read_file(&r, argv[f]);
+            ok &= read_file(&r, argv[f]) == READ_OK;
         status = ok ? check_capture(&r, argv[i], records) : EXIT_BAD_INPUT;
         run_free(&r);
     } else {
@@ -576,7 +590,7 @@ main(int argc, char **argv)
             run_t r;
 
             run_init(&r, tl_msl_time_wait_ns(msl, msl_custom), records);
-            if (read_file(&r, argv[f]))
+            if (read_file(&r, argv[f]) == READ_OK)
                 status = worst(status, check_capture(&r, argv[f], records));
             else
                 status = worst(status, EXIT_BAD_INPUT);

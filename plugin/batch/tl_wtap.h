@@ -7,8 +7,10 @@
 #ifndef TCPLIFE_TL_WTAP_H
 #define TCPLIFE_TL_WTAP_H
 
+#include <glib.h>
 #include <ws_version.h>
 #include <wiretap/wtap.h>
+#include <wsutil/wslog.h>
 
 #if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 6)
 #define TL_WTAP_REC_HAS_DATA 1
@@ -38,6 +40,19 @@ tl_wtap_rec_cleanup(tl_wtap_rec_t *r)
     wtap_rec_cleanup(&r->rec);
 #ifndef TL_WTAP_REC_HAS_DATA
     ws_buffer_free(&r->buf);
+#endif
+}
+
+/* Wireshark's log setup: without it libwiretap's debug messages reach
+ * stderr. 4.2 dropped the program name argument (g_set_prgname instead). */
+static inline void
+tl_wtap_log_init(const char *progname)
+{
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+    g_set_prgname(progname);
+    ws_log_init(NULL);
+#else
+    ws_log_init(progname, NULL);
 #endif
 }
 
