@@ -433,6 +433,24 @@ typedef enum {
     TL_ANOMALY_COUNT
 } tl_anomaly_t;
 
+/*
+ * A capture time in ns for the core, from seconds and nanoseconds. The
+ * core's time arithmetic (differences, start + TIME_WAIT) stays within 64
+ * bits for times in [0, 2^62] ns, 1970 to 2116: all a pcap can hold (32-bit
+ * seconds). A pcapng can say anything (64-bit timestamps in any unit), so
+ * both front ends (the plugin, the batch program) clamp through this.
+ */
+#define TL_TIME_NS_MAX (INT64_C(1) << 62)
+static inline int64_t
+tl_time_ns_clamped(int64_t secs, int32_t nsecs)
+{
+    if (secs < 0)
+        return 0;
+    if (secs >= TL_TIME_NS_MAX / 1000000000)
+        return TL_TIME_NS_MAX;
+    return secs * 1000000000 + nsecs;
+}
+
 /* TCP header flag bits as on the wire (tcp.flags). */
 enum {
     TL_F_FIN = 0x001, TL_F_SYN = 0x002, TL_F_RST = 0x004, TL_F_PSH = 0x008,

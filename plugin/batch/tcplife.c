@@ -295,8 +295,7 @@ read_file(run_t *r, const char *path)
             continue;
         frame(r, rec->rec_header.packet_header.pkt_encap, tl_wtap_data(&wr),
               rec->rec_header.packet_header.caplen, rec->rec_header.packet_header.len,
-              (rec->presence_flags & WTAP_HAS_TS)
-                  ? (int64_t)rec->ts.secs * 1000000000 + rec->ts.nsecs : 0);
+              tl_time_ns_clamped((int64_t)rec->ts.secs, (int32_t)rec->ts.nsecs));
     }
     progress(&prog, wth, r->frame, true);
     if (err != 0) {

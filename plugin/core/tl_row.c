@@ -6,6 +6,9 @@
  * printing calls (wsutil/inet_addr.c), gmtime_r() what GLib's UTC
  * date-time gives.
  */
+/* gmtime_r() and inet_ntop() (POSIX) under -std=c11 too. */
+#define _POSIX_C_SOURCE 200809L
+
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <string.h>

@@ -12,21 +12,11 @@
 #include "tcplife/tl_zeek.h"
 #include "tcplife/tl_row.h"
 
-/*
- * A frame's capture time in ns for the core. The core's time arithmetic
- * (differences, start + TIME_WAIT) stays within 64 bits for times in
- * [0, 2^62] ns, 1970 to 2116: all a pcap can hold (32-bit seconds). A
- * pcapng can say anything (64-bit timestamps in any unit), so clamp.
- */
-#define TL_TIME_NS_MAX (INT64_C(1) << 62)
+/* A frame's capture time in ns for the core (tl_time_ns_clamped()). */
 static inline gint64
 tl_time_ns(const nstime_t *t)
 {
-    if (t->secs < 0)
-        return 0;
-    if (t->secs >= TL_TIME_NS_MAX / 1000000000)
-        return TL_TIME_NS_MAX;
-    return (gint64)t->secs * 1000000000 + t->nsecs;
+    return tl_time_ns_clamped((int64_t)t->secs, (int32_t)t->nsecs);
 }
 
 /* TCP layers tracked per frame (a tunnel can carry TCP in TCP). */

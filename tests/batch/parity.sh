@@ -26,6 +26,9 @@ trc=0
 # tshark's -z output follows whatever else it printed: the JSON array.
 awk '/^\[$/ { on = 1 } on { print } /^\]$/ { on = 0 }' "$tmp/tshark.out" >"$tmp/plugin"
 
+if [ ! -s "$tmp/plugin" ] && [ "$rc" -eq 0 ]; then
+    echo "tshark printed no rows (exit $trc):"; head -n 5 "$tmp/tshark.err"; exit 1
+fi
 case $rc in
 0) ;;
 3)

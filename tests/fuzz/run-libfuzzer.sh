@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# run-libfuzzer.sh [--time SECONDS] [--dir DIR] [--jobs N] [--unit-timeout S]
-#                  [-- LIBFUZZER ARGS...]
+# run-libfuzzer.sh [--target core|decode] [--time SECONDS] [--dir DIR] [--jobs N]
+#                  [--unit-timeout S] [-- LIBFUZZER ARGS...]
+#
+# --target decode: the direct batch program's frame decoder instead
+# (tests/fuzz/fuzz_decode.c with plugin/batch/tl_decode.c and the core),
+# seeded from tests/fuzz/decode-corpus/, its working corpus DIR/corpus-decode.
 #
 # Builds the core's libFuzzer harness (tests/fuzz/fuzz_core.c with every
 # plugin/core/*.c) with clang -fsanitize=fuzzer,address,undefined in DIR
@@ -24,15 +28,16 @@
 #     tests/fuzz/run-libfuzzer.sh --time 28800 --jobs "$(nproc)" --unit-timeout 120
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-time=60 dir=/tmp/tcplife-libfuzzer jobs=1 unit_timeout=10
+time=60 dir=/tmp/tcplife-libfuzzer jobs=1 unit_timeout=10 target=core
 while [ $# -gt 0 ]; do
     case "$1" in
+    --target) target=$2; shift 2 ;;
     --time) time=$2; shift 2 ;;
     --dir)  dir=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     --unit-timeout) unit_timeout=$2; shift 2 ;;
     --) shift; break ;;
-    *) echo "usage: $0 [--time SECONDS] [--dir DIR] [--jobs N] [--unit-timeout S] [-- LIBFUZZER ARGS...]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--target core|decode] [--time SECONDS] [--dir DIR] [--jobs N] [--unit-timeout S] [-- LIBFUZZER ARGS...]" >&2; exit 2 ;;
     esac
 done
 
@@ -50,13 +55,25 @@ if ! "$cc" -fsanitize=fuzzer,address,undefined "$probe/p.c" -o "$probe/p" 2>/dev
     exit 77
 fi
 
-bin=$dir/fuzz_core
+case $target in
+core)
+    bin=$dir/fuzz_core
+    srcs=("$top/tests/fuzz/fuzz_core.c")
+    seeds=("$top/tests/fuzz/corpus" "$top/tests/fuzz/regressions")
+    work=$dir/corpus ;;
+decode)
+    bin=$dir/fuzz_decode
+    srcs=("$top/tests/fuzz/fuzz_decode.c" "$top/plugin/batch/tl_decode.c")
+    seeds=("$top/tests/fuzz/decode-corpus")
+    work=$dir/corpus-decode ;;
+*) echo "run-libfuzzer.sh: --target core or decode" >&2; exit 2 ;;
+esac
+mkdir -p "$work"
 "$cc" -std=c11 -g -O1 -Wall -Wextra -Werror \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-    -I"$top/include" -I"$top/plugin/core" \
-    "$top/tests/fuzz/fuzz_core.c" "$top"/plugin/core/*.c -o "$bin"
+    -I"$top/include" -I"$top/plugin/core" -I"$top/plugin/batch" \
+    "${srcs[@]}" "$top"/plugin/core/*.c -o "$bin"
 
-seeds=("$top/tests/fuzz/corpus" "$top/tests/fuzz/regressions")
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:halt_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
@@ -66,9 +83,9 @@ cd "$dir"
 status=0
 if [ "$jobs" -gt 1 ]; then
     # -jobs/-workers: independent processes sharing the corpus; logs in DIR.
-    "$bin" "${args[@]}" -jobs="$jobs" -workers="$jobs" "$@" "$dir/corpus" "${seeds[@]}" || status=$?
+    "$bin" "${args[@]}" -jobs="$jobs" -workers="$jobs" "$@" "$work" "${seeds[@]}" || status=$?
 else
-    "$bin" "${args[@]}" "$@" "$dir/corpus" "${seeds[@]}" || status=$?
+    "$bin" "${args[@]}" "$@" "$work" "${seeds[@]}" || status=$?
 fi
 if [ "$status" -ne 0 ]; then
     echo "FAIL: libFuzzer found an input that fails (exit $status); see $dir/artifacts/." >&2
