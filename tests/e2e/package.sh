@@ -126,9 +126,10 @@ contents)
     }
     want -rw-r--r-- "$sofile"
     want -rwxr-xr-x usr/bin/tcplife-check
+    want -rwxr-xr-x usr/bin/tcplife
     for d in copyright changelog.gz README.md.gz; do want -rw-r--r-- "usr/share/doc/$pkg/$d"; done
     n=$(wc -l <<<"$files")
-    [ "$n" -eq 5 ] || fail "$n files in the package, want 5"
+    [ "$n" -eq 6 ] || fail "$n files in the package, want 6"
     bad=$(awk '{ p = $6; sub(/^\.\//, "", p) } p !~ /^usr\// && p != "" { print p } p ~ /^usr\/local/ { print p }' <<<"$list")
     [ -z "$bad" ] || fail "files outside /usr or in /usr/local: $bad"
     # What is inside: the very files of this tree and build.
@@ -156,6 +157,7 @@ install)
     echo "$out"
     [ -f "/$sofile" ] || fail "dpkg -i installed no /$sofile"
     [ -x /usr/bin/tcplife-check ] || fail "dpkg -i installed no /usr/bin/tcplife-check"
+    [ -x /usr/bin/tcplife ] || fail "dpkg -i installed no /usr/bin/tcplife"
 
     # tshark as an unprivileged user (root tshark is not what users run),
     # with no WIRESHARK_PLUGIN_DIR: the global folder is where it looks.
@@ -177,6 +179,11 @@ install)
         || fail "the installed tcplife-check failed: $chk"
     grep -q '^ok .*close-client-first.pcap: 1 connections, 1 closed' <<<"$chk" || fail "tcplife-check: $chk"
     echo "installed tcplife-check: $chk"
+    # The direct program, installed beside it, with the libraries the
+    # package depends on.
+    rows=$(as_nobody /usr/bin/tcplife conn --tsv "$cap" 2>&1) || fail "the installed tcplife failed: $rows"
+    [ "$(wc -l <<<"$rows")" -eq 2 ] || fail "tcplife conn --tsv: $rows"
+    echo "installed tcplife: $(tail -n 1 <<<"$rows" | cut -f 1-6)"
     # The other tests' tshark still takes the build tree's copy.
     loaded=$("$here/plugin-loaded.sh" "$build" 2>&1) || fail "with the package installed: $loaded"
     echo "$loaded"
