@@ -26,7 +26,10 @@
 #  5. prints the table of medians and ratios; a copy is kept as
 #     $TLBENCH_CACHE/results-PACKETS.txt.
 #
-# Needs: root, cmake, gcc, tshark, editcap, valgrind, tcptrace (optional),
+# Also times tcplife, the direct batch program (conn --json, check) against
+# tcptrace and the tshark path, and checks its rows equal the plugin's.
+# Needs: root, cmake, gcc, tshark, editcap, valgrind, tcptrace (installed
+# when missing),
 # and what bench/make-big-capture.sh needs.
 set -euo pipefail
 
@@ -118,8 +121,11 @@ measure() {
 }
 NOP=$WORK/noplugins
 FAST=(-o tcp.desegment_tcp_streams:FALSE -o tcp.analyze_sequence_numbers:FALSE)
+# tcptrace is the tool to beat for a batch run: install it when missing.
+command -v tcptrace >/dev/null || apt-get install -y --no-install-recommends tcptrace >/dev/null 2>&1 || true
 have_tcptrace=0
 command -v tcptrace >/dev/null && have_tcptrace=1
+DIRECT=$WORK/build/tcplife
 
 
 say "== $RUNS interleaved rounds on $BIG"
@@ -137,6 +143,8 @@ for r in $(seq "$RUNS"); do
     measure sum.plugin    "$PLUG" -r "$BIG" -q -z tcplife,sum
     measure check -       "$TOP/tools/tcplife-check" --plugin-dir "$PLUG" -j 1 "$BIG"
     [ $have_tcptrace = 1 ] && measure tcptrace - tcptrace -n "$BIG"
+    measure direct.conn -  "$DIRECT" conn --json "$BIG"
+    measure direct.check - "$DIRECT" check "$BIG"
     for n in 1 "$n10" "$n30"; do
         measure "lin$n.base"   "$NOP"  -r "$CACHE/cut-$n.pcap" -Y tcp -q
         measure "lin$n.plugin" "$PLUG" -r "$CACHE/cut-$n.pcap" -Y tcp -q
@@ -157,6 +165,17 @@ MEMSTATS=$("${runner[@]}" env -i PATH=/usr/bin:/bin HOME="$WORK/home" \
     WIRESHARK_CONFIG_DIR="$WORK/home" WIRESHARK_PLUGIN_DIR="$PLUG" WIRESHARK_EXTCAP_DIR="$WORK/extcap" \
     TCPLIFE_MEMSTATS=1 tshark -r "$BIG" -Y tcp -q 2>&1 >/dev/null | grep '^tcplife memstats:')
 ms() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' <<<"$MEMSTATS"; }
+
+say "== tcplife conn --json vs tshark -2 -z tcplife,conn,json on $BIG"
+DIRECT_RC=0
+"$DIRECT" conn --json "$BIG" >"$WORK/direct.json" 2>"$WORK/direct.err" || DIRECT_RC=$?
+tsh "$PLUG" -n -2 -q -r "$BIG" -z tcplife,conn,json 2>/dev/null \
+    | awk '/^\[$/ { on = 1 } on { print } /^\]$/ { on = 0 }' >"$WORK/plugin.json"
+if [ $DIRECT_RC -eq 0 ] && cmp -s "$WORK/direct.json" "$WORK/plugin.json"; then
+    PARITY="identical: $(grep -c '"stream"' "$WORK/direct.json") rows"
+else
+    PARITY="DIFFERENT (exit $DIRECT_RC; $(diff "$WORK/plugin.json" "$WORK/direct.json" | grep -c '^[<>]') lines differ)"
+fi
 
 say "== core replay under callgrind"
 SEGS=$CACHE/segs-$PACKETS.tsv
@@ -260,7 +279,13 @@ if [ $have_tcptrace = 1 ]; then
     base "tcptrace -n BIG" tcptrace
     row  "tools/tcplife-check BIG (vs tcptrace -n)" check tcptrace "<= 4.00"
     row  "-q -z tcplife,sum default prefs (vs tcptrace -n)" sum.plugin tcptrace ""
+    row  "tcplife conn --json BIG, direct (vs tcptrace -n)" direct.conn tcptrace "<= 1.00"
+    row  "tcplife check BIG, direct (vs tcptrace -n)" direct.check tcptrace "<= 1.00"
 fi
+row  "tcplife conn --json BIG, direct (vs -q -z tcplife,conn)" direct.conn conn.plugin "<= 0.25"
+row  "tcplife check BIG, direct (vs tools/tcplife-check --tshark path)" direct.check check ""
+echo
+echo "Direct program's rows vs the plugin's (tshark -2 -z tcplife,conn,json): $PARITY"
 echo
 echo "Peak RSS (median of the runs above, MB):"
 for p in "-Y tcp -q:filter" "-V:V" ; do
@@ -272,6 +297,8 @@ for p in "-Y tcp -q:filter" "-V:V" ; do
 done
 printf '  %-10s %7.1f MB (tcplife-check)   tcptrace %s MB\n' "check" "$(echo "$(col check 3) / 1024" | bc -l)" \
     "$([ $have_tcptrace = 1 ] && echo "scale=1; $(col tcptrace 3) / 1024" | bc || echo -)"
+printf '  %-10s %7.1f MB (tcplife conn --json), %.0f bytes per connection all in\n' "direct" \
+    "$(echo "$(col direct.conn 3) / 1024" | bc -l)" "$(echo "$(col direct.conn 3) * 1024 / $CONNS" | bc -l)"
 echo
 # Counted by the plugin (TCPLIFE_MEMSTATS); wmem's block allocator adds an
 # 8-byte header per allocation (per connection: its record, its 4-tuple entry
