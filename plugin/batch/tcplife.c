@@ -246,7 +246,7 @@ progress(progress_t *p, wtap *wth, uint32_t frames, bool done)
     now = time(NULL);
     if (now == p->last)
         return;
-    if (!p->last) {     /* not before the first second */
+    if (!p->last) {     /* nothing in the first second */
         p->last = now;
         return;
     }
@@ -333,8 +333,7 @@ usage(FILE *out)
 {
     fputs("usage: tcplife conn [--json|--tsv] [--msl PROFILE] [--msl-custom SECONDS] FILE...\n"
           "       tcplife check [--set] [--records] [--msl PROFILE] [--msl-custom SECONDS] FILE...\n"
-          "       tcplife --version\n"
-          "\n"
+          "       tcplife --version\n\n"
           "conn   one row per TCP connection, as tshark -2 -q -z tcplife,conn[,json|,tsv]\n"
           "       prints it; several files are one capture read in the order given\n"
           "       (a ring buffer: dumpcap -b, tcpdump -G/-C)\n"
@@ -342,8 +341,7 @@ usage(FILE *out)
           "       (refused, half_open: connections; unread_data, data_after_close,\n"
           "       tw_reuse: frames); --set: all files as one capture; --records:\n"
           "       the lines tcplife-check reads\n"
-          "--msl  TIME_WAIT profile: linux (default), rfc9293, bsd, windows, custom\n"
-          "\n"
+          "--msl  TIME_WAIT profile: linux (default), rfc9293, bsd, windows, custom\n\n"
           "exit status: 0 done (check: all passed), 1 a check failed, 2 bad usage or\n"
           "a file that cannot be read, 3 frames skipped (a link, tunnel or fragment\n"
           "this program does not decode: tshark with the tcplife plugin does)\n", out);
@@ -491,6 +489,7 @@ static int
 worst(int a, int b)
 {
     static const int rank[] = { 0, 1, 3, 2 };   /* by status 0..3 */
+
     return rank[b] > rank[a] ? b : a;
 }
 
