@@ -12,6 +12,7 @@
 #include <wiretap/wtap.h>
 #include <wsutil/wslog.h>
 
+/* 4.6: the record holds its data, ws_log_init() takes no program name. */
 #if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 6)
 #define TL_WTAP_REC_HAS_DATA 1
 #endif
@@ -44,11 +45,11 @@ tl_wtap_rec_cleanup(tl_wtap_rec_t *r)
 }
 
 /* Wireshark's log setup: without it libwiretap's debug messages reach
- * stderr. 4.2 dropped the program name argument (g_set_prgname instead). */
+ * stderr. 4.6 dropped the program name argument (g_set_prgname instead). */
 static inline void
 tl_wtap_log_init(const char *progname)
 {
-#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+#ifdef TL_WTAP_REC_HAS_DATA
     g_set_prgname(progname);
     ws_log_init(NULL);
 #else
