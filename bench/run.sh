@@ -283,7 +283,7 @@ if [ $have_tcptrace = 1 ]; then
     row  "tcplife check BIG, direct (vs tcptrace -n)" direct.check tcptrace "<= 1.00"
 fi
 row  "tcplife conn --json BIG, direct (vs -q -z tcplife,conn)" direct.conn conn.plugin "<= 0.25"
-row  "tcplife check BIG, direct (vs tools/tcplife-check --tshark path)" direct.check check ""
+row  "tcplife check BIG, direct (vs tools/tcplife-check BIG)" direct.check check ""
 echo
 echo "Direct program's rows vs the plugin's (tshark -2 -z tcplife,conn,json): $PARITY"
 echo

@@ -565,6 +565,7 @@ main(int argc, char **argv)
     }
 
     tl_wtap_log_init("tcplife");
+    tl_streams_set_rules(WIRESHARK_VERSION_MAJOR, WIRESHARK_VERSION_MINOR);
     init_process_policies();
     wtap_init(FALSE);
 

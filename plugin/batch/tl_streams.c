@@ -18,7 +18,23 @@ typedef struct {
     tl_tuple_t key;
     uint32_t   stream;
     flow_t     flow[2];     /* epan's flow1 / flow2 */
+    bool       closed;      /* saw a RST or a FIN+ACK (epan's TCP_COMPLETENESS_RST/FIN) */
 } conv_t;
+
+/*
+ * Since Wireshark 4.4 (packet-tcp.c after #18333 and MR 15278) a SYN or a
+ * SYN-ACK also starts a new conversation when the old one saw a RST or a
+ * FIN+ACK, whatever its sequence number (a refused connect() retried with
+ * the same ISN: a stream per attempt), and a SYN-ACK with another sequence
+ * number starts one instead of moving the base. 4.0 has neither.
+ */
+static bool reuse_after_close;
+
+void
+tl_streams_set_rules(int ws_major, int ws_minor)
+{
+    reuse_after_close = ws_major > 4 || (ws_major == 4 && ws_minor >= 4);
+}
 
 struct tl_streams {
     GHashTable *convs;      /* tl_tuple_t* -> conv_t* (the latest on the pair) */
@@ -111,13 +127,24 @@ tl_streams_segment(tl_streams_t *s, const tl_addr_t *src, const tl_addr_t *dst, 
         *is_new = true;
     }
     fwd = &c->flow[dir];
-    if ((flags & (TL_F_SYN | TL_F_ACK)) == TL_F_SYN && fwd->base_set && seq != fwd->base) {
+    if ((flags & (TL_F_SYN | TL_F_ACK)) == TL_F_SYN && fwd->base_set
+        && (seq != fwd->base || (reuse_after_close && c->closed))) {
         c = conv_new(s, &key);
         *is_new = true;
         fwd = &c->flow[dir];
     }
-    if ((flags & (TL_F_SYN | TL_F_ACK)) == (TL_F_SYN | TL_F_ACK) && fwd->base_set && seq != fwd->base)
-        fwd->base = seq;
+    if ((flags & (TL_F_SYN | TL_F_ACK)) == (TL_F_SYN | TL_F_ACK) && fwd->base_set
+        && (seq != fwd->base || (reuse_after_close && c->closed))) {
+        if (reuse_after_close) {
+            c = conv_new(s, &key);
+            *is_new = true;
+            fwd = &c->flow[dir];
+        } else {
+            fwd->base = seq;
+        }
+    }
+    if (full && ((flags & TL_F_RST) || (flags & (TL_F_FIN | TL_F_ACK)) == (TL_F_FIN | TL_F_ACK)))
+        c->closed = true;
     if (full) {
         rev = &c->flow[1 - dir];
         if (!fwd->base_set) {

@@ -11,7 +11,8 @@
  * base is set by the first full segment of each direction (the SYN's
  * sequence number, else seq - 1) and, for the other direction, by the
  * first segment with ACK (ack - 1). Headers quoted in ICMP errors are
- * looked up (and can start a conversation) but set no base.
+ * looked up (and can start a conversation) but set no base. Since 4.4 a
+ * SYN or SYN-ACK after a RST or a FIN+ACK also starts a new conversation.
  */
 #ifndef TCPLIFE_TL_STREAMS_H
 #define TCPLIFE_TL_STREAMS_H
@@ -22,6 +23,9 @@
 #include "tcplife/tl_core.h"
 
 typedef struct tl_streams tl_streams_t;
+
+/* The rules of this Wireshark version (tl_streams.c): call once. */
+void tl_streams_set_rules(int ws_major, int ws_minor);
 
 tl_streams_t *tl_streams_new(void);
 void tl_streams_free(tl_streams_t *s);

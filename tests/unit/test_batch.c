@@ -316,7 +316,25 @@ test_decode_ipv6_extension_headers(void **state)
     assert_int_equal(d.skip, TL_SKIP_FRAGMENT);
 }
 
+static void
+test_streams_since_4_4_a_syn_after_rst_is_a_new_stream(void **state)
+{
+    tl_streams_t *s;
+    (void)state;
+    /* A refused connect() retried with the same ISN. */
+    for (int v = 0; v < 2; v++) {
+        tl_streams_set_rules(4, v ? 4 : 0);
+        s = tl_streams_new();
+        seg(s, 1, 40000, 2, 80, "S", 100, 0, true, NULL);
+        seg(s, 2, 80, 1, 40000, "RA", 0, 101, true, NULL);
+        assert_int_equal(seg(s, 1, 40000, 2, 80, "S", 100, 0, true, NULL), v ? 1 : 0);
+        tl_streams_free(s);
+    }
+    tl_streams_set_rules(4, 0);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_streams_since_4_4_a_syn_after_rst_is_a_new_stream),
     cmocka_unit_test(test_streams_pairs_are_numbered_as_met_in_either_direction),
     cmocka_unit_test(test_streams_new_syn_on_a_used_pair_starts_a_stream_retransmission_does_not),
     cmocka_unit_test(test_streams_midstream_base_is_seq_minus_one),
