@@ -291,11 +291,11 @@ read_file(run_t *r, const char *path)
         r->frame++;
         if ((r->frame & 0xffff) == 0)
             progress(&prog, wth, r->frame, false);
-        if (rec->rec_type != REC_TYPE_PACKET)
-            continue;
-        frame(r, rec->rec_header.packet_header.pkt_encap, tl_wtap_data(&wr),
-              rec->rec_header.packet_header.caplen, rec->rec_header.packet_header.len,
-              tl_time_ns_clamped((int64_t)rec->ts.secs, (int32_t)rec->ts.nsecs));
+        if (rec->rec_type == REC_TYPE_PACKET)
+            frame(r, rec->rec_header.packet_header.pkt_encap, tl_wtap_data(&wr),
+                  rec->rec_header.packet_header.caplen, rec->rec_header.packet_header.len,
+                  tl_time_ns_clamped((int64_t)rec->ts.secs, (int32_t)rec->ts.nsecs));
+        wtap_rec_reset(&wr.rec);    /* the record's options block, as tshark does */
     }
     progress(&prog, wth, r->frame, true);
     if (err != 0) {
@@ -489,7 +489,6 @@ static int
 worst(int a, int b)
 {
     static const int rank[] = { 0, 1, 3, 2 };   /* by status 0..3 */
-
     return rank[b] > rank[a] ? b : a;
 }
 
