@@ -58,6 +58,16 @@ typedef enum { TL_ROWS_TABLE, TL_ROWS_TSV, TL_ROWS_JSON } tl_rows_fmt_t;
 bool tl_rows_write(FILE *out, tl_rows_fmt_t fmt, const tl_row_t *const *rows, size_t n,
                    const char *filter);
 
+/*
+ * The same TSV or JSON output a row at a time, for callers that do not keep
+ * their rows (the table needs every row for its widths: tl_rows_write()).
+ * index counts the rows put so far; n is their number at the end. Each
+ * returns false when writing failed (or, for tl_rows_put(), on TL_ROWS_TABLE).
+ */
+bool tl_rows_begin(FILE *out, tl_rows_fmt_t fmt);
+bool tl_rows_put(FILE *out, tl_rows_fmt_t fmt, const tl_row_t *row, size_t index);
+bool tl_rows_end(FILE *out, tl_rows_fmt_t fmt, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

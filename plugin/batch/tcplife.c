@@ -352,6 +352,8 @@ cmd_conn(run_t *r, tl_rows_fmt_t fmt, char **files, int nfiles)
 {
     int status = 0;
     GPtrArray *rows = g_ptr_array_new_with_free_func(g_free);
+    size_t nrows = 0;
+    bool ok;
 
     /* A file that does not open prints nothing (as tshark); a damaged one
      * the rows of what was read before the damage, and exit 2. */
@@ -365,16 +367,27 @@ cmd_conn(run_t *r, tl_rows_fmt_t fmt, char **files, int nfiles)
         if (rd == READ_DAMAGED)
             status = EXIT_BAD_INPUT;
     }
-    for (uint32_t s = 0; s < r->nrecs; s++) {
-        tl_row_t *row;
+    /* TSV and JSON go out a row at a time; the table needs all its rows
+     * for the column widths. */
+    ok = fmt == TL_ROWS_TABLE || tl_rows_begin(stdout, fmt);
+    for (uint32_t s = 0; s < r->nrecs && ok; s++) {
+        tl_row_t one, *row;
 
         if (!r->recs[s])
             continue;
-        row = g_new(tl_row_t, 1);
+        row = fmt == TL_ROWS_TABLE ? g_new(tl_row_t, 1) : &one;
         tl_row_build(row, s, &r->recs[s]->conn, &r->recs[s]->zeek, &r->cfg, NULL);
-        g_ptr_array_add(rows, row);
+        if (row != &one)
+            g_ptr_array_add(rows, row);
+        else
+            ok = tl_rows_put(stdout, fmt, row, nrows);
+        nrows++;
     }
-    if (!tl_rows_write(stdout, fmt, (const tl_row_t *const *)rows->pdata, rows->len, NULL) || fflush(stdout)) {
+    if (fmt == TL_ROWS_TABLE)
+        ok = tl_rows_write(stdout, fmt, (const tl_row_t *const *)rows->pdata, rows->len, NULL);
+    else
+        ok = ok && tl_rows_end(stdout, fmt, nrows);
+    if (!ok || fflush(stdout)) {
         fprintf(stderr, "tcplife: writing the rows: %s\n", g_strerror(errno));
         status = EXIT_BAD_INPUT;
     }

@@ -127,25 +127,100 @@ tl_row_build(tl_row_t *row, uint32_t stream, const tl_conn_t *conn, const tl_zee
     CELL(17, "%s", tl_zeek_history(zeek));
 }
 
-static void
-json_cell(FILE *out, const char *key, const char *val, bool numeric, bool last)
+/* Rows are made in a line buffer and written with one fwrite(): putc() per
+ * character (a lock each) was most of the time `tcplife conn` spent
+ * printing. A JSON line is at most 18 keys and 18 escaped cells. */
+#define LINE_MAX_ (TL_CONN_COLS * (2 * TL_CELL_MAX + 32) + 16)
+
+static char *
+put_str(char *p, const char *s)
 {
-    fprintf(out, "\"%s\": ", key);
-    if (!strcmp(val, "-")) {
-        fputs("null", out);
-    } else if (numeric) {
-        fputs(val, out);
-    } else {
-        putc('"', out);
-        for (const char *p = val; *p; p++) {
-            if (*p == '"' || *p == '\\')
-                putc('\\', out);
-            putc(*p, out);
+    size_t len = strlen(s);
+
+    memcpy(p, s, len);
+    return p + len;
+}
+
+static size_t
+json_line(char *buf, const tl_row_t *row)
+{
+    char *p = put_str(buf, "  {");
+
+    for (int i = 0; i < TL_CONN_COLS; i++) {
+        const char *val = row->cell[i];
+
+        *p++ = '"';
+        p = put_str(p, tl_conn_columns[i]);
+        p = put_str(p, "\": ");
+        if (!strcmp(val, "-")) {
+            p = put_str(p, "null");
+        } else if (conn_numeric[i]) {
+            p = put_str(p, val);
+        } else {
+            *p++ = '"';
+            for (const char *c = val; *c && c < val + TL_CELL_MAX; c++) {
+                if (*c == '"' || *c == '\\')
+                    *p++ = '\\';
+                *p++ = *c;
+            }
+            *p++ = '"';
         }
-        putc('"', out);
+        if (i + 1 < TL_CONN_COLS)
+            p = put_str(p, ", ");
     }
-    if (!last)
-        fputs(", ", out);
+    *p++ = '}';
+    return (size_t)(p - buf);
+}
+
+static size_t
+tsv_line(char *buf, const tl_row_t *row)
+{
+    char *p = buf;
+
+    for (int i = 0; i < TL_CONN_COLS; i++) {
+        p = put_str(p, row->cell[i]);
+        *p++ = i + 1 < TL_CONN_COLS ? '\t' : '\n';
+    }
+    return (size_t)(p - buf);
+}
+
+bool
+tl_rows_begin(FILE *out, tl_rows_fmt_t fmt)
+{
+    if (fmt == TL_ROWS_JSON)
+        fputs("[\n", out);
+    else if (fmt == TL_ROWS_TSV)
+        for (int i = 0; i < TL_CONN_COLS; i++) {
+            fputs(tl_conn_columns[i], out);
+            putc(i + 1 < TL_CONN_COLS ? '\t' : '\n', out);
+        }
+    return !ferror(out);
+}
+
+bool
+tl_rows_put(FILE *out, tl_rows_fmt_t fmt, const tl_row_t *row, size_t index)
+{
+    char buf[LINE_MAX_ + 2], *p = buf;
+
+    if (fmt == TL_ROWS_JSON) {
+        /* The separator goes before a row: the last one has none. */
+        if (index > 0)
+            p = put_str(p, ",\n");
+        p += json_line(p, row);
+    } else if (fmt == TL_ROWS_TSV) {
+        p += tsv_line(p, row);
+    } else {
+        return false;
+    }
+    return fwrite(buf, 1, (size_t)(p - buf), out) == (size_t)(p - buf);
+}
+
+bool
+tl_rows_end(FILE *out, tl_rows_fmt_t fmt, size_t n)
+{
+    if (fmt == TL_ROWS_JSON)
+        fputs(n ? "\n]\n" : "]\n", out);
+    return !ferror(out);
 }
 
 /* A cell padded to width, unless it ends the line. */
@@ -172,25 +247,11 @@ tl_rows_write(FILE *out, tl_rows_fmt_t fmt, const tl_row_t *const *rows, size_t 
 
     switch (fmt) {
     case TL_ROWS_TSV:
-        for (int i = 0; i < TL_CONN_COLS; i++) {
-            fputs(tl_conn_columns[i], out);
-            putc(i + 1 < TL_CONN_COLS ? '\t' : '\n', out);
-        }
-        for (size_t r = 0; r < n; r++)
-            for (int i = 0; i < TL_CONN_COLS; i++) {
-                fputs(rows[r]->cell[i], out);
-                putc(i + 1 < TL_CONN_COLS ? '\t' : '\n', out);
-            }
-        break;
     case TL_ROWS_JSON:
-        fputs("[\n", out);
-        for (size_t r = 0; r < n; r++) {
-            fputs("  {", out);
-            for (int i = 0; i < TL_CONN_COLS; i++)
-                json_cell(out, tl_conn_columns[i], rows[r]->cell[i], conn_numeric[i], i + 1 == TL_CONN_COLS);
-            fputs(r + 1 < n ? "},\n" : "}\n", out);
-        }
-        fputs("]\n", out);
+        tl_rows_begin(out, fmt);
+        for (size_t r = 0; r < n; r++)
+            tl_rows_put(out, fmt, rows[r], r);
+        tl_rows_end(out, fmt, n);
         break;
     case TL_ROWS_TABLE:
         for (int i = 0; i < TL_CONN_COLS; i++)
