@@ -21,13 +21,8 @@ static int proto_tcplife = -1;
 static dissector_handle_t tcplife_handle;
 static int tcplife_tap = -1;
 
-/* File scope: tcp.stream -> its record, and 4-tuple -> latest connection on
- * it (for TIME_WAIT reuse). Emptied with the file. epan numbers streams
- * 0, 1, 2, ... as it meets them, so the records are an array indexed by
- * the stream (a pointer per connection; no hashing per packet). */
-static tl_conn_rec_t **conns;
-static guint32 n_conns, cap_conns;
-static guint64 stat_conns;
+/* File scope: 4-tuple -> latest connection on it (for TIME_WAIT reuse),
+ * emptied with the file. The connections' records are tl_conns.c's. */
 static guint64 stat_frames;      /* frames stored (TCPLIFE_MEMSTATS) */
 /* The last frame the first pass tracked. Frames come in order on a first
  * pass; one that comes again unvisited (the GUI dissects a frame for its
@@ -38,7 +33,6 @@ static wmem_map_t *tuples;
 
 typedef struct {
     tl_tuple_t       key;
-    const tl_conn_t *conn;
     guint32          stream;
 } tl_tuple_entry_t;
 
@@ -73,8 +67,7 @@ tuple_equal(gconstpointer a, gconstpointer b)
  * 4-tuple (the core decides what it means: tl_conn_observe_on_tuple()),
  * and from now on this connection is the latest. */
 static const tl_conn_t *
-tuple_latest(const tl_segment_t *seg, guint32 stream, const tl_conn_t *conn,
-             guint32 *prev_stream)
+tuple_latest(const tl_segment_t *seg, guint32 stream, guint32 *prev_stream)
 {
     tl_tuple_t key;
     tl_tuple_entry_t *e;
@@ -87,48 +80,13 @@ tuple_latest(const tl_segment_t *seg, guint32 stream, const tl_conn_t *conn,
         e->key = key;
         wmem_map_insert(tuples, &e->key, e);
     } else {
-        prev = e->conn;
+        const tl_conn_rec_t *rec = tl_conns_get(e->stream);
+
+        prev = rec ? &rec->conn : NULL;
         *prev_stream = e->stream;
     }
-    e->conn = conn;
     e->stream = stream;
     return prev;
-}
-
-static const tl_conn_rec_t *
-conn_lookup(guint32 stream)
-{
-    return stream < n_conns ? conns[stream] : NULL;
-}
-
-/* Streams beyond this are not epan's dense numbering: nothing is kept for
- * them rather than an array that large. */
-#define TL_STREAM_MAX (G_MAXUINT32 / 2 / sizeof(tl_conn_rec_t *))
-
-static tl_conn_rec_t *
-conn_for_stream(guint32 stream)
-{
-    tl_conn_rec_t *rec;
-
-    if (stream >= TL_STREAM_MAX)
-        return NULL;
-    if (stream >= cap_conns) {
-        guint32 cap = MAX(MAX(cap_conns * 2, stream + 1), 1024);
-
-        conns = (tl_conn_rec_t **)wmem_realloc(wmem_file_scope(), conns, cap * sizeof *conns);
-        memset(conns + cap_conns, 0, (cap - cap_conns) * sizeof *conns);
-        cap_conns = cap;
-    }
-    n_conns = MAX(n_conns, stream + 1);
-    rec = conns[stream];
-    if (!rec) {
-        rec = wmem_new0(wmem_file_scope(), tl_conn_rec_t);
-        tl_conn_init(&rec->conn);
-        tl_zeek_init(&rec->zeek);
-        conns[stream] = rec;
-        stat_conns++;
-    }
-    return rec;
 }
 
 /* tcpdump's relative numbers depend on the connection's numbering state
@@ -229,8 +187,9 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr
     memset(fr, 0, offsetof(tl_stored_t, layer));
     fr->n = (guint8)n;
     fr->untracked = (guint8)MIN(untracked, G_MAXUINT8);
+    tl_conns_idle(pinfo->num);
     for (guint i = 0; i < n; i++) {
-        tl_conn_rec_t *rec = conn_for_stream(x[i].stream);
+        tl_conn_rec_t *rec = tl_conns_touch(x[i].stream, pinfo->num);
         tl_layer_result_t *lr = &fr->layer[i];
         gboolean first = rec->conn.segments == 0;
 
@@ -241,8 +200,7 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr
         lr->rec = rec;
         {
             guint32 prev_stream = 0;
-            const tl_conn_t *prev = first ? tuple_latest(&x[i].seg, x[i].stream, &rec->conn,
-                                                         &prev_stream) : NULL;
+            const tl_conn_t *prev = first ? tuple_latest(&x[i].seg, x[i].stream, &prev_stream) : NULL;
             if (tl_conn_observe_on_tuple(&rec->conn, prev, &tl_cfg, &x[i].seg, &lr->r))
                 lr->prev_stream = prev_stream;
         }
@@ -337,7 +295,7 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         if ((!tap && !show) || !tl_store_get(pinfo->num, &fr))
             return 0;
         for (guint i = 0; i < fr.n; i++)
-            fr.layer[i].rec = conn_lookup(fr.layer[i].stream);
+            fr.layer[i].rec = tl_conns_get(fr.layer[i].stream);
     }
     if (tap)
         for (guint i = 0; i < fr.n; i++)
@@ -390,27 +348,23 @@ dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
 static void
 tcplife_cleanup(void)
 {
-    guint64 nconn, td = 0, b_conn;
+    tl_conns_stats_t cs;
 
     if (!g_getenv("TCPLIFE_MEMSTATS"))
         return;
-    nconn = stat_conns;
-    for (guint32 i = 0; i < n_conns; i++)
-        if (conns[i])
-            td += conns[i]->td_cap * sizeof(tl_td_change_t);
-    b_conn = nconn * sizeof(tl_conn_rec_t) + (guint64)cap_conns * sizeof *conns + td
-           + wmem_map_size(tuples) * sizeof(tl_tuple_entry_t);
+    tl_conns_memstats(&cs);
+    cs.bytes += wmem_map_size(tuples) * sizeof(tl_tuple_entry_t);
     fprintf(stderr, "tcplife memstats: frames %" G_GUINT64_FORMAT " store %" G_GSIZE_FORMAT
             " connections %" G_GUINT64_FORMAT " conn_bytes %" G_GUINT64_FORMAT
-            " conn_rec %zu\n", stat_frames, tl_store_bytes(), nconn, b_conn, sizeof(tl_conn_rec_t));
+            " conn_rec %zu live %" G_GUINT64_FORMAT " parks %" G_GUINT64_FORMAT
+            " unparks %" G_GUINT64_FORMAT "\n", stat_frames, tl_store_bytes(), cs.conns, cs.bytes,
+            sizeof(tl_conn_rec_t), cs.live, cs.parks, cs.unparks);
 }
 
 static void
 tcplife_init(void)
 {
-    conns = NULL;               /* wmem freed it with the file */
-    n_conns = cap_conns = 0;
-    stat_conns = 0;
+    tl_conns_reset();
     tuples = wmem_map_new(wmem_file_scope(), tuple_hash, tuple_equal);
     tl_store_reset();
     tl_extract_reset();

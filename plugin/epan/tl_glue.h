@@ -36,7 +36,30 @@ typedef struct {
     tl_zeek_t zeek;              /* Zeek-compatible conn_state and history */
     guint16   td_n, td_cap;      /* tcpdump numbering changes, in frame order */
     tl_td_change_t *td;
+    guint32   stream;
+    guint32   touched;           /* the latest frame of it, first pass */
 } tl_conn_rec_t;
+
+/* Streams beyond this are not epan's dense numbering: nothing is kept for
+ * them rather than an array that large. */
+#define TL_STREAM_MAX (G_MAXUINT32 / 2 / sizeof(tl_conn_rec_t *))
+
+/* tl_conns.c: the records of every connection of the file. */
+void tl_conns_reset(void);
+/* First pass: the record to update for a segment of frame (created or
+ * unparked); valid until the next tl_conns_idle(). NULL beyond
+ * TL_STREAM_MAX. */
+tl_conn_rec_t *tl_conns_touch(guint32 stream, guint32 frame);
+/* First pass, before a frame is tracked: park what has been idle. */
+void tl_conns_idle(guint32 frame);
+/* A connection's record to read (NULL: none). Parked ones come from a
+ * cache of unpacked copies: valid through the next 2 * TL_MAX_LAYERS
+ * calls, and until the next tl_conns_touch() or tl_conns_idle(). */
+const tl_conn_rec_t *tl_conns_get(guint32 stream);
+typedef struct {
+    guint64 conns, live, parks, unparks, bytes;
+} tl_conns_stats_t;
+void tl_conns_memstats(tl_conns_stats_t *st);
 
 /* One TCP layer of one frame, as extracted on the first pass. */
 typedef struct {

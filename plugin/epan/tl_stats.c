@@ -78,7 +78,9 @@ stat_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const vo
     }
     if (!st->seen->data[lr->stream]) {
         st->seen->data[lr->stream] = 1;
-        g_hash_table_insert(st->streams, GUINT_TO_POINTER(lr->stream), (gpointer)lr->rec);
+        /* The stream alone: its record is read when the table is drawn
+         * (tl_conns_get()), after the last frame changed it. */
+        g_hash_table_add(st->streams, GUINT_TO_POINTER(lr->stream));
     }
     if (st->kind == STAT_LADDER) {
         tl_ladder_row_t *row = g_new(tl_ladder_row_t, 1);
@@ -194,7 +196,7 @@ draw_conn(tl_stat_t *st)
 
     for (guint k = 0; k < keys->len; k++) {
         guint32 stream = GPOINTER_TO_UINT(g_ptr_array_index(keys, k));
-        const tl_conn_rec_t *rec = (const tl_conn_rec_t *)g_hash_table_lookup(st->streams, GUINT_TO_POINTER(stream));
+        const tl_conn_rec_t *rec = tl_conns_get(stream);
 
         tl_row_build(&rows[k], stream, &rec->conn, &rec->zeek, stats_cfg, NULL);
         ptr[k] = &rows[k];
@@ -291,7 +293,7 @@ draw_sum(tl_stat_t *st)
     GString *out = g_string_new(NULL);
 
     for (guint k = 0; k < keys->len; k++) {
-        const tl_conn_rec_t *rec = (const tl_conn_rec_t *)g_hash_table_lookup(st->streams, g_ptr_array_index(keys, k));
+        const tl_conn_rec_t *rec = tl_conns_get(GPOINTER_TO_UINT(g_ptr_array_index(keys, k)));
         tl_summary_t s;
         tl_interval_t iv[TL_MAX_INTERVALS];
         guint nint;
@@ -380,7 +382,7 @@ draw_ladder(tl_stat_t *st)
                            st->filter ? st->filter : "");
     for (guint k = 0; k < keys->len; k++) {
         guint32 stream = GPOINTER_TO_UINT(g_ptr_array_index(keys, k));
-        const tl_conn_rec_t *rec = (const tl_conn_rec_t *)g_hash_table_lookup(st->streams, GUINT_TO_POINTER(stream));
+        const tl_conn_rec_t *rec = tl_conns_get(stream);
         char *c = tl_stats_endpoint(&rec->conn.ep[TL_ROLE_CLIENT]), *s = tl_stats_endpoint(&rec->conn.ep[TL_ROLE_SERVER]);
         gint64 t0 = -1;
 

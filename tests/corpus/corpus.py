@@ -20,6 +20,9 @@ corpus.py check BUILD_DIR FIELDS CAPTURE
        bytes, as tests/e2e/property.sh tcpdump-passes checks on the sample
        captures). tcplife.conn.* is left out (two passes only);
     3. -z tcplife,conn,tsv in one pass equals -2.
+    4. -2 with every connection parked between its segments
+       (TCPLIFE_PARK_FRAMES=0, plugin/epan/tl_conns.c) equals -2 with the
+       default: the fields of every frame and the tsv table.
     One tshark run per pass: the fields or the PDML, with the tsv table
     after it. A failure prints the first differing lines. Exit 77
     (skipped) when CAPTURE does not exist.
@@ -45,11 +48,12 @@ TSV_HEAD = "stream\tclient\t"
 EXTRA = shlex.split(os.environ.get("TCPLIFE_CORPUS_TSHARK_ARGS", ""))
 
 
-def tshark(build, capture, args):
+def tshark(build, capture, args, env=None):
     opts = ["-n", "-o", "tcp.desegment_tcp_streams:TRUE", "-o", "tcp.analyze_sequence_numbers:TRUE"]
     opts += EXTRA
     p = subprocess.run([TSHARK_PLUGIN, build, "-r", capture] + opts + args,
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False,
+                       env=dict(os.environ, **env) if env else None)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
@@ -144,10 +148,10 @@ def run_fields(build, capture, fields):
     return r
 
 
-def run_pdml(build, capture, fields, two_pass=True):
+def run_pdml(build, capture, fields, two_pass=True, env=None):
     wanted = set(fields)
     args = (["-2"] if two_pass else []) + ["-T", "pdml", "-J", "frame tcplife", "-z", "tcplife,conn,tsv"]
-    rc, out, err = tshark(build, capture, args)
+    rc, out, err = tshark(build, capture, args, env)
     r = Run(rc, err)
     end = out.find("</pdml>")
     xml, r.tsv = (out[:end + len("</pdml>")], split_tsv(out[end + 7:])[1]) if end >= 0 else (out, [])
@@ -232,10 +236,14 @@ def check(build, fields_file, capture, quiet=False):
     # 3. the connection table.
     ok &= first_diff(one.tsv, two.tsv, f"-z tcplife,conn,tsv differs between one pass and -2 ({name})",
                      "one pass", "-2")
+    # 4. connections parked between segments: the same.
+    parked = run_pdml(build, capture, fields, env={"TCPLIFE_PARK_FRAMES": "0"})
+    ok &= first_diff(two.lines(fields) + two.tsv, parked.lines(fields) + parked.tsv,
+                     f"-2 differs with every connection parked ({name})", "-2", "-2, parked")
     if ok and not quiet:
         layers = sum(len(v.get("tcplife.stream", [])) for v in one.frames.values())
         print(f"ok: {name}: {len(one.order)} frames, {layers} tracked TCP layers, "
-              f"{max(len(one.tsv) - 1, 0)} connections; one pass = -2")
+              f"{max(len(one.tsv) - 1, 0)} connections; one pass = -2 = -2 parked")
     return ok, one, two
 
 

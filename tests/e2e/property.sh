@@ -11,6 +11,9 @@
 #                    -T fields (kept from the first pass) and in -2 -V (made
 #                    again from the visible tree), and a -2 filter on it
 #                    selects the frames a single pass selects
+#   parked           every connection parked between its segments
+#                    (TCPLIFE_PARK_FRAMES=0) gives the same -2 -V tree,
+#                    -z tables and single-pass fields as the default
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$1 capture=$2 check=$3
@@ -50,6 +53,14 @@ tcpdump-passes)
     ts -Y 'tcplife.tcpdump contains "Flags [S"' -T fields -e frame.number >"$tmp/f1"
     ts -2 -Y 'tcplife.tcpdump contains "Flags [S"' -T fields -e frame.number >"$tmp/f2"
     diff -u "$tmp/f1" "$tmp/f2"
+    ;;
+parked)
+    for view in tree2 stats fields; do
+        "$here/view.sh" "$build" "$capture" "$view" >"$tmp/default.$view"
+        TCPLIFE_PARK_FRAMES=0 "$here/view.sh" "$build" "$capture" "$view" >"$tmp/parked.$view"
+        [ -s "$tmp/default.$view" ] || { echo "no $view output from tshark" >&2; exit 1; }
+        diff -u "$tmp/default.$view" "$tmp/parked.$view"
+    done
     ;;
 *) echo "property.sh: unknown check '$check'" >&2; exit 2 ;;
 esac

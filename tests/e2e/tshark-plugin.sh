@@ -17,7 +17,7 @@
 # tshark, not for this shell, diff or awk. Reports are written to files, and
 # any report fails the run (exit 1, the report on stderr) even when tshark
 # itself exits 0. WIRESHARK_DEBUG_WMEM_OVERRIDE and G_SLICE are passed
-# through when set.
+# through when set, and so is TCPLIFE_PARK_FRAMES (tl_conns.c).
 #
 # TCPLIFE_TSHARK_WRAP: a command prefix for tshark, split on spaces, e.g.
 # "valgrind --tool=memcheck ..." (tests/memcheck/run.sh) or "timeout 30"
@@ -57,6 +57,7 @@ tshark_isolated() {
         TZ=UTC LC_ALL=C \
         ${WIRESHARK_DEBUG_WMEM_OVERRIDE:+WIRESHARK_DEBUG_WMEM_OVERRIDE="$WIRESHARK_DEBUG_WMEM_OVERRIDE"} \
         ${G_SLICE:+G_SLICE="$G_SLICE"} \
+        ${TCPLIFE_PARK_FRAMES:+TCPLIFE_PARK_FRAMES="$TCPLIFE_PARK_FRAMES"} \
         "${san[@]}" \
         "${wrap[@]}" tshark "$@"
 }
