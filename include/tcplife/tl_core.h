@@ -843,10 +843,11 @@ const char *tl_stack_name(tl_stack_t s);
 
 /*
  * A verdict packed for storage (tl_pack.c): exact round trip of every byte,
- * at most TL_PACKED_MAX bytes, about 15 for a data segment. tl_unpack_result
- * returns the bytes it read, or 0 when `in` (avail bytes) is malformed.
+ * at most TL_PACKED_MAX bytes, about 12 for a data segment and 1 for an
+ * all-zero verdict. tl_unpack_result returns the bytes it read, or 0 when
+ * `in` (avail bytes) is malformed.
  */
-#define TL_PACKED_MAX (((sizeof(tl_result_t) + 7) / 8 + 7) / 8 + ((sizeof(tl_result_t) + 7) / 8) * 9)
+#define TL_PACKED_MAX (((sizeof(tl_result_t) + 7) / 8 + 6) / 7 + ((sizeof(tl_result_t) + 7) / 8) * 9)
 size_t tl_pack_result(const tl_result_t *r, uint8_t *out);
 size_t tl_unpack_result(const uint8_t *in, size_t avail, tl_result_t *r);
 

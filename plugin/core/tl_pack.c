@@ -5,8 +5,10 @@
  * A verdict is 168 bytes and mostly zeros: an ordinary data segment sets the
  * flags, the length, the phase, the sender and four states. The plugin keeps
  * one per TCP layer of every frame for the whole file, so it stores them
- * zero-suppressed: a bitmap of the 8-byte blocks that hold a non-zero byte,
- * then per such block a mask of its non-zero bytes and those bytes. The
+ * zero-suppressed: a bitmap of the 8-byte blocks that hold a non-zero byte
+ * (7 blocks a byte, bit 7 set when another map byte follows: one byte for
+ * a verdict whose first seven blocks hold everything), then per such block
+ * a mask of its non-zero bytes and those bytes. The
  * round trip is exact for every byte of the structure (padding included),
  * so a field added to tl_result_t is stored without touching this file.
  * A data segment takes 12 bytes (the state before it is stored XOR the
@@ -20,7 +22,7 @@
 #include "tl_internal.h"
 
 #define BLOCKS ((sizeof(tl_result_t) + 7) / 8)
-#define MAP_BYTES ((BLOCKS + 7) / 8)
+#define MAP_BYTES ((BLOCKS + 6) / 7)
 
 /* The blocks an ordinary segment sets: flags, opts_known and length, then
  * phase, sender, states and labels (the first fields of tl_result_t). */
@@ -33,7 +35,9 @@ size_t
 tl_pack_result(const tl_result_t *r, uint8_t *out)
 {
     uint8_t raw[BLOCKS * 8];
-    size_t n = MAP_BYTES, used = BLOCKS;
+    uint8_t map[MAP_BYTES] = { 0 };
+    uint8_t body[BLOCKS * 9];
+    size_t n = 0, used = BLOCKS, nmap = 1;
     const uint8_t *src = (const uint8_t *)r;
     uint64_t rest = 0;
 
@@ -56,7 +60,6 @@ tl_pack_result(const tl_result_t *r, uint8_t *out)
      * stored as their XOR, it is zero and takes no byte. */
     for (int i = 0; i < TL_ROLE_COUNT; i++)
         raw[offsetof(tl_result_t, prev_state) + i] ^= raw[offsetof(tl_result_t, state) + i];
-    memset(out, 0, MAP_BYTES);
     for (size_t b = 0; b < used; b++) {
         const uint8_t *blk = raw + b * 8;
         uint8_t mask = 0;
@@ -69,33 +72,42 @@ tl_pack_result(const tl_result_t *r, uint8_t *out)
         for (unsigned i = 0; i < 8; i++)
             if (blk[i]) {
                 mask |= (uint8_t)(1u << i);
-                out[at++] = blk[i];
+                body[at++] = blk[i];
             }
-        if (!mask)
-            continue;
-        out[b / 8] |= (uint8_t)(1u << (b % 8));
-        out[n] = mask;
+        map[b / 7] |= (uint8_t)(1u << (b % 7));
+        nmap = b / 7 + 1;
+        body[n] = mask;
         n = at;
     }
-    return n;
+    for (size_t i = 0; i + 1 < nmap; i++)
+        map[i] |= 0x80;
+    memcpy(out, map, nmap);
+    memcpy(out + nmap, body, n);
+    return nmap + n;
 }
 
 size_t
 tl_unpack_result(const uint8_t *in, size_t avail, tl_result_t *r)
 {
     uint8_t raw[BLOCKS * 8] = { 0 };
-    size_t n = MAP_BYTES;
+    uint8_t map[MAP_BYTES] = { 0 };
+    size_t n = 0;
 
-    if (avail < MAP_BYTES)
-        return 0;
+    do {
+        if (n >= avail || n >= MAP_BYTES)
+            return 0;
+        map[n] = in[n] & 0x7f;
+    } while (in[n++] & 0x80);
     for (size_t b = 0; b < BLOCKS; b++) {
         uint8_t mask;
 
-        if (!(in[b / 8] & (1u << (b % 8))))
+        if (!(map[b / 7] & (1u << (b % 7))))
             continue;
         if (n >= avail)
             return 0;
         mask = in[n++];
+        if (!mask)
+            return 0;
         for (unsigned i = 0; i < 8; i++)
             if (mask & (1u << i)) {
                 if (n >= avail)
@@ -103,6 +115,9 @@ tl_unpack_result(const uint8_t *in, size_t avail, tl_result_t *r)
                 raw[b * 8 + i] = in[n++];
             }
     }
+    /* Bits for blocks beyond the last one are not written by the packer. */
+    if (BLOCKS % 7 && (map[MAP_BYTES - 1] >> (BLOCKS % 7)))
+        return 0;
     for (int i = 0; i < TL_ROLE_COUNT; i++)
         raw[offsetof(tl_result_t, prev_state) + i] ^= raw[offsetof(tl_result_t, state) + i];
     memcpy(r, raw, sizeof *r);

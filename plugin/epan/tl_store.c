@@ -3,18 +3,31 @@
  * tl_store.c - every frame's verdicts, packed, for the whole file.
  *
  * epan fills a post-dissector's wanted fields on the first pass only, so
- * the verdicts computed then are kept for every later pass. Keeping them
- * as p_add_proto_data() structures cost 264 bytes a frame (the verdict
- * alone is 168); here a frame's record is appended to file-scope 64 KB
- * chunks (no per-record allocation) and found through a frame-number
- * index of 32-bit offsets in 4096-entry pages: about 25 bytes a frame.
+ * the verdicts computed then are kept for every later pass. Frames come in
+ * order on the first pass; their records are appended to file-scope 64 KB
+ * chunks (no per-record allocation), in groups of TL_GROUP frames. A group
+ * has one index entry (where its first record starts, and which of its
+ * frames have one): a quarter of a byte a frame. Inside a group a layer's
+ * record is written as its difference from an earlier one of the group
+ * (the reference): the most alike of the latest ones (choose_reference()),
+ * named by how far back it is unless it is the layer just before. The verdict is packed XOR the reference's
+ * (tl_pack_result(): a verdict equal to it takes one byte), the header
+ * offset as "the same", the stream as a step from the reference's, related
+ * frames as distances back (rel_rewrite()). A data
+ * segment like the one before it from the same side takes 3 bytes or so.
+ * A reader decodes from the start of the group, or goes on from the frame
+ * it read last, which is how every later pass reads.
  *
- * Record: a byte with the layer count (bits 0-2) and "untracked layers
- * follow" (bit 3) [, that count]; per layer a flags byte (TL_SR_*), the
- * stream as a varint [, the reused stream] [, the TCP header's offset in
- * the frame, to make the tcpdump text again] [, the tcpdump text,
- * NUL-terminated: only when it cannot be made again, see packet-tcplife.c],
- * and the packed verdict (tl_pack_result()).
+ * Record: a byte with the layer count (bits 0-2; 7: "untracked layers
+ * follow", then that count and the layer count in two bytes) and the first
+ * layer's flags (bits 3-7, TL_SR_*); per later layer a flags byte. Per
+ * layer: [extra flags byte] [, how far back the reference is] [, the
+ * stream's step from the reference's, zigzag varint] [, the
+ * reused stream] [, 1 + the TCP header's offset in the frame, to make the
+ * tcpdump text again] [, the tcpdump text, NUL-terminated: only when it
+ * cannot be made again, see packet-tcplife.c], and the packed verdict
+ * difference. A 0 byte where a record would start: the group goes on at
+ * the start of the next chunk.
  */
 #include <string.h>
 
@@ -25,21 +38,59 @@
 
 #define CHUNK_BITS 16
 #define CHUNK_SIZE (1u << CHUNK_BITS)
-#define PAGE_BITS  12
-#define PAGE_SIZE  (1u << PAGE_BITS)
+#define TL_GROUP   32
+#define GROUP_PAGE_BITS 10
+#define GROUP_PAGE (1u << GROUP_PAGE_BITS)
+#define JUMP 0
+#define UNTRACKED_ESC 7
 
 enum {
-    TL_SR_PREV   = 1,   /* prev_stream follows */
-    TL_SR_TEXT   = 2,   /* tcpdump text follows */
-    TL_SR_HOFF   = 4,   /* 1 + the TCP header's offset in the frame follows */
+    /* the flags of every layer (5 bits) */
+    TL_SR_STREAM    = 1,    /* the stream's step from the previous layer's follows */
+    TL_SR_HOFF      = 2,    /* 1 + the TCP header's offset in the frame follows */
+    TL_SR_HOFF_SAME = 4,    /* that offset is the reference's */
+    TL_SR_REF_BACK  = 8,    /* the reference is not the layer before: how far back follows */
+    TL_SR_EXTRA     = 16,   /* a byte of TL_SRX_* follows */
+};
+enum {
+    TL_SRX_PREV     = 1,    /* prev_stream follows */
+    TL_SRX_TEXT     = 2,    /* tcpdump text follows */
+    TL_SRX_RAWREL   = 4,    /* related frames as they are (rel_rewrite()) */
 };
 
-static guint8  **chunks;
-static guint     n_chunks, cap_chunks;
-static guint32   used;            /* bytes used in the last chunk */
-static guint32 **pages;
-static guint     n_pages;
-static gsize     bytes_total;
+typedef struct {
+    guint32 off;            /* chunk << CHUNK_BITS | offset of the first record */
+    guint32 present;        /* bit i: frame group * TL_GROUP + i has a record */
+} store_group_t;
+
+/* A layer already written or read in the current group. */
+typedef struct {
+    guint32     stream, hdr_off;
+    tl_result_t r;
+} store_ref_t;
+
+#define GROUP_LAYERS (TL_GROUP * TL_MAX_LAYERS)
+typedef struct {
+    guint       n;
+    store_ref_t l[GROUP_LAYERS];
+} store_refs_t;
+
+static guint8    **chunks;
+static guint       n_chunks, cap_chunks;
+static guint32     used;            /* bytes used in the last chunk */
+static store_group_t **gpages;
+static guint       n_gpages;
+static gsize       bytes_total;
+static guint32     w_group;         /* the group being written, G_MAXUINT32: none */
+static guint32     w_last;          /* the last frame written */
+static store_refs_t w_refs;
+/* The reader's place: the last frame read, and the record after it. */
+static struct {
+    gboolean    valid;
+    guint32     frame, chunk;
+    const guint8 *p;
+    store_refs_t refs;
+} rd;
 
 void
 tl_store_reset(void)
@@ -48,54 +99,73 @@ tl_store_reset(void)
     chunks = NULL;
     n_chunks = cap_chunks = 0;
     used = CHUNK_SIZE;
-    pages = NULL;
-    n_pages = 0;
+    gpages = NULL;
+    n_gpages = 0;
     bytes_total = 0;
+    w_group = G_MAXUINT32;
+    w_last = 0;
+    rd.valid = FALSE;
 }
 
 gsize
 tl_store_bytes(void)
 {
-    gsize b = bytes_total + (gsize)cap_chunks * sizeof *chunks + (gsize)n_pages * sizeof *pages;
+    gsize b = bytes_total + (gsize)cap_chunks * sizeof *chunks + (gsize)n_gpages * sizeof *gpages;
 
-    for (guint i = 0; i < n_pages; i++)
-        if (pages[i])
-            b += PAGE_SIZE * sizeof(guint32);
+    for (guint i = 0; i < n_gpages; i++)
+        if (gpages[i])
+            b += GROUP_PAGE * sizeof(store_group_t);
     return b;
 }
 
+static void
+new_chunk(void)
+{
+    if (n_chunks == cap_chunks) {
+        cap_chunks = cap_chunks ? cap_chunks * 2 : 64;
+        chunks = (guint8 **)wmem_realloc(wmem_file_scope(), chunks, cap_chunks * sizeof *chunks);
+    }
+    chunks[n_chunks++] = (guint8 *)wmem_alloc(wmem_file_scope(), CHUNK_SIZE);
+    used = 0;
+    bytes_total += CHUNK_SIZE;
+}
+
+/* Append a record; returns where it starts. A record that does not fit
+ * goes to a new chunk, after a JUMP byte when there is room for one. */
 static guint32
 append(const guint8 *rec, guint32 len)
 {
     if (used + len > CHUNK_SIZE) {
-        if (n_chunks == cap_chunks) {
-            cap_chunks = cap_chunks ? cap_chunks * 2 : 64;
-            chunks = (guint8 **)wmem_realloc(wmem_file_scope(), chunks, cap_chunks * sizeof *chunks);
-        }
-        chunks[n_chunks++] = (guint8 *)wmem_alloc(wmem_file_scope(), CHUNK_SIZE);
-        /* Offset 0 means "no record": the first chunk starts at 1. */
-        used = n_chunks == 1 ? 1 : 0;
-        bytes_total += CHUNK_SIZE;
+        if (n_chunks && used < CHUNK_SIZE)
+            chunks[n_chunks - 1][used] = JUMP;
+        new_chunk();
     }
     memcpy(chunks[n_chunks - 1] + used, rec, len);
     used += len;
     return (guint32)(n_chunks - 1) << CHUNK_BITS | (used - len);
 }
 
-static void
-index_set(guint32 frame, guint32 off)
+static store_group_t *
+group_at(guint32 g, gboolean create)
 {
-    guint p = frame >> PAGE_BITS;
+    guint p = g >> GROUP_PAGE_BITS;
 
-    if (p >= n_pages) {
-        guint n = MAX(p + 1, n_pages * 2);
-        pages = (guint32 **)wmem_realloc(wmem_file_scope(), pages, n * sizeof *pages);
-        memset(pages + n_pages, 0, (n - n_pages) * sizeof *pages);
-        n_pages = n;
+    if (p >= n_gpages) {
+        guint n;
+
+        if (!create)
+            return NULL;
+        n = MAX(p + 1, n_gpages * 2);
+        gpages = (store_group_t **)wmem_realloc(wmem_file_scope(), gpages, n * sizeof *gpages);
+        memset(gpages + n_gpages, 0, (n - n_gpages) * sizeof *gpages);
+        n_gpages = n;
     }
-    if (!pages[p])
-        pages[p] = (guint32 *)wmem_alloc0(wmem_file_scope(), PAGE_SIZE * sizeof(guint32));
-    pages[p][frame & (PAGE_SIZE - 1)] = off;
+    if (!gpages[p]) {
+        if (!create)
+            return NULL;
+        gpages[p] = (store_group_t *)wmem_alloc0(wmem_file_scope(), GROUP_PAGE * sizeof(store_group_t));
+    }
+    return &gpages[p][g & (GROUP_PAGE - 1)];
 }
 
 static guint8 *
@@ -125,81 +195,303 @@ get_varint(const guint8 *p, const guint8 *end, guint32 *v)
     return NULL;
 }
 
-#define LAYER_MAX (1 + 5 + 5 + TL_TCPDUMP_MAX + TL_PACKED_MAX)
+static void
+xor_result(tl_result_t *r, const tl_result_t *with)
+{
+    guint8 *a = (guint8 *)r;
+    const guint8 *b = (const guint8 *)with;
+
+    for (gsize i = 0; i < sizeof *r / 8; i++) {
+        guint64 x, y;
+        memcpy(&x, a + i * 8, 8);
+        memcpy(&y, b + i * 8, 8);
+        x ^= y;
+        memcpy(a + i * 8, &x, 8);
+    }
+}
+G_STATIC_ASSERT(sizeof(tl_result_t) % 8 == 0);
+
+/* The writer's reference for layer l: of the latest REF_SCAN layers of the
+ * group, the most alike (same connection, then same sender, then same
+ * flags), the latest on ties; the first of the same connection and sender
+ * ends the search. Returns its index, or -1 for none. */
+#define REF_SCAN 24
+static int
+choose_reference(const store_refs_t *refs, const tl_layer_result_t *l)
+{
+    int best = -1, best_score = -1;
+    guint stop = refs->n > REF_SCAN ? refs->n - REF_SCAN : 0;
+
+    for (guint i = refs->n; i-- > stop;) {
+        const store_ref_t *e = &refs->l[i];
+        int score = (e->stream == l->stream) * 4 + (e->r.sender == l->r.sender) * 2
+                  + (e->r.flags == l->r.flags);
+
+        if (score > best_score) {
+            best = (int)i;
+            best_score = score;
+            if (score >= 6)
+                break;
+        }
+    }
+    return best;
+}
+
+static void
+remember(store_refs_t *refs, guint32 stream, const tl_result_t *r, guint32 hdr_off)
+{
+    store_ref_t *e;
+
+    if (refs->n == GROUP_LAYERS)     /* cannot happen: TL_MAX_LAYERS a frame */
+        return;
+    e = &refs->l[refs->n++];
+    e->stream = stream;
+    e->hdr_off = hdr_off;
+    e->r = *r;
+}
+
+/* Related frames are earlier frames: stored as how far back they are
+ * (1 = this frame), small numbers that look alike from one connection to
+ * the next. Returns false, changing nothing, when a value would not come
+ * back (a related frame just after this one). */
+static const guint16 rel_fields[] = {
+    offsetof(tl_result_t, rel_syn), offsetof(tl_result_t, rel_fin), offsetof(tl_result_t, rel_prev),
+    offsetof(tl_result_t, rel_rst), offsetof(tl_result_t, rel_ack_not_taken),
+    offsetof(tl_result_t, hc_fin_frame), offsetof(tl_result_t, dup_of), offsetof(tl_result_t, rel_ka),
+};
+
+static gboolean
+rel_rewrite(tl_result_t *r, guint32 frame, gboolean pack)
+{
+    guint8 *b = (guint8 *)r;
+
+    if (pack)
+        for (gsize i = 0; i < G_N_ELEMENTS(rel_fields); i++) {
+            guint32 v;
+            memcpy(&v, b + rel_fields[i], 4);
+            if (v == frame + 1)
+                return FALSE;
+        }
+    for (gsize i = 0; i < G_N_ELEMENTS(rel_fields); i++) {
+        guint32 v;
+
+        memcpy(&v, b + rel_fields[i], 4);
+        if (v) {
+            v = frame + 1 - v;      /* its own inverse */
+            memcpy(b + rel_fields[i], &v, 4);
+        }
+    }
+    return TRUE;
+}
+
+#define LAYER_MAX (1 + 1 + 5 + 5 + 5 + TL_TCPDUMP_MAX + TL_PACKED_MAX)
 
 void
 tl_store_frame(guint32 frame, const tl_stored_t *fr)
 {
-    guint8 buf[2 + TL_MAX_LAYERS * LAYER_MAX], *p = buf;
+    guint8 buf[3 + TL_MAX_LAYERS * LAYER_MAX], *p = buf, *head;
     guint n = MIN(fr->n, TL_MAX_LAYERS);
+    guint32 g = frame / TL_GROUP, off;
+    store_group_t *grp;
 
-    *p++ = (guint8)(n | (fr->untracked ? 8 : 0));
-    if (fr->untracked)
+    /* The first pass stores each frame once, in order. */
+    if (frame <= w_last && w_group != G_MAXUINT32)
+        return;
+    w_last = frame;
+    if (g != w_group) {
+        w_group = g;
+        w_refs.n = 0;
+    }
+    head = p++;
+    if (fr->untracked) {
+        *head = UNTRACKED_ESC;
         *p++ = fr->untracked;
+        *p++ = (guint8)n;
+    } else {
+        *head = (guint8)n;
+    }
     for (guint i = 0; i < n; i++) {
         const tl_layer_result_t *l = &fr->layer[i];
-        guint8 *flags = p++;
+        int ri = choose_reference(&w_refs, l);
+        const store_ref_t *ref = ri >= 0 ? &w_refs.l[ri] : NULL;
+        guint8 flags = 0, *fl = i == 0 && !fr->untracked ? NULL : p++, extra = 0;
+        tl_result_t d = l->r, t;
+        guint32 base, hdr_off = l->hdr_off ? l->hdr_off : ref ? ref->hdr_off : 0;
 
-        *flags = 0;
-        p = put_varint(p, l->stream);
-        if (l->prev_stream || l->r.tw_reuse) {
-            *flags |= TL_SR_PREV;
-            p = put_varint(p, l->prev_stream);
+        if (l->prev_stream || l->r.tw_reuse)
+            extra |= TL_SRX_PREV;
+        if (!rel_rewrite(&d, frame, TRUE))
+            extra |= TL_SRX_RAWREL;
+        if (l->tcpdump)
+            extra |= TL_SRX_TEXT;
+        if (extra) {
+            flags |= TL_SR_EXTRA;
+            *p++ = extra;
         }
-        if (l->hdr_off) {
-            *flags |= TL_SR_HOFF;
+        if (ri >= 0 && (guint)ri + 1 != w_refs.n) {
+            flags |= TL_SR_REF_BACK;
+            p = put_varint(p, w_refs.n - 1 - (guint)ri);
+        }
+        base = ref ? ref->stream : 0;
+        if (l->stream != base) {
+            gint64 step = (gint64)l->stream - (gint64)base;
+            flags |= TL_SR_STREAM;
+            p = put_varint(p, (guint32)(step < 0 ? (-step) * 2 - 1 : step * 2));
+        }
+        if (extra & TL_SRX_PREV)
+            p = put_varint(p, l->prev_stream);
+        if (l->hdr_off && ref && l->hdr_off == ref->hdr_off) {
+            flags |= TL_SR_HOFF_SAME;
+        } else if (l->hdr_off) {
+            flags |= TL_SR_HOFF;
             p = put_varint(p, l->hdr_off);
         }
-        if (l->tcpdump) {
+        if (extra & TL_SRX_TEXT) {
             size_t len = strlen(l->tcpdump);
             if (len >= TL_TCPDUMP_MAX)
                 len = TL_TCPDUMP_MAX - 1;
-            *flags |= TL_SR_TEXT;
             memcpy(p, l->tcpdump, len);
             p[len] = '\0';
             p += len + 1;
         }
-        p += tl_pack_result(&l->r, p);
+        t = d;              /* what later layers are told apart from */
+        if (ref)
+            xor_result(&d, &ref->r);
+        p += tl_pack_result(&d, p);
+        if (fl)
+            *fl = flags;
+        else
+            *head |= (guint8)(flags << 3);
+        /* A layer without an offset keeps passing on its reference's. */
+        remember(&w_refs, l->stream, &t, hdr_off);
     }
-    index_set(frame, append(buf, (guint32)(p - buf)));
+    off = append(buf, (guint32)(p - buf));
+    grp = group_at(g, TRUE);
+    if (!grp->present)
+        grp->off = off;
+    grp->present |= 1u << (frame % TL_GROUP);
 }
 
-gboolean
-tl_store_get(guint32 frame, tl_stored_t *fr)
+/* Decode frame's record at *pp (chunk *chunk) into fr (may be NULL: only
+ * follow it), adding its layers to refs. */
+static gboolean
+read_record(guint32 frame, guint32 *chunk, const guint8 **pp, store_refs_t *refs, tl_stored_t *fr)
 {
-    guint p = frame >> PAGE_BITS;
-    guint32 off;
-    const guint8 *b, *end;
+    tl_stored_t scratch;
+    const guint8 *b = *pp, *end;
+    guint8 head;
+    guint n;
 
-    if (p >= n_pages || !pages[p] || !(off = pages[p][frame & (PAGE_SIZE - 1)]))
-        return FALSE;
-    b = chunks[off >> CHUNK_BITS] + (off & (CHUNK_SIZE - 1));
-    end = chunks[off >> CHUNK_BITS] + CHUNK_SIZE;
+    if (!fr)
+        fr = &scratch;
+    end = chunks[*chunk] + CHUNK_SIZE;
+    if (b >= end || *b == JUMP) {
+        if (*chunk + 1 >= n_chunks)
+            return FALSE;
+        (*chunk)++;
+        b = chunks[*chunk];
+        end = b + CHUNK_SIZE;
+    }
     memset(fr, 0, offsetof(tl_stored_t, layer));
-    fr->n = b[0] & 7;
-    b++;
-    if (b[-1] & 8)
+    head = *b++;
+    n = head & 7;
+    if (n == UNTRACKED_ESC) {
+        if (end - b < 2)
+            return FALSE;
         fr->untracked = *b++;
-    for (guint i = 0; i < fr->n; i++) {
+        n = *b++;
+    }
+    if (n > TL_MAX_LAYERS || refs->n + n > GROUP_LAYERS)
+        return FALSE;
+    fr->n = (guint8)n;
+    for (guint i = 0; i < n; i++) {
         tl_layer_result_t *l = &fr->layer[i];
-        guint8 flags = *b++;
+        guint8 flags, extra = 0;
+        guint32 v;
         size_t used_r;
+        const store_ref_t *ref;
 
+        if (i == 0 && !fr->untracked) {
+            flags = head >> 3;
+        } else {
+            if (b >= end)
+                return FALSE;
+            flags = *b++;
+        }
         memset(l, 0, sizeof *l);
-        if (!(b = get_varint(b, end, &l->stream)))
+        if (flags & TL_SR_EXTRA) {
+            if (b >= end)
+                return FALSE;
+            extra = *b++;
+        }
+        ref = refs->n ? &refs->l[refs->n - 1] : NULL;
+        if (flags & TL_SR_REF_BACK) {
+            if (!(b = get_varint(b, end, &v)) || v >= refs->n)
+                return FALSE;
+            ref = &refs->l[refs->n - 1 - v];
+        }
+        l->stream = ref ? ref->stream : 0;
+        if (flags & TL_SR_STREAM) {
+            if (!(b = get_varint(b, end, &v)))
+                return FALSE;
+            l->stream = (guint32)((gint64)l->stream + ((v & 1) ? -(gint64)(v >> 1) - 1 : (gint64)(v >> 1)));
+        }
+        if ((extra & TL_SRX_PREV) && !(b = get_varint(b, end, &l->prev_stream)))
             return FALSE;
-        if ((flags & TL_SR_PREV) && !(b = get_varint(b, end, &l->prev_stream)))
+        if (flags & TL_SR_HOFF_SAME)
+            l->hdr_off = ref ? ref->hdr_off : 0;
+        else if ((flags & TL_SR_HOFF) && !(b = get_varint(b, end, &l->hdr_off)))
             return FALSE;
-        if ((flags & TL_SR_HOFF) && !(b = get_varint(b, end, &l->hdr_off)))
-            return FALSE;
-        if (flags & TL_SR_TEXT) {
+        if (extra & TL_SRX_TEXT) {
+            const guint8 *nul = (const guint8 *)memchr(b, '\0', (size_t)(end - b));
+            if (!nul)
+                return FALSE;
             l->tcpdump = (const char *)b;
-            b += strlen(l->tcpdump) + 1;
+            b = nul + 1;
         }
         used_r = tl_unpack_result(b, (size_t)(end - b), &l->r);
         if (!used_r)
             return FALSE;
         b += used_r;
+        if (ref)
+            xor_result(&l->r, &ref->r);
+        remember(refs, l->stream, &l->r, l->hdr_off ? l->hdr_off : ref ? ref->hdr_off : 0);
+        if (!(extra & TL_SRX_RAWREL))
+            rel_rewrite(&l->r, frame, FALSE);
     }
+    *pp = b;
+    return TRUE;
+}
+
+gboolean
+tl_store_get(guint32 frame, tl_stored_t *fr)
+{
+    guint32 g = frame / TL_GROUP, from;
+    const store_group_t *grp = group_at(g, FALSE);
+
+    if (!grp || !(grp->present & (1u << (frame % TL_GROUP))))
+        return FALSE;
+    /* Go on from the last frame read when it is earlier in this group. */
+    if (!(rd.valid && rd.frame / TL_GROUP == g && rd.frame < frame)) {
+        rd.valid = FALSE;
+        rd.chunk = grp->off >> CHUNK_BITS;
+        if (rd.chunk >= n_chunks)
+            return FALSE;
+        rd.p = chunks[rd.chunk] + (grp->off & (CHUNK_SIZE - 1));
+        rd.refs.n = 0;
+        from = g * TL_GROUP;
+    } else {
+        from = rd.frame + 1;
+    }
+    for (guint32 f = from; f <= frame; f++) {
+        if (!(grp->present & (1u << (f % TL_GROUP))))
+            continue;
+        if (!read_record(f, &rd.chunk, &rd.p, &rd.refs, f == frame ? fr : NULL)) {
+            rd.valid = FALSE;
+            return FALSE;
+        }
+    }
+    rd.valid = TRUE;
+    rd.frame = frame;
     return TRUE;
 }
