@@ -211,30 +211,36 @@ xor_result(tl_result_t *r, const tl_result_t *with)
 }
 G_STATIC_ASSERT(sizeof(tl_result_t) % 8 == 0);
 
-/* The writer's reference for layer l: of the latest REF_SCAN layers of the
- * group, the most alike (same connection, then same sender, then same
- * flags), the latest on ties; the first of the same connection and sender
- * ends the search. Returns its index, or -1 for none. */
-#define REF_SCAN 24
+/* The writer's reference for layer l: the latest layer of the group from
+ * the same connection and sender, else from the same connection, else
+ * from any connection's same side, else the layer before. Found through
+ * the latest layer per (stream & 63, sender) and per sender, kept as
+ * index + 1 for the group being written. Returns -1 for none. */
+#define BY_STREAM 64
+static guint16 w_by_stream[BY_STREAM][TL_ROLE_COUNT], w_by_sender[TL_ROLE_COUNT];
+
 static int
 choose_reference(const store_refs_t *refs, const tl_layer_result_t *l)
 {
-    int best = -1, best_score = -1;
-    guint stop = refs->n > REF_SCAN ? refs->n - REF_SCAN : 0;
+    guint snd = l->r.sender < TL_ROLE_COUNT ? l->r.sender : 0;
+    const guint16 *slot = w_by_stream[l->stream % BY_STREAM];
 
-    for (guint i = refs->n; i-- > stop;) {
-        const store_ref_t *e = &refs->l[i];
-        int score = (e->stream == l->stream) * 4 + (e->r.sender == l->r.sender) * 2
-                  + (e->r.flags == l->r.flags);
+    if (slot[snd] && refs->l[slot[snd] - 1].stream == l->stream)
+        return slot[snd] - 1;
+    if (slot[1 - snd] && refs->l[slot[1 - snd] - 1].stream == l->stream)
+        return slot[1 - snd] - 1;
+    if (w_by_sender[snd])
+        return w_by_sender[snd] - 1;
+    return (int)refs->n - 1;
+}
 
-        if (score > best_score) {
-            best = (int)i;
-            best_score = score;
-            if (score >= 6)
-                break;
-        }
-    }
-    return best;
+static void
+note_written(const store_refs_t *refs, const tl_layer_result_t *l)
+{
+    guint snd = l->r.sender < TL_ROLE_COUNT ? l->r.sender : 0;
+
+    w_by_stream[l->stream % BY_STREAM][snd] = (guint16)refs->n;
+    w_by_sender[snd] = (guint16)refs->n;
 }
 
 static void
@@ -301,6 +307,8 @@ tl_store_frame(guint32 frame, const tl_stored_t *fr)
     if (g != w_group) {
         w_group = g;
         w_refs.n = 0;
+        memset(w_by_stream, 0, sizeof w_by_stream);
+        memset(w_by_sender, 0, sizeof w_by_sender);
     }
     head = p++;
     if (fr->untracked) {
@@ -364,6 +372,7 @@ tl_store_frame(guint32 frame, const tl_stored_t *fr)
             *head |= (guint8)(flags << 3);
         /* A layer without an offset keeps passing on its reference's. */
         remember(&w_refs, l->stream, &t, hdr_off);
+        note_written(&w_refs, l);
     }
     off = append(buf, (guint32)(p - buf));
     grp = group_at(g, TRUE);
