@@ -764,6 +764,10 @@ bool tl_conn_observe_on_tuple(tl_conn_t *conn, const tl_conn_t *prev, const tl_c
 /* Whether the verdict carries anomaly a. */
 bool tl_result_has_anomaly(const tl_result_t *r, tl_anomaly_t a);
 
+/* Whether tcplife.rst.unread_data is shown (and matches -Y) for this
+ * verdict: a RST that is not a refusal or stray, sent with input unread. */
+bool tl_result_unread_data(const tl_result_t *r);
+
 /* On a segment from a RST's alleged sender after that RST: the RST's frame,
  * which this segment proves forged (tcplife.rst.forged_frame); else 0. */
 uint32_t tl_result_forged_frame(const tl_result_t *r);

@@ -79,25 +79,13 @@ typedef struct {
     bool          keep_hits;
 } run_t;
 
-static guint
-tuple_hash(gconstpointer k)
-{
-    return tl_tuple_hash((const tl_tuple_t *)k);
-}
-
-static gboolean
-tuple_equal(gconstpointer a, gconstpointer b)
-{
-    return tl_tuple_equal((const tl_tuple_t *)a, (const tl_tuple_t *)b);
-}
-
 static void
 run_init(run_t *r, int64_t time_wait_ns, bool keep_hits)
 {
     memset(r, 0, sizeof *r);
     r->cfg.time_wait_ns = time_wait_ns;
     r->streams = tl_streams_new();
-    r->latest = g_hash_table_new_full(tuple_hash, tuple_equal, NULL, g_free);
+    r->latest = g_hash_table_new_full(tl_tuple_ghash, tl_tuple_gequal, NULL, g_free);
     r->hits = g_array_new(FALSE, FALSE, sizeof(hit_t));
     r->keep_hits = keep_hits;
 }
@@ -214,8 +202,7 @@ frame(run_t *r, int encap, const uint8_t *data, uint32_t caplen, uint32_t len, i
                              &r->cfg, &d.seg, &res);
     tl_zeek_observe(&rec->zeek, &d.seg);
     /* The checks' display filters, as tl_tree.c renders those fields. */
-    if (res.rst_kind != TL_RST_NONE && res.rst_kind != TL_RST_REFUSED && res.rst_kind != TL_RST_STRAY
-        && res.rst_unread_data)
+    if (tl_result_unread_data(&res))
         hit(r, FC_UNREAD_DATA, stream);
     if (res.rst_kind == TL_RST_DATA_AFTER_CLOSE)
         hit(r, FC_DATA_AFTER_CLOSE, stream);

@@ -41,14 +41,14 @@ struct tl_streams {
     uint32_t    count;
 };
 
-static guint
-tuple_hash(gconstpointer k)
+guint
+tl_tuple_ghash(gconstpointer k)
 {
     return tl_tuple_hash((const tl_tuple_t *)k);
 }
 
-static gboolean
-tuple_equal(gconstpointer a, gconstpointer b)
+gboolean
+tl_tuple_gequal(gconstpointer a, gconstpointer b)
 {
     return tl_tuple_equal((const tl_tuple_t *)a, (const tl_tuple_t *)b);
 }
@@ -58,7 +58,7 @@ tl_streams_new(void)
 {
     tl_streams_t *s = g_new0(tl_streams_t, 1);
 
-    s->convs = g_hash_table_new_full(tuple_hash, tuple_equal, NULL, g_free);
+    s->convs = g_hash_table_new_full(tl_tuple_ghash, tl_tuple_gequal, NULL, g_free);
     return s;
 }
 

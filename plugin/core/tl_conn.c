@@ -28,6 +28,13 @@ tl_result_has_anomaly(const tl_result_t *r, tl_anomaly_t a)
     return false;
 }
 
+bool
+tl_result_unread_data(const tl_result_t *r)
+{
+    return r->rst_unread_data && r->rst_kind != TL_RST_NONE && r->rst_kind != TL_RST_REFUSED
+           && r->rst_kind != TL_RST_STRAY;
+}
+
 uint32_t
 tl_result_forged_frame(const tl_result_t *r)
 {

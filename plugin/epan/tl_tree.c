@@ -687,7 +687,7 @@ render_rst(proto_tree *t, tvbuff_t *tvb, const tl_result_t *r)
         return;
     }
     /* Present only when true, so that -Y tcplife.rst.unread_data selects them. */
-    if (r->rst_unread_data)
+    if (tl_result_unread_data(r))
         gen(proto_tree_add_boolean(st, hf_tcplife_rst_unread_data, tvb, 0, 0, TRUE));
     gen(proto_tree_add_uint(st, hf_tcplife_rst_unread_bytes, tvb, 0, 0, r->rst_unread_bytes));
     gen(proto_tree_add_uint_format_value(st, hf_tcplife_rst_unacked_bytes, tvb, 0, 0,
