@@ -51,6 +51,10 @@ if ts -z help 2>&1 | grep -E '^ *tcplife,conn$' >/dev/null; then
 fi
 
 export G_SLICE=always-malloc
+# Park every connection idle for more than a frame (tl_conns.c): the sample
+# captures are too short for the default 2,048 frames, and parking and
+# unpacking are what valgrind should watch.
+export TCPLIFE_PARK_FRAMES=${TCPLIFE_PARK_FRAMES:-1}
 export TCPLIFE_TSHARK_WRAP="valgrind --tool=memcheck --error-exitcode=99 --keep-debuginfo=yes
  --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite
  --num-callers=40 --suppressions=$here/wireshark.supp --log-file=$work/logs/vg.%p"
