@@ -51,22 +51,24 @@ void tl_row_build(tl_row_t *row, uint32_t stream, const tl_conn_t *conn, const t
 typedef enum { TL_ROWS_TABLE, TL_ROWS_TSV, TL_ROWS_JSON } tl_rows_fmt_t;
 
 /*
- * Print n rows (in the order given) as -z tcplife,conn does. The table has
- * a title line "TCP Lifecycle: connections" with "  Filter: F" when filter
- * is not NULL. Returns false when writing failed.
+ * Rows printed as -z tcplife,conn prints them, one at a time (nobody has
+ * to keep them): tl_rows_init(); for the table, tl_rows_measure() every
+ * row first (the column widths); then tl_rows_begin(), tl_rows_put() per
+ * row, tl_rows_end(). The table has a title line "TCP Lifecycle:
+ * connections" with "  Filter: F" when filter is not NULL. Each returns
+ * false when writing failed.
  */
-bool tl_rows_write(FILE *out, tl_rows_fmt_t fmt, const tl_row_t *const *rows, size_t n,
-                   const char *filter);
+typedef struct {
+    tl_rows_fmt_t fmt;
+    size_t        width[TL_CONN_COLS];
+    size_t        n;                 /* rows put */
+} tl_rows_out_t;
 
-/*
- * The same TSV or JSON output a row at a time, for callers that do not keep
- * their rows (the table needs every row for its widths: tl_rows_write()).
- * index counts the rows put so far; n is their number at the end. Each
- * returns false when writing failed (or, for tl_rows_put(), on TL_ROWS_TABLE).
- */
-bool tl_rows_begin(FILE *out, tl_rows_fmt_t fmt);
-bool tl_rows_put(FILE *out, tl_rows_fmt_t fmt, const tl_row_t *row, size_t index);
-bool tl_rows_end(FILE *out, tl_rows_fmt_t fmt, size_t n);
+void tl_rows_init(tl_rows_out_t *o, tl_rows_fmt_t fmt);
+void tl_rows_measure(tl_rows_out_t *o, const tl_row_t *row);
+bool tl_rows_begin(FILE *out, tl_rows_out_t *o, const char *filter);
+bool tl_rows_put(FILE *out, tl_rows_out_t *o, const tl_row_t *row);
+bool tl_rows_end(FILE *out, tl_rows_out_t *o);
 
 #ifdef __cplusplus
 }

@@ -338,47 +338,40 @@ static int
 cmd_conn(run_t *r, tl_rows_fmt_t fmt, char **files, int nfiles)
 {
     int status = 0;
-    GPtrArray *rows = g_ptr_array_new_with_free_func(g_free);
-    size_t nrows = 0;
-    bool ok;
+    tl_rows_out_t o;
+    tl_row_t row;
+    bool ok = true;
 
     /* A file that does not open prints nothing (as tshark); a damaged one
      * the rows of what was read before the damage, and exit 2. */
     for (int i = 0; i < nfiles; i++) {
         int rd = read_file(r, files[i]);
 
-        if (rd == READ_OPEN) {
-            g_ptr_array_free(rows, TRUE);
+        if (rd == READ_OPEN)
             return EXIT_BAD_INPUT;
-        }
         if (rd == READ_DAMAGED)
             status = EXIT_BAD_INPUT;
     }
-    /* TSV and JSON go out a row at a time; the table needs all its rows
-     * for the column widths. */
-    ok = fmt == TL_ROWS_TABLE || tl_rows_begin(stdout, fmt);
-    for (uint32_t s = 0; s < r->nrecs && ok; s++) {
-        tl_row_t one, *row;
-
-        if (!r->recs[s])
-            continue;
-        row = fmt == TL_ROWS_TABLE ? g_new(tl_row_t, 1) : &one;
-        tl_row_build(row, s, &r->recs[s]->conn, &r->recs[s]->zeek, &r->cfg, NULL);
-        if (row != &one)
-            g_ptr_array_add(rows, row);
-        else
-            ok = tl_rows_put(stdout, fmt, row, nrows);
-        nrows++;
+    /* Rows are made, printed and dropped; the table makes them twice (its
+     * column widths first). */
+    tl_rows_init(&o, fmt);
+    for (int pass = fmt == TL_ROWS_TABLE ? 0 : 1; pass < 2 && ok; pass++) {
+        if (pass == 1)
+            ok = tl_rows_begin(stdout, &o, NULL);
+        for (uint32_t s = 0; s < r->nrecs && ok; s++) {
+            if (!r->recs[s])
+                continue;
+            tl_row_build(&row, s, &r->recs[s]->conn, &r->recs[s]->zeek, &r->cfg, NULL);
+            if (pass == 0)
+                tl_rows_measure(&o, &row);
+            else
+                ok = tl_rows_put(stdout, &o, &row);
+        }
     }
-    if (fmt == TL_ROWS_TABLE)
-        ok = tl_rows_write(stdout, fmt, (const tl_row_t *const *)rows->pdata, rows->len, NULL);
-    else
-        ok = ok && tl_rows_end(stdout, fmt, nrows);
-    if (!ok || fflush(stdout)) {
+    if (!ok || !tl_rows_end(stdout, &o) || fflush(stdout)) {
         fprintf(stderr, "tcplife: writing the rows: %s\n", g_strerror(errno));
         status = EXIT_BAD_INPUT;
     }
-    g_ptr_array_free(rows, TRUE);
     if (report_skipped(r, nfiles == 1 ? files[0] : "the capture set") && !status)
         status = EXIT_SKIPPED;
     return status;

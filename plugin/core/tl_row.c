@@ -184,94 +184,106 @@ tsv_line(char *buf, const tl_row_t *row)
     return (size_t)(p - buf);
 }
 
-bool
-tl_rows_begin(FILE *out, tl_rows_fmt_t fmt)
+static const char rule[] = "==================================================================\n";
+
+/* A table line: cells padded to their column's width, the last one not. */
+static size_t
+table_line(char *buf, const char *const cells[TL_CONN_COLS], const size_t width[TL_CONN_COLS])
 {
-    if (fmt == TL_ROWS_JSON)
+    char *p = buf;
+
+    for (int i = 0; i < TL_CONN_COLS; i++) {
+        size_t len = strlen(cells[i]);
+
+        memcpy(p, cells[i], len);
+        p += len;
+        if (i + 1 == TL_CONN_COLS) {
+            *p++ = '\n';
+            break;
+        }
+        for (size_t pad = (width[i] > len ? width[i] - len : 0) + 2; pad > 0; pad--)
+            *p++ = ' ';
+    }
+    return (size_t)(p - buf);
+}
+
+void
+tl_rows_init(tl_rows_out_t *o, tl_rows_fmt_t fmt)
+{
+    memset(o, 0, sizeof *o);
+    o->fmt = fmt;
+    for (int i = 0; i < TL_CONN_COLS; i++)
+        o->width[i] = strlen(tl_conn_columns[i]);
+}
+
+void
+tl_rows_measure(tl_rows_out_t *o, const tl_row_t *row)
+{
+    for (int i = 0; i < TL_CONN_COLS; i++) {
+        size_t len = strnlen(row->cell[i], TL_CELL_MAX);
+        if (len > o->width[i])
+            o->width[i] = len;
+    }
+}
+
+bool
+tl_rows_begin(FILE *out, tl_rows_out_t *o, const char *filter)
+{
+    char buf[LINE_MAX_ + 2];
+
+    switch (o->fmt) {
+    case TL_ROWS_JSON:
         fputs("[\n", out);
-    else if (fmt == TL_ROWS_TSV)
+        break;
+    case TL_ROWS_TSV:
         for (int i = 0; i < TL_CONN_COLS; i++) {
             fputs(tl_conn_columns[i], out);
             putc(i + 1 < TL_CONN_COLS ? '\t' : '\n', out);
         }
+        break;
+    case TL_ROWS_TABLE:
+        fputs("\n", out);
+        fputs(rule, out);
+        fprintf(out, "TCP Lifecycle: connections%s%s\n", filter ? "  Filter: " : "", filter ? filter : "");
+        fwrite(buf, 1, table_line(buf, tl_conn_columns, o->width), out);
+        break;
+    }
     return !ferror(out);
 }
 
 bool
-tl_rows_put(FILE *out, tl_rows_fmt_t fmt, const tl_row_t *row, size_t index)
+tl_rows_put(FILE *out, tl_rows_out_t *o, const tl_row_t *row)
 {
-    char buf[LINE_MAX_ + 2], *p = buf;
+    /* A table line is at most 18 cells and their padding to the widest. */
+    char buf[LINE_MAX_ + TL_CONN_COLS * (TL_CELL_MAX + 2) + 2], *p = buf;
+    const char *cells[TL_CONN_COLS];
 
-    if (fmt == TL_ROWS_JSON) {
+    switch (o->fmt) {
+    case TL_ROWS_JSON:
         /* The separator goes before a row: the last one has none. */
-        if (index > 0)
+        if (o->n > 0)
             p = put_str(p, ",\n");
         p += json_line(p, row);
-    } else if (fmt == TL_ROWS_TSV) {
+        break;
+    case TL_ROWS_TSV:
         p += tsv_line(p, row);
-    } else {
-        return false;
+        break;
+    case TL_ROWS_TABLE:
+        for (int i = 0; i < TL_CONN_COLS; i++)
+            cells[i] = row->cell[i];
+        p += table_line(p, cells, o->width);
+        break;
     }
+    o->n++;
     return fwrite(buf, 1, (size_t)(p - buf), out) == (size_t)(p - buf);
 }
 
 bool
-tl_rows_end(FILE *out, tl_rows_fmt_t fmt, size_t n)
+tl_rows_end(FILE *out, tl_rows_out_t *o)
 {
-    if (fmt == TL_ROWS_JSON)
-        fputs(n ? "\n]\n" : "]\n", out);
-    return !ferror(out);
-}
-
-/* A cell padded to width, unless it ends the line. */
-static void
-put_cell(FILE *out, const char *text, size_t width, bool last)
-{
-    size_t len = strlen(text);
-
-    fputs(text, out);
-    if (last) {
-        putc('\n', out);
-        return;
-    }
-    for (size_t pad = (width > len ? width - len : 0) + 2; pad > 0; pad--)
-        putc(' ', out);
-}
-
-static const char rule[] = "==================================================================\n";
-
-bool
-tl_rows_write(FILE *out, tl_rows_fmt_t fmt, const tl_row_t *const *rows, size_t n, const char *filter)
-{
-    size_t width[TL_CONN_COLS];
-
-    switch (fmt) {
-    case TL_ROWS_TSV:
-    case TL_ROWS_JSON:
-        tl_rows_begin(out, fmt);
-        for (size_t r = 0; r < n; r++)
-            tl_rows_put(out, fmt, rows[r], r);
-        tl_rows_end(out, fmt, n);
-        break;
-    case TL_ROWS_TABLE:
-        for (int i = 0; i < TL_CONN_COLS; i++)
-            width[i] = strlen(tl_conn_columns[i]);
-        for (size_t r = 0; r < n; r++)
-            for (int i = 0; i < TL_CONN_COLS; i++) {
-                size_t len = strlen(rows[r]->cell[i]);
-                if (len > width[i])
-                    width[i] = len;
-            }
-        fputs("\n", out);
+    if (o->fmt == TL_ROWS_JSON)
+        fputs(o->n ? "\n]\n" : "]\n", out);
+    else if (o->fmt == TL_ROWS_TABLE)
         fputs(rule, out);
-        fprintf(out, "TCP Lifecycle: connections%s%s\n", filter ? "  Filter: " : "", filter ? filter : "");
-        for (int i = 0; i < TL_CONN_COLS; i++)
-            put_cell(out, tl_conn_columns[i], width[i], i + 1 == TL_CONN_COLS);
-        for (size_t r = 0; r < n; r++)
-            for (int i = 0; i < TL_CONN_COLS; i++)
-                put_cell(out, rows[r]->cell[i], width[i], i + 1 == TL_CONN_COLS);
-        fputs(rule, out);
-        break;
-    }
     return !ferror(out);
 }

@@ -187,24 +187,33 @@ tl_stats_intervals(const tl_conn_rec_t *rec, const tl_summary_t *s, tl_interval_
     return n;
 }
 
+/* The rows are made again for each pass over them instead of kept (47,000
+ * connections' rows would be 54 MB): the table's widths, then the lines. */
 static void
 draw_conn(tl_stat_t *st)
 {
     GPtrArray *keys = sorted_streams(st);
-    tl_row_t *rows = g_new(tl_row_t, MAX(keys->len, 1));
-    const tl_row_t **ptr = g_new(const tl_row_t *, MAX(keys->len, 1));
+    tl_rows_out_t o;
+    tl_row_t row;
 
-    for (guint k = 0; k < keys->len; k++) {
-        guint32 stream = GPOINTER_TO_UINT(g_ptr_array_index(keys, k));
-        const tl_conn_rec_t *rec = tl_conns_get(stream);
+    tl_rows_init(&o, st->fmt == OUT_TSV ? TL_ROWS_TSV : st->fmt == OUT_JSON ? TL_ROWS_JSON : TL_ROWS_TABLE);
+    for (int pass = o.fmt == TL_ROWS_TABLE ? 0 : 1; pass < 2; pass++) {
+        if (pass == 1)
+            tl_rows_begin(stdout, &o, st->filter);
+        for (guint k = 0; k < keys->len; k++) {
+            guint32 stream = GPOINTER_TO_UINT(g_ptr_array_index(keys, k));
+            const tl_conn_rec_t *rec = tl_conns_get(stream);
 
-        tl_row_build(&rows[k], stream, &rec->conn, &rec->zeek, stats_cfg, NULL);
-        ptr[k] = &rows[k];
+            if (!rec)
+                continue;
+            tl_row_build(&row, stream, &rec->conn, &rec->zeek, stats_cfg, NULL);
+            if (pass == 0)
+                tl_rows_measure(&o, &row);
+            else
+                tl_rows_put(stdout, &o, &row);
+        }
     }
-    tl_rows_write(stdout, st->fmt == OUT_TSV ? TL_ROWS_TSV : st->fmt == OUT_JSON ? TL_ROWS_JSON : TL_ROWS_TABLE,
-                  ptr, keys->len, st->filter);
-    g_free(ptr);
-    g_free(rows);
+    tl_rows_end(stdout, &o);
     g_ptr_array_free(keys, TRUE);
 }
 
