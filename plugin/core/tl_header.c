@@ -20,18 +20,6 @@
 
 #include "tl_internal.h"
 
-static uint16_t
-be16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static void
 parse_options(const uint8_t *p, size_t n, tl_segment_t *seg)
 {
@@ -56,7 +44,7 @@ parse_options(const uint8_t *p, size_t n, tl_segment_t *seg)
         case 2:
             if (len == 4) {
                 seg->has_mss = true;
-                seg->mss = be16(p + i + 2);
+                seg->mss = tl_be16(p + i + 2);
             }
             break;
         case 3:
@@ -72,8 +60,8 @@ parse_options(const uint8_t *p, size_t n, tl_segment_t *seg)
         case 8:
             if (len == 10) {
                 seg->has_ts = true;
-                seg->tsval = be32(p + i + 2);
-                seg->tsecr = be32(p + i + 6);
+                seg->tsval = tl_be32(p + i + 2);
+                seg->tsecr = tl_be32(p + i + 6);
             }
             break;
         case 19:                        /* epan marks it at any length */
@@ -87,7 +75,7 @@ parse_options(const uint8_t *p, size_t n, tl_segment_t *seg)
             seg->tfo_cookie_len = (uint8_t)(len - 2);
             break;
         case 254:                       /* RFC 6994 experimental TFO (ExID 0xF989) */
-            if (len >= 4 && be16(p + i + 2) == 0xF989) {
+            if (len >= 4 && tl_be16(p + i + 2) == 0xF989) {
                 seg->tfo = true;
                 seg->tfo_cookie_len = (uint8_t)(len - 4);
             }
@@ -109,14 +97,14 @@ tl_parse_tcp_header(const uint8_t *p, size_t cap, tl_segment_t *seg)
     hlen = (size_t)(p[12] >> 4) * 4;
     if (hlen < TL_TCP_HDR_MIN)
         return 0;
-    seg->sport = be16(p);
-    seg->dport = be16(p + 2);
-    seg->seq = be32(p + 4);
-    seg->flags = (uint16_t)(be16(p + 12) & 0x0fff)   /* as tcp.flags: reserved bits too */;
+    seg->sport = tl_be16(p);
+    seg->dport = tl_be16(p + 2);
+    seg->seq = tl_be32(p + 4);
+    seg->flags = (uint16_t)(tl_be16(p + 12) & 0x0fff)   /* as tcp.flags: reserved bits too */;
     /* epan shows tcp.ack_raw only with the ACK flag */
-    seg->ack = (seg->flags & TL_F_ACK) ? be32(p + 8) : 0;
-    seg->win = be16(p + 14);
-    seg->urp = be16(p + 18);
+    seg->ack = (seg->flags & TL_F_ACK) ? tl_be32(p + 8) : 0;
+    seg->win = tl_be16(p + 14);
+    seg->urp = tl_be16(p + 18);
     seg->has_mss = seg->has_wscale = seg->sack_perm = seg->has_ts = false;
     seg->tfo = seg->md5 = seg->ao = false;
     seg->tfo_cookie_len = 0;
@@ -161,7 +149,7 @@ ip4_checksum_ok(const uint8_t *h, size_t n)
     uint32_t s = 0;
 
     for (size_t i = 0; i < n; i += 2)
-        s += be16(h + i);
+        s += tl_be16(h + i);
     while (s >> 16)
         s = (s & 0xffff) + (s >> 16);
     return s == 0xffff;
@@ -173,7 +161,7 @@ ip4_checksum_ok(const uint8_t *h, size_t n)
 static bool
 ip4_plausible(const uint8_t *h, size_t ihl)
 {
-    uint16_t total = be16(h + 2), frag = be16(h + 6);
+    uint16_t total = tl_be16(h + 2), frag = tl_be16(h + 6);
 
     return h[0] == (0x40 | ihl) && h[9] == 6 && (total == 0 || total >= ihl * 4)
         && (frag & 0x1fff) == 0;
@@ -182,16 +170,16 @@ ip4_plausible(const uint8_t *h, size_t ihl)
 static int64_t
 ip4_found(const uint8_t *h, size_t ihl, tl_segment_t *seg, bool *first_fragment)
 {
-    uint16_t total = be16(h + 2);
+    uint16_t total = tl_be16(h + 2);
 
     seg->src.family = seg->dst.family = 4;
     memcpy(seg->src.bytes, h + 12, 4);
     memcpy(seg->dst.bytes, h + 16, 4);
     seg->has_ip_id = true;
-    seg->ip_id = be16(h + 4);
+    seg->ip_id = tl_be16(h + 4);
     seg->has_ttl = true;
     seg->ttl = h[8];
-    *first_fragment = (be16(h + 6) & 0x2000) != 0;
+    *first_fragment = (tl_be16(h + 6) & 0x2000) != 0;
     return total == 0 ? INT64_MAX : (int64_t)total - (int64_t)(ihl * 4);
 }
 
@@ -206,7 +194,7 @@ ip6_chain(const uint8_t *h, const uint8_t *tcp, bool *first_fragment)
 {
     const uint8_t *p = h + 40;
     uint8_t nxt = h[6];
-    uint64_t plen = be16(h + 4);
+    uint64_t plen = tl_be16(h + 4);
     bool frag = false;
 
     while (p < tcp) {
@@ -227,7 +215,7 @@ ip6_chain(const uint8_t *h, const uint8_t *tcp, bool *first_fragment)
                 if (i + 1 >= len || i + 2 + p[i + 1] > len)
                     break;
                 if (p[i] == 0xc2 && p[i + 1] == 4 && plen == 0)
-                    plen = be32(p + i + 2);     /* jumbo payload (RFC 2675) */
+                    plen = tl_be32(p + i + 2);     /* jumbo payload (RFC 2675) */
                 i += 2 + (size_t)p[i + 1];
             }
             break;
@@ -237,7 +225,7 @@ ip6_chain(const uint8_t *h, const uint8_t *tcp, bool *first_fragment)
             break;
         case 44:                        /* fragment: only the first holds TCP */
             len = 8;
-            if ((be16(p + 2) & 0xfff8) != 0)
+            if ((tl_be16(p + 2) & 0xfff8) != 0)
                 return -1;
             frag = (p[3] & 1) != 0;
             break;
@@ -299,7 +287,7 @@ tl_ip_header_before(const uint8_t *tcp, size_t before, tl_segment_t *seg, bool *
         }
     }
     if (before >= 40 && tcp[-40] >> 4 == 6 && tcp[-34] == 6) {
-        uint16_t plen = be16(tcp - 36);
+        uint16_t plen = tl_be16(tcp - 36);
 
         return ip6_found(tcp - 40, plen == 0 ? INT64_MAX : plen, seg);
     }

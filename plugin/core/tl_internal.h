@@ -8,6 +8,25 @@
 
 #include "tcplife/tl_core.h"
 
+/* Big-endian reads of wire fields. */
+static inline uint16_t
+tl_be16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+tl_be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline uint64_t
+tl_be64(const uint8_t *p)
+{
+    return (uint64_t)tl_be32(p) << 32 | tl_be32(p + 4);
+}
+
 /* Add an anomaly to a verdict once; extra ones beyond TL_MAX_ANOMALIES are
  * dropped (the most important are added first). */
 void tl_result_add_anomaly(tl_result_t *r, tl_anomaly_t a);

@@ -34,28 +34,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tl_internal.h"
-
-typedef struct {
-    char  *buf;
-    size_t cap, len;
-} tl_out_t;
-
-static void
-put_c(tl_out_t *o, char c)
-{
-    if (o->len + 1 < o->cap)
-        o->buf[o->len] = c;
-    o->len++;
-}
+#include "tl_tcpdump_out.h"
 
 /* A small formatter for the only conversions used here (%u, %x, %c, %s, %02x):
  * vsnprintf costs ~900 instructions per call, this ~10 per character, and
  * the notation is built for every segment (bench/, docs/benchmarks.md).
  * Output and the snprintf-style return length are unchanged; the formats
- * are this file's own constants. */
-static void
-put(tl_out_t *o, const char *fmt, ...)
+ * are constants of tl_tcpdump.c and tl_tcpdump_mptcp.c. */
+void
+tl_put(tl_out_t *o, const char *fmt, ...)
 {
     static const char hex[] = "0123456789abcdef";
     va_list ap;
@@ -63,7 +50,7 @@ put(tl_out_t *o, const char *fmt, ...)
     va_start(ap, fmt);
     for (const char *f = fmt; *f; f++) {
         if (*f != '%') {
-            put_c(o, *f);
+            tl_put_c(o, *f);
             continue;
         }
         f++;
@@ -74,23 +61,23 @@ put(tl_out_t *o, const char *fmt, ...)
             unsigned v = va_arg(ap, unsigned), n = 0;
             do { d[n++] = (char)('0' + v % 10); v /= 10; } while (v);
             while (n)
-                put_c(o, d[--n]);
+                tl_put_c(o, d[--n]);
         } else if (*f == 'x') {
             char d[8];
             unsigned v = va_arg(ap, unsigned), n = 0;
             do { d[n++] = hex[v & 15]; v >>= 4; } while (v);
             while (n)
-                put_c(o, d[--n]);
+                tl_put_c(o, d[--n]);
         } else if (*f == 'c') {
-            put_c(o, (char)va_arg(ap, int));
+            tl_put_c(o, (char)va_arg(ap, int));
         } else if (*f == 's') {
             for (const char *s = va_arg(ap, const char *); *s; s++)
-                put_c(o, *s);
+                tl_put_c(o, *s);
         } else if (f[0] == '0' && f[1] == '2' && f[2] == 'x') {
             unsigned v = va_arg(ap, unsigned) & 0xff;
             f += 2;
-            put_c(o, hex[v >> 4]);
-            put_c(o, hex[v & 15]);
+            tl_put_c(o, hex[v >> 4]);
+            tl_put_c(o, hex[v & 15]);
         }
     }
     va_end(ap);
@@ -98,41 +85,23 @@ put(tl_out_t *o, const char *fmt, ...)
         o->buf[o->len < o->cap ? o->len : o->cap - 1] = '\0';
 }
 
-static void
-put_hex(tl_out_t *o, const uint8_t *p, unsigned n)
+void
+tl_put_hex(tl_out_t *o, const uint8_t *p, unsigned n)
 {
     for (unsigned i = 0; i < n; i++)
-        put(o, "%02x", p[i]);
+        tl_put(o, "%02x", p[i]);
 }
 
 /* %PRIu64 and %PRIx64 (no leading zeros). */
-static void
-put_u64(tl_out_t *o, uint64_t v, unsigned base)
+void
+tl_put_u64(tl_out_t *o, uint64_t v, unsigned base)
 {
     char d[20];
     unsigned n = 0;
 
     do { d[n++] = "0123456789abcdef"[v % base]; v /= base; } while (v);
     while (n)
-        put_c(o, d[--n]);
-}
-
-static uint16_t
-be16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t
-be64(const uint8_t *p)
-{
-    return (uint64_t)be32(p) << 32 | be32(p + 4);
+        tl_put_c(o, d[--n]);
 }
 
 /* tcpdump 4.99.3 orders the two endpoints by port, then address bytes
@@ -179,231 +148,12 @@ static void
 tfo_cookie(tl_out_t *o, const uint8_t *p, unsigned n)
 {
     if (n == 0)
-        put(o, " cookiereq");
+        tl_put(o, " cookiereq");
     else if (n % 2 != 0 || n < 4 || n > 16)
-        put(o, " (invalid)");
+        tl_put(o, " (invalid)");
     else {
-        put(o, " cookie ");
-        put_hex(o, p, n);
-    }
-}
-
-/* tcpdump's addrtostr6(): the longest run (the first of equal ones) of two
- * or more zero words as "::", an IPv4-compatible or -mapped tail dotted. */
-static void
-put_ip6(tl_out_t *o, const uint8_t *a)
-{
-    int best = -1, best_len = 0, cur = -1, cur_len = 0;
-    uint16_t w[8];
-
-    for (int i = 0; i < 8; i++) {
-        w[i] = be16(a + 2 * i);
-        if (w[i] == 0) {
-            if (cur == -1)
-                cur = i, cur_len = 1;
-            else
-                cur_len++;
-        } else if (cur != -1) {
-            if (best == -1 || cur_len > best_len)
-                best = cur, best_len = cur_len;
-            cur = -1;
-        }
-    }
-    if (cur != -1 && (best == -1 || cur_len > best_len))
-        best = cur, best_len = cur_len;
-    if (best != -1 && best_len < 2)
-        best = -1;
-    for (int i = 0; i < 8; i++) {
-        if (best != -1 && i >= best && i < best + best_len) {
-            if (i == best)
-                put(o, ":");
-            continue;
-        }
-        if (i != 0)
-            put(o, ":");
-        if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff))) {
-            put(o, "%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
-            break;
-        }
-        put(o, "%x", w[i]);
-    }
-    if (best != -1 && best + best_len == 8)
-        put(o, ":");
-}
-
-/*
- * One MPTCP option (print-mptcp.c of 4.99.3): p is the option from its kind
- * byte, len its length byte (len bytes readable), flags the TCP flags byte.
- * Returns false where mptcp_print() returns 0 (the caller's "[bad opt]").
- */
-#define TH_SYN 0x02
-#define TH_ACK 0x10
-
-static bool
-mptcp(tl_out_t *o, const uint8_t *p, unsigned len, unsigned flags)
-{
-    static const char *const names[] = {
-        "capable", "join", "dss", "add-addr", "rem-addr", "prio", "fail", "fast-close", "unknown",
-    };
-    unsigned sub;
-
-    if (len < 3)
-        return false;
-    sub = p[2] >> 4;
-    if (sub > 8)
-        sub = 8;
-    put(o, " %u %s", len, names[sub]);
-
-    switch (sub) {
-    case 0: {                                   /* MP_CAPABLE */
-        unsigned version = p[2] & 0xf;
-
-        if (!((len == 12 || len == 4) && (flags & TH_SYN))
-            && !((len == 20 || len == 22) && (flags & (TH_SYN | TH_ACK)) == TH_ACK))
-            return false;
-        if (version > 1) {
-            put(o, " Unknown Version (%u)", version);
-            return true;
-        }
-        put(o, " v%u", version);
-        if (p[3] & 0x80)
-            put(o, " csum");
-        if (len == 12 || len >= 20) {
-            put(o, " {0x");
-            put_u64(o, be64(p + 4), 16);
-            if (len >= 20) {
-                put(o, ",0x");
-                put_u64(o, be64(p + 12), 16);
-            }
-            put(o, "}");
-        }
-        return true;
-    }
-    case 1:                                     /* MP_JOIN */
-        if (!(len == 12 && (flags & TH_SYN))
-            && !(len == 16 && (flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
-            && !(len == 24 && (flags & TH_ACK)))
-            return false;
-        if (len != 24) {
-            if (p[2] & 0x01)
-                put(o, " backup");
-            put(o, " id %u", p[3]);
-        }
-        if (len == 12) {
-            put(o, " token 0x%x nonce 0x%x", be32(p + 4), be32(p + 8));
-        } else if (len == 16) {
-            put(o, " hmac 0x");
-            put_u64(o, be64(p + 4), 16);
-            put(o, " nonce 0x%x", be32(p + 12));
-        } else {
-            put(o, " hmac 0x");
-            put_hex(o, p + 4, 20);
-        }
-        return true;
-    case 2: {                                   /* DSS */
-        unsigned f, n;
-        const uint8_t *q;
-
-        if (len < 4 || (flags & TH_SYN))
-            return false;
-        f = p[3];
-        q = p + 4;
-        n = len - 4;
-        if (f & 0x10)
-            put(o, " fin");
-        if (f & 0x01) {                         /* A: data ack, 8 bytes with a */
-            unsigned w = (f & 0x02) ? 8 : 4;
-            put(o, " ack ");
-            if (n < w)
-                return false;
-            put_u64(o, w == 8 ? be64(q) : be32(q), 10);
-            q += w;
-            n -= w;
-        }
-        if (f & 0x04) {                         /* M: mapping, 8-byte DSN with m */
-            unsigned w = (f & 0x08) ? 8 : 4;
-            put(o, " seq ");
-            if (n < w)
-                return false;
-            put_u64(o, w == 8 ? be64(q) : be32(q), 10);
-            q += w;
-            n -= w;
-            if (n < 4)
-                return false;
-            put(o, " subseq %u", be32(q));
-            q += 4;
-            n -= 4;
-            if (n < 2)
-                return false;
-            put(o, " len %u", be16(q));
-            q += 2;
-            n -= 2;
-            if (n >= 2) {
-                put(o, " csum 0x%x", be16(q));
-                n -= 2;
-            }
-        }
-        return n == 0;
-    }
-    case 3: {                                   /* ADD_ADDR */
-        static const char *const echo[] = {
-            "v1", "v1-echo", NULL, NULL, "v0-ip4", NULL, "v0-ip6",
-        };
-        unsigned e = p[2] & 0xf;
-        const char *name = e < 7 ? echo[e] : NULL;
-
-        if (!(len == 8 || len == 10 || len == 16 || len == 18
-              || len == 20 || len == 22 || len == 28 || len == 30))
-            return false;
-        put(o, " %s id %u", name ? name : "[bad version/echo]", p[3]);
-        if (len < 20) {
-            put(o, " %u.%u.%u.%u", p[4], p[5], p[6], p[7]);
-            if (len == 10 || len == 18)
-                put(o, ":%u", be16(p + 8));
-            if (len == 16 || len == 18) {
-                put(o, " hmac 0x");
-                put_u64(o, be64(p + (len == 16 ? 8 : 10)), 16);
-            }
-        } else {
-            put(o, " ");
-            put_ip6(o, p + 4);
-            if (len == 22 || len == 30)
-                put(o, ":%u", be16(p + 20));
-            if (len == 28 || len == 30) {
-                put(o, " hmac 0x");
-                put_u64(o, be64(p + (len == 28 ? 20 : 22)), 16);
-            }
-        }
-        return true;
-    }
-    case 4:                                     /* REMOVE_ADDR */
-        if (len < 4)
-            return false;
-        put(o, " id");
-        for (unsigned i = 3; i < len; i++)
-            put(o, " %u", p[i]);
-        return true;
-    case 5:                                     /* MP_PRIO */
-        if (len != 3 && len != 4)
-            return false;
-        put(o, (p[2] & 0x01) ? " backup" : " non-backup");
-        if (len == 4)
-            put(o, " id %u", p[3]);
-        return true;
-    case 6:                                     /* MP_FAIL */
-        if (len != 12)
-            return false;
-        put(o, " seq ");
-        put_u64(o, be64(p + 4), 10);
-        return true;
-    case 7:                                     /* MP_FASTCLOSE */
-        if (len != 12)
-            return false;
-        put(o, " key 0x");
-        put_u64(o, be64(p + 4), 16);
-        return true;
-    default:
-        return true;
+        tl_put(o, " cookie ");
+        tl_put_hex(o, p, n);
     }
 }
 
@@ -433,7 +183,7 @@ options(tl_out_t *o, const tl_segment_t *seg, bool rev, uint32_t thseq, uint32_t
         const char *name;
 
         if (ch)
-            put(o, "%c", ch);
+            tl_put(o, "%c", ch);
         /* The kind and length bytes are read unchecked (GET_U_1): beyond
          * the capture tcpdump stops with " [|tcp]" alone. The length byte
          * of an option in the header's last byte is the payload's first,
@@ -461,35 +211,35 @@ options(tl_out_t *o, const tl_segment_t *seg, bool rev, uint32_t thseq, uint32_t
         p++;
         name = option_name(kind);
         if (name)
-            put(o, "%s", name);
+            tl_put(o, "%s", name);
         else
-            put(o, "unknown-%u", kind);
+            tl_put(o, "unknown-%u", kind);
 
         switch (kind) {
         case 2:                                 /* mss */
             datalen = 2;
             LENCHECK(datalen);
-            put(o, " %u", be16(p));
+            tl_put(o, " %u", tl_be16(p));
             break;
         case 3:                                 /* wscale */
             datalen = 1;
             LENCHECK(datalen);
-            put(o, " %u", p[0]);
+            tl_put(o, " %u", p[0]);
             break;
         case 5:                                 /* sack */
             datalen = len - 2;
             if (datalen % 8 != 0) {
-                put(o, " invalid sack");
+                tl_put(o, " invalid sack");
             } else {
-                put(o, " %u ", datalen / 8);
+                tl_put(o, " %u ", datalen / 8);
                 for (unsigned i = 0; i < datalen; i += 8) {
                     uint32_t base = rev ? thseq : thack, s, e;
 
                     LENCHECK(i + 4);
-                    s = be32(p + i);
+                    s = tl_be32(p + i);
                     LENCHECK(i + 8);
-                    e = be32(p + i + 4);
-                    put(o, "{%u:%u}", s - base, e - base);
+                    e = tl_be32(p + i + 4);
+                    tl_put(o, "{%u:%u}", s - base, e - base);
                 }
             }
             break;
@@ -500,47 +250,47 @@ options(tl_out_t *o, const tl_segment_t *seg, bool rev, uint32_t thseq, uint32_t
         case 13:
             datalen = 4;
             LENCHECK(datalen);
-            put(o, " %u", be32(p));
+            tl_put(o, " %u", tl_be32(p));
             break;
         case 8:                                 /* TS */
             datalen = 8;
             LENCHECK(datalen);
-            put(o, " val %u ecr %u", be32(p), be32(p + 4));
+            tl_put(o, " val %u ecr %u", tl_be32(p), tl_be32(p + 4));
             break;
         case 19:                                /* md5 (tcpdump with libcrypto, no -M) */
             datalen = 16;
             LENCHECK(datalen);
-            put(o, seg->opt_cut ? " snaplen too short, " : " shared secret not supplied with -M, ");
-            put(o, "can't check - ");
-            put_hex(o, p, datalen);
+            tl_put(o, seg->opt_cut ? " snaplen too short, " : " shared secret not supplied with -M, ");
+            tl_put(o, "can't check - ");
+            tl_put_hex(o, p, datalen);
             break;
         case 20:                                /* scps */
             datalen = 2;
             LENCHECK(datalen);
-            put(o, " cap %02x id %u", p[0], p[1]);
+            tl_put(o, " cap %02x id %u", p[0], p[1]);
             break;
         case 28: {                              /* uto */
             unsigned v;
             datalen = 2;
             LENCHECK(datalen);
-            v = be16(p);
-            put(o, " 0x%x %u", v, (v & 1) ? (v >> 1) * 60 : v >> 1);
+            v = tl_be16(p);
+            tl_put(o, " 0x%x %u", v, (v & 1) ? (v >> 1) * 60 : v >> 1);
             break;
         }
         case 29:                                /* tcp-ao */
             datalen = len - 2;
             if (datalen < 2) {
-                put(o, " (invalid)");
+                tl_put(o, " (invalid)");
             } else {
                 LENCHECK(1);
-                put(o, " keyid %u", p[0]);
+                tl_put(o, " keyid %u", p[0]);
                 LENCHECK(2);
-                put(o, " rnextkeyid %u", p[1]);
+                tl_put(o, " rnextkeyid %u", p[1]);
                 if (datalen > 2) {
-                    put(o, " mac 0x");
+                    tl_put(o, " mac 0x");
                     for (unsigned i = 2; i < datalen; i++) {
                         LENCHECK(i + 1);
-                        put(o, "%02x", p[i]);
+                        tl_put(o, "%02x", p[i]);
                     }
                 }
             }
@@ -549,13 +299,13 @@ options(tl_out_t *o, const tl_segment_t *seg, bool rev, uint32_t thseq, uint32_t
             datalen = len - 2;
             LENCHECK(datalen);
             proto = "mptcp";                    /* tcpdump leaves it set */
-            if (!mptcp(o, p - 2, len, flags))
+            if (!tl_tcpdump_mptcp(o, p - 2, len, flags))
                 goto bad;
             break;
         case 34:                                /* tfo */
             datalen = len - 2;
             LENCHECK(datalen);
-            put(o, " ");                        /* tcpdump prints two spaces here */
+            tl_put(o, " ");                        /* tcpdump prints two spaces here */
             tfo_cookie(o, p, datalen);
             break;
         case 254:                               /* exp (RFC 6994) */
@@ -564,10 +314,10 @@ options(tl_out_t *o, const tl_segment_t *seg, bool rev, uint32_t thseq, uint32_t
             if (datalen < 2)
                 goto bad;
             if (p[0] == 0xf9 && p[1] == 0x89) {
-                put(o, "-tfo");
+                tl_put(o, "-tfo");
                 tfo_cookie(o, p + 2, datalen - 2);
             } else {
-                put(o, "-%02x%02x", p[0], p[1]);
+                tl_put(o, "-%02x%02x", p[0], p[1]);
             }
             break;
         case 0:
@@ -577,10 +327,10 @@ options(tl_out_t *o, const tl_segment_t *seg, bool rev, uint32_t thseq, uint32_t
         default:
             datalen = len - 2;
             if (datalen)
-                put(o, " 0x");
+                tl_put(o, " 0x");
             for (unsigned i = 0; i < datalen; i++) {
                 LENCHECK(i + 1);
-                put(o, "%02x", p[i]);
+                tl_put(o, "%02x", p[i]);
             }
             break;
         }
@@ -590,7 +340,7 @@ options(tl_out_t *o, const tl_segment_t *seg, bool rev, uint32_t thseq, uint32_t
         avail = avail > datalen ? avail - datalen : 0;
         datalen += (kind == 0 || kind == 1) ? 1 : 2;
         if (datalen != len)
-            put(o, "[len %u]", len);
+            tl_put(o, "[len %u]", len);
         ch = ',';
         if (kind == 0)
             break;
@@ -599,17 +349,17 @@ options(tl_out_t *o, const tl_segment_t *seg, bool rev, uint32_t thseq, uint32_t
 #undef LENCHECK
 
 bad:
-    put(o, "[bad opt]");
+    tl_put(o, "[bad opt]");
     if (ch)
-        put(o, "]");
+        tl_put(o, "]");
     return false;
 trunc:
-    put(o, " [|%s]", proto);
+    tl_put(o, " [|%s]", proto);
     if (ch)
-        put(o, ">");
+        tl_put(o, ">");
     return false;
 trunc_early:
-    put(o, " [|%s]", proto);
+    tl_put(o, " [|%s]", proto);
     return false;
 }
 
@@ -658,29 +408,29 @@ tl_tcpdump_format(tl_tcpdump_t *st, const tl_segment_t *seg, char *buf, size_t c
         thack = st->ack_base;
     }
 
-    put(&o, "Flags [");
+    tl_put(&o, "Flags [");
     for (size_t i = 0; i < sizeof flag_chars / sizeof flag_chars[0]; i++)
         if (seg->flags & flag_chars[i].bit) {
-            put(&o, "%c", flag_chars[i].c);
+            tl_put(&o, "%c", flag_chars[i].c);
             any = true;
         }
-    put(&o, "%s]", any ? "" : "none");
+    tl_put(&o, "%s]", any ? "" : "none");
     if (seg->len > 0 || (seg->flags & (TL_F_SYN | TL_F_FIN | TL_F_RST))) {
-        put(&o, ", seq %u", seq);
+        tl_put(&o, ", seq %u", seq);
         if (seg->len > 0)
-            put(&o, ":%u", seq + seg->len);
+            tl_put(&o, ":%u", seq + seg->len);
     }
     if (seg->flags & TL_F_ACK)
-        put(&o, ", ack %u", ack);
-    put(&o, ", win %u", seg->win);
+        tl_put(&o, ", ack %u", ack);
+    tl_put(&o, ", win %u", seg->win);
     if (seg->flags & TL_F_URG)
-        put(&o, ", urg %u", seg->urp);
+        tl_put(&o, ", urg %u", seg->urp);
     if ((seg->opt_bytes && seg->opt_len > 0) || seg->opt_cut > 0) {
-        put(&o, ", options [");
+        tl_put(&o, ", options [");
         if (!options(&o, seg, rev, thseq, thack))
             return o.len;               /* tcpdump prints nothing more */
-        put(&o, "]");
+        tl_put(&o, "]");
     }
-    put(&o, ", length %u", seg->len);
+    tl_put(&o, ", length %u", seg->len);
     return o.len;
 }
