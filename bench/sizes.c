@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "tl_glue.h"
+#include "tcplife/tl_pack.h"
 
 int
 main(void)

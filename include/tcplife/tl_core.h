@@ -413,15 +413,7 @@ typedef enum {
 uint8_t tl_backoff_stacks(bool synack, uint8_t retry, int64_t interval_ns, bool after_refusal);
 const char *tl_stack_name(tl_stack_t s);
 
-/*
- * A verdict packed for storage (tl_pack.c): exact round trip of every byte,
- * at most TL_PACKED_MAX bytes, about 12 for a data segment and 1 for an
- * all-zero verdict. tl_unpack_result returns the bytes it read, or 0 when
- * `in` (avail bytes) is malformed.
- */
-#define TL_PACKED_MAX (((sizeof(tl_result_t) + 7) / 8 + 6) / 7 + ((sizeof(tl_result_t) + 7) / 8) * 9)
-size_t tl_pack_result(const tl_result_t *r, uint8_t *out);
-size_t tl_unpack_result(const uint8_t *in, size_t avail, tl_result_t *r);
+/* Storing verdicts per frame (tl_pack.c): tl_pack.h. */
 
 /*
  * Fill a segment's header fields (ports, seq, ack, flags, window, urgent

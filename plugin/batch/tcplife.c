@@ -35,6 +35,7 @@
 
 #include "tcplife/tl_core.h"
 #include "tcplife/tl_row.h"
+#include "tcplife/tl_tuples.h"
 #include "tcplife/tl_zeek.h"
 #include "tl_decode.h"
 #include "tl_streams.h"
@@ -49,11 +50,6 @@ typedef struct {
     tl_conn_t conn;
     tl_zeek_t zeek;
 } rec_t;
-
-typedef struct {
-    tl_tuple_t       key;
-    const tl_conn_t *conn;
-} latest_t;
 
 /* The frame-level checks of tools/tcplife-check, by the verdict fields
  * their display filters name. */
@@ -70,7 +66,7 @@ typedef struct {
     tl_streams_t *streams;
     rec_t       **recs;          /* by tcp.stream; NULL: nothing tracked */
     uint32_t      nrecs, cap;
-    GHashTable   *latest;        /* 4-tuple -> the latest connection on it */
+    tl_tuples_t   latest;        /* 4-tuple -> the latest connection on it */
     uint32_t      frame;         /* frames read, as epan numbers them */
     uint64_t      skipped[TL_SKIP_COUNT];
     uint32_t      first_skip[TL_SKIP_COUNT];
@@ -79,13 +75,34 @@ typedef struct {
     bool          keep_hits;
 } run_t;
 
+/* The 4-tuple index's view of the connections (tl_tuples.h). */
+static const tl_conn_t *
+rec_conn(void *ctx, uint32_t stream)
+{
+    const run_t *r = (const run_t *)ctx;
+
+    return stream < r->nrecs && r->recs[stream] ? &r->recs[stream]->conn : NULL;
+}
+
+static void *
+tuples_alloc(void *ctx G_GNUC_UNUSED, size_t bytes)
+{
+    return g_malloc0(bytes);
+}
+
+static void
+tuples_free(void *ctx G_GNUC_UNUSED, void *p)
+{
+    g_free(p);
+}
+
 static void
 run_init(run_t *r, int64_t time_wait_ns, bool keep_hits)
 {
     memset(r, 0, sizeof *r);
     r->cfg.time_wait_ns = time_wait_ns;
     r->streams = tl_streams_new();
-    r->latest = g_hash_table_new_full(tl_tuple_ghash, tl_tuple_gequal, NULL, g_free);
+    tl_tuples_init(&r->latest, rec_conn, tuples_alloc, tuples_free, r);
     r->hits = g_array_new(FALSE, FALSE, sizeof(hit_t));
     r->keep_hits = keep_hits;
 }
@@ -96,7 +113,7 @@ run_free(run_t *r)
     for (uint32_t i = 0; i < r->nrecs; i++)
         g_free(r->recs[i]);
     g_free(r->recs);
-    g_hash_table_destroy(r->latest);
+    tl_tuples_clear(&r->latest);
     tl_streams_free(r->streams);
     g_array_free(r->hits, TRUE);
 }
@@ -118,28 +135,6 @@ rec_for(run_t *r, uint32_t stream)
         tl_zeek_init(&r->recs[stream]->zeek);
     }
     return r->recs[stream];
-}
-
-/* A new connection's first segment: the latest earlier connection on its
- * 4-tuple, as the plugin's tuple_latest(); from now on this one. */
-static const tl_conn_t *
-tuple_latest(run_t *r, const tl_segment_t *seg, const tl_conn_t *conn)
-{
-    tl_tuple_t key;
-    latest_t *e;
-    const tl_conn_t *prev = NULL;
-
-    tl_tuple_of(seg, &key);
-    e = (latest_t *)g_hash_table_lookup(r->latest, &key);
-    if (!e) {
-        e = g_new(latest_t, 1);
-        e->key = key;
-        g_hash_table_insert(r->latest, &e->key, e);
-    } else {
-        prev = e->conn;
-    }
-    e->conn = conn;
-    return prev;
 }
 
 static void
@@ -176,7 +171,7 @@ frame(run_t *r, int encap, const uint8_t *data, uint32_t caplen, uint32_t len, i
     tl_result_t res;
     rec_t *rec;
     bool is_new;
-    uint32_t stream;
+    uint32_t stream, prev_stream;
 
     tl_decode(link_of(encap), data, caplen, len, &d);
     switch (d.kind) {
@@ -198,8 +193,7 @@ frame(run_t *r, int encap, const uint8_t *data, uint32_t caplen, uint32_t len, i
     d.seg.frame = r->frame;
     d.seg.time_ns = time_ns;
     rec = rec_for(r, stream);
-    tl_conn_observe_on_tuple(&rec->conn, rec->conn.segments == 0 ? tuple_latest(r, &d.seg, &rec->conn) : NULL,
-                             &r->cfg, &d.seg, &res);
+    (void)tl_conn_observe_stream(&r->latest, &rec->conn, stream, &r->cfg, &d.seg, &res, &prev_stream);
     tl_zeek_observe(&rec->zeek, &d.seg);
     /* The checks' display filters, as tl_tree.c renders those fields. */
     if (tl_result_unread_data(&res))

@@ -41,14 +41,15 @@ struct tl_streams {
     uint32_t    count;
 };
 
-guint
-tl_tuple_ghash(gconstpointer k)
+/* tl_tuple_t keys for the GHashTable. */
+static guint
+tuple_ghash(gconstpointer k)
 {
     return tl_tuple_hash((const tl_tuple_t *)k);
 }
 
-gboolean
-tl_tuple_gequal(gconstpointer a, gconstpointer b)
+static gboolean
+tuple_gequal(gconstpointer a, gconstpointer b)
 {
     return tl_tuple_equal((const tl_tuple_t *)a, (const tl_tuple_t *)b);
 }
@@ -58,7 +59,7 @@ tl_streams_new(void)
 {
     tl_streams_t *s = g_new0(tl_streams_t, 1);
 
-    s->convs = g_hash_table_new_full(tl_tuple_ghash, tl_tuple_gequal, NULL, g_free);
+    s->convs = g_hash_table_new_full(tuple_ghash, tuple_gequal, NULL, g_free);
     return s;
 }
 

@@ -39,10 +39,6 @@ uint32_t tl_streams_segment(tl_streams_t *s, const tl_addr_t *src, const tl_addr
                             uint16_t sport, uint16_t dport, uint16_t flags, uint32_t seq,
                             uint32_t ack, bool full, bool *is_new);
 
-/* tl_tuple_t keys for a GHashTable (tl_tuple_hash(), tl_tuple_equal()). */
-unsigned int tl_tuple_ghash(const void *k);
-int tl_tuple_gequal(const void *a, const void *b);
-
 /* Streams numbered so far. */
 uint32_t tl_streams_count(const tl_streams_t *s);
 

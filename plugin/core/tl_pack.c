@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "tl_internal.h"
+#include "tcplife/tl_pack.h"
 
 #define BLOCKS ((sizeof(tl_result_t) + 7) / 8)
 #define MAP_BYTES ((BLOCKS + 6) / 7)
@@ -122,4 +123,62 @@ tl_unpack_result(const uint8_t *in, size_t avail, tl_result_t *r)
         raw[offsetof(tl_result_t, prev_state) + i] ^= raw[offsetof(tl_result_t, state) + i];
     memcpy(r, raw, sizeof *r);
     return n;
+}
+
+/* Related frames: earlier frames, stored as how far back they are. */
+static const uint16_t rel_frames[] = {
+    offsetof(tl_result_t, rel_syn), offsetof(tl_result_t, rel_fin), offsetof(tl_result_t, rel_prev),
+    offsetof(tl_result_t, rel_rst), offsetof(tl_result_t, rel_ack_not_taken),
+    offsetof(tl_result_t, hc_fin_frame), offsetof(tl_result_t, dup_of), offsetof(tl_result_t, rel_ka),
+};
+
+/* v -> base - v, except that 0 ("none") and base stay: its own inverse,
+ * and a bijection (base - v is 0 only for v = base, which stays). */
+static uint64_t
+back_from(uint64_t base, uint64_t v)
+{
+    return v == 0 || v == base ? v : base - v;
+}
+
+static uint64_t
+tw_expected_left(const tl_result_t *r, uint64_t now)
+{
+    return (uint64_t)(r->tw_rearmed_ns ? r->tw_rearmed_ns : r->tw_start_ns)
+         + (uint64_t)r->tw_duration_ns - now;
+}
+
+void
+tl_result_relative(tl_result_t *r, const tl_relative_t *seg, bool to_relative)
+{
+    uint8_t *b = (uint8_t *)r;
+    uint64_t now = (uint64_t)seg->time_ns;
+
+    for (size_t i = 0; i < sizeof rel_frames / sizeof rel_frames[0]; i++) {
+        uint32_t v;
+
+        memcpy(&v, b + rel_frames[i], 4);
+        v = (uint32_t)back_from((uint32_t)(seg->frame + 1), v);
+        memcpy(b + rel_frames[i], &v, 4);
+    }
+    /* The handshake's ISNs are the segment's own numbers: a SYN's and a
+     * SYN-ACK's seq, a SYN-ACK's and step 3's ack - 1. */
+    if (seg->hdr) {
+        if (r->hs_step == 1 || r->hs_step == 2)
+            r->isn ^= seg->seq;
+        if (r->hs_step == 2 || r->hs_step == 3)
+            r->peer_isn ^= seg->ack - 1;
+    }
+    /* TIME_WAIT's times, from the segment's: its start and re-arm as how
+     * long ago, the time left as what they give minus what it says. */
+    if (r->tw_holder != TL_TW_NONE) {
+        if (to_relative) {
+            r->tw_left_ns = (int64_t)((uint64_t)r->tw_left_ns - tw_expected_left(r, now));
+            r->tw_start_ns = (int64_t)(now - (uint64_t)r->tw_start_ns);
+            r->tw_rearmed_ns = (int64_t)back_from(now, (uint64_t)r->tw_rearmed_ns);
+        } else {
+            r->tw_rearmed_ns = (int64_t)back_from(now, (uint64_t)r->tw_rearmed_ns);
+            r->tw_start_ns = (int64_t)(now - (uint64_t)r->tw_start_ns);
+            r->tw_left_ns = (int64_t)((uint64_t)r->tw_left_ns + tw_expected_left(r, now));
+        }
+    }
 }

@@ -32,7 +32,10 @@ typedef char tl_park_image_fits[sizeof(image_t) <= TL_PARK_IMAGE ? 1 : -1];
 typedef char tl_park_image_is_words[IMAGE_BYTES % 8 == 0 ? 1 : -1];
 #define MAP_BYTES ((BLOCKS + 7) / 8)
 
-enum { FMT_RAW = 0, FMT_PACKED = 1 };
+/* FMT_PACKED_US: every time was a whole microsecond (captures with
+ * microsecond timestamps): they are packed divided by 1000, 10 bits less
+ * each. */
+enum { FMT_RAW = 0, FMT_PACKED = 1, FMT_PACKED_US = 2 };
 
 /* Fields rewritten, by offset in tl_endpoint_t / tl_conn_t / its Zeek part. */
 #define EP(f) offsetof(tl_endpoint_t, f)
@@ -68,6 +71,7 @@ static const sibling_t zeek_siblings[] = {
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
+
 static uint64_t
 get64(const void *base, size_t off)
 {
@@ -94,6 +98,59 @@ static void
 put32(void *base, size_t off, uint32_t v)
 {
     memcpy((uint8_t *)base + off, &v, 4);
+}
+
+/* Calls f on every time and duration of the connection. */
+static void
+for_each_time(tl_conn_t *c, void (*f)(int64_t *t, void *ctx), void *ctx)
+{
+    for (int r = 0; r < TL_ROLE_COUNT; r++) {
+        tl_endpoint_t *ep = &c->ep[r];
+
+        f(&ep->syn_time_ns, ctx);
+        f(&ep->fin_time_ns, ctx);
+        f(&ep->fin_last_ns, ctx);
+        f(&ep->last_ns, ctx);
+        f(&ep->dup_time_ns, ctx);
+    }
+    f(&c->first_time_ns, ctx);
+    f(&c->last_time_ns, ctx);
+    f(&c->hs_ack_time_ns, ctx);
+    f(&c->last_data_ns, ctx);
+    f(&c->tw_rearmed_ns, ctx);
+    f(&c->tw_start_ns, ctx);
+    f(&c->hc_duration_ns, ctx);
+}
+
+static void
+check_us(int64_t *t, void *ctx)
+{
+    if (*t % 1000)
+        *(bool *)ctx = false;
+}
+
+static void
+to_us(int64_t *t, void *ctx)
+{
+    (void)ctx;
+    *t /= 1000;
+}
+
+static void
+from_us(int64_t *t, void *ctx)
+{
+    (void)ctx;
+    *t = (int64_t)((uint64_t)*t * 1000u);
+}
+
+/* Whether every time of the connection is a whole microsecond. */
+static bool
+times_in_us(const tl_conn_t *c)
+{
+    bool us = true;
+
+    for_each_time((tl_conn_t *)(uintptr_t)c, check_us, &us);
+    return us;
 }
 
 /* Times: 0 stays 0 ("unset"); others become the zigzag of their distance
@@ -234,8 +291,8 @@ rewrite(image_t *im, uint32_t f0, bool pack)
             ((uint8_t *)&ze->addr)[i] ^= ((const uint8_t *)&ep->addr)[i];
         ze->port ^= ep->port;
     }
-    times_rewrite(&im->conn, conn_times, N_OF(conn_times), t0, pack);
-    frames_rewrite(&im->conn, conn_frames, N_OF(conn_frames), f0, pack);
+    times_rewrite((uint8_t *)im + offsetof(image_t, conn), conn_times, N_OF(conn_times), t0, pack);
+    frames_rewrite((uint8_t *)im + offsetof(image_t, conn), conn_frames, N_OF(conn_frames), f0, pack);
     if (!pack)
         for (int r = 0; r < TL_ROLE_COUNT; r++) {
             siblings_rewrite(&im->conn.ep[r], ep_siblings, N_OF(ep_siblings), false);
@@ -330,7 +387,7 @@ unpark_image(const tl_park_tmpl_t *t, const uint8_t *in, size_t len, image_t *im
         memcpy(im, in + 1, IMAGE_BYTES);
         return true;
     }
-    if (in[0] != FMT_PACKED)
+    if (in[0] != FMT_PACKED && in[0] != FMT_PACKED_US)
         return false;
     for (unsigned shift = 0;; shift += 7) {
         if (n >= len || shift > 28)
@@ -344,6 +401,8 @@ unpark_image(const tl_park_tmpl_t *t, const uint8_t *in, size_t len, image_t *im
         return false;
     xor_template(im, t);
     rewrite(im, f0, false);
+    if (in[0] == FMT_PACKED_US)
+        for_each_time(&im->conn, from_us, NULL);
     return true;
 }
 
@@ -353,26 +412,30 @@ tl_park(tl_park_tmpl_t *t, const tl_conn_t *conn, const tl_zeek_t *zeek, uint8_t
     image_t im;
     uint32_t f0;
     size_t n = 1;
+    bool us = times_in_us(conn);
 
     memset(&im, 0, sizeof im);
     memcpy(&im.conn, conn, sizeof *conn);
     memcpy(&im.zeek, zeek, sizeof *zeek);
+    if (us)
+        for_each_time(&im.conn, to_us, NULL);
     f0 = frame_base(&im);
-    rewrite(&im, f0, true);
-    if (t && !t->have) {
-        memcpy(t->image, &im, IMAGE_BYTES);
-        t->have = true;
+    /* The one rewrite that can lose a value is checked first. */
+    if (times_invertible(&im.conn)) {
+        rewrite(&im, f0, true);
+        if (t && !t->have) {
+            memcpy(t->image, &im, IMAGE_BYTES);
+            t->have = true;
+        }
+        xor_template(&im, t);
+        out[0] = us ? FMT_PACKED_US : FMT_PACKED;
+        for (uint32_t v = f0;; v >>= 7) {
+            out[n++] = (uint8_t)(v >= 0x80 ? (v & 0x7f) | 0x80 : v);
+            if (v < 0x80)
+                break;
+        }
+        return n + zs_pack((const uint8_t *)&im, out + n);
     }
-    xor_template(&im, t);
-    out[0] = FMT_PACKED;
-    for (uint32_t v = f0;; v >>= 7) {
-        out[n++] = (uint8_t)(v >= 0x80 ? (v & 0x7f) | 0x80 : v);
-        if (v < 0x80)
-            break;
-    }
-    n += zs_pack((const uint8_t *)&im, out + n);
-    if (times_invertible(conn))
-        return n;
     memset(&im, 0, sizeof im);
     memcpy(&im.conn, conn, sizeof *conn);
     memcpy(&im.zeek, zeek, sizeof *zeek);

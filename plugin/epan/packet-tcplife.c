@@ -16,6 +16,7 @@
 
 #include "tl_compat.h"
 #include "tl_glue.h"
+#include "tcplife/tl_pack.h"
 
 static int proto_tcplife = -1;
 static dissector_handle_t tcplife_handle;
@@ -29,12 +30,6 @@ static guint64 stat_frames;      /* frames stored (TCPLIFE_MEMSTATS) */
  * read filter, then again to list it) is read from the store like a later
  * pass instead of being fed to its connection twice. */
 static guint32 last_tracked;
-static wmem_map_t *tuples;
-
-typedef struct {
-    tl_tuple_t       key;
-    guint32          stream;
-} tl_tuple_entry_t;
 
 /* MSL profiles: the values and their sources are the core's (TL_MSL_MAP in
  * tl_core.h); this is their preference list. */
@@ -49,44 +44,6 @@ static void
 apply_prefs(void)
 {
     tl_cfg.time_wait_ns = tl_msl_time_wait_ns((tl_msl_profile_t)pref_msl_profile, pref_msl_custom);
-}
-
-static guint
-tuple_hash(gconstpointer k)
-{
-    return tl_tuple_hash((const tl_tuple_t *)k);
-}
-
-static gboolean
-tuple_equal(gconstpointer a, gconstpointer b)
-{
-    return tl_tuple_equal((const tl_tuple_t *)a, (const tl_tuple_t *)b);
-}
-
-/* A new connection's first segment: the latest earlier connection on its
- * 4-tuple (the core decides what it means: tl_conn_observe_on_tuple()),
- * and from now on this connection is the latest. */
-static const tl_conn_t *
-tuple_latest(const tl_segment_t *seg, guint32 stream, guint32 *prev_stream)
-{
-    tl_tuple_t key;
-    tl_tuple_entry_t *e;
-    const tl_conn_t *prev = NULL;
-
-    tl_tuple_of(seg, &key);
-    e = (tl_tuple_entry_t *)wmem_map_lookup(tuples, &key);
-    if (!e) {
-        e = wmem_new(wmem_file_scope(), tl_tuple_entry_t);
-        e->key = key;
-        wmem_map_insert(tuples, &e->key, e);
-    } else {
-        const tl_conn_rec_t *rec = tl_conns_get(e->stream);
-
-        prev = rec ? &rec->conn : NULL;
-        *prev_stream = e->stream;
-    }
-    e->stream = stream;
-    return prev;
 }
 
 /* tcpdump's relative numbers depend on the connection's numbering state
@@ -154,6 +111,23 @@ td_format(packet_info *pinfo, tl_tcpdump_t *st, const tl_segment_t *seg)
     return buf;
 }
 
+/* A layer's verdict made relative to its segment for the store, or back
+ * (tl_result_relative()): from the frame's number, time and the header's
+ * bytes, the same on every pass. */
+static void
+relative(tvbuff_t *tvb, packet_info *pinfo, tl_layer_result_t *lr, gboolean to_relative)
+{
+    tl_relative_t seg;
+    gint off = (gint)lr->hdr_off - 1;
+
+    seg.frame = pinfo->num;
+    seg.time_ns = tl_time_ns(&pinfo->abs_ts);
+    seg.hdr = lr->hdr_off && tvb_captured_length_remaining(tvb, off) >= 12;
+    seg.seq = seg.hdr ? tvb_get_ntohl(tvb, off + 4) : 0;
+    seg.ack = seg.hdr ? tvb_get_ntohl(tvb, off + 8) : 0;
+    tl_result_relative(&lr->r, &seg, to_relative);
+}
+
 /* First pass: track every TCP layer of the frame, store the verdicts. */
 static gboolean
 track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr)
@@ -191,19 +165,14 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr
     for (guint i = 0; i < n; i++) {
         tl_conn_rec_t *rec = tl_conns_touch(x[i].stream, pinfo->num);
         tl_layer_result_t *lr = &fr->layer[i];
-        gboolean first = rec->conn.segments == 0;
 
         lr->stream = x[i].stream;
         lr->prev_stream = 0;
         lr->tcpdump = NULL;
         lr->hdr_off = 0;
         lr->rec = rec;
-        {
-            guint32 prev_stream = 0;
-            const tl_conn_t *prev = first ? tuple_latest(&x[i].seg, x[i].stream, &prev_stream) : NULL;
-            if (tl_conn_observe_on_tuple(&rec->conn, prev, &tl_cfg, &x[i].seg, &lr->r))
-                lr->prev_stream = prev_stream;
-        }
+        (void)tl_conn_observe_stream(tl_conns_tuples(), &rec->conn, x[i].stream, &tl_cfg,
+                                     &x[i].seg, &lr->r, &lr->prev_stream);
         texts[i] = NULL;
         if (pref_tcpdump) {
             tl_tcpdump_t before = rec->conn.tcpdump;
@@ -218,22 +187,28 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr
             td_note_change(rec, pinfo->num, &before, count > 1);
             if (keep)
                 texts[i] = lr->tcpdump;
-            else
-                lr->hdr_off = (guint32)x[i].hdr_off + 1;
         }
+        if (x[i].hdr_off >= 0)
+            lr->hdr_off = (guint32)x[i].hdr_off + 1;
         tl_zeek_observe(&rec->zeek, &x[i].seg);
     }
     stat_frames++;
     {
         const char *shown[TL_MAX_LAYERS];
 
+        tl_result_t shown_r[TL_MAX_LAYERS];
+
         for (guint i = 0; i < n; i++) {
             shown[i] = fr->layer[i].tcpdump;
             fr->layer[i].tcpdump = texts[i];
+            shown_r[i] = fr->layer[i].r;
+            relative(tvb, pinfo, &fr->layer[i], TRUE);
         }
         tl_store_frame(pinfo->num, fr);
-        for (guint i = 0; i < n; i++)
+        for (guint i = 0; i < n; i++) {
             fr->layer[i].tcpdump = shown[i];
+            fr->layer[i].r = shown_r[i];
+        }
     }
     return TRUE;
 }
@@ -294,8 +269,10 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
          * decoding when nothing will read it either. */
         if ((!tap && !show) || !tl_store_get(pinfo->num, &fr))
             return 0;
-        for (guint i = 0; i < fr.n; i++)
+        for (guint i = 0; i < fr.n; i++) {
             fr.layer[i].rec = tl_conns_get(fr.layer[i].stream);
+            relative(tvb, pinfo, &fr.layer[i], FALSE);
+        }
     }
     if (tap)
         for (guint i = 0; i < fr.n; i++)
@@ -317,27 +294,18 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 }
 
 /*
- * The post-dissector's handle has no protocol: epan pushes a layer before
- * and pops it after every call of a handle that has one (a list append and
- * a map update each way, about 300 instructions a packet, even when tcplife
- * adds nothing to the tree). So it checks itself whether the protocol is
- * enabled, and names itself for exceptions ("Malformed Packet: TCPLIFE")
- * as epan would. tcplife does not appear in frame.protocols.
+ * The post-dissector's handle carries its protocol: epan checks that
+ * tcplife is enabled, names it for exceptions ("Malformed Packet:
+ * TCPLIFE") and pushes its layer around each call, and pops it again when
+ * tcplife adds nothing to the tree. That costs about 420 instructions a
+ * packet and pass, 0.8 % of tshark's on the benchmark (docs/benchmarks.md,
+ * "One seam for epan internals"): under the 1 % a step may cost, so not
+ * worth a handle that does epan's work itself.
  */
-static protocol_t *tcplife_protocol;
-
 static int
 dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    const char *saved = pinfo->current_proto;
-    int len;
-
-    if (!proto_is_protocol_enabled(tcplife_protocol))
-        return 0;
-    pinfo->current_proto = "TCPLIFE";
-    len = dissect_layers(tvb, pinfo, tree);
-    pinfo->current_proto = saved;
-    return len;
+    return dissect_layers(tvb, pinfo, tree);
 }
 
 /*
@@ -353,7 +321,6 @@ tcplife_cleanup(void)
     if (!g_getenv("TCPLIFE_MEMSTATS"))
         return;
     tl_conns_memstats(&cs);
-    cs.bytes += wmem_map_size(tuples) * sizeof(tl_tuple_entry_t);
     fprintf(stderr, "tcplife memstats: frames %" G_GUINT64_FORMAT " store %" G_GSIZE_FORMAT
             " connections %" G_GUINT64_FORMAT " conn_bytes %" G_GUINT64_FORMAT
             " conn_rec %zu live %" G_GUINT64_FORMAT " parks %" G_GUINT64_FORMAT
@@ -365,7 +332,6 @@ static void
 tcplife_init(void)
 {
     tl_conns_reset();
-    tuples = wmem_map_new(wmem_file_scope(), tuple_hash, tuple_equal);
     tl_store_reset();
     tl_extract_reset();
     stat_frames = 0;
@@ -395,8 +361,7 @@ proto_register_tcplife(void)
     prefs_register_bool_preference(module, "tcpdump", "Show tcpdump notation",
         "Add tcplife.tcpdump: each segment as tcpdump prints it (made when shown or filtered on)",
         &pref_tcpdump);
-    tcplife_protocol = find_protocol_by_id(proto_tcplife);
-    tcplife_handle = create_dissector_handle(dissect_tcplife, -1);
+    tcplife_handle = create_dissector_handle(dissect_tcplife, proto_tcplife);
     register_init_routine(tcplife_init);
     register_cleanup_routine(tcplife_cleanup);
     tcplife_tap = register_tap("tcplife");

@@ -10,7 +10,9 @@
  * the core (tl_park(), a few hundred bytes at most), and unpacked again
  * when a segment of it comes (exactly: packing is lossless). Readers of a
  * parked connection (later passes, -z tables, TIME_WAIT reuse) get an
- * unpacked copy from a small cache.
+ * unpacked copy from a small cache. The index of the latest connection on
+ * every 4-tuple (the core's tl_tuples_t) is kept here too: it finds the
+ * connections through tl_conns_get().
  */
 #include <string.h>
 
@@ -18,6 +20,7 @@
 
 #include "tl_glue.h"
 #include "tcplife/tl_park.h"
+#include "tcplife/tl_tuples.h"
 
 /* A connection untouched for this many frames of the first pass is parked;
  * the check runs every half of that. TCPLIFE_PARK_FRAMES=N in the
@@ -28,21 +31,33 @@
 #define TL_READ_CACHE 16
 typedef char tl_read_cache_holds_a_frame[TL_READ_CACHE >= 2 * TL_MAX_LAYERS ? 1 : -1];
 
-typedef struct {
-    tl_conn_rec_t  *live;        /* in full, or NULL */
-    guint8         *parked;      /* else packed: parked_len bytes */
-    tl_td_change_t *td;          /* tcpdump numbering changes, when parked */
-    guint16         parked_len, td_n, td_cap;
-} tl_slot_t;
+/* A stream's slot: its live record with bit 0 set, else its parked blob,
+ * else 0. A blob: park_len and td_n (2 bytes each), the tcpdump numbering
+ * changes (td_n of them), then the tl_park() bytes. */
+typedef guintptr tl_slot_t;
+#define SLOT_LIVE ((guintptr)1)
+#define BLOB_HEAD 4
+G_STATIC_ASSERT(G_ALIGNOF(tl_td_change_t) <= BLOB_HEAD);
+
+/* Slots in pages, so the table grows without copying or doubling. */
+#define SLOT_PAGE_BITS 12
+#define SLOT_PAGE (1u << SLOT_PAGE_BITS)
+
+/* Blobs are cut from 64 KB arena chunks and never freed one by one (an
+ * unparked connection's blob stays until the file closes: a connection is
+ * parked again at most once per TL_IDLE_FRAMES / 2 frames). Larger ones
+ * have their own allocation, freed on unparking. */
+#define ARENA_CHUNK 65536u
+#define ARENA_MAX   4096u
 
 typedef struct {
     guint32        stream;       /* G_MAXUINT32: empty */
     tl_conn_rec_t  rec;
 } tl_cached_t;
 
-static tl_slot_t   *slots;
-static guint32      n_slots, cap_slots;
-static guint64      n_conns, n_parks, n_unparks;
+static tl_slot_t  **pages;
+static guint32      n_pages, n_slots;
+static guint64      n_conns, n_parks, n_unparks, arena_bytes;
 static guint32     *live_list;   /* streams with a live record */
 static guint        n_live, cap_live;
 static tl_conn_rec_t **free_recs; /* live records to reuse */
@@ -51,13 +66,36 @@ static guint32      last_sweep, idle_frames = TL_IDLE_FRAMES, sweep_frames = TL_
 static tl_park_tmpl_t *tmpl;
 static tl_cached_t *cache;
 static guint        cache_next;
+static guint8      *arena;
+static guint32      arena_used;
+static tl_tuples_t  tuples;
+
+static const tl_conn_t *
+tuples_get(void *ctx _U_, guint32 stream)
+{
+    const tl_conn_rec_t *rec = tl_conns_get(stream);
+
+    return rec ? &rec->conn : NULL;
+}
+
+static void *
+tuples_alloc(void *ctx _U_, size_t bytes)
+{
+    return wmem_alloc0(wmem_file_scope(), bytes);
+}
+
+static void
+tuples_free(void *ctx _U_, void *p)
+{
+    wmem_free(wmem_file_scope(), p);
+}
 
 void
 tl_conns_reset(void)
 {
-    slots = NULL;
-    n_slots = cap_slots = 0;
-    n_conns = n_parks = n_unparks = 0;
+    pages = NULL;
+    n_pages = n_slots = 0;
+    n_conns = n_parks = n_unparks = arena_bytes = 0;
     last_sweep = 0;
     {
         const char *env = g_getenv("TCPLIFE_PARK_FRAMES");
@@ -75,6 +113,92 @@ tl_conns_reset(void)
     for (guint i = 0; i < TL_READ_CACHE; i++)
         cache[i].stream = G_MAXUINT32;
     cache_next = 0;
+    arena = NULL;
+    arena_used = ARENA_CHUNK;
+    tl_tuples_init(&tuples, tuples_get, tuples_alloc, tuples_free, NULL);
+}
+
+tl_tuples_t *
+tl_conns_tuples(void)
+{
+    return &tuples;
+}
+
+/* The slot of a stream, NULL when there is none and create is false. */
+static tl_slot_t *
+slot_of(guint32 stream, gboolean create)
+{
+    guint32 p = stream >> SLOT_PAGE_BITS;
+
+    if (p >= n_pages) {
+        guint32 n;
+
+        if (!create)
+            return NULL;
+        n = MAX(p + 1, n_pages * 2);
+        pages = (tl_slot_t **)wmem_realloc(wmem_file_scope(), pages, n * sizeof *pages);
+        memset(pages + n_pages, 0, (n - n_pages) * sizeof *pages);
+        n_pages = n;
+    }
+    if (!pages[p]) {
+        if (!create)
+            return NULL;
+        pages[p] = (tl_slot_t *)wmem_alloc0(wmem_file_scope(), SLOT_PAGE * sizeof(tl_slot_t));
+    }
+    if (create)
+        n_slots = MAX(n_slots, stream + 1);
+    return &pages[p][stream & (SLOT_PAGE - 1)];
+}
+
+static guint32
+blob_size(const guint8 *blob)
+{
+    guint16 park_len, td_n;
+
+    memcpy(&park_len, blob, 2);
+    memcpy(&td_n, blob + 2, 2);
+    return BLOB_HEAD + (guint32)td_n * (guint32)sizeof(tl_td_change_t) + park_len;
+}
+
+static guint8 *
+blob_alloc(guint32 size)
+{
+    guint8 *b;
+
+    if (size > ARENA_MAX)
+        return (guint8 *)wmem_alloc(wmem_file_scope(), size);
+    size = (size + BLOB_HEAD - 1) & ~(guint32)(BLOB_HEAD - 1);
+    if (arena_used + size > ARENA_CHUNK) {
+        arena = (guint8 *)wmem_alloc(wmem_file_scope(), ARENA_CHUNK);
+        arena_used = 0;
+        arena_bytes += ARENA_CHUNK;
+    }
+    b = arena + arena_used;
+    arena_used += size;
+    return b;
+}
+
+/* Unpack a blob into rec; its tcpdump changes are copied when `own`, else
+ * pointed at (a read-only copy). */
+static gboolean
+blob_unpark(const guint8 *blob, tl_conn_rec_t *rec, gboolean own)
+{
+    guint16 park_len, td_n;
+    const guint8 *td;
+
+    memcpy(&park_len, blob, 2);
+    memcpy(&td_n, blob + 2, 2);
+    td = blob + BLOB_HEAD;
+    if (!tl_unpark(tmpl, td + (gsize)td_n * sizeof(tl_td_change_t), park_len, &rec->conn, &rec->zeek))
+        return FALSE;
+    rec->td_n = rec->td_cap = td_n;
+    if (!td_n)
+        rec->td = NULL;
+    else if (own)
+        rec->td = (tl_td_change_t *)wmem_memdup(wmem_file_scope(), td, td_n * sizeof(tl_td_change_t));
+    else
+        rec->td = (tl_td_change_t *)(gpointer)td;
+    return TRUE;
 }
 
 static tl_conn_rec_t *
@@ -104,56 +228,53 @@ tl_conn_rec_t *
 tl_conns_touch(guint32 stream, guint32 frame)
 {
     tl_slot_t *s;
+    tl_conn_rec_t *rec;
 
     if (stream >= TL_STREAM_MAX)
         return NULL;
-    if (stream >= cap_slots) {
-        guint32 cap = MAX(MAX(cap_slots * 2, stream + 1), 1024);
+    s = slot_of(stream, TRUE);
+    if (*s & SLOT_LIVE) {
+        rec = (tl_conn_rec_t *)(*s & ~SLOT_LIVE);
+    } else {
+        guint8 *blob = (guint8 *)*s;
 
-        slots = (tl_slot_t *)wmem_realloc(wmem_file_scope(), slots, cap * sizeof *slots);
-        memset(slots + cap_slots, 0, (cap - cap_slots) * sizeof *slots);
-        cap_slots = cap;
-    }
-    n_slots = MAX(n_slots, stream + 1);
-    s = &slots[stream];
-    if (!s->live) {
-        tl_conn_rec_t *rec = new_live(stream);
-
-        if (s->parked) {
+        rec = new_live(stream);
+        if (blob) {
             forget_cached(stream);
-            if (!tl_unpark(tmpl, s->parked, s->parked_len, &rec->conn, &rec->zeek))
+            if (!blob_unpark(blob, rec, TRUE))
                 DISSECTOR_ASSERT_NOT_REACHED();
-            rec->td = s->td;
-            rec->td_n = s->td_n;
-            rec->td_cap = s->td_cap;
-            wmem_free(wmem_file_scope(), s->parked);
-            s->parked = NULL;
-            s->parked_len = 0;
+            if (blob_size(blob) > ARENA_MAX)
+                wmem_free(wmem_file_scope(), blob);
             n_unparks++;
         } else {
             tl_conn_init(&rec->conn);
             tl_zeek_init(&rec->zeek);
             n_conns++;
         }
-        s->live = rec;
+        *s = (tl_slot_t)rec | SLOT_LIVE;
     }
-    s->live->touched = frame;
-    return s->live;
+    rec->touched = frame;
+    return rec;
 }
 
 static void
 park(tl_slot_t *s)
 {
-    tl_conn_rec_t *rec = s->live;
-    guint8 buf[TL_PARK_MAX];
-    size_t len = tl_park(tmpl, &rec->conn, &rec->zeek, buf);
+    tl_conn_rec_t *rec = (tl_conn_rec_t *)(*s & ~SLOT_LIVE);
+    guint8 buf[TL_PARK_MAX], *blob;
+    guint16 park_len = (guint16)tl_park(tmpl, &rec->conn, &rec->zeek, buf);
+    gsize td_bytes = (gsize)rec->td_n * sizeof(tl_td_change_t);
 
-    s->parked = (guint8 *)wmem_memdup(wmem_file_scope(), buf, len);
-    s->parked_len = (guint16)len;
-    s->td = rec->td;
-    s->td_n = rec->td_n;
-    s->td_cap = rec->td_cap;
-    s->live = NULL;
+    G_STATIC_ASSERT(TL_PARK_MAX <= G_MAXUINT16);
+    blob = blob_alloc((guint32)(BLOB_HEAD + td_bytes + park_len));
+    memcpy(blob, &park_len, 2);
+    memcpy(blob + 2, &rec->td_n, 2);
+    if (td_bytes)
+        memcpy(blob + BLOB_HEAD, rec->td, td_bytes);
+    memcpy(blob + BLOB_HEAD + td_bytes, buf, park_len);
+    if (rec->td)
+        wmem_free(wmem_file_scope(), rec->td);
+    *s = (tl_slot_t)blob;
     if (n_free == cap_free) {
         cap_free = cap_free ? cap_free * 2 : 256;
         free_recs = (tl_conn_rec_t **)wmem_realloc(wmem_file_scope(), free_recs, cap_free * sizeof *free_recs);
@@ -169,9 +290,9 @@ tl_conns_idle(guint32 frame)
         return;
     last_sweep = frame;
     for (guint i = 0; i < n_live;) {
-        tl_slot_t *s = &slots[live_list[i]];
+        tl_slot_t *s = slot_of(live_list[i], FALSE);
 
-        if (s->live->touched + idle_frames < frame) {
+        if (((tl_conn_rec_t *)(*s & ~SLOT_LIVE))->touched + idle_frames < frame) {
             park(s);
             live_list[i] = live_list[--n_live];
         } else {
@@ -183,25 +304,21 @@ tl_conns_idle(guint32 frame)
 const tl_conn_rec_t *
 tl_conns_get(guint32 stream)
 {
-    const tl_slot_t *s;
+    const tl_slot_t *s = slot_of(stream, FALSE);
     tl_cached_t *c;
 
-    if (stream >= n_slots)
+    if (!s || !*s)
         return NULL;
-    s = &slots[stream];
-    if (s->live || !s->parked)
-        return s->live;
+    if (*s & SLOT_LIVE)
+        return (const tl_conn_rec_t *)(*s & ~SLOT_LIVE);
     for (guint i = 0; i < TL_READ_CACHE; i++)
         if (cache[i].stream == stream)
             return &cache[i].rec;
     c = &cache[cache_next];
     cache_next = (cache_next + 1) % TL_READ_CACHE;
     c->stream = G_MAXUINT32;
-    if (!tl_unpark(tmpl, s->parked, s->parked_len, &c->rec.conn, &c->rec.zeek))
+    if (!blob_unpark((const guint8 *)*s, &c->rec, FALSE))
         return NULL;
-    c->rec.td = s->td;
-    c->rec.td_n = s->td_n;
-    c->rec.td_cap = s->td_cap;
     c->rec.stream = stream;
     c->rec.touched = 0;
     c->stream = stream;
@@ -216,12 +333,21 @@ tl_conns_memstats(tl_conns_stats_t *st)
     st->live = n_live;
     st->parks = n_parks;
     st->unparks = n_unparks;
-    st->bytes = (guint64)cap_slots * sizeof *slots
+    st->bytes = (guint64)n_pages * sizeof *pages + arena_bytes + tl_tuples_bytes(&tuples)
               + (guint64)(n_live + n_free) * sizeof(tl_conn_rec_t);
-    for (guint32 i = 0; i < n_slots; i++) {
-        const tl_slot_t *s = &slots[i];
+    for (guint32 p = 0; p < n_pages; p++)
+        if (pages[p])
+            st->bytes += SLOT_PAGE * sizeof(tl_slot_t);
+    for (guint i = 0; i < n_live; i++) {
+        const tl_slot_t *s = slot_of(live_list[i], FALSE);
 
-        st->bytes += s->parked_len;
-        st->bytes += (guint64)(s->live ? s->live->td_cap : s->td_cap) * sizeof(tl_td_change_t);
+        st->bytes += (guint64)((const tl_conn_rec_t *)(*s & ~SLOT_LIVE))->td_cap * sizeof(tl_td_change_t);
+    }
+    /* Blobs with their own allocation, beyond the arena's. */
+    for (guint32 i = 0; i < n_slots; i++) {
+        const tl_slot_t *s = slot_of(i, FALSE);
+
+        if (s && *s && !(*s & SLOT_LIVE) && blob_size((const guint8 *)*s) > ARENA_MAX)
+            st->bytes += blob_size((const guint8 *)*s);
     }
 }

@@ -11,6 +11,7 @@
 #include "tcplife/tl_core.h"
 #include "tcplife/tl_zeek.h"
 #include "tcplife/tl_row.h"
+#include "tcplife/tl_tuples.h"
 
 /* A frame's capture time in ns for the core (tl_time_ns_clamped()). */
 static inline gint64
@@ -56,6 +57,8 @@ void tl_conns_idle(guint32 frame);
  * cache of unpacked copies: valid through the next 2 * TL_MAX_LAYERS
  * calls, and until the next tl_conns_touch() or tl_conns_idle(). */
 const tl_conn_rec_t *tl_conns_get(guint32 stream);
+/* The latest connection on every 4-tuple, for tl_conn_observe_stream(). */
+tl_tuples_t *tl_conns_tuples(void);
 typedef struct {
     guint64 conns, live, parks, unparks, bytes;
 } tl_conns_stats_t;

@@ -7,21 +7,24 @@
  * order on the first pass; their records are appended to file-scope 64 KB
  * chunks (no per-record allocation), in groups of TL_GROUP frames. A group
  * has one index entry (where its first record starts, and which of its
- * frames have one): a quarter of a byte a frame. Inside a group a layer's
- * record is written as its difference from an earlier one of the group
- * (the reference): the most alike of the latest ones (choose_reference()),
- * named by how far back it is unless it is the layer just before. The verdict is packed XOR the reference's
- * (tl_pack_result(): a verdict equal to it takes one byte), the header
- * offset as "the same", the stream as a step from the reference's, related
- * frames as distances back (rel_rewrite()). A data
- * segment like the one before it from the same side takes 3 bytes or so.
+ * frames have one): a quarter of a byte a frame. The verdicts come in
+ * relative to their segments (tl_result_relative(), packet-tcplife.c), so
+ * that alike segments have alike verdicts. Inside a group a layer's record
+ * is written as its difference from an earlier layer of the group (the
+ * reference, choose_reference()): the stream as a step from the
+ * reference's, the header offset as "the same", and the verdict packed
+ * XOR the reference's when that is its connection's latest alike verdict,
+ * else XOR the file's first verdict of its kind (kind_of(): a SYN-ACK is
+ * most like another connection's SYN-ACK). tl_pack_result() then keeps
+ * the non-zero bytes: a verdict equal to its reference takes one byte, a
+ * data segment like the one before it from the same side 3 bytes or so.
  * A reader decodes from the start of the group, or goes on from the frame
  * it read last, which is how every later pass reads.
  *
  * Record: a byte with the layer count (bits 0-2; 7: "untracked layers
  * follow", then that count and the layer count in two bytes) and the first
  * layer's flags (bits 3-7, TL_SR_*); per later layer a flags byte. Per
- * layer: [extra flags byte] [, how far back the reference is] [, the
+ * layer: [extra flags byte] [, the kind] [, how far back the reference is] [, the
  * stream's step from the reference's, zigzag varint] [, the
  * reused stream] [, 1 + the TCP header's offset in the frame, to make the
  * tcpdump text again] [, the tcpdump text, NUL-terminated: only when it
@@ -35,6 +38,7 @@
 #include <epan/wmem_scopes.h>
 
 #include "tl_glue.h"
+#include "tcplife/tl_pack.h"
 
 #define CHUNK_BITS 16
 #define CHUNK_SIZE (1u << CHUNK_BITS)
@@ -55,7 +59,8 @@ enum {
 enum {
     TL_SRX_PREV     = 1,    /* prev_stream follows */
     TL_SRX_TEXT     = 2,    /* tcpdump text follows */
-    TL_SRX_RAWREL   = 4,    /* related frames as they are (rel_rewrite()) */
+    TL_SRX_KIND     = 4,    /* the reference is the template of a kind
+                             * of segment: its number (a byte) follows */
 };
 
 typedef struct {
@@ -66,6 +71,7 @@ typedef struct {
 /* A layer already written or read in the current group. */
 typedef struct {
     guint32     stream, hdr_off;
+    guint       kind;           /* kind_of(&r) */
     tl_result_t r;
 } store_ref_t;
 
@@ -85,6 +91,13 @@ static guint32     w_group;         /* the group being written, G_MAXUINT32: non
 static guint32     w_last;          /* the last frame written */
 static store_refs_t w_refs;
 /* The reader's place: the last frame read, and the record after it. */
+/* The first verdict of each kind of segment in the file (kind_of()): the
+ * reference of a layer whose connection has no alike layer in its group
+ * (a SYN-ACK is told apart from another connection's SYN-ACK, not from
+ * its own SYN). Made on the first pass, read on every later one. */
+#define KINDS 256
+static tl_result_t *kind_tmpl;
+static guint8      kind_have[KINDS / 8];
 static struct {
     gboolean    valid;
     guint32     frame, chunk;
@@ -105,12 +118,15 @@ tl_store_reset(void)
     w_group = G_MAXUINT32;
     w_last = 0;
     rd.valid = FALSE;
+    kind_tmpl = wmem_alloc_array(wmem_file_scope(), tl_result_t, KINDS);
+    memset(kind_have, 0, sizeof kind_have);
 }
 
 gsize
 tl_store_bytes(void)
 {
-    gsize b = bytes_total + (gsize)cap_chunks * sizeof *chunks + (gsize)n_gpages * sizeof *gpages;
+    gsize b = bytes_total + (gsize)cap_chunks * sizeof *chunks + (gsize)n_gpages * sizeof *gpages
+            + KINDS * sizeof(tl_result_t);
 
     for (guint i = 0; i < n_gpages; i++)
         if (gpages[i])
@@ -243,6 +259,22 @@ note_written(const store_refs_t *refs, const tl_layer_result_t *l)
     w_by_sender[snd] = (guint16)refs->n;
 }
 
+/* A segment's kind: its flags, side, phase and handshake / teardown step. */
+static guint
+kind_of(const tl_result_t *r)
+{
+    guint k = (guint)(r->flags & (TL_F_SYN | TL_F_ACK | TL_F_FIN | TL_F_RST | TL_F_PSH)) << 3
+            | (guint)(r->sender & 1) << 2 | (guint)(r->hs_step & 3);
+
+    return (k ^ (guint)r->phase * 0x9bu ^ (guint)r->td_step * 0x35u ^ (guint)r->rst_kind * 0x71u) % KINDS;
+}
+
+static gboolean
+kind_known(guint k)
+{
+    return (kind_have[k / 8] >> (k % 8)) & 1;
+}
+
 static void
 remember(store_refs_t *refs, guint32 stream, const tl_result_t *r, guint32 hdr_off)
 {
@@ -253,41 +285,8 @@ remember(store_refs_t *refs, guint32 stream, const tl_result_t *r, guint32 hdr_o
     e = &refs->l[refs->n++];
     e->stream = stream;
     e->hdr_off = hdr_off;
+    e->kind = kind_of(r);
     e->r = *r;
-}
-
-/* Related frames are earlier frames: stored as how far back they are
- * (1 = this frame), small numbers that look alike from one connection to
- * the next. Returns false, changing nothing, when a value would not come
- * back (a related frame just after this one). */
-static const guint16 rel_fields[] = {
-    offsetof(tl_result_t, rel_syn), offsetof(tl_result_t, rel_fin), offsetof(tl_result_t, rel_prev),
-    offsetof(tl_result_t, rel_rst), offsetof(tl_result_t, rel_ack_not_taken),
-    offsetof(tl_result_t, hc_fin_frame), offsetof(tl_result_t, dup_of), offsetof(tl_result_t, rel_ka),
-};
-
-static gboolean
-rel_rewrite(tl_result_t *r, guint32 frame, gboolean pack)
-{
-    guint8 *b = (guint8 *)r;
-
-    if (pack)
-        for (gsize i = 0; i < G_N_ELEMENTS(rel_fields); i++) {
-            guint32 v;
-            memcpy(&v, b + rel_fields[i], 4);
-            if (v == frame + 1)
-                return FALSE;
-        }
-    for (gsize i = 0; i < G_N_ELEMENTS(rel_fields); i++) {
-        guint32 v;
-
-        memcpy(&v, b + rel_fields[i], 4);
-        if (v) {
-            v = frame + 1 - v;      /* its own inverse */
-            memcpy(b + rel_fields[i], &v, 4);
-        }
-    }
-    return TRUE;
 }
 
 #define LAYER_MAX (1 + 1 + 5 + 5 + 5 + TL_TCPDUMP_MAX + TL_PACKED_MAX)
@@ -323,19 +322,28 @@ tl_store_frame(guint32 frame, const tl_stored_t *fr)
         int ri = choose_reference(&w_refs, l);
         const store_ref_t *ref = ri >= 0 ? &w_refs.l[ri] : NULL;
         guint8 flags = 0, *fl = i == 0 && !fr->untracked ? NULL : p++, extra = 0;
-        tl_result_t d = l->r, t;
+        guint kind = kind_of(&l->r);
+        const tl_result_t *like = ref ? &ref->r : NULL;
+        tl_result_t d = l->r;
         guint32 base, hdr_off = l->hdr_off ? l->hdr_off : ref ? ref->hdr_off : 0;
 
+        /* The reference gives the stream and header offset; the verdict
+         * is told apart from its connection's latest alike one, else from
+         * the first of its kind. */
+        if (kind_known(kind) && !(ref && ref->stream == l->stream && ref->kind == kind)) {
+            extra |= TL_SRX_KIND;
+            like = &kind_tmpl[kind];
+        }
         if (l->prev_stream || l->r.tw_reuse)
             extra |= TL_SRX_PREV;
-        if (!rel_rewrite(&d, frame, TRUE))
-            extra |= TL_SRX_RAWREL;
         if (l->tcpdump)
             extra |= TL_SRX_TEXT;
         if (extra) {
             flags |= TL_SR_EXTRA;
             *p++ = extra;
         }
+        if (extra & TL_SRX_KIND)
+            *p++ = (guint8)kind;
         if (ri >= 0 && (guint)ri + 1 != w_refs.n) {
             flags |= TL_SR_REF_BACK;
             p = put_varint(p, w_refs.n - 1 - (guint)ri);
@@ -362,17 +370,20 @@ tl_store_frame(guint32 frame, const tl_stored_t *fr)
             p[len] = '\0';
             p += len + 1;
         }
-        t = d;              /* what later layers are told apart from */
-        if (ref)
-            xor_result(&d, &ref->r);
+        if (like)
+            xor_result(&d, like);
         p += tl_pack_result(&d, p);
         if (fl)
             *fl = flags;
         else
             *head |= (guint8)(flags << 3);
         /* A layer without an offset keeps passing on its reference's. */
-        remember(&w_refs, l->stream, &t, hdr_off);
+        remember(&w_refs, l->stream, &l->r, hdr_off);
         note_written(&w_refs, l);
+        if (!kind_known(kind)) {
+            kind_tmpl[kind] = l->r;
+            kind_have[kind / 8] |= (guint8)(1u << (kind % 8));
+        }
     }
     off = append(buf, (guint32)(p - buf));
     grp = group_at(g, TRUE);
@@ -384,7 +395,7 @@ tl_store_frame(guint32 frame, const tl_stored_t *fr)
 /* Decode frame's record at *pp (chunk *chunk) into fr (may be NULL: only
  * follow it), adding its layers to refs. */
 static gboolean
-read_record(guint32 frame, guint32 *chunk, const guint8 **pp, store_refs_t *refs, tl_stored_t *fr)
+read_record(guint32 *chunk, const guint8 **pp, store_refs_t *refs, tl_stored_t *fr)
 {
     tl_stored_t scratch;
     const guint8 *b = *pp, *end;
@@ -419,6 +430,7 @@ read_record(guint32 frame, guint32 *chunk, const guint8 **pp, store_refs_t *refs
         guint32 v;
         size_t used_r;
         const store_ref_t *ref;
+        const tl_result_t *like;
 
         if (i == 0 && !fr->untracked) {
             flags = head >> 3;
@@ -432,6 +444,12 @@ read_record(guint32 frame, guint32 *chunk, const guint8 **pp, store_refs_t *refs
             if (b >= end)
                 return FALSE;
             extra = *b++;
+        }
+        like = NULL;
+        if (extra & TL_SRX_KIND) {
+            if (b >= end || !kind_known(*b))
+                return FALSE;
+            like = &kind_tmpl[*b++];
         }
         ref = refs->n ? &refs->l[refs->n - 1] : NULL;
         if (flags & TL_SR_REF_BACK) {
@@ -462,11 +480,11 @@ read_record(guint32 frame, guint32 *chunk, const guint8 **pp, store_refs_t *refs
         if (!used_r)
             return FALSE;
         b += used_r;
-        if (ref)
-            xor_result(&l->r, &ref->r);
+        if (!like && ref)
+            like = &ref->r;
+        if (like)
+            xor_result(&l->r, like);
         remember(refs, l->stream, &l->r, l->hdr_off ? l->hdr_off : ref ? ref->hdr_off : 0);
-        if (!(extra & TL_SRX_RAWREL))
-            rel_rewrite(&l->r, frame, FALSE);
     }
     *pp = b;
     return TRUE;
@@ -495,7 +513,7 @@ tl_store_get(guint32 frame, tl_stored_t *fr)
     for (guint32 f = from; f <= frame; f++) {
         if (!(grp->present & (1u << (f % TL_GROUP))))
             continue;
-        if (!read_record(f, &rd.chunk, &rd.p, &rd.refs, f == frame ? fr : NULL)) {
+        if (!read_record(&rd.chunk, &rd.p, &rd.refs, f == frame ? fr : NULL)) {
             rd.valid = FALSE;
             return FALSE;
         }

@@ -65,6 +65,7 @@
 #include <string.h>
 
 #include "tcplife/tl_core.h"
+#include "tcplife/tl_pack.h"
 #include "tcplife/tl_zeek.h"
 
 #define MAX_SLOTS 4

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "tl_test.h"
+#include "tcplife/tl_pack.h"
 
 static void
 test_pack_round_trip_of_random_bytes_is_exact(void **state)

@@ -102,6 +102,32 @@ test_park_a_closed_connection_is_small(void **state)
     assert_true(second < 400);
 }
 
+/* Captures with microsecond timestamps: every time is a whole microsecond
+ * and is packed in microseconds, smaller than the same connection with
+ * one time a nanosecond off (packed in nanoseconds); both come back. */
+static void
+test_park_microsecond_times_pack_smaller(void **state)
+{
+    static tl_run_t a;
+    tl_zeek_t z;
+    tl_conn_t ns;
+    size_t us_len, ns_len;
+    (void)state;
+    tl_zeek_init(&z);
+    run_conn(&a, 51002, 0x9abcdef0, 0x13572468, INT64_C(1700000123) * 1000000000 + 4567000);
+    assert_round_trip(NULL, &a.conn, &z, &us_len);
+    ns = a.conn;
+    ns.ep[1].last_ns += 1;
+    assert_round_trip(NULL, &ns, &z, &ns_len);
+    print_message("parked: %zu bytes in microseconds, %zu in nanoseconds\n", us_len, ns_len);
+    assert_true(us_len + 8 <= ns_len);
+    /* Negative times (before 1970) scale exactly too. */
+    ns = a.conn;
+    ns.first_time_ns = -ns.first_time_ns;
+    ns.ep[0].last_ns = -INT64_C(5000);
+    assert_round_trip(NULL, &ns, &z, NULL);
+}
+
 static void
 test_park_keeps_what_its_rewrites_cannot(void **state)
 {
@@ -150,6 +176,7 @@ test_park_damaged_input_is_rejected(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_park_round_trip_of_random_bytes_is_exact),
     cmocka_unit_test(test_park_a_closed_connection_is_small),
+    cmocka_unit_test(test_park_microsecond_times_pack_smaller),
     cmocka_unit_test(test_park_keeps_what_its_rewrites_cannot),
     cmocka_unit_test(test_park_damaged_input_is_rejected),
 };

@@ -19,6 +19,7 @@
 #define TCPLIFE_TL_SCRIPT_H
 
 #include "tl_test.h"
+#include "tcplife/tl_tuples.h"
 
 typedef enum { C2S, S2C } tl_dir_t;
 
@@ -79,7 +80,32 @@ typedef struct {
     uint32_t     frame;                 /* last frame number used */
     int64_t      now_ns;
     tl_result_t  res[TL_RUN_MAX_FRAMES + 1];  /* by frame number */
+    /* The 4-tuple index the glue keeps (tl_tuples.h): conn is stream
+     * `stream`, prev the one before it. */
+    tl_tuples_t  tuples;
+    uint32_t     stream;
+    tl_tuple_slot_t tuple_mem[1024];
 } tl_run_t;
+
+static inline const tl_conn_t *
+tl_run_get_(void *ctx, uint32_t stream)
+{
+    tl_run_t *r = (tl_run_t *)ctx;
+
+    if (stream == r->stream)
+        return &r->conn;
+    return r->has_prev && stream + 1 == r->stream ? &r->prev : NULL;
+}
+
+static inline void *
+tl_run_alloc_(void *ctx, size_t bytes)
+{
+    tl_run_t *r = (tl_run_t *)ctx;
+
+    assert_true(bytes <= sizeof r->tuple_mem);
+    memset(r->tuple_mem, 0, bytes);
+    return r->tuple_mem;
+}
 
 static inline tl_addr_t
 tl_addr4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
@@ -117,6 +143,7 @@ tl_run_init(tl_run_t *r)
     r->cisn = 1000;
     r->sisn = 5000;
     r->now_ns = INT64_C(1700000000) * 1000000000;
+    tl_tuples_init(&r->tuples, tl_run_get_, tl_run_alloc_, NULL, r);
 }
 
 
@@ -149,10 +176,18 @@ tl_run_segment(tl_run_t *r, const tl_script_t *row)
         r->prev = r->conn;
         r->has_prev = true;
         tl_conn_init(&r->conn);
+        r->stream++;
     }
-    /* As the glue calls the core (packet-tcplife.c). */
-    (void)tl_conn_observe_on_tuple(&r->conn, r->has_prev ? &r->prev : NULL, &r->cfg, &seg,
-                                   &r->res[seg.frame]);
+    /* As the glue calls the core (packet-tcplife.c), through the index of
+     * the latest connection on the 4-tuple. */
+    {
+        uint32_t prev_stream;
+        bool reuse = tl_conn_observe_stream(&r->tuples, &r->conn, r->stream, &r->cfg, &seg,
+                                            &r->res[seg.frame], &prev_stream);
+
+        assert_int_equal(prev_stream, reuse ? r->stream - 1 : 0);
+        assert_int_equal(reuse, r->res[seg.frame].tw_reuse);
+    }
     return &r->res[seg.frame];
 }
 
