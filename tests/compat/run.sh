@@ -52,14 +52,18 @@ die() { log "$*"; exit 1; }
 # one-line sources.list entries, skipping security and non-Debian archives.
 host_mirror() {
     local f
+    # Every stage reads all its input and exits 0 (set -o pipefail): a
+    # missing sources file or no match is an empty answer, not an exit.
     {
         for f in /etc/apt/sources.list.d/*.sources; do
-            [ -f "$f" ] && awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' "$f"
+            [ -f "$f" ] || continue
+            awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' "$f"
         done
         for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-            [ -f "$f" ] && awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) { print $i; break } }' "$f"
+            [ -f "$f" ] || continue
+            awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) { print $i; break } }' "$f"
         done
-    } | grep -E '/debian/?$' | grep -v -- '-security' | head -n 1
+    } | awk '/\/debian\/?$/ && !/-security/ && !found { print; found = 1 }'
 }
 
 # Inside a private mount namespace (see main): mounts, source copy, chroot.
