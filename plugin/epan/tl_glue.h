@@ -146,7 +146,9 @@ void     tl_stats_ui_register(void);
  * -z flow,tcplife,network|standard. */
 void     tl_flow_register(int proto);
 
-/* tl_tree.c: fields, subtrees and expert items; the "TCP Lifecycle" tree. */
+/* tl_tree.c: the "TCP Lifecycle" tree. tl_tree_register() keeps the
+ * protocol it renders under and registers the fields, subtrees and expert
+ * items (tl_fields.c, from tl_fields.h's TL_FIELD_MAP). */
 void     tl_tree_register(int proto);
 void     tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                         const tl_layer_result_t *lr, gboolean final_known);

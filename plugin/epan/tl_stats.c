@@ -27,6 +27,7 @@
 
 #include "tl_compat.h"
 #include "tl_glue.h"
+#include "tcplife/tl_headline.h"
 
 typedef enum { OUT_TABLE, OUT_TSV, OUT_JSON } tl_out_fmt_t;
 typedef enum { STAT_CONN, STAT_SUM, STAT_LADDER } tl_stat_kind_t;
@@ -370,7 +371,7 @@ tl_arrow_label(const tl_result_t *r, gboolean with_len, gsize max_chars)
     if (r->hs_step)
         g_string_append_printf(l, " %u/3", r->hs_step);
     else if (r->td_step)
-        g_string_append_printf(l, " %u/%u", r->td_step, r->td_kind == TL_TEARDOWN_THREE_WAY ? 3 : 4);
+        g_string_append_printf(l, " %u/%u", r->td_step, tl_teardown_steps((tl_teardown_t)r->td_kind));
     if (with_len && r->len) {
         char len[24];
         g_snprintf(len, sizeof len, " len=%u", r->len);

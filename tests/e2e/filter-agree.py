@@ -5,7 +5,7 @@
 For every field the plugin registers (tshark -G fields: tcplife.*, the
 expert items included), a display filter naming it must select exactly the
 frames whose full dissection (-V, here as PDML) shows it. The plugin renders
-only what a filter or a view asks for (tl_tree.c's groups); a field left out
+only what a filter or a view asks for (tl_fields.h's render groups); a field left out
 of its group would still show under -V and never match -Y, and only this
 test would notice. The captures are concatenated (mergecap -a) into as few
 files as keep every 4-tuple in one capture (derived captures reuse their
