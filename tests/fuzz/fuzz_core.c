@@ -464,6 +464,24 @@ check_pack(unsigned frame, const tl_result_t *r)
     CHECK(tl_unpack_result(buf, n - 1, &back) == 0 || n == 1);
 }
 
+/* Stored relative to its segment (tl_result_relative()), the verdict comes
+ * back byte for byte, whatever the frame, time and numbers. */
+static void
+check_relative(unsigned frame, const tl_result_t *r, const tl_segment_t *seg)
+{
+    tl_relative_t rel = { seg->frame, seg->time_ns, (seg->frame & 1) != 0, seg->seq, seg->ack };
+    tl_result_t t = *r;
+
+    tl_result_relative(&t, &rel, true);
+    tl_result_relative(&t, &rel, false);
+    CHECK(memcmp(&t, r, sizeof t) == 0);
+    /* A frame number at the top of the range wraps, still exactly. */
+    rel.frame = UINT32_MAX - (seg->frame & 3);
+    tl_result_relative(&t, &rel, true);
+    tl_result_relative(&t, &rel, false);
+    CHECK(memcmp(&t, r, sizeof t) == 0);
+}
+
 /* The segment as header bytes, read back as the glue reads epan's `tcp`
  * item: whole, and cut at a length picked by the frame number (a snaplen). */
 static void
@@ -730,6 +748,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_zeek(frame, &s->zeek, zlen);
         check_tuple(frame, &seg);
         check_pack(frame, &res);
+        check_relative(frame, &res, &seg);
         check_header(frame, &seg);
         check_views(frame, &s->conn, &cfg, &seg, &res, (b3 >> 5) & 3u);
 
