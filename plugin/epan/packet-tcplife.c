@@ -297,7 +297,7 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
  * The post-dissector's handle carries its protocol: epan checks that
  * tcplife is enabled, names it for exceptions ("Malformed Packet:
  * TCPLIFE") and pushes its layer around each call, and pops it again when
- * tcplife adds nothing to the tree. That costs about 420 instructions a
+ * tcplife adds nothing to the tree. That costs about 430 instructions a
  * packet and pass, 0.8 % of tshark's on the benchmark (docs/benchmarks.md,
  * "One seam for epan internals"): under the 1 % a step may cost, so not
  * worth a handle that does epan's work itself.

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tl_compat.h - every Wireshark API difference the glue meets, in one place
- * (plugin registration symbols live in plugin.c). Supported: 4.0 to 4.6.
+ * (plugin registration symbols live in plugin.c), and the private layouts
+ * reviewed per version for tl_epan_seam.c. Supported: 4.0 to 4.6.
  */
 #ifndef TCPLIFE_TL_COMPAT_H
 #define TCPLIFE_TL_COMPAT_H
@@ -17,11 +18,49 @@
     (WIRESHARK_VERSION_MAJOR > (maj) || \
      (WIRESHARK_VERSION_MAJOR == (maj) && WIRESHARK_VERSION_MINOR >= (min)))
 
-/* field_info.value is embedded up to 4.0 and a pointer from 4.2 on. */
-#if TL_WS_AT_LEAST(4, 2)
-#define TL_FI_VALUE(fi) ((fi)->value)
-#else
-#define TL_FI_VALUE(fi) (&(fi)->value)
+/* field_info.value is embedded up to 4.0 and a pointer from 4.2 on (read
+ * by tl_epan_seam.c only). */
+#define TL_FI_VALUE_IS_POINTER TL_WS_AT_LEAST(4, 2)
+
+/*
+ * The private layouts tl_epan_seam.c reads (epan/dissectors/packet-tcp.h),
+ * as reviewed for each Wireshark version: type, member, offset, size on
+ * LP64 (64-bit Linux). Reviewed means: the members still mean what the
+ * seam takes them for (TCP queues one `struct tcpheader` on its "tcp" tap
+ * per layer it finishes, and keeps `struct tcp_analysis` as its
+ * conversation data), and these are their offsets and sizes. Only the seam
+ * and tests/layout expand this table. The seam compiles its internal path
+ * only for a version listed here, and uses it only while the headers match
+ * (else the public fallback, with a warning); tests/layout fails when they
+ * do not, or when the version has no entry. A new version: review those
+ * two structures and their use in packet-tcp.c, then add its table with
+ * the values tests/layout prints.
+ */
+#if WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR == 0 && defined(__LP64__)
+#define TL_SEAM_LAYOUT(X)                               \
+    X(struct tcpheader, th_rawseq, 0, 4)                \
+    X(struct tcpheader, th_rawack, 8, 4)                \
+    X(struct tcpheader, th_have_seglen, 16, 4)          \
+    X(struct tcpheader, th_seglen, 20, 4)               \
+    X(struct tcpheader, th_sport, 28, 2)                \
+    X(struct tcpheader, th_dport, 30, 2)                \
+    X(struct tcpheader, th_hlen, 32, 1)                 \
+    X(struct tcpheader, th_stream, 44, 4)               \
+    X(struct tcp_analysis, stream, 304, 4)
+#elif WIRESHARK_VERSION_MAJOR == 4 && (WIRESHARK_VERSION_MINOR == 4 || WIRESHARK_VERSION_MINOR == 6) \
+    && defined(__LP64__)
+/* 4.4.19 (Debian 13) and 4.6.9 (unstable): gboolean became bool
+ * (th_have_seglen, th_use_ace before th_stream, tcp_flow_t's flags). */
+#define TL_SEAM_LAYOUT(X)                               \
+    X(struct tcpheader, th_rawseq, 0, 4)                \
+    X(struct tcpheader, th_rawack, 8, 4)                \
+    X(struct tcpheader, th_have_seglen, 16, 1)          \
+    X(struct tcpheader, th_seglen, 20, 4)               \
+    X(struct tcpheader, th_sport, 28, 2)                \
+    X(struct tcpheader, th_dport, 30, 2)                \
+    X(struct tcpheader, th_hlen, 32, 1)                 \
+    X(struct tcpheader, th_stream, 36, 4)               \
+    X(struct tcp_analysis, stream, 272, 4)
 #endif
 
 /* The storage of a bool preference: gboolean (int) up to 4.0, C99 bool from
@@ -54,11 +93,5 @@ typedef gboolean tl_pref_bool_t;
 #else
 #define TL_STATS_TREE_SEP "/"
 #endif
-
-static inline guint32
-tl_fi_uint(const field_info *fi)
-{
-    return fvalue_get_uinteger(TL_FI_VALUE((field_info *)fi));
-}
 
 #endif /* TCPLIFE_TL_COMPAT_H */

@@ -103,9 +103,10 @@ gsize    tl_store_bytes(void);
 void proto_register_tcplife(void);
 void proto_reg_handoff_tcplife(void);
 
-/* tl_extract.c: resolve the wanted tcp.* fields (handoff), list their ids,
- * and turn a primed tree into at most `max` segments. Skips TCP headers
- * quoted inside ICMP/ICMPv6 errors and layers missing a mandatory field. */
+/* tl_extract.c: resolve the TCP fields and records it reads (handoff), and
+ * turn each `tcp` item of a frame into a segment, at most `max`. Skips TCP
+ * headers quoted inside ICMP/ICMPv6 errors and layers missing a mandatory
+ * field. */
 void     tl_extract_resolve(void);
 void     tl_extract_set_handle(dissector_handle_t handle);
 void     tl_extract_reset(void);

@@ -13,6 +13,7 @@
 
 #include "tl_glue.h"
 #include "tl_fields.h"
+#include "tl_epan_seam.h"
 #include "tcplife/tl_headline.h"
 
 static int proto_tl = -1;
@@ -339,9 +340,8 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 
     top = proto_tree_add_item(tree, proto_tl, tvb, 0, 0, ENC_NA);
     /* The headline is only ever read in a visible tree: a filter or -T
-     * fields run builds a "fake" one and needs no text. proto.h has no
-     * getter for the flag: it is read as proto_field_is_referenced() does. */
-    if (PTREE_DATA(tree)->visible) {
+     * fields run builds a "fake" one and needs no text. */
+    if (tl_seam_tree_visible(tree)) {
         char headline[TL_HEADLINE_MAX];
 
         tl_headline(r, headline, sizeof headline);

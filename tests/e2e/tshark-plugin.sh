@@ -17,7 +17,8 @@
 # tshark, not for this shell, diff or awk. Reports are written to files, and
 # any report fails the run (exit 1, the report on stderr) even when tshark
 # itself exits 0. WIRESHARK_DEBUG_WMEM_OVERRIDE and G_SLICE are passed
-# through when set, and so is TCPLIFE_PARK_FRAMES (tl_conns.c).
+# through when set, and so are TCPLIFE_PARK_FRAMES (tl_conns.c),
+# TCPLIFE_EPAN_FALLBACK and TCPLIFE_EPAN_REPORT (tl_extract.c).
 #
 # TCPLIFE_TSHARK_WRAP: a command prefix for tshark, split on spaces, e.g.
 # "valgrind --tool=memcheck ..." (tests/memcheck/run.sh) or "timeout 30"
@@ -58,6 +59,8 @@ tshark_isolated() {
         ${WIRESHARK_DEBUG_WMEM_OVERRIDE:+WIRESHARK_DEBUG_WMEM_OVERRIDE="$WIRESHARK_DEBUG_WMEM_OVERRIDE"} \
         ${G_SLICE:+G_SLICE="$G_SLICE"} \
         ${TCPLIFE_PARK_FRAMES:+TCPLIFE_PARK_FRAMES="$TCPLIFE_PARK_FRAMES"} \
+        ${TCPLIFE_EPAN_FALLBACK:+TCPLIFE_EPAN_FALLBACK="$TCPLIFE_EPAN_FALLBACK"} \
+        ${TCPLIFE_EPAN_REPORT:+TCPLIFE_EPAN_REPORT="$TCPLIFE_EPAN_REPORT"} \
         "${san[@]}" \
         "${wrap[@]}" tshark "$@"
 }
