@@ -15,7 +15,7 @@ main(void)
     printf("tl_stored_t %zu\n", sizeof(tl_stored_t));
     printf("tl_layer_result_t %zu\n", sizeof(tl_layer_result_t));
     printf("tl_result_t %zu\n", sizeof(tl_result_t));
-    printf("tl_packed_max %zu\n", (size_t)TL_PACKED_MAX);
+    printf("tl_packed_max %zu\n", (size_t)TCPLIFE_PACKED_MAX);
     printf("tl_conn_rec_t %zu\n", sizeof(tl_conn_rec_t));
     printf("tl_conn_t %zu\n", sizeof(tl_conn_t));
     printf("tl_zeek_t %zu\n", sizeof(tl_zeek_t));

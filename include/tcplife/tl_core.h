@@ -40,7 +40,7 @@ typedef struct {
     int64_t   time_ns;         /* capture time, ns since the epoch */
     tl_addr_t src, dst;
     uint16_t  sport, dport;
-    uint16_t  flags;           /* TL_F_* */
+    uint16_t  flags;           /* TCPLIFE_F_* */
     uint32_t  seq, ack;        /* raw, absolute */
     uint32_t  len;             /* payload bytes */
     uint32_t  win;             /* raw window field */
@@ -83,31 +83,31 @@ typedef struct {
 } tl_syn_opts_t;
 
 /* TFO outcome (tcplife.opt.tfo). */
-#define TL_TFO_MAP(X)                           \
+#define TCPLIFE_TFO_MAP(X)                           \
     X(NONE,              "none")                \
     X(COOKIE_REQUEST,    "cookie_request")      \
     X(DATA_ACCEPTED,     "data_accepted")       \
     X(DATA_NOT_ACCEPTED, "data_not_accepted")
 
 typedef enum {
-#define TL_X_(sym, str) TL_TFO_##sym,
-    TL_TFO_MAP(TL_X_)
-#undef TL_X_
-    TL_TFO_COUNT
+#define TCPLIFE_X_(sym, str) TCPLIFE_TFO_##sym,
+    TCPLIFE_TFO_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_TFO_COUNT
 } tl_tfo_t;
 
 /* Segment authentication (tcplife.opt.auth). */
-#define TL_AUTH_MAP(X)                          \
+#define TCPLIFE_AUTH_MAP(X)                          \
     X(NONE,     "none")                         \
     X(MD5,      "md5")                          \
     X(AO,       "ao")                           \
     X(MISMATCH, "mismatch")
 
 typedef enum {
-#define TL_X_(sym, str) TL_AUTH_##sym,
-    TL_AUTH_MAP(TL_X_)
-#undef TL_X_
-    TL_AUTH_COUNT
+#define TCPLIFE_X_(sym, str) TCPLIFE_AUTH_##sym,
+    TCPLIFE_AUTH_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_AUTH_COUNT
 } tl_auth_t;
 
 /* The negotiated view of both SYNs (tcplife.opt.*). */
@@ -185,7 +185,7 @@ typedef struct {
 } tl_endpoint_t;
 
 typedef struct {
-    tl_endpoint_t ep[TL_ROLE_COUNT];  /* indexed by tl_role_t */
+    tl_endpoint_t ep[TCPLIFE_ROLE_COUNT];  /* indexed by tl_role_t */
     bool       started;
     bool       roles_inferred;
     bool       midstream;
@@ -228,18 +228,18 @@ typedef struct {
 /* Output: one verdict per segment; small and flat, stored per frame.        */
 /* ------------------------------------------------------------------------ */
 
-#define TL_MAX_ANOMALIES 6
+#define TCPLIFE_MAX_ANOMALIES 6
 
 typedef struct {
-    uint16_t  flags;            /* the segment's TL_F_* flags */
+    uint16_t  flags;            /* the segment's TCPLIFE_F_* flags */
     bool      opts_known;       /* both SYNs seen: tl_conn_negotiated() applies
                                  * (here, in the first block with the fields
                                  * every segment sets: tl_pack.c) */
     uint32_t  len;              /* its payload bytes */
     uint8_t   phase;            /* tl_phase_t */
     uint8_t   sender;           /* tl_role_t */
-    uint8_t   state[TL_ROLE_COUNT];      /* tl_state_t after this segment */
-    uint8_t   prev_state[TL_ROLE_COUNT]; /* tl_state_t before it */
+    uint8_t   state[TCPLIFE_ROLE_COUNT];      /* tl_state_t after this segment */
+    uint8_t   prev_state[TCPLIFE_ROLE_COUNT]; /* tl_state_t before it */
     uint8_t   label_send;       /* tl_label_t of the sender's transition */
     uint8_t   label_recv;       /* tl_label_t of the receiver's transition */
     uint8_t   api;              /* tl_api_t */
@@ -256,7 +256,7 @@ typedef struct {
     bool      midstream;
     bool      roles_inferred;
     uint8_t   n_anomalies;
-    uint8_t   anomalies[TL_MAX_ANOMALIES];  /* tl_anomaly_t */
+    uint8_t   anomalies[TCPLIFE_MAX_ANOMALIES];  /* tl_anomaly_t */
     /* related frames, 0 when none */
     uint32_t  rel_syn;          /* the SYN this SYN-ACK answers / the step-2 SYN-ACK step 3 acks */
     uint32_t  rel_fin;          /* the FIN this segment acknowledges */
@@ -277,7 +277,7 @@ typedef struct {
     uint8_t   rst_rule;         /* tl_rst_rule_t: the evidence */
     uint8_t   rst_reason;       /* tl_rst_reason_t */
     uint8_t   keepalive;        /* tl_keepalive_t */
-    uint8_t   backoff_stacks;   /* on handshake retries: TL_STACK_* bits that fit */
+    uint8_t   backoff_stacks;   /* on handshake retries: TCPLIFE_STACK_* bits that fit */
     bool      one_sided;        /* only this side's segments captured so far */
     uint32_t  dup_of;           /* this frame is a copy of that one */
     uint32_t  rel_ka;           /* the keepalive probe this segment answers */
@@ -342,8 +342,8 @@ uint32_t tl_result_forged_frame(const tl_result_t *r);
 
 /* Pure transitions of one endpoint (the "snd" and "rcv" edges of RFC 9293
  * figure 5). The return is the next state (the current one when nothing
- * changes); *label says why: TL_LABEL_NONE when there is nothing to say,
- * TL_LABEL_UNEXPECTED when the event makes no sense in that state. A label
+ * changes); *label says why: TCPLIFE_LABEL_NONE when there is nothing to say,
+ * TCPLIFE_LABEL_UNEXPECTED when the event makes no sense in that state. A label
  * can accompany an unchanged state (SYN_RECEIVED sending its SYN-ACK). */
 tl_state_t tl_on_send(tl_state_t cur, tl_event_t ev, tl_label_t *label);
 tl_state_t tl_on_recv(tl_state_t cur, tl_event_t ev, tl_label_t *label);
@@ -376,16 +376,16 @@ void tl_conn_negotiated(const tl_conn_t *conn, tl_negotiated_t *out);
  * Linux: exponential backoff from a 1 s initial RTO (1, 2, 4, 8, 16 s) or,
  * for SYNs on Linux 6.7+, tcp_syn_linear_timeouts (the first 4 retries 1 s
  * apart). *expected_ns gets the exponential expectation. */
-#define TL_BACKOFF_MAP(X)                                                   \
+#define TCPLIFE_BACKOFF_MAP(X)                                                   \
     X(EXPONENTIAL, "matches Linux exponential backoff (initial RTO 1 s, doubling)") \
     X(LINEAR,      "matches Linux tcp_syn_linear_timeouts (first 4 SYN retries 1 s apart)") \
     X(OTHER,       "does not match Linux's schedule: another stack, a custom RTO, or losses before the capture point")
 
 typedef enum {
-#define TL_X_(sym, str) TL_BACKOFF_##sym,
-    TL_BACKOFF_MAP(TL_X_)
-#undef TL_X_
-    TL_BACKOFF_COUNT
+#define TCPLIFE_X_(sym, str) TCPLIFE_BACKOFF_##sym,
+    TCPLIFE_BACKOFF_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_BACKOFF_COUNT
 } tl_backoff_t;
 
 tl_backoff_t tl_backoff_verdict(bool synack, uint8_t retry, int64_t interval_ns,
@@ -393,7 +393,7 @@ tl_backoff_t tl_backoff_verdict(bool synack, uint8_t retry, int64_t interval_ns,
 
 /* Stacks whose SYN / SYN-ACK retransmission schedule an interval fits
  * (docs/syn-backoff.md). Bits of tcplife.handshake.backoff_stacks. */
-#define TL_STACK_MAP(X)                                                                  \
+#define TCPLIFE_STACK_MAP(X)                                                                  \
     X(LINUX,         "Linux before 6.5 or FreeBSD (initial RTO 1 s, doubling)")          \
     X(LINUX_LINEAR,  "Linux 6.5+ (tcp_syn_linear_timeouts: five SYN retries 1 s apart)") \
     X(WINDOWS,       "Windows (initial RTO 3 s, doubling)")                              \
@@ -401,10 +401,10 @@ tl_backoff_t tl_backoff_verdict(bool synack, uint8_t retry, int64_t interval_ns,
     X(WINDOWS_REFUSED, "Windows connect() retrying a refused connection (under 1.5 s)")
 
 typedef enum {
-#define TL_X_(sym, str) TL_STACK_##sym,
-    TL_STACK_MAP(TL_X_)
-#undef TL_X_
-    TL_STACK_COUNT
+#define TCPLIFE_X_(sym, str) TCPLIFE_STACK_##sym,
+    TCPLIFE_STACK_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_STACK_COUNT
 } tl_stack_t;
 
 /* Bit mask of the stacks whose schedule has retry `retry` (1 = first
@@ -423,7 +423,7 @@ const char *tl_stack_name(tl_stack_t s);
  * caller's. Returns the header length the header claims, or 0 when fewer
  * than 20 bytes are available or the data offset is below 5 (untrackable).
  */
-#define TL_TCP_HDR_MIN 20
+#define TCPLIFE_TCP_HDR_MIN 20
 size_t tl_parse_tcp_header(const uint8_t *p, size_t cap, tl_segment_t *seg);
 
 /*
@@ -484,7 +484,7 @@ int64_t tl_timewait_expires(const tl_conn_t *conn, const tl_config_t *cfg);
  *   bsd      FreeBSD net.inet.tcp.msl default 30000 ms (macOS: 15 s MSL)
  *   windows  TcpTimedWaitDelay default 0xF0 = 240 seconds
  */
-#define TL_MSL_MAP(X)                                                                       \
+#define TCPLIFE_MSL_MAP(X)                                                                       \
     X(LINUX,   "linux",   "Linux: TIME_WAIT 60 s (TCP_TIMEWAIT_LEN)",              60)       \
     X(RFC9293, "rfc9293", "RFC 9293: MSL 2 min, TIME_WAIT 4 min",                  240)      \
     X(BSD,     "bsd",     "FreeBSD: MSL 30 s (net.inet.tcp.msl), TIME_WAIT 60 s",   60)       \
@@ -492,10 +492,10 @@ int64_t tl_timewait_expires(const tl_conn_t *conn, const tl_config_t *cfg);
     X(CUSTOM,  "custom",  "Custom MSL (TIME_WAIT = 2 x MSL)",                      0)
 
 typedef enum {
-#define TL_X_(sym, name, text, secs) TL_MSL_##sym,
-    TL_MSL_MAP(TL_X_)
-#undef TL_X_
-    TL_MSL_COUNT
+#define TCPLIFE_X_(sym, name, text, secs) TCPLIFE_MSL_##sym,
+    TCPLIFE_MSL_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_MSL_COUNT
 } tl_msl_profile_t;
 
 /* The preference value and display text of a profile. */
@@ -511,7 +511,7 @@ const char *tl_msl_text(tl_msl_profile_t p);
 int64_t tl_msl_time_wait_ns(tl_msl_profile_t p, unsigned custom_msl_s);
 
 /* How the handshake went, for summaries (batch "handshake" column). */
-#define TL_HS_OUTCOME_MAP(X)                \
+#define TCPLIFE_HS_OUTCOME_MAP(X)                \
     X(COMPLETE,  "complete")                \
     X(HALF_OPEN, "half_open")               \
     X(REFUSED,   "refused")                 \
@@ -520,10 +520,10 @@ int64_t tl_msl_time_wait_ns(tl_msl_profile_t p, unsigned custom_msl_s);
     X(ONE_SIDED, "one_sided")
 
 typedef enum {
-#define TL_X_(sym, str) TL_HS_##sym,
-    TL_HS_OUTCOME_MAP(TL_X_)
-#undef TL_X_
-    TL_HS_COUNT
+#define TCPLIFE_X_(sym, str) TCPLIFE_HS_##sym,
+    TCPLIFE_HS_OUTCOME_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_HS_COUNT
 } tl_hs_outcome_t;
 
 /* One connection's life in a few facts: the batch summaries' row. */
@@ -547,7 +547,7 @@ typedef struct {
     bool            one_sided;
     tl_tw_holder_t  tw_holder;
     int64_t         tw_start_ns, tw_expires_ns;
-    tl_state_t      final_state[TL_ROLE_COUNT];
+    tl_state_t      final_state[TCPLIFE_ROLE_COUNT];
     int64_t         start_ns, duration_ns;
     /* The server's SYN queue entry: from the SYN to the handshake ACK (or
      * the last segment when the handshake never completed). */
@@ -577,7 +577,7 @@ const char *tl_role_name(tl_role_t r);
 const char *tl_teardown_name(tl_teardown_t k);
 const char *tl_event_name(tl_event_t e);
 const char *tl_label_text(tl_label_t l);
-/* The anomaly a transition label raises (TL_ANOMALY_NONE for most). */
+/* The anomaly a transition label raises (TCPLIFE_ANOMALY_NONE for most). */
 tl_anomaly_t tl_label_anomaly(tl_label_t l);
 const char *tl_api_text(tl_api_t a);
 const char *tl_anomaly_text(tl_anomaly_t a);

@@ -21,7 +21,7 @@ extern "C" {
  * server answers data sent after its FIN (frame N): data discarded; N bytes
  * unacknowledged, lost — client ..., server ...") is under 200 bytes.
  * (epan cuts an item's text at ITEM_LABEL_LENGTH, 240, anyway.) */
-#define TL_HEADLINE_MAX 256
+#define TCPLIFE_HEADLINE_MAX 256
 
 /* The number of steps of a teardown of this kind, the N of "Teardown 2/N"
  * and of the ladder's "FIN,ACK 2/N": 3 for a three-way teardown (the second

@@ -23,12 +23,12 @@ extern "C" {
 #endif
 
 /*
- * A verdict packed: exact round trip of every byte, at most TL_PACKED_MAX
+ * A verdict packed: exact round trip of every byte, at most TCPLIFE_PACKED_MAX
  * bytes, about 12 for a data segment and 1 for an all-zero verdict.
  * tl_unpack_result returns the bytes it read, or 0 when `in` (avail bytes)
  * is malformed.
  */
-#define TL_PACKED_MAX (((sizeof(tl_result_t) + 7) / 8 + 6) / 7 + ((sizeof(tl_result_t) + 7) / 8) * 9)
+#define TCPLIFE_PACKED_MAX (((sizeof(tl_result_t) + 7) / 8 + 6) / 7 + ((sizeof(tl_result_t) + 7) / 8) * 9)
 size_t tl_pack_result(const tl_result_t *r, uint8_t *out);
 size_t tl_unpack_result(const uint8_t *in, size_t avail, tl_result_t *r);
 

@@ -23,11 +23,11 @@ extern "C" {
 #endif
 
 /* The most bytes tl_park() writes. */
-#define TL_PARK_BLOCKS_ ((sizeof(tl_conn_t) + sizeof(tl_zeek_t) + 15) / 8)
-#define TL_PARK_MAX (1 + 5 + (TL_PARK_BLOCKS_ + 7) / 8 + TL_PARK_BLOCKS_ * 9)
+#define TCPLIFE_PARK_BLOCKS_ ((sizeof(tl_conn_t) + sizeof(tl_zeek_t) + 15) / 8)
+#define TCPLIFE_PARK_MAX (1 + 5 + (TCPLIFE_PARK_BLOCKS_ + 7) / 8 + TCPLIFE_PARK_BLOCKS_ * 9)
 
 /* Bytes of a template: both records with padding. */
-#define TL_PARK_IMAGE (sizeof(tl_conn_t) + sizeof(tl_zeek_t) + 8)
+#define TCPLIFE_PARK_IMAGE (sizeof(tl_conn_t) + sizeof(tl_zeek_t) + 8)
 
 /* Connections of one capture look alike (addresses, options, flags, the
  * Zeek history): each is packed as its difference from the first one
@@ -35,11 +35,11 @@ extern "C" {
  * and the same one for every tl_unpark() of what was packed with it. */
 typedef struct {
     bool    have;
-    uint8_t image[TL_PARK_IMAGE];
+    uint8_t image[TCPLIFE_PARK_IMAGE];
 } tl_park_tmpl_t;
 
 /*
- * Pack *conn and *zeek into out (at least TL_PARK_MAX bytes); returns the
+ * Pack *conn and *zeek into out (at least TCPLIFE_PARK_MAX bytes); returns the
  * bytes written. The round trip is exact for every byte of both structures,
  * padding included: when its compact form would not give the same bytes
  * back, tl_park() stores them as they are.

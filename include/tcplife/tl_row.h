@@ -19,16 +19,16 @@
 extern "C" {
 #endif
 
-#define TL_CONN_COLS 18
+#define TCPLIFE_CONN_COLS 18
 /* Longest cell: "[" + 45-character IPv6 + "]:65535", or a 48-letter history. */
-#define TL_CELL_MAX 64
+#define TCPLIFE_CELL_MAX 64
 
-extern const char *const tl_conn_columns[TL_CONN_COLS];
+extern const char *const tl_conn_columns[TCPLIFE_CONN_COLS];
 /* Whether column i is a number in JSON ("-" is null in every column). */
 bool tl_conn_column_numeric(int i);
 
 typedef struct {
-    char cell[TL_CONN_COLS][TL_CELL_MAX];
+    char cell[TCPLIFE_CONN_COLS][TCPLIFE_CELL_MAX];
 } tl_row_t;
 
 /* "a.b.c.d:port", "[v6]:port" (inet_ntop, as Wireshark prints addresses),
@@ -48,7 +48,7 @@ char *tl_utc_format(int64_t ns, char *buf, size_t cap);
 void tl_row_build(tl_row_t *row, uint32_t stream, const tl_conn_t *conn, const tl_zeek_t *zeek,
                   const tl_config_t *cfg, tl_summary_t *sum);
 
-typedef enum { TL_ROWS_TABLE, TL_ROWS_TSV, TL_ROWS_JSON } tl_rows_fmt_t;
+typedef enum { TCPLIFE_ROWS_TABLE, TCPLIFE_ROWS_TSV, TCPLIFE_ROWS_JSON } tl_rows_fmt_t;
 
 /*
  * Rows printed as -z tcplife,conn prints them, one at a time (nobody has
@@ -60,7 +60,7 @@ typedef enum { TL_ROWS_TABLE, TL_ROWS_TSV, TL_ROWS_JSON } tl_rows_fmt_t;
  */
 typedef struct {
     tl_rows_fmt_t fmt;
-    size_t        width[TL_CONN_COLS];
+    size_t        width[TCPLIFE_CONN_COLS];
     size_t        n;                 /* rows put */
 } tl_rows_out_t;
 

@@ -20,7 +20,7 @@ extern "C" {
 /* ------------------------------------------------------------------------ */
 
 /* RFC 9293 §3.3.2 states; the string is the value of tcplife.state.*. */
-#define TL_STATE_MAP(X)                     \
+#define TCPLIFE_STATE_MAP(X)                     \
     X(CLOSED,       "CLOSED")               \
     X(LISTEN,       "LISTEN")               \
     X(SYN_SENT,     "SYN_SENT")             \
@@ -34,14 +34,14 @@ extern "C" {
     X(TIME_WAIT,    "TIME_WAIT")
 
 typedef enum {
-#define TL_X_(sym, str) TL_STATE_##sym,
-    TL_STATE_MAP(TL_X_)
-#undef TL_X_
-    TL_STATE_COUNT
+#define TCPLIFE_X_(sym, str) TCPLIFE_STATE_##sym,
+    TCPLIFE_STATE_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_STATE_COUNT
 } tl_state_t;
 
 /* Phases of tcplife.phase (SPEC "Phases"). */
-#define TL_PHASE_MAP(X)                     \
+#define TCPLIFE_PHASE_MAP(X)                     \
     X(NONE,        "")                      \
     X(HANDSHAKE,   "handshake")             \
     X(ESTABLISHED, "established")           \
@@ -50,49 +50,49 @@ typedef enum {
     X(CLOSED,      "closed")
 
 typedef enum {
-#define TL_X_(sym, str) TL_PHASE_##sym,
-    TL_PHASE_MAP(TL_X_)
-#undef TL_X_
-    TL_PHASE_COUNT
+#define TCPLIFE_X_(sym, str) TCPLIFE_PHASE_##sym,
+    TCPLIFE_PHASE_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_PHASE_COUNT
 } tl_phase_t;
 
 /* Roles: who sent the first SYN without ACK. */
-#define TL_ROLE_MAP(X)                      \
+#define TCPLIFE_ROLE_MAP(X)                      \
     X(CLIENT, "client")                     \
     X(SERVER, "server")
 
 typedef enum {
-#define TL_X_(sym, str) TL_ROLE_##sym,
-    TL_ROLE_MAP(TL_X_)
-#undef TL_X_
-    TL_ROLE_COUNT
+#define TCPLIFE_X_(sym, str) TCPLIFE_ROLE_##sym,
+    TCPLIFE_ROLE_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_ROLE_COUNT
 } tl_role_t;
 
 /* The other endpoint's role: the one spelling of it, core and glue. */
 static inline tl_role_t
 tl_peer(tl_role_t r)
 {
-    return r == TL_ROLE_CLIENT ? TL_ROLE_SERVER : TL_ROLE_CLIENT;
+    return r == TCPLIFE_ROLE_CLIENT ? TCPLIFE_ROLE_SERVER : TCPLIFE_ROLE_CLIENT;
 }
 
 /* Teardown shapes of tcplife.teardown.kind. */
-#define TL_TEARDOWN_MAP(X)                  \
+#define TCPLIFE_TEARDOWN_MAP(X)                  \
     X(NONE,         "")                     \
     X(FOUR_WAY,     "four-way")             \
     X(THREE_WAY,    "three-way")            \
     X(SIMULTANEOUS, "simultaneous")
 
 typedef enum {
-#define TL_X_(sym, str) TL_TEARDOWN_##sym,
-    TL_TEARDOWN_MAP(TL_X_)
-#undef TL_X_
-    TL_TEARDOWN_COUNT
+#define TCPLIFE_X_(sym, str) TCPLIFE_TEARDOWN_##sym,
+    TCPLIFE_TEARDOWN_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_TEARDOWN_COUNT
 } tl_teardown_t;
 
 /* RST kinds of tcplife.rst.kind (SPEC "RST kinds"). Second string: what
  * the kind means, for the tree; the evidence behind one RST is its rule
- * (TL_RST_RULE_MAP). */
-#define TL_RST_MAP(X)                                                                       \
+ * (TCPLIFE_RST_RULE_MAP). */
+#define TCPLIFE_RST_MAP(X)                                                                       \
     X(NONE,             "",                 "")                                             \
     X(REFUSED,          "refused",          "answers a SYN: no handshake completed")       \
     X(UNREAD_DATA,      "unread_data",      "closed with unread data: RST instead of FIN (RFC 2525 2.17)") \
@@ -103,16 +103,16 @@ typedef enum {
     X(STRAY,            "stray",            "no live connection to reset")
 
 typedef enum {
-#define TL_X_(sym, str, rule) TL_RST_##sym,
-    TL_RST_MAP(TL_X_)
-#undef TL_X_
-    TL_RST_COUNT
+#define TCPLIFE_X_(sym, str, rule) TCPLIFE_RST_##sym,
+    TCPLIFE_RST_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_RST_COUNT
 } tl_rst_kind_t;
 
 /* The names of Linux's include/net/rstreason.h (enum sk_rst_reason, Linux
  * 6.10+) a capture can point to: tcplife.rst.reason. docs/rst.md says
  * which kernel path sends each. */
-#define TL_RST_REASON_MAP(X)                \
+#define TCPLIFE_RST_REASON_MAP(X)                \
     X(NOT_SPECIFIED)                        \
     X(NO_SOCKET)                            \
     X(TCP_INVALID_ACK_SEQUENCE)             \
@@ -127,10 +127,10 @@ typedef enum {
     X(TCP_DISCONNECT_WITH_DATA)
 
 typedef enum {
-#define TL_X_(sym) TL_REASON_##sym,
-    TL_RST_REASON_MAP(TL_X_)
-#undef TL_X_
-    TL_REASON_COUNT
+#define TCPLIFE_X_(sym) TCPLIFE_REASON_##sym,
+    TCPLIFE_RST_REASON_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_REASON_COUNT
 } tl_rst_reason_t;
 
 /*
@@ -139,7 +139,7 @@ typedef enum {
  * socket call, and the evidence in words. tl_rst.c picks one rule per RST.
  * Columns: symbol, kind, reason, anomaly, api, text.
  */
-#define TL_RST_RULE_MAP(X)                                                                      \
+#define TCPLIFE_RST_RULE_MAP(X)                                                                      \
     X(NONE, NONE, NOT_SPECIFIED, NONE, NONE, "")                                                \
     X(REFUSED, REFUSED, NO_SOCKET, HANDSHAKE_REFUSED, NO_LISTENER,                              \
       "answers the SYN before any handshake completed: no listening socket (tcp_v4_send_reset() for no socket)") \
@@ -212,41 +212,41 @@ typedef enum {
       "RST+ACK and nothing earlier of this connection captured: an abort whose cause the capture does not show")
 
 typedef enum {
-#define TL_X_(sym, kind, reason, an, api, text) TL_RULE_##sym,
-    TL_RST_RULE_MAP(TL_X_)
-#undef TL_X_
-    TL_RULE_COUNT
+#define TCPLIFE_X_(sym, kind, reason, an, api, text) TCPLIFE_RULE_##sym,
+    TCPLIFE_RST_RULE_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_RULE_COUNT
 } tl_rst_rule_t;
 
 /* Keepalive labels (tcplife.keepalive). */
-#define TL_KEEPALIVE_MAP(X)                 \
+#define TCPLIFE_KEEPALIVE_MAP(X)                 \
     X(NONE,   "")                           \
     X(PROBE,  "probe")                      \
     X(ANSWER, "answer")
 
 typedef enum {
-#define TL_X_(sym, str) TL_KA_##sym,
-    TL_KEEPALIVE_MAP(TL_X_)
-#undef TL_X_
-    TL_KA_COUNT
+#define TCPLIFE_X_(sym, str) TCPLIFE_KA_##sym,
+    TCPLIFE_KEEPALIVE_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_KA_COUNT
 } tl_keepalive_t;
 
 /* Who holds TIME_WAIT (tcplife.time_wait.holder). */
-#define TL_TW_MAP(X)                        \
+#define TCPLIFE_TW_MAP(X)                        \
     X(NONE,   "")                           \
     X(CLIENT, "client")                     \
     X(SERVER, "server")                     \
     X(BOTH,   "both")
 
 typedef enum {
-#define TL_X_(sym, str) TL_TW_##sym,
-    TL_TW_MAP(TL_X_)
-#undef TL_X_
-    TL_TW_COUNT
+#define TCPLIFE_X_(sym, str) TCPLIFE_TW_##sym,
+    TCPLIFE_TW_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_TW_COUNT
 } tl_tw_holder_t;
 
 /* Whole-connection outcome (tcplife.conn.outcome). */
-#define TL_OUTCOME_MAP(X)                   \
+#define TCPLIFE_OUTCOME_MAP(X)                   \
     X(OPEN,      "open")                    \
     X(CLOSED,    "closed")                  \
     X(RESET,     "reset")                   \
@@ -255,10 +255,10 @@ typedef enum {
     X(SYN_ONLY,  "syn_only")
 
 typedef enum {
-#define TL_X_(sym, str) TL_OUTCOME_##sym,
-    TL_OUTCOME_MAP(TL_X_)
-#undef TL_X_
-    TL_OUTCOME_COUNT
+#define TCPLIFE_X_(sym, str) TCPLIFE_OUTCOME_##sym,
+    TCPLIFE_OUTCOME_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_OUTCOME_COUNT
 } tl_outcome_t;
 
 /*
@@ -267,7 +267,7 @@ typedef enum {
  * tl_on_recv() with up to two (what the ACK field covers, then the control
  * flag), which is how RFC 9293 §3.10.7 processes a segment too.
  */
-#define TL_EVENT_MAP(X)                                                     \
+#define TCPLIFE_EVENT_MAP(X)                                                     \
     X(SYN,          "SYN")              /* SYN without ACK */               \
     X(SYNACK,       "SYN-ACK")          /* SYN with ACK */                  \
     X(ACK,          "ACK")              /* ACK or data, nothing new acked */\
@@ -280,10 +280,10 @@ typedef enum {
     X(RST,          "RST")
 
 typedef enum {
-#define TL_X_(sym, str) TL_EV_##sym,
-    TL_EVENT_MAP(TL_X_)
-#undef TL_X_
-    TL_EV_COUNT
+#define TCPLIFE_X_(sym, str) TCPLIFE_EV_##sym,
+    TCPLIFE_EVENT_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_EV_COUNT
 } tl_event_t;
 
 /*
@@ -292,7 +292,7 @@ typedef enum {
  * unless the connection had already ended or the sender was not yet
  * synchronized, which their own anomalies say); third: the display text.
  */
-#define TL_LABEL_MAP(X)                                                         \
+#define TCPLIFE_LABEL_MAP(X)                                                         \
     X(NONE,               NONE, "")                                             \
     X(ACTIVE_OPEN,        NONE, "active open: connect() sent SYN")              \
     X(PASSIVE_OPEN,       NONE, "SYN received: queued in the SYN queue")        \
@@ -325,14 +325,14 @@ typedef enum {
     X(UNEXPECTED,         UNEXPECTED, "segment unexpected in this state")
 
 typedef enum {
-#define TL_X_(sym, anom, str) TL_LABEL_##sym,
-    TL_LABEL_MAP(TL_X_)
-#undef TL_X_
-    TL_LABEL_COUNT
+#define TCPLIFE_X_(sym, anom, str) TCPLIFE_LABEL_##sym,
+    TCPLIFE_LABEL_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_LABEL_COUNT
 } tl_label_t;
 
 /* The socket call a segment corresponds to (tcplife.api). */
-#define TL_API_MAP(X)                                                                  \
+#define TCPLIFE_API_MAP(X)                                                                  \
     X(NONE,            "")                                                             \
     X(CONNECT,         "connect() sends SYN and blocks")                               \
     X(CONNECT_RETRY,   "connect() still blocked: SYN retransmitted")                   \
@@ -353,20 +353,20 @@ typedef enum {
     X(IDLE_TIMEOUT,    "an idle timer closed it: the peer gets ECONNRESET")
 
 typedef enum {
-#define TL_X_(sym, str) TL_API_##sym,
-    TL_API_MAP(TL_X_)
-#undef TL_X_
-    TL_API_COUNT
+#define TCPLIFE_X_(sym, str) TCPLIFE_API_##sym,
+    TCPLIFE_API_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_API_COUNT
 } tl_api_t;
 
 /* Expert groups of the anomalies (the glue maps them to epan's PI_*). */
-typedef enum { TL_GROUP_PROTOCOL, TL_GROUP_SEQUENCE } tl_group_t;
+typedef enum { TCPLIFE_GROUP_PROTOCOL, TCPLIFE_GROUP_SEQUENCE } tl_group_t;
 
 /*
  * Anomalies and notable events: each maps to one expert item in the glue.
  * Columns: symbol, severity (0 chat, 1 note, 2 warn, 3 error), text.
  */
-#define TL_ANOMALY_MAP(X)                                                                          \
+#define TCPLIFE_ANOMALY_MAP(X)                                                                          \
     X(NONE,                    0, PROTOCOL, "")                                                              \
     X(HANDSHAKE_ACK_MISMATCH,  2, PROTOCOL, "handshake ACK does not acknowledge the peer's ISN+1")          \
     X(HANDSHAKE_SYN_RETRANS,   1, SEQUENCE, "SYN retransmitted")                                            \
@@ -419,10 +419,10 @@ typedef enum { TL_GROUP_PROTOCOL, TL_GROUP_SEQUENCE } tl_group_t;
     X(TIME_WAIT_REUSE_REJECTABLE, 3, PROTOCOL, "4-tuple reused in TIME_WAIT with neither a higher ISN nor a newer timestamp (RFC 6191): the TIME_WAIT holder may reject it")
 
 typedef enum {
-#define TL_X_(sym, sev, group, str) TL_ANOMALY_##sym,
-    TL_ANOMALY_MAP(TL_X_)
-#undef TL_X_
-    TL_ANOMALY_COUNT
+#define TCPLIFE_X_(sym, sev, group, str) TCPLIFE_ANOMALY_##sym,
+    TCPLIFE_ANOMALY_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_ANOMALY_COUNT
 } tl_anomaly_t;
 
 /*
@@ -432,22 +432,22 @@ typedef enum {
  * seconds). A pcapng can say anything (64-bit timestamps in any unit), so
  * both front ends (the plugin, the batch program) clamp through this.
  */
-#define TL_TIME_NS_MAX (INT64_C(1) << 62)
+#define TCPLIFE_TIME_NS_MAX (INT64_C(1) << 62)
 static inline int64_t
 tl_time_ns_clamped(int64_t secs, int32_t nsecs)
 {
     if (secs < 0)
         return 0;
-    if (secs >= TL_TIME_NS_MAX / 1000000000)
-        return TL_TIME_NS_MAX;
+    if (secs >= TCPLIFE_TIME_NS_MAX / 1000000000)
+        return TCPLIFE_TIME_NS_MAX;
     return secs * 1000000000 + nsecs;
 }
 
 /* TCP header flag bits as on the wire (tcp.flags). */
 enum {
-    TL_F_FIN = 0x001, TL_F_SYN = 0x002, TL_F_RST = 0x004, TL_F_PSH = 0x008,
-    TL_F_ACK = 0x010, TL_F_URG = 0x020, TL_F_ECE = 0x040, TL_F_CWR = 0x080,
-    TL_F_AE  = 0x100
+    TCPLIFE_F_FIN = 0x001, TCPLIFE_F_SYN = 0x002, TCPLIFE_F_RST = 0x004, TCPLIFE_F_PSH = 0x008,
+    TCPLIFE_F_ACK = 0x010, TCPLIFE_F_URG = 0x020, TCPLIFE_F_ECE = 0x040, TCPLIFE_F_CWR = 0x080,
+    TCPLIFE_F_AE  = 0x100
 };
 
 #ifdef __cplusplus

@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 /* Zeek's per-endpoint TCP states (the script-level TCP_* constants). */
-#define TL_ZEEK_EP_STATE_MAP(X)                     \
+#define TCPLIFE_ZEEK_EP_STATE_MAP(X)                     \
     X(INACTIVE,     "TCP_INACTIVE")                 \
     X(SYN_SENT,     "TCP_SYN_SENT")                 \
     X(SYN_ACK_SENT, "TCP_SYN_ACK_SENT")             \
@@ -37,14 +37,14 @@ extern "C" {
     X(RESET,        "TCP_RESET")
 
 typedef enum {
-#define TL_X_(sym, str) TL_ZEEK_EP_##sym,
-    TL_ZEEK_EP_STATE_MAP(TL_X_)
-#undef TL_X_
-    TL_ZEEK_EP_COUNT
+#define TCPLIFE_X_(sym, str) TCPLIFE_ZEEK_EP_##sym,
+    TCPLIFE_ZEEK_EP_STATE_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_ZEEK_EP_COUNT
 } tl_zeek_ep_state_t;
 
 /* conn.log conn_state values, as Zeek's Conn::conn_state() spells them. */
-#define TL_ZEEK_CONN_STATE_MAP(X)                                                   \
+#define TCPLIFE_ZEEK_CONN_STATE_MAP(X)                                                   \
     X(S0,     "S0")      /* attempt seen, no reply */                               \
     X(S1,     "S1")      /* established, not terminated */                          \
     X(SF,     "SF")      /* normal establishment and termination */                 \
@@ -60,25 +60,25 @@ typedef enum {
     X(OTH,    "OTH")     /* no SYN seen, or anything else */
 
 typedef enum {
-#define TL_X_(sym, str) TL_ZEEK_##sym,
-    TL_ZEEK_CONN_STATE_MAP(TL_X_)
-#undef TL_X_
-    TL_ZEEK_CONN_STATE_COUNT
+#define TCPLIFE_X_(sym, str) TCPLIFE_ZEEK_##sym,
+    TCPLIFE_ZEEK_CONN_STATE_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_ZEEK_CONN_STATE_COUNT
 } tl_zeek_conn_state_t;
 
 /*
  * History letters kept. Zeek's string is unbounded; ours keeps the first
- * TL_ZEEK_HISTORY_MAX letters and drops the rest (tl_zeek_history_truncated()
+ * TCPLIFE_ZEEK_HISTORY_MAX letters and drops the rest (tl_zeek_history_truncated()
  * then says so). conn_state never depends on the dropped part: the one rule
  * that reads the history (RSTOS0) is evaluated on every letter as it is added.
  * A normal connection needs 8 letters ("ShADadFf"); only pathological ones
  * (dozens of FINs or RSTs at new sequence numbers) come near the limit.
  */
-#define TL_ZEEK_HISTORY_MAX 48
+#define TCPLIFE_ZEEK_HISTORY_MAX 48
 
 /* Out-of-order payload ranges remembered per direction for the content-gap
  * ('g') rule; see docs/zeek.md for what happens beyond this. */
-#define TL_ZEEK_MAX_BLOCKS 8
+#define TCPLIFE_ZEEK_MAX_BLOCKS 8
 
 /* One direction of the model: Zeek's TCP_Endpoint, reduced to what the two
  * columns need. Sequence values "rel" are relative to start_seq. */
@@ -100,7 +100,7 @@ typedef struct {
      * acknowledged (trimmed) up to trim_seq, ranges above a hole in blocks. */
     uint32_t   reassem_seq, trim_seq;
     uint8_t    n_blocks;
-    struct { uint32_t seq, upper; } blocks[TL_ZEEK_MAX_BLOCKS];
+    struct { uint32_t seq, upper; } blocks[TCPLIFE_ZEEK_MAX_BLOCKS];
 } tl_zeek_endpoint_t;
 
 typedef struct {
@@ -113,7 +113,7 @@ typedef struct {
     uint32_t   flips;              /* '^' letters added */
     uint16_t   hist_len;           /* letters kept in history[] */
     bool       hist_truncated;
-    char       history[TL_ZEEK_HISTORY_MAX + 1];
+    char       history[TCPLIFE_ZEEK_HISTORY_MAX + 1];
 } tl_zeek_t;
 
 /* Reset *z to "no packet seen": conn_state "OTH", empty history. */
@@ -137,7 +137,7 @@ const char *tl_zeek_conn_state(const tl_zeek_t *z);
 const char *tl_zeek_history(const tl_zeek_t *z);
 
 /* True when letters were dropped because the history reached
- * TL_ZEEK_HISTORY_MAX letters. */
+ * TCPLIFE_ZEEK_HISTORY_MAX letters. */
 bool tl_zeek_history_truncated(const tl_zeek_t *z);
 
 /* True when addr/port is the current originator (Zeek's id.orig_h/orig_p).
@@ -145,7 +145,7 @@ bool tl_zeek_history_truncated(const tl_zeek_t *z);
 bool tl_zeek_orig_is(const tl_zeek_t *z, const tl_addr_t *addr, uint16_t port);
 
 /* The current Zeek endpoint state of the originator (orig = true) or the
- * responder; TL_ZEEK_EP_INACTIVE before any segment. */
+ * responder; TCPLIFE_ZEEK_EP_INACTIVE before any segment. */
 tl_zeek_ep_state_t tl_zeek_ep_state(const tl_zeek_t *z, bool orig);
 
 /* Vocabulary strings; never NULL (an out-of-range value gives "?"). */

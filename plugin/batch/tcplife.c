@@ -68,8 +68,8 @@ typedef struct {
     uint32_t      nrecs, cap;
     tl_tuples_t   latest;        /* 4-tuple -> the latest connection on it */
     uint32_t      frame;         /* frames read, as epan numbers them */
-    uint64_t      skipped[TL_SKIP_COUNT];
-    uint32_t      first_skip[TL_SKIP_COUNT];
+    uint64_t      skipped[TCPLIFE_SKIP_COUNT];
+    uint32_t      first_skip[TCPLIFE_SKIP_COUNT];
     uint64_t      fc[FC_COUNT];  /* frames matching each frame check */
     GArray       *hits;          /* hit_t, for --records */
     bool          keep_hits;
@@ -151,15 +151,15 @@ static tl_link_t
 link_of(int encap)
 {
     switch (encap) {
-    case WTAP_ENCAP_ETHERNET: return TL_LINK_ETHERNET;
-    case WTAP_ENCAP_SLL:      return TL_LINK_SLL;
-    case WTAP_ENCAP_SLL2:     return TL_LINK_SLL2;
-    case WTAP_ENCAP_RAW_IP:   return TL_LINK_RAW;
-    case WTAP_ENCAP_RAW_IP4:  return TL_LINK_RAW4;
-    case WTAP_ENCAP_RAW_IP6:  return TL_LINK_RAW6;
-    case WTAP_ENCAP_NULL:     return TL_LINK_NULL;
-    case WTAP_ENCAP_LOOP:     return TL_LINK_LOOP;
-    default:                  return TL_LINK_OTHER;
+    case WTAP_ENCAP_ETHERNET: return TCPLIFE_LINK_ETHERNET;
+    case WTAP_ENCAP_SLL:      return TCPLIFE_LINK_SLL;
+    case WTAP_ENCAP_SLL2:     return TCPLIFE_LINK_SLL2;
+    case WTAP_ENCAP_RAW_IP:   return TCPLIFE_LINK_RAW;
+    case WTAP_ENCAP_RAW_IP4:  return TCPLIFE_LINK_RAW4;
+    case WTAP_ENCAP_RAW_IP6:  return TCPLIFE_LINK_RAW6;
+    case WTAP_ENCAP_NULL:     return TCPLIFE_LINK_NULL;
+    case WTAP_ENCAP_LOOP:     return TCPLIFE_LINK_LOOP;
+    default:                  return TCPLIFE_LINK_OTHER;
     }
 }
 
@@ -175,17 +175,17 @@ frame(run_t *r, int encap, const uint8_t *data, uint32_t caplen, uint32_t len, i
 
     tl_decode(link_of(encap), data, caplen, len, &d);
     switch (d.kind) {
-    case TL_DEC_NONE:
+    case TCPLIFE_DEC_NONE:
         return;
-    case TL_DEC_SKIP:
+    case TCPLIFE_DEC_SKIP:
         if (r->skipped[d.skip]++ == 0)
             r->first_skip[d.skip] = r->frame;
         return;
-    case TL_DEC_QUOTED:
+    case TCPLIFE_DEC_QUOTED:
         tl_streams_segment(r->streams, &d.conv_src, &d.conv_dst, d.seg.sport, d.seg.dport, d.seg.flags,
                            d.seg.seq, d.seg.ack, false, &is_new);
         return;
-    case TL_DEC_TCP:
+    case TCPLIFE_DEC_TCP:
         break;
     }
     stream = tl_streams_segment(r->streams, &d.conv_src, &d.conv_dst, d.seg.sport, d.seg.dport,
@@ -198,7 +198,7 @@ frame(run_t *r, int encap, const uint8_t *data, uint32_t caplen, uint32_t len, i
     /* The checks' display filters, as tl_tree.c renders those fields. */
     if (tl_result_unread_data(&res))
         hit(r, FC_UNREAD_DATA, stream);
-    if (res.rst_kind == TL_RST_DATA_AFTER_CLOSE)
+    if (res.rst_kind == TCPLIFE_RST_DATA_AFTER_CLOSE)
         hit(r, FC_DATA_AFTER_CLOSE, stream);
     if (res.tw_reuse)
         hit(r, FC_TW_REUSE, stream);
@@ -296,13 +296,13 @@ report_skipped(const run_t *r, const char *what)
 {
     uint64_t total = 0;
 
-    for (int i = 1; i < TL_SKIP_COUNT; i++)
+    for (int i = 1; i < TCPLIFE_SKIP_COUNT; i++)
         total += r->skipped[i];
     if (!total)
         return false;
     fprintf(stderr, "tcplife: %s: %" PRIu64 " frame%s skipped (the rows may be incomplete; "
             "tshark -2 -z tcplife,conn decodes them):\n", what, total, total == 1 ? "" : "s");
-    for (int i = 1; i < TL_SKIP_COUNT; i++)
+    for (int i = 1; i < TCPLIFE_SKIP_COUNT; i++)
         if (r->skipped[i])
             fprintf(stderr, "tcplife:   %" PRIu64 " %s (first: frame %" PRIu32 ")\n", r->skipped[i],
                     tl_skip_text((tl_skip_t)i), r->first_skip[i]);
@@ -349,7 +349,7 @@ cmd_conn(run_t *r, tl_rows_fmt_t fmt, char **files, int nfiles)
     /* Rows are made, printed and dropped; the table makes them twice (its
      * column widths first). */
     tl_rows_init(&o, fmt);
-    for (int pass = fmt == TL_ROWS_TABLE ? 0 : 1; pass < 2 && ok; pass++) {
+    for (int pass = fmt == TCPLIFE_ROWS_TABLE ? 0 : 1; pass < 2 && ok; pass++) {
         if (pass == 1)
             ok = tl_rows_begin(stdout, &o, NULL);
         for (uint32_t s = 0; s < r->nrecs && ok; s++) {
@@ -375,10 +375,10 @@ cmd_conn(run_t *r, tl_rows_fmt_t fmt, char **files, int nfiles)
 static int
 check_capture(run_t *r, const char *name, bool records)
 {
-    uint32_t conns = 0, outcome[TL_OUTCOME_COUNT] = { 0 }, hs[TL_HS_COUNT] = { 0 };
+    uint32_t conns = 0, outcome[TCPLIFE_OUTCOME_COUNT] = { 0 }, hs[TCPLIFE_HS_COUNT] = { 0 };
     GString *line = g_string_new(NULL), *fails = g_string_new(NULL);
     struct { const char *name; uint64_t n; int hs; } cc[2] = {
-        { "refused", 0, TL_HS_REFUSED }, { "half_open", 0, TL_HS_HALF_OPEN },
+        { "refused", 0, TCPLIFE_HS_REFUSED }, { "half_open", 0, TCPLIFE_HS_HALF_OPEN },
     };
     bool skipped;
 
@@ -392,11 +392,11 @@ check_capture(run_t *r, const char *name, bool records)
         outcome[sum.outcome]++;
         hs[sum.handshake]++;
     }
-    cc[0].n = hs[TL_HS_REFUSED];
-    cc[1].n = hs[TL_HS_HALF_OPEN];
+    cc[0].n = hs[TCPLIFE_HS_REFUSED];
+    cc[1].n = hs[TCPLIFE_HS_HALF_OPEN];
     g_string_printf(line, "%s: %u connections, %u closed, %u reset, %u refused, %u half_open", name, conns,
-                    outcome[TL_OUTCOME_CLOSED], outcome[TL_OUTCOME_RESET], hs[TL_HS_REFUSED],
-                    hs[TL_HS_HALF_OPEN]);
+                    outcome[TCPLIFE_OUTCOME_CLOSED], outcome[TCPLIFE_OUTCOME_RESET], hs[TCPLIFE_HS_REFUSED],
+                    hs[TCPLIFE_HS_HALF_OPEN]);
     for (int k = 0; k < FC_COUNT; k++)
         g_string_append_printf(line, ", %s %" PRIu64, fc_name[k], r->fc[k]);
     for (int k = 0; k < 2; k++)
@@ -410,11 +410,11 @@ check_capture(run_t *r, const char *name, bool records)
     if (!records) {
         printf("%s\n", line->str);
     } else {
-        char client[TL_CELL_MAX], server[TL_CELL_MAX];
+        char client[TCPLIFE_CELL_MAX], server[TCPLIFE_CELL_MAX];
 
         printf("stat\tconnections\t%u\nstat\tclosed\t%u\nstat\treset\t%u\nstat\trefused\t%u\n"
-               "stat\thalf_open\t%u\n", conns, outcome[TL_OUTCOME_CLOSED], outcome[TL_OUTCOME_RESET],
-               hs[TL_HS_REFUSED], hs[TL_HS_HALF_OPEN]);
+               "stat\thalf_open\t%u\n", conns, outcome[TCPLIFE_OUTCOME_CLOSED], outcome[TCPLIFE_OUTCOME_RESET],
+               hs[TCPLIFE_HS_REFUSED], hs[TCPLIFE_HS_HALF_OPEN]);
         for (int k = 0; k < 2; k++) {
             printf("check\t%d\t%" PRIu64 "\t%d\n", k, cc[k].n, cc[k].n > 0);
             if (!cc[k].n)
@@ -422,8 +422,8 @@ check_capture(run_t *r, const char *name, bool records)
             for (uint32_t s = 0; s < r->nrecs; s++)
                 if (r->recs[s] && tl_conn_handshake_outcome(&r->recs[s]->conn) == (tl_hs_outcome_t)cc[k].hs)
                     printf("conn\t%d\t%u\t%s\t%s\t\n", k, s,
-                           tl_endpoint_format(&r->recs[s]->conn.ep[TL_ROLE_CLIENT], client, sizeof client),
-                           tl_endpoint_format(&r->recs[s]->conn.ep[TL_ROLE_SERVER], server, sizeof server));
+                           tl_endpoint_format(&r->recs[s]->conn.ep[TCPLIFE_ROLE_CLIENT], client, sizeof client),
+                           tl_endpoint_format(&r->recs[s]->conn.ep[TCPLIFE_ROLE_SERVER], server, sizeof server));
         }
         for (int k = 0; k < FC_COUNT; k++) {
             /* The connections in the order of their first frame, each with
@@ -452,8 +452,8 @@ check_capture(run_t *r, const char *name, bool records)
                 const rec_t *rc = st < r->nrecs ? r->recs[st] : NULL;
 
                 printf("conn\t%d\t%u\t%s\t%s\t%s\n", 2 + k, st,
-                       rc ? tl_endpoint_format(&rc->conn.ep[TL_ROLE_CLIENT], client, sizeof client) : "?",
-                       rc ? tl_endpoint_format(&rc->conn.ep[TL_ROLE_SERVER], server, sizeof server) : "?",
+                       rc ? tl_endpoint_format(&rc->conn.ep[TCPLIFE_ROLE_CLIENT], client, sizeof client) : "?",
+                       rc ? tl_endpoint_format(&rc->conn.ep[TCPLIFE_ROLE_SERVER], server, sizeof server) : "?",
                        fr->str);
                 g_string_free(fr, TRUE);
             }
@@ -483,8 +483,8 @@ int
 main(int argc, char **argv)
 {
     const char *cmd;
-    tl_rows_fmt_t fmt = TL_ROWS_TABLE;
-    tl_msl_profile_t msl = TL_MSL_LINUX;
+    tl_rows_fmt_t fmt = TCPLIFE_ROWS_TABLE;
+    tl_msl_profile_t msl = TCPLIFE_MSL_LINUX;
     unsigned msl_custom = 30;
     bool set = false, records = false;
     int i, status = 0;
@@ -510,9 +510,9 @@ main(int argc, char **argv)
             i++;
             break;
         } else if (!strcmp(cmd, "conn") && !strcmp(a, "--json")) {
-            fmt = TL_ROWS_JSON;
+            fmt = TCPLIFE_ROWS_JSON;
         } else if (!strcmp(cmd, "conn") && !strcmp(a, "--tsv")) {
-            fmt = TL_ROWS_TSV;
+            fmt = TCPLIFE_ROWS_TSV;
         } else if (!strcmp(cmd, "check") && !strcmp(a, "--set")) {
             set = true;
         } else if (!strcmp(cmd, "check") && !strcmp(a, "--records")) {
@@ -520,9 +520,9 @@ main(int argc, char **argv)
         } else if (!strcmp(a, "--msl") && i + 1 < argc) {
             int p;
 
-            for (p = 0; p < TL_MSL_COUNT && strcmp(argv[i + 1], tl_msl_name((tl_msl_profile_t)p)); p++)
+            for (p = 0; p < TCPLIFE_MSL_COUNT && strcmp(argv[i + 1], tl_msl_name((tl_msl_profile_t)p)); p++)
                 ;
-            if (p == TL_MSL_COUNT) {
+            if (p == TCPLIFE_MSL_COUNT) {
                 fprintf(stderr, "tcplife: --msl %s: not a profile (linux, rfc9293, bsd, windows, custom)\n",
                         argv[i + 1]);
                 return EXIT_BAD_INPUT;

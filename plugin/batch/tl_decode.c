@@ -12,27 +12,27 @@
 
 #include "tl_decode.h"
 
-static const char *const skip_text[TL_SKIP_COUNT] = {
-#define TL_X_(sym, text) text,
-    TL_SKIP_MAP(TL_X_)
-#undef TL_X_
+static const char *const skip_text[TCPLIFE_SKIP_COUNT] = {
+#define TCPLIFE_X_(sym, text) text,
+    TCPLIFE_SKIP_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
 };
-static const char *const skip_name[TL_SKIP_COUNT] = {
-#define TL_X_(sym, text) #sym,
-    TL_SKIP_MAP(TL_X_)
-#undef TL_X_
+static const char *const skip_name[TCPLIFE_SKIP_COUNT] = {
+#define TCPLIFE_X_(sym, text) #sym,
+    TCPLIFE_SKIP_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
 };
 
 const char *
 tl_skip_text(tl_skip_t s)
 {
-    return (unsigned)s < TL_SKIP_COUNT ? skip_text[s] : "?";
+    return (unsigned)s < TCPLIFE_SKIP_COUNT ? skip_text[s] : "?";
 }
 
 const char *
 tl_skip_name(tl_skip_t s)
 {
-    return (unsigned)s < TL_SKIP_COUNT ? skip_name[s] : "?";
+    return (unsigned)s < TCPLIFE_SKIP_COUNT ? skip_name[s] : "?";
 }
 
 static uint16_t
@@ -57,7 +57,7 @@ typedef struct {
 static void
 skip(frame_t *f, tl_skip_t why)
 {
-    f->out->kind = TL_DEC_SKIP;
+    f->out->kind = TCPLIFE_DEC_SKIP;
     f->out->skip = why;
 }
 
@@ -96,7 +96,7 @@ udp(frame_t *f, size_t off)
     if (f->cap < off + 4)
         return;
     if (tunnel_udp_port(be16(f->p + off)) || tunnel_udp_port(be16(f->p + off + 2)))
-        skip(f, TL_SKIP_TUNNEL);
+        skip(f, TCPLIFE_SKIP_TUNNEL);
 }
 
 /*
@@ -122,7 +122,7 @@ tcp(frame_t *f, size_t off, const tl_addr_t *src, const tl_addr_t *dst, int quot
     if (cap < 16)
         return;
     if (quoted) {
-        o->kind = TL_DEC_QUOTED;
+        o->kind = TCPLIFE_DEC_QUOTED;
         o->seg.src = *src;
         o->seg.dst = *dst;
         o->seg.sport = be16(f->p + off);
@@ -132,34 +132,34 @@ tcp(frame_t *f, size_t off, const tl_addr_t *src, const tl_addr_t *dst, int quot
         o->seg.flags = be16(f->p + off + 12) & 0x1ff;
         return;
     }
-    if (cap < TL_TCP_HDR_MIN) {
-        skip(f, TL_SKIP_TCP_TRUNCATED);
+    if (cap < TCPLIFE_TCP_HDR_MIN) {
+        skip(f, TCPLIFE_SKIP_TCP_TRUNCATED);
         return;
     }
     hlen = tl_parse_tcp_header(f->p + off, cap < 60 ? cap : 60, &o->seg);
     if (hlen == 0) {
-        skip(f, TL_SKIP_TCP_BAD);
+        skip(f, TCPLIFE_SKIP_TCP_BAD);
         return;
     }
     /* The IP fields the tracker takes come from the core's own reading of
      * the header in front, as in the plugin (tl_extract.c). */
     ip = tl_ip_header_before(f->p + off, off < 40 + 256 ? off : 40 + 256, &o->seg, &first_fragment);
     if (ip < 0) {
-        skip(f, TL_SKIP_NO_IP_HEADER);
+        skip(f, TCPLIFE_SKIP_NO_IP_HEADER);
         return;
     }
     if (first_fragment) {
-        skip(f, TL_SKIP_FRAGMENT);
+        skip(f, TCPLIFE_SKIP_FRAGMENT);
         return;
     }
     if ((uint64_t)ip > wire)
         ip = (int64_t)wire;
     if ((size_t)ip < hlen) {
-        skip(f, TL_SKIP_TCP_BAD);     /* epan's "Short segment" */
+        skip(f, TCPLIFE_SKIP_TCP_BAD);     /* epan's "Short segment" */
         return;
     }
     o->seg.len = (uint64_t)ip - hlen > UINT32_MAX ? UINT32_MAX : (uint32_t)((uint64_t)ip - hlen);
-    o->kind = TL_DEC_TCP;
+    o->kind = TCPLIFE_DEC_TCP;
 }
 
 /* An ICMP / ICMPv6 error: the quoted datagram at off. */
@@ -197,16 +197,16 @@ ipv4(frame_t *f, size_t off, int quoted)
         /* A later fragment: epan dissects nothing in it (or, reassembling,
          * the whole datagram in the last one). */
         if (h[9] == 6 || h[9] == 17 || h[9] == 1 || tunnel_proto(h[9]))
-            skip(f, TL_SKIP_FRAGMENT);
+            skip(f, TCPLIFE_SKIP_FRAGMENT);
         return;
     }
     if ((frag & 0x2000) && !quoted) {
         if (h[9] == 6 || h[9] == 17 || h[9] == 1 || tunnel_proto(h[9]))
-            skip(f, TL_SKIP_FRAGMENT);
+            skip(f, TCPLIFE_SKIP_FRAGMENT);
         return;
     }
     if (tunnel_proto(h[9])) {
-        skip(f, quoted ? TL_SKIP_ICMP : TL_SKIP_TUNNEL);
+        skip(f, quoted ? TCPLIFE_SKIP_ICMP : TCPLIFE_SKIP_TUNNEL);
         return;
     }
     switch (h[9]) {
@@ -227,7 +227,7 @@ ipv4(frame_t *f, size_t off, int quoted)
             udp(f, off + hlen);
         break;
     case 51:                            /* AH */
-        skip(f, TL_SKIP_IP6_EXT);
+        skip(f, TCPLIFE_SKIP_IP6_EXT);
         break;
     }
 }
@@ -245,7 +245,7 @@ ipv6(frame_t *f, size_t off, int quoted)
     if (h[0] >> 4 != 6)
         return;
     if (be16(h + 4) == 0 && !quoted) {
-        skip(f, TL_SKIP_IP6_EXT);       /* a jumbogram, or a TSO capture */
+        skip(f, TCPLIFE_SKIP_IP6_EXT);       /* a jumbogram, or a TSO capture */
         return;
     }
     memcpy(src.bytes, h + 8, 16);
@@ -260,7 +260,7 @@ ipv6(frame_t *f, size_t off, int quoted)
             at += ((size_t)f->p[at + 1] + 1) * 8;
             continue;
         case 44:
-            skip(f, quoted ? TL_SKIP_ICMP : TL_SKIP_FRAGMENT);
+            skip(f, quoted ? TCPLIFE_SKIP_ICMP : TCPLIFE_SKIP_FRAGMENT);
             return;
         case 6:
             tcp(f, at, &src, &dst, quoted);
@@ -279,13 +279,13 @@ ipv6(frame_t *f, size_t off, int quoted)
             return;
         default:
             if (tunnel_proto(nxt))
-                skip(f, quoted ? TL_SKIP_ICMP : TL_SKIP_TUNNEL);
+                skip(f, quoted ? TCPLIFE_SKIP_ICMP : TCPLIFE_SKIP_TUNNEL);
             else if (nxt == 51 || nxt == 135 || nxt == 139 || nxt == 140 || nxt == 253 || nxt == 254)
-                skip(f, quoted ? TL_SKIP_ICMP : TL_SKIP_IP6_EXT);
+                skip(f, quoted ? TCPLIFE_SKIP_ICMP : TCPLIFE_SKIP_IP6_EXT);
             return;
         }
     }
-    skip(f, TL_SKIP_IP6_EXT);
+    skip(f, TCPLIFE_SKIP_IP6_EXT);
 }
 
 static void
@@ -300,7 +300,7 @@ quoted_ip(frame_t *f, size_t off, int version)
     else if (version == 6 && f->p[off] >> 4 == 6)
         ipv6(f, off, 1);
     else if (f->cap >= off + 20 + 16)
-        skip(f, TL_SKIP_ICMP);
+        skip(f, TCPLIFE_SKIP_ICMP);
 }
 
 /* version: 4, 6, or 0 from the first nibble. */
@@ -361,14 +361,14 @@ ethertype(frame_t *f, size_t off, unsigned type, int depth)
         type = be16(f->p + off + 2);
         if (type <= 1500) {
             if (f->cap >= off + 4 + 8 && f->p[off + 4] == 0xaa && f->p[off + 5] == 0xaa)
-                skip(f, TL_SKIP_LLC);
+                skip(f, TCPLIFE_SKIP_LLC);
             return;
         }
         ethertype(f, off + 4, type, depth + 1);
         return;
     default:
         if (!ethertype_without_ip(type))
-            skip(f, TL_SKIP_ETHERTYPE);
+            skip(f, TCPLIFE_SKIP_ETHERTYPE);
         return;
     }
 }
@@ -383,14 +383,14 @@ ethernet(frame_t *f)
     /* Cisco ISL frames (epan decodes the encapsulated frame). */
     if ((f->p[0] == 0x01 || f->p[0] == 0x0c) && f->p[1] == 0x00 && f->p[2] == 0x0c && f->p[3] == 0x00
         && f->p[4] == 0x00) {
-        skip(f, TL_SKIP_LINK);
+        skip(f, TCPLIFE_SKIP_LINK);
         return;
     }
     type = be16(f->p + 12);
     if (type <= 1500) {
         /* 802.3 with a length: LLC; SNAP can carry IP. */
         if (f->cap >= 22 && f->p[14] == 0xaa && f->p[15] == 0xaa)
-            skip(f, TL_SKIP_LLC);
+            skip(f, TCPLIFE_SKIP_LLC);
         return;
     }
     if (type < 0x0600)
@@ -410,12 +410,12 @@ static void
 sll(frame_t *f, size_t hdr, unsigned hatype, unsigned proto)
 {
     if (sll_special_hatype(hatype)) {
-        skip(f, TL_SKIP_LINK);
+        skip(f, TCPLIFE_SKIP_LINK);
         return;
     }
     if (proto <= 1536) {
         if (proto == 0x0004)            /* 802.2 LLC */
-            skip(f, TL_SKIP_LLC);
+            skip(f, TCPLIFE_SKIP_LLC);
         return;
     }
     ethertype(f, hdr, proto, 0);
@@ -429,7 +429,7 @@ null_loop(frame_t *f, int network_order)
     if (f->cap < 4)
         return;
     if (!network_order && be16(f->p) == 0xff03) {
-        skip(f, TL_SKIP_LINK);          /* PPP in HDLC-like framing */
+        skip(f, TCPLIFE_SKIP_LINK);          /* PPP in HDLC-like framing */
         return;
     }
     fam = network_order ? be32(f->p)
@@ -441,7 +441,7 @@ null_loop(frame_t *f, int network_order)
     else if (fam == 24 || fam == 28 || fam == 30)
         ip_any(f, 4, 6);
     else
-        skip(f, TL_SKIP_LINK);
+        skip(f, TCPLIFE_SKIP_LINK);
 }
 
 void
@@ -450,36 +450,36 @@ tl_decode(tl_link_t link, const uint8_t *p, size_t caplen, size_t wirelen, tl_de
     frame_t f = { p, caplen, wirelen < caplen ? caplen : wirelen, out };
 
     memset(out, 0, sizeof *out);
-    out->kind = TL_DEC_NONE;
+    out->kind = TCPLIFE_DEC_NONE;
     switch (link) {
-    case TL_LINK_ETHERNET:
+    case TCPLIFE_LINK_ETHERNET:
         ethernet(&f);
         break;
-    case TL_LINK_SLL:
+    case TCPLIFE_LINK_SLL:
         if (caplen >= 16)
             sll(&f, 16, be16(p + 2), be16(p + 14));
         break;
-    case TL_LINK_SLL2:
+    case TCPLIFE_LINK_SLL2:
         if (caplen >= 20)
             sll(&f, 20, be16(p + 8), be16(p));
         break;
-    case TL_LINK_RAW:
+    case TCPLIFE_LINK_RAW:
         ip_any(&f, 0, 0);
         break;
-    case TL_LINK_RAW4:
+    case TCPLIFE_LINK_RAW4:
         ipv4(&f, 0, 0);
         break;
-    case TL_LINK_RAW6:
+    case TCPLIFE_LINK_RAW6:
         ipv6(&f, 0, 0);
         break;
-    case TL_LINK_NULL:
+    case TCPLIFE_LINK_NULL:
         null_loop(&f, 0);
         break;
-    case TL_LINK_LOOP:
+    case TCPLIFE_LINK_LOOP:
         null_loop(&f, 1);
         break;
     default:
-        skip(&f, TL_SKIP_LINK);
+        skip(&f, TCPLIFE_SKIP_LINK);
         break;
     }
 }

@@ -28,19 +28,19 @@ extern "C" {
 
 /* Link types (the caller maps its capture library's ones). */
 typedef enum {
-    TL_LINK_ETHERNET,
-    TL_LINK_SLL,        /* Linux cooked v1 */
-    TL_LINK_SLL2,       /* Linux cooked v2 */
-    TL_LINK_RAW,        /* raw IP, version from the first nibble */
-    TL_LINK_RAW4,
-    TL_LINK_RAW6,
-    TL_LINK_NULL,       /* BSD loopback, family in the writer's byte order */
-    TL_LINK_LOOP,       /* OpenBSD loopback, family in network byte order */
-    TL_LINK_OTHER       /* anything else: skipped */
+    TCPLIFE_LINK_ETHERNET,
+    TCPLIFE_LINK_SLL,        /* Linux cooked v1 */
+    TCPLIFE_LINK_SLL2,       /* Linux cooked v2 */
+    TCPLIFE_LINK_RAW,        /* raw IP, version from the first nibble */
+    TCPLIFE_LINK_RAW4,
+    TCPLIFE_LINK_RAW6,
+    TCPLIFE_LINK_NULL,       /* BSD loopback, family in the writer's byte order */
+    TCPLIFE_LINK_LOOP,       /* OpenBSD loopback, family in network byte order */
+    TCPLIFE_LINK_OTHER       /* anything else: skipped */
 } tl_link_t;
 
 /* Why a frame was skipped: symbol, text. */
-#define TL_SKIP_MAP(X)                                                                          \
+#define TCPLIFE_SKIP_MAP(X)                                                                          \
     X(NONE,          "not skipped")                                                             \
     X(LINK,          "a link type or link header tcplife does not decode")                      \
     X(ETHERTYPE,     "an EtherType that can carry IP which tcplife does not decode (MPLS, PPPoE, ...)") \
@@ -54,21 +54,21 @@ typedef enum {
     X(NO_IP_HEADER,  "a TCP header whose IP header the tracker's own reading does not find")
 
 typedef enum {
-#define TL_X_(sym, text) TL_SKIP_##sym,
-    TL_SKIP_MAP(TL_X_)
-#undef TL_X_
-    TL_SKIP_COUNT
+#define TCPLIFE_X_(sym, text) TCPLIFE_SKIP_##sym,
+    TCPLIFE_SKIP_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_SKIP_COUNT
 } tl_skip_t;
 
 const char *tl_skip_text(tl_skip_t s);
 const char *tl_skip_name(tl_skip_t s);
 
 typedef enum {
-    TL_DEC_NONE,        /* no TCP in it (ARP, UDP, a header epan rejects too) */
-    TL_DEC_TCP,         /* one TCP segment: track it */
-    TL_DEC_QUOTED,      /* a TCP header quoted in an ICMP error: epan files it
+    TCPLIFE_DEC_NONE,        /* no TCP in it (ARP, UDP, a header epan rejects too) */
+    TCPLIFE_DEC_TCP,         /* one TCP segment: track it */
+    TCPLIFE_DEC_QUOTED,      /* a TCP header quoted in an ICMP error: epan files it
                          * under its connection (tcp.stream) without tracking */
-    TL_DEC_SKIP         /* cannot be decoded as epan would: `skip` says why */
+    TCPLIFE_DEC_SKIP         /* cannot be decoded as epan would: `skip` says why */
 } tl_dec_kind_t;
 
 typedef struct {

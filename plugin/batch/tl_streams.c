@@ -128,13 +128,13 @@ tl_streams_segment(tl_streams_t *s, const tl_addr_t *src, const tl_addr_t *dst, 
         *is_new = true;
     }
     fwd = &c->flow[dir];
-    if ((flags & (TL_F_SYN | TL_F_ACK)) == TL_F_SYN && fwd->base_set
+    if ((flags & (TCPLIFE_F_SYN | TCPLIFE_F_ACK)) == TCPLIFE_F_SYN && fwd->base_set
         && (seq != fwd->base || (reuse_after_close && c->closed))) {
         c = conv_new(s, &key);
         *is_new = true;
         fwd = &c->flow[dir];
     }
-    if ((flags & (TL_F_SYN | TL_F_ACK)) == (TL_F_SYN | TL_F_ACK) && fwd->base_set
+    if ((flags & (TCPLIFE_F_SYN | TCPLIFE_F_ACK)) == (TCPLIFE_F_SYN | TCPLIFE_F_ACK) && fwd->base_set
         && (seq != fwd->base || (reuse_after_close && c->closed))) {
         if (reuse_after_close) {
             c = conv_new(s, &key);
@@ -144,15 +144,15 @@ tl_streams_segment(tl_streams_t *s, const tl_addr_t *src, const tl_addr_t *dst, 
             fwd->base = seq;
         }
     }
-    if (full && ((flags & TL_F_RST) || (flags & (TL_F_FIN | TL_F_ACK)) == (TL_F_FIN | TL_F_ACK)))
+    if (full && ((flags & TCPLIFE_F_RST) || (flags & (TCPLIFE_F_FIN | TCPLIFE_F_ACK)) == (TCPLIFE_F_FIN | TCPLIFE_F_ACK)))
         c->closed = true;
     if (full) {
         rev = &c->flow[1 - dir];
         if (!fwd->base_set) {
-            fwd->base = (flags & TL_F_SYN) ? seq : seq - 1;
+            fwd->base = (flags & TCPLIFE_F_SYN) ? seq : seq - 1;
             fwd->base_set = true;
         }
-        if (!rev->base_set && (flags & TL_F_ACK)) {
+        if (!rev->base_set && (flags & TCPLIFE_F_ACK)) {
             rev->base = ack - 1;
             rev->base_set = true;
         }

@@ -14,12 +14,12 @@
 
 /* 4.6: the record holds its data, ws_log_init() takes no program name. */
 #if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 6)
-#define TL_WTAP_REC_HAS_DATA 1
+#define TCPLIFE_WTAP_REC_HAS_DATA 1
 #endif
 
 typedef struct {
     wtap_rec rec;
-#ifndef TL_WTAP_REC_HAS_DATA
+#ifndef TCPLIFE_WTAP_REC_HAS_DATA
     Buffer   buf;
 #endif
 } tl_wtap_rec_t;
@@ -27,7 +27,7 @@ typedef struct {
 static inline void
 tl_wtap_rec_init(tl_wtap_rec_t *r)
 {
-#ifdef TL_WTAP_REC_HAS_DATA
+#ifdef TCPLIFE_WTAP_REC_HAS_DATA
     wtap_rec_init(&r->rec, 1514);
 #else
     wtap_rec_init(&r->rec);
@@ -39,7 +39,7 @@ static inline void
 tl_wtap_rec_cleanup(tl_wtap_rec_t *r)
 {
     wtap_rec_cleanup(&r->rec);
-#ifndef TL_WTAP_REC_HAS_DATA
+#ifndef TCPLIFE_WTAP_REC_HAS_DATA
     ws_buffer_free(&r->buf);
 #endif
 }
@@ -49,7 +49,7 @@ tl_wtap_rec_cleanup(tl_wtap_rec_t *r)
 static inline void
 tl_wtap_log_init(const char *progname)
 {
-#ifdef TL_WTAP_REC_HAS_DATA
+#ifdef TCPLIFE_WTAP_REC_HAS_DATA
     g_set_prgname(progname);
     ws_log_init(NULL);
 #else
@@ -63,7 +63,7 @@ tl_wtap_read(wtap *wth, tl_wtap_rec_t *r, int *err, char **err_info, int64_t *of
     gint64 off = 0;
     bool ok;
 
-#ifdef TL_WTAP_REC_HAS_DATA
+#ifdef TCPLIFE_WTAP_REC_HAS_DATA
     ok = wtap_read(wth, &r->rec, err, err_info, &off);
 #else
     ok = wtap_read(wth, &r->rec, &r->buf, err, err_info, &off);
@@ -75,7 +75,7 @@ tl_wtap_read(wtap *wth, tl_wtap_rec_t *r, int *err, char **err_info, int64_t *of
 static inline const uint8_t *
 tl_wtap_data(tl_wtap_rec_t *r)
 {
-#ifdef TL_WTAP_REC_HAS_DATA
+#ifdef TCPLIFE_WTAP_REC_HAS_DATA
     return ws_buffer_start_ptr(&r->rec.data);
 #else
     return ws_buffer_start_ptr(&r->buf);

@@ -22,7 +22,7 @@ addr_eq(const tl_addr_t *a, const tl_addr_t *b)
 bool
 tl_result_has_anomaly(const tl_result_t *r, tl_anomaly_t a)
 {
-    for (unsigned i = 0; i < r->n_anomalies && i < TL_MAX_ANOMALIES; i++)
+    for (unsigned i = 0; i < r->n_anomalies && i < TCPLIFE_MAX_ANOMALIES; i++)
         if (r->anomalies[i] == a)
             return true;
     return false;
@@ -31,15 +31,15 @@ tl_result_has_anomaly(const tl_result_t *r, tl_anomaly_t a)
 bool
 tl_result_unread_data(const tl_result_t *r)
 {
-    return r->rst_unread_data && r->rst_kind != TL_RST_NONE && r->rst_kind != TL_RST_REFUSED
-           && r->rst_kind != TL_RST_STRAY;
+    return r->rst_unread_data && r->rst_kind != TCPLIFE_RST_NONE && r->rst_kind != TCPLIFE_RST_REFUSED
+           && r->rst_kind != TCPLIFE_RST_STRAY;
 }
 
 uint32_t
 tl_result_forged_frame(const tl_result_t *r)
 {
     /* tl_sender_continues() points rel_rst at the RST it disproves. */
-    return r->rst_kind == TL_RST_NONE && tl_result_has_anomaly(r, TL_ANOMALY_RESET_SENDER_CONTINUES)
+    return r->rst_kind == TCPLIFE_RST_NONE && tl_result_has_anomaly(r, TCPLIFE_ANOMALY_RESET_SENDER_CONTINUES)
            ? r->rel_rst : 0;
 }
 
@@ -48,11 +48,11 @@ tl_result_add_anomaly(tl_result_t *r, tl_anomaly_t a)
 {
     /* The count is clamped first so that the compiler (GCC -O3) sees every
      * index stay inside the array. */
-    unsigned n = r->n_anomalies < TL_MAX_ANOMALIES ? r->n_anomalies : TL_MAX_ANOMALIES;
+    unsigned n = r->n_anomalies < TCPLIFE_MAX_ANOMALIES ? r->n_anomalies : TCPLIFE_MAX_ANOMALIES;
 
     if (tl_result_has_anomaly(r, a))
         return;
-    if (n < TL_MAX_ANOMALIES) {
+    if (n < TCPLIFE_MAX_ANOMALIES) {
         r->anomalies[n] = (uint8_t)a;
         r->n_anomalies = (uint8_t)(n + 1);
     }
@@ -64,8 +64,8 @@ void
 tl_conn_init(tl_conn_t *conn)
 {
     memset(conn, 0, sizeof *conn);
-    conn->ep[TL_ROLE_CLIENT].state = TL_STATE_CLOSED;
-    conn->ep[TL_ROLE_SERVER].state = TL_STATE_LISTEN;
+    conn->ep[TCPLIFE_ROLE_CLIENT].state = TCPLIFE_STATE_CLOSED;
+    conn->ep[TCPLIFE_ROLE_SERVER].state = TCPLIFE_STATE_LISTEN;
 }
 
 /*
@@ -76,14 +76,14 @@ tl_conn_init(tl_conn_t *conn)
 static tl_role_t
 first_sender_role(const tl_segment_t *seg, bool *inferred)
 {
-    bool syn = seg->flags & TL_F_SYN, ack = seg->flags & TL_F_ACK;
+    bool syn = seg->flags & TCPLIFE_F_SYN, ack = seg->flags & TCPLIFE_F_ACK;
 
     *inferred = !(syn && !ack);
     if (syn)
-        return ack ? TL_ROLE_SERVER : TL_ROLE_CLIENT;
+        return ack ? TCPLIFE_ROLE_SERVER : TCPLIFE_ROLE_CLIENT;
     /* A well-known port (below 1024) is always the lower one, and clients'
      * ephemeral ports (Linux: 32768-60999) sit above most service ports. */
-    return seg->sport < seg->dport ? TL_ROLE_SERVER : TL_ROLE_CLIENT;
+    return seg->sport < seg->dport ? TCPLIFE_ROLE_SERVER : TCPLIFE_ROLE_CLIENT;
 }
 
 static void
@@ -101,25 +101,25 @@ start_conn(tl_conn_t *conn, const tl_segment_t *seg)
     conn->ep[r].addr = seg->dst;
     conn->ep[r].port = seg->dport;
 
-    if (seg->flags & TL_F_SYN) {
-        if (seg->flags & TL_F_ACK)      /* the client's SYN was not captured */
-            conn->ep[TL_ROLE_CLIENT].state = TL_STATE_SYN_SENT;
+    if (seg->flags & TCPLIFE_F_SYN) {
+        if (seg->flags & TCPLIFE_F_ACK)      /* the client's SYN was not captured */
+            conn->ep[TCPLIFE_ROLE_CLIENT].state = TCPLIFE_STATE_SYN_SENT;
         return;
     }
     conn->last_data_ns = seg->time_ns;
-    if (seg->flags & TL_F_RST) {
+    if (seg->flags & TCPLIFE_F_RST) {
         /* Whatever it resets began before the capture: midstream, and its
          * RST is classified as the first segment seen (tl_rst.c). */
         conn->midstream = true;
-        for (int i = 0; i < TL_ROLE_COUNT; i++)
-            conn->ep[i].state = TL_STATE_ESTABLISHED;
+        for (int i = 0; i < TCPLIFE_ROLE_COUNT; i++)
+            conn->ep[i].state = TCPLIFE_STATE_ESTABLISHED;
         return;
     }
     /* Capture started after the handshake: assume both synchronized. */
     conn->midstream = true;
     conn->handshake_done = true;
-    for (int i = 0; i < TL_ROLE_COUNT; i++) {
-        conn->ep[i].state = TL_STATE_ESTABLISHED;
+    for (int i = 0; i < TCPLIFE_ROLE_COUNT; i++) {
+        conn->ep[i].state = TCPLIFE_STATE_ESTABLISHED;
         conn->ep[i].syn_acked = true;
     }
 }
@@ -127,14 +127,14 @@ start_conn(tl_conn_t *conn, const tl_segment_t *seg)
 static tl_role_t
 sender_role(const tl_conn_t *conn, const tl_segment_t *seg)
 {
-    const tl_endpoint_t *c = &conn->ep[TL_ROLE_CLIENT];
+    const tl_endpoint_t *c = &conn->ep[TCPLIFE_ROLE_CLIENT];
 
     if (c->port == seg->sport && addr_eq(&c->addr, &seg->src))
-        return TL_ROLE_CLIENT;
+        return TCPLIFE_ROLE_CLIENT;
     if (c->port == seg->dport && addr_eq(&c->addr, &seg->dst))
-        return TL_ROLE_SERVER;
+        return TCPLIFE_ROLE_SERVER;
     /* Addresses the glue could not give: fall back on ports alone. */
-    return c->port == seg->sport ? TL_ROLE_CLIENT : TL_ROLE_SERVER;
+    return c->port == seg->sport ? TCPLIFE_ROLE_CLIENT : TCPLIFE_ROLE_SERVER;
 }
 
 void
@@ -142,7 +142,7 @@ tl_send_event(tl_ctx_t *c, tl_event_t ev)
 {
     tl_label_t label;
     c->snd->state = tl_on_send(c->snd->state, ev, &label);
-    if (label != TL_LABEL_NONE)
+    if (label != TCPLIFE_LABEL_NONE)
         c->res->label_send = (uint8_t)label;
 }
 
@@ -151,7 +151,7 @@ tl_recv_event(tl_ctx_t *c, tl_event_t ev)
 {
     tl_label_t label;
     c->rcv->state = tl_on_recv(c->rcv->state, ev, &label);
-    if (label != TL_LABEL_NONE)
+    if (label != TCPLIFE_LABEL_NONE)
         c->res->label_recv = (uint8_t)label;
 }
 
@@ -160,14 +160,14 @@ static void
 note_sent(tl_endpoint_t *ep, const tl_segment_t *seg)
 {
     uint32_t end = seg->seq + seg->len
-                 + ((seg->flags & TL_F_SYN) ? 1u : 0u)
-                 + ((seg->flags & TL_F_FIN) ? 1u : 0u);
+                 + ((seg->flags & TCPLIFE_F_SYN) ? 1u : 0u)
+                 + ((seg->flags & TCPLIFE_F_FIN) ? 1u : 0u);
 
     if (!ep->nxt_known || tl_seq_gt(end, ep->nxt)) {
         ep->nxt = end;
         ep->nxt_known = true;
     }
-    if (seg->flags & TL_F_ACK) {
+    if (seg->flags & TCPLIFE_F_ACK) {
         if (!ep->ack_known || tl_seq_gt(seg->ack, ep->ack_max)) {
             ep->ack_max = seg->ack;
             ep->ack_max_frame = seg->frame;
@@ -178,7 +178,7 @@ note_sent(tl_endpoint_t *ep, const tl_segment_t *seg)
         ep->ts_last = seg->tsval;
         ep->ts_known = true;
     }
-    if (seg->has_ttl && !(seg->flags & TL_F_RST)) {
+    if (seg->has_ttl && !(seg->flags & TCPLIFE_F_RST)) {
         if (!ep->ttl_known) {
             ep->ttl = seg->ttl;
             ep->ttl_known = true;
@@ -186,7 +186,7 @@ note_sent(tl_endpoint_t *ep, const tl_segment_t *seg)
             ep->ttl_mixed = true;       /* path changes: no TTL evidence */
         }
     }
-    if ((seg->flags & TL_F_ACK) && !(seg->flags & TL_F_RST))
+    if ((seg->flags & TCPLIFE_F_ACK) && !(seg->flags & TCPLIFE_F_RST))
         ep->sent_ack = true;
     ep->last_frame = seg->frame;
     ep->last_ns = seg->time_ns;
@@ -199,7 +199,7 @@ note_sent(tl_endpoint_t *ep, const tl_segment_t *seg)
     ep->dup_win = (uint16_t)seg->win;
     /* Consecutive IP IDs (Linux counts them per socket, Windows per host):
      * how many steps in a row went up by a little. */
-    if (!(seg->flags & TL_F_RST) && seg->has_ip_id && ep->dup_has_ip_id && ep->segs > 0) {
+    if (!(seg->flags & TCPLIFE_F_RST) && seg->has_ip_id && ep->dup_has_ip_id && ep->segs > 0) {
         if (tl_ip_id_follows(ep->dup_ip_id, seg->ip_id))
             ep->ipid_run = ep->ipid_run < UINT8_MAX ? (uint8_t)(ep->ipid_run + 1) : UINT8_MAX;
         else
@@ -222,7 +222,7 @@ note_payload(tl_ctx_t *c)
 {
     const tl_segment_t *seg = c->seg;
     tl_endpoint_t *snd = c->snd, *rcv = c->rcv;
-    uint32_t start = seg->seq + ((seg->flags & TL_F_SYN) ? 1u : 0u);
+    uint32_t start = seg->seq + ((seg->flags & TCPLIFE_F_SYN) ? 1u : 0u);
     uint32_t end = start + seg->len, fresh;
 
     if (seg->len == 0 || c->keepalive)
@@ -268,13 +268,13 @@ on_ack(tl_ctx_t *c, bool *acked_fin)
     tl_endpoint_t *rcv = c->rcv;
 
     *acked_fin = false;
-    if (!(seg->flags & TL_F_ACK))
+    if (!(seg->flags & TCPLIFE_F_ACK))
         return;
 
     if (rcv->isn_known && !rcv->syn_acked
         && !(c->conn->synack_after_ack && !c->conn->step3_pending)) {
         bool exact = seg->ack == rcv->isn + 1;
-        if (rcv->state == TL_STATE_SYN_RECEIVED) {
+        if (rcv->state == TCPLIFE_STATE_SYN_RECEIVED) {
             c->conn->step3_pending = false;
             /* Step 3: the ACK completing the handshake. */
             res->hs_step = 3;
@@ -284,7 +284,7 @@ on_ack(tl_ctx_t *c, bool *acked_fin)
             res->peer_isn = rcv->isn;
             res->rel_syn = rcv->syn_last_frame;
             if (!exact) {
-                add_anomaly(res, TL_ANOMALY_HANDSHAKE_ACK_MISMATCH);
+                add_anomaly(res, TCPLIFE_ANOMALY_HANDSHAKE_ACK_MISMATCH);
                 return;
             }
             c->conn->hs_ack_frame = seg->frame;
@@ -292,14 +292,14 @@ on_ack(tl_ctx_t *c, bool *acked_fin)
             if (c->conn->synack_after_ack) {
                 /* The server ignored an identical ACK before (it sent its
                  * SYN-ACK again): wait for its own evidence. */
-                add_anomaly(res, TL_ANOMALY_HANDSHAKE_ACK_UNCONFIRMED);
+                add_anomaly(res, TCPLIFE_ANOMALY_HANDSHAKE_ACK_UNCONFIRMED);
                 return;
             }
-            res->api = TL_API_CONNECT_RETURNS;
+            res->api = TCPLIFE_API_CONNECT_RETURNS;
         }
         if (exact || tl_seq_gt(seg->ack, rcv->isn)) {
             rcv->syn_acked = true;
-            tl_recv_event(c, TL_EV_ACK_SYN);
+            tl_recv_event(c, TCPLIFE_EV_ACK_SYN);
         }
     }
 
@@ -310,7 +310,7 @@ on_ack(tl_ctx_t *c, bool *acked_fin)
         *acked_fin = true;
         /* Acknowledged again after its ACK was lost: no new teardown step. */
         c->reack = rcv->fin_reacked;
-        tl_recv_event(c, TL_EV_ACK_FIN);
+        tl_recv_event(c, TCPLIFE_EV_ACK_FIN);
     }
 }
 
@@ -320,17 +320,17 @@ phase_of(const tl_ctx_t *c)
 {
     const tl_conn_t *conn = c->conn;
 
-    if (c->seg->flags & TL_F_RST)
-        return TL_PHASE_RESET;
+    if (c->seg->flags & TCPLIFE_F_RST)
+        return TCPLIFE_PHASE_RESET;
     if (c->was_ended)
-        return TL_PHASE_CLOSED;
+        return TCPLIFE_PHASE_CLOSED;
     if (c->res->hs_step)
-        return TL_PHASE_HANDSHAKE;
+        return TCPLIFE_PHASE_HANDSHAKE;
     if (conn->teardown_started)
-        return TL_PHASE_TEARDOWN;
+        return TCPLIFE_PHASE_TEARDOWN;
     if (!conn->handshake_done)
-        return TL_PHASE_HANDSHAKE;
-    return TL_PHASE_ESTABLISHED;
+        return TCPLIFE_PHASE_HANDSHAKE;
+    return TCPLIFE_PHASE_ESTABLISHED;
 }
 
 /* Fill the parts of a verdict every segment has, from the connection now. */
@@ -341,7 +341,7 @@ finish_verdict(tl_ctx_t *c)
     tl_result_t *res = c->res;
 
     res->phase = (uint8_t)phase_of(c);
-    for (int i = 0; i < TL_ROLE_COUNT; i++)
+    for (int i = 0; i < TCPLIFE_ROLE_COUNT; i++)
         res->state[i] = (uint8_t)conn->ep[i].state;
     res->td_started = conn->teardown_started;
     res->td_initiator = (uint8_t)conn->teardown_initiator;
@@ -365,50 +365,50 @@ data_step(tl_ctx_t *c, bool *acked_fin, bool *new_fin)
 
     if (conn->reset && conn->reset_sender == c->snd_role && !conn->injected)
         tl_sender_continues(c);
-    if (c->snd->state == TL_STATE_SYN_SENT || c->snd->state == TL_STATE_SYN_RECEIVED)
+    if (c->snd->state == TCPLIFE_STATE_SYN_SENT || c->snd->state == TCPLIFE_STATE_SYN_RECEIVED)
         tl_infer_sync(c);
-    if (c->snd->state == TL_STATE_SYN_SENT)
-        add_anomaly(res, TL_ANOMALY_HANDSHAKE_DATA_BEFORE_SYNC);
+    if (c->snd->state == TCPLIFE_STATE_SYN_SENT)
+        add_anomaly(res, TCPLIFE_ANOMALY_HANDSHAKE_DATA_BEFORE_SYNC);
     if (seg->has_mss || seg->has_wscale || seg->sack_perm)
-        add_anomaly(res, TL_ANOMALY_OPTION_SYN_ONLY_ELSEWHERE);
-    if (ka != TL_KA_NONE) {
+        add_anomaly(res, TCPLIFE_ANOMALY_OPTION_SYN_ONLY_ELSEWHERE);
+    if (ka != TCPLIFE_KA_NONE) {
         res->keepalive = (uint8_t)ka;
-        if (ka == TL_KA_PROBE) {
+        if (ka == TCPLIFE_KA_PROBE) {
             c->keepalive = true;
             c->snd->ka_frame = seg->frame;
             if (c->snd->ka_probes < UINT8_MAX)
                 c->snd->ka_probes++;
-            res->api = TL_API_KEEPALIVE;
-            add_anomaly(res, TL_ANOMALY_KEEPALIVE_PROBE);
+            res->api = TCPLIFE_API_KEEPALIVE;
+            add_anomaly(res, TCPLIFE_ANOMALY_KEEPALIVE_PROBE);
         } else {
             res->rel_ka = c->rcv->ka_frame;
             c->rcv->ka_frame = 0;
-            res->api = TL_API_KEEPALIVE;
-            add_anomaly(res, TL_ANOMALY_KEEPALIVE_ANSWER);
+            res->api = TCPLIFE_API_KEEPALIVE;
+            add_anomaly(res, TCPLIFE_ANOMALY_KEEPALIVE_ANSWER);
         }
     }
     /* An endpoint in SYN_RECEIVED sending anything but a SYN-ACK after
      * its SYN was acknowledged shows it took that ACK. */
-    if (c->snd->state == TL_STATE_SYN_RECEIVED && c->snd->isn_known && !c->snd->syn_acked
+    if (c->snd->state == TCPLIFE_STATE_SYN_RECEIVED && c->snd->isn_known && !c->snd->syn_acked
         && c->rcv->ack_known && tl_seq_geq(c->rcv->ack_max, c->snd->isn + 1)) {
         c->snd->syn_acked = true;
         conn->synack_after_ack = false;
-        tl_send_event(c, TL_EV_ACK_SYN);
+        tl_send_event(c, TCPLIFE_EV_ACK_SYN);
     }
     on_ack(c, acked_fin);
-    if (seg->flags & TL_F_FIN)
+    if (seg->flags & TCPLIFE_F_FIN)
         *new_fin = tl_on_fin(c, *acked_fin);
     if (!*new_fin)
-        tl_send_event(c, TL_EV_ACK);
+        tl_send_event(c, TCPLIFE_EV_ACK);
     if (c->was_ended)
-        add_anomaly(res, TL_ANOMALY_CLOSED_SEGMENT_AFTER_CLOSE);
+        add_anomaly(res, TCPLIFE_ANOMALY_CLOSED_SEGMENT_AFTER_CLOSE);
     if (seg->len > 0 && c->snd->fin_sent && !*new_fin && !c->keepalive
         && tl_seq_gt(seg->seq + seg->len, c->snd->fin_seq))
-        add_anomaly(res, TL_ANOMALY_TEARDOWN_DATA_AFTER_FIN);
+        add_anomaly(res, TCPLIFE_ANOMALY_TEARDOWN_DATA_AFTER_FIN);
     /* Half-close is a teardown event: after the end it is just a segment
      * after close (and maybe data after FIN), not a half-close. */
     if (seg->len > 0 && c->rcv->fin_sent && !c->was_ended && !c->keepalive) {
-        add_anomaly(res, TL_ANOMALY_TEARDOWN_HALF_CLOSE);
+        add_anomaly(res, TCPLIFE_ANOMALY_TEARDOWN_HALF_CLOSE);
         res->half_close = true;
         res->hc_fin_frame = c->rcv->fin_frame;
     }
@@ -417,13 +417,13 @@ data_step(tl_ctx_t *c, bool *acked_fin, bool *new_fin)
         if (conn->teardown_steps < UINT8_MAX)
             conn->teardown_steps++;
         res->td_step = conn->teardown_steps;
-        if (!*new_fin && res->api == TL_API_NONE)
-            res->api = TL_API_FIN_ACK;
+        if (!*new_fin && res->api == TCPLIFE_API_NONE)
+            res->api = TCPLIFE_API_FIN_ACK;
         /* The FIN's ACK, captured before it, is the next step. */
         if (c->fin_acked_earlier && conn->teardown_steps < UINT8_MAX)
             conn->teardown_steps++;
-    } else if (*acked_fin && res->api == TL_API_NONE) {
-        res->api = TL_API_FIN_ACK;
+    } else if (*acked_fin && res->api == TCPLIFE_API_NONE) {
+        res->api = TCPLIFE_API_FIN_ACK;
     }
 }
 
@@ -437,17 +437,17 @@ time_wait_step(tl_ctx_t *c)
 
     if (conn->ep[0].fin_acked && conn->ep[1].fin_acked && !conn->ended) {
         conn->ended = true;
-        if (conn->tw_holder == TL_TW_NONE) {
+        if (conn->tw_holder == TCPLIFE_TW_NONE) {
             conn->tw_holder = tl_timewait_holder(conn);
             conn->tw_start_ns = c->seg->time_ns;
         } else {
             /* Linux tcp_timewait_state_process(): the holder re-arms its
              * timer for a full TIME_WAIT on the retransmitted FIN. */
             conn->tw_rearmed_ns = c->seg->time_ns;
-            add_anomaly(res, TL_ANOMALY_TEARDOWN_TIME_WAIT_RESTART);
+            add_anomaly(res, TCPLIFE_ANOMALY_TEARDOWN_TIME_WAIT_RESTART);
         }
     }
-    if (conn->tw_holder != TL_TW_NONE) {
+    if (conn->tw_holder != TCPLIFE_TW_NONE) {
         res->tw_holder = (uint8_t)conn->tw_holder;
         res->tw_start_ns = conn->tw_start_ns;
         res->tw_rearmed_ns = conn->tw_rearmed_ns;
@@ -458,22 +458,22 @@ time_wait_step(tl_ctx_t *c)
 
 /* Windows' connect() retries a refusal about 0.5 s later, twice (the
  * window tl_backoff_stacks() accepts for it). */
-#define TL_REFUSED_RETRY_NS (INT64_C(1500) * 1000000)
+#define TCPLIFE_REFUSED_RETRY_NS (INT64_C(1500) * 1000000)
 
 /* The new connection's first segment is the refused client's SYN again:
  * it starts where the refused connection left its client. */
 static bool
 carry_refused(tl_conn_t *conn, const tl_conn_t *prev, const tl_segment_t *seg)
 {
-    const tl_endpoint_t *old = &prev->ep[TL_ROLE_CLIENT];
-    tl_endpoint_t *cl = &conn->ep[TL_ROLE_CLIENT];
+    const tl_endpoint_t *old = &prev->ep[TCPLIFE_ROLE_CLIENT];
+    tl_endpoint_t *cl = &conn->ep[TCPLIFE_ROLE_CLIENT];
 
-    if ((seg->flags & (TL_F_SYN | TL_F_ACK | TL_F_RST)) != TL_F_SYN
-        || !prev->reset || prev->reset_kind != TL_RST_REFUSED || !old->refused
+    if ((seg->flags & (TCPLIFE_F_SYN | TCPLIFE_F_ACK | TCPLIFE_F_RST)) != TCPLIFE_F_SYN
+        || !prev->reset || prev->reset_kind != TCPLIFE_RST_REFUSED || !old->refused
         || !old->isn_known || seg->seq != old->isn || prev->roles_inferred
         || old->port != seg->sport || !addr_eq(&old->addr, &seg->src)
         || seg->time_ns < prev->last_time_ns
-        || seg->time_ns - prev->last_time_ns > TL_REFUSED_RETRY_NS)
+        || seg->time_ns - prev->last_time_ns > TCPLIFE_REFUSED_RETRY_NS)
         return false;
     cl->isn = old->isn;
     cl->isn_known = true;
@@ -486,7 +486,7 @@ carry_refused(tl_conn_t *conn, const tl_conn_t *prev, const tl_segment_t *seg)
     cl->syn_opts_known = old->syn_opts_known;
     cl->refused = true;
     /* The refusing host has no socket for it: as the RST left it. */
-    conn->ep[TL_ROLE_SERVER].state = prev->ep[TL_ROLE_SERVER].state;
+    conn->ep[TCPLIFE_ROLE_SERVER].state = prev->ep[TCPLIFE_ROLE_SERVER].state;
     return true;
 }
 
@@ -547,22 +547,22 @@ observe(tl_conn_t *conn, const tl_conn_t *prev, const tl_config_t *cfg,
     res->sender = (uint8_t)c.snd_role;
     res->flags = seg->flags;
     res->len = seg->len;
-    for (int i = 0; i < TL_ROLE_COUNT; i++)
+    for (int i = 0; i < TCPLIFE_ROLE_COUNT; i++)
         res->prev_state[i] = (uint8_t)conn->ep[i].state;
 
     /* 1. */
     if (tl_duplicate_step(&c)) {
-        if (conn->tw_holder != TL_TW_NONE)
+        if (conn->tw_holder != TCPLIFE_TW_NONE)
             time_wait_step(&c);
         finish_verdict(&c);
         return;
     }
     /* 2-3. */
-    if (seg->flags & TL_F_RST) {
+    if (seg->flags & TCPLIFE_F_RST) {
         tl_on_rst(&c);
         if (seg->len > 0)
-            add_anomaly(res, TL_ANOMALY_RESET_WITH_DATA);
-    } else if (seg->flags & TL_F_SYN) {
+            add_anomaly(res, TCPLIFE_ANOMALY_RESET_WITH_DATA);
+    } else if (seg->flags & TCPLIFE_F_SYN) {
         tl_on_syn(&c);
     } else {
         data_step(&c, &acked_fin, &new_fin);
@@ -570,17 +570,17 @@ observe(tl_conn_t *conn, const tl_conn_t *prev, const tl_config_t *cfg,
     /* The unusual transitions raise their anomaly (the label map's second
      * column), except after the end or before the sender synchronized:
      * those anomalies already say why nothing can be taken. */
-    if (!c.was_ended && !tl_result_has_anomaly(res, TL_ANOMALY_HANDSHAKE_DATA_BEFORE_SYNC)) {
+    if (!c.was_ended && !tl_result_has_anomaly(res, TCPLIFE_ANOMALY_HANDSHAKE_DATA_BEFORE_SYNC)) {
         tl_anomaly_t as = tl_label_anomaly((tl_label_t)res->label_send);
         tl_anomaly_t ar = tl_label_anomaly((tl_label_t)res->label_recv);
-        if (as != TL_ANOMALY_NONE)
+        if (as != TCPLIFE_ANOMALY_NONE)
             add_anomaly(res, as);
-        if (ar != TL_ANOMALY_NONE)
+        if (ar != TCPLIFE_ANOMALY_NONE)
             add_anomaly(res, ar);
     }
 
     /* 4. */
-    if (!(seg->flags & TL_F_RST))
+    if (!(seg->flags & TCPLIFE_F_RST))
         note_payload(&c);
     if (res->half_close)
         res->hc_bytes = c.snd->bytes_after_peer_fin;
@@ -593,7 +593,7 @@ observe(tl_conn_t *conn, const tl_conn_t *prev, const tl_config_t *cfg,
     time_wait_step(&c);
     note_sent(c.snd, seg);
     if (conn->midstream && conn->segments == 0)
-        add_anomaly(res, TL_ANOMALY_ESTABLISHED_MIDSTREAM);
+        add_anomaly(res, TCPLIFE_ANOMALY_ESTABLISHED_MIDSTREAM);
     finish_verdict(&c);
 }
 

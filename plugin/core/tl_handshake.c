@@ -27,8 +27,8 @@ tl_syn_opts_of(const tl_segment_t *seg, tl_syn_opts_t *o)
     o->ts = seg->has_ts;
     o->md5 = seg->md5;
     o->ao = seg->ao;
-    o->ece = (seg->flags & TL_F_ECE) != 0;
-    o->cwr = (seg->flags & TL_F_CWR) != 0;
+    o->ece = (seg->flags & TCPLIFE_F_ECE) != 0;
+    o->cwr = (seg->flags & TCPLIFE_F_CWR) != 0;
     o->tfo = seg->tfo;
     o->tfo_cookie_len = seg->tfo_cookie_len;
     o->data_len = seg->len;
@@ -37,17 +37,17 @@ tl_syn_opts_of(const tl_segment_t *seg, tl_syn_opts_t *o)
 static tl_auth_t
 auth_of(const tl_syn_opts_t *o)
 {
-    return o->ao ? TL_AUTH_AO : o->md5 ? TL_AUTH_MD5 : TL_AUTH_NONE;
+    return o->ao ? TCPLIFE_AUTH_AO : o->md5 ? TCPLIFE_AUTH_MD5 : TCPLIFE_AUTH_NONE;
 }
 
 void
 tl_conn_negotiated(const tl_conn_t *conn, tl_negotiated_t *out)
 {
-    const tl_endpoint_t *c = &conn->ep[TL_ROLE_CLIENT], *s = &conn->ep[TL_ROLE_SERVER];
+    const tl_endpoint_t *c = &conn->ep[TCPLIFE_ROLE_CLIENT], *s = &conn->ep[TCPLIFE_ROLE_SERVER];
     const tl_syn_opts_t *co = &c->syn_opts, *so = &s->syn_opts;
     tl_auth_t ca = auth_of(co), sa = auth_of(so);
 
-    for (int r = 0; r < TL_ROLE_COUNT; r++) {
+    for (int r = 0; r < TCPLIFE_ROLE_COUNT; r++) {
         const tl_syn_opts_t *o = &conn->ep[r].syn_opts;
         out->mss_default[r] = !o->has_mss;
         out->mss[r] = o->has_mss ? o->mss : 536;
@@ -61,15 +61,15 @@ tl_conn_negotiated(const tl_conn_t *conn, tl_negotiated_t *out)
      * SYN-ACK has ECE and not CWR. */
     out->ecn = co->ece && co->cwr && so->ece && !so->cwr;
 
-    out->tfo = TL_TFO_NONE;
+    out->tfo = TCPLIFE_TFO_NONE;
     if (co->tfo && co->data_len > 0 && co->tfo_cookie_len > 0) {
         /* The SYN-ACK acknowledges the SYN's data, or only the SYN. */
-        out->tfo = c->syn_acked_data ? TL_TFO_DATA_ACCEPTED : TL_TFO_DATA_NOT_ACCEPTED;
+        out->tfo = c->syn_acked_data ? TCPLIFE_TFO_DATA_ACCEPTED : TCPLIFE_TFO_DATA_NOT_ACCEPTED;
     } else if (co->tfo && co->tfo_cookie_len == 0) {
-        out->tfo = TL_TFO_COOKIE_REQUEST;
+        out->tfo = TCPLIFE_TFO_COOKIE_REQUEST;
     }
 
-    out->auth = ca == sa ? ca : TL_AUTH_MISMATCH;
+    out->auth = ca == sa ? ca : TCPLIFE_AUTH_MISMATCH;
 }
 
 tl_backoff_t
@@ -86,17 +86,17 @@ tl_backoff_verdict(bool synack, uint8_t retry, int64_t interval_ns, int64_t *exp
      * RTO a little: accept 25 % or 250 ms, whichever is larger. */
     tolerance = expo / 4 > s / 4 ? expo / 4 : s / 4;
     if (interval_ns >= expo - tolerance && interval_ns <= expo + tolerance)
-        return TL_BACKOFF_EXPONENTIAL;
+        return TCPLIFE_BACKOFF_EXPONENTIAL;
     if (!synack && retry <= 4 && interval_ns >= s - s / 4 && interval_ns <= s + s / 4)
-        return TL_BACKOFF_LINEAR;
+        return TCPLIFE_BACKOFF_LINEAR;
     /* After the linear phase Linux doubles from 1 s again: retry 5 waits 2 s. */
     if (!synack && retry > 4) {
         int64_t lin = retry - 4 > 6 ? 64 * s : (s << (retry - 4));
         int64_t tol = lin / 4 > s / 4 ? lin / 4 : s / 4;
         if (interval_ns >= lin - tol && interval_ns <= lin + tol)
-            return TL_BACKOFF_LINEAR;
+            return TCPLIFE_BACKOFF_LINEAR;
     }
-    return TL_BACKOFF_OTHER;
+    return TCPLIFE_BACKOFF_OTHER;
 }
 
 /*
@@ -142,15 +142,15 @@ tl_backoff_stacks(bool synack, uint8_t retry, int64_t interval_ns, bool after_re
         /* Windows' connect() sends the SYN again soon after a RST (about
          * 2 s for its retries in all); nobody else retries a refusal. */
         return interval_ns >= 250 * ms && interval_ns <= 1500 * ms
-               ? (uint8_t)(1u << TL_STACK_WINDOWS_REFUSED) : 0;
+               ? (uint8_t)(1u << TCPLIFE_STACK_WINDOWS_REFUSED) : 0;
     if (fits(sched_linux, retry, interval_ns))
-        m |= 1u << TL_STACK_LINUX;
+        m |= 1u << TCPLIFE_STACK_LINUX;
     if (!synack && fits(sched_linear, retry, interval_ns))
-        m |= 1u << TL_STACK_LINUX_LINEAR;
+        m |= 1u << TCPLIFE_STACK_LINUX_LINEAR;
     if (fits(sched_win, retry, interval_ns))
-        m |= 1u << TL_STACK_WINDOWS;
+        m |= 1u << TCPLIFE_STACK_WINDOWS;
     if (!synack && fits(sched_xnu, retry, interval_ns))
-        m |= 1u << TL_STACK_XNU;
+        m |= 1u << TCPLIFE_STACK_XNU;
     return m;
 }
 
@@ -161,7 +161,7 @@ tl_on_syn(tl_ctx_t *c)
     const tl_segment_t *seg = c->seg;
     tl_result_t *res = c->res;
     tl_endpoint_t *snd = c->snd, *rcv = c->rcv;
-    bool synack = seg->flags & TL_F_ACK;
+    bool synack = seg->flags & TCPLIFE_F_ACK;
     /* Simultaneous open (RFC 9293 figure 7): an endpoint whose own SYN was
      * its step 1 answers the peer's SYN with a SYN-ACK of the same ISN.
      * That SYN-ACK is its step 2, not a retransmission of the SYN. */
@@ -186,15 +186,15 @@ tl_on_syn(tl_ctx_t *c)
             snd->syn_opts_known = true;
         }
         c->conn->roles_inferred = false;
-        res->api = TL_API_CONNECT;
-        add_anomaly(res, TL_ANOMALY_HANDSHAKE_SYN_REORDERED);
+        res->api = TCPLIFE_API_CONNECT;
+        add_anomaly(res, TCPLIFE_ANOMALY_HANDSHAKE_SYN_REORDERED);
         return;
     }
     if (snd->isn_known && !simopen_synack) {
         bool after_refusal = !synack && snd->refused;
 
         if (seg->seq != snd->isn) {
-            add_anomaly(res, TL_ANOMALY_HANDSHAKE_NEW_ISN);
+            add_anomaly(res, TCPLIFE_ANOMALY_HANDSHAKE_NEW_ISN);
             return;
         }
         /* Same ISN again: a retransmission, not a second open. */
@@ -210,34 +210,34 @@ tl_on_syn(tl_ctx_t *c)
             tl_conn_t *conn = c->conn;
             snd->refused = false;
             conn->ended = conn->reset = false;
-            conn->reset_kind = TL_RST_NONE;
-            conn->reset_rule = TL_RULE_NONE;
+            conn->reset_kind = TCPLIFE_RST_NONE;
+            conn->reset_rule = TCPLIFE_RULE_NONE;
             c->was_ended = false;
-            add_anomaly(res, TL_ANOMALY_HANDSHAKE_RETRY_AFTER_REFUSED);
-            tl_send_event(c, TL_EV_SYN);
+            add_anomaly(res, TCPLIFE_ANOMALY_HANDSHAKE_RETRY_AFTER_REFUSED);
+            tl_send_event(c, TCPLIFE_EV_SYN);
         }
         res->rel_prev = snd->syn_last_frame;
         snd->syn_last_frame = seg->frame;
         snd->syn_time_ns = seg->time_ns;
-        res->api = synack ? TL_API_SYN_QUEUE_RETRY : TL_API_CONNECT_RETRY;
-        add_anomaly(res, synack ? TL_ANOMALY_HANDSHAKE_SYNACK_RETRANS
-                                : TL_ANOMALY_HANDSHAKE_SYN_RETRANS);
+        res->api = synack ? TCPLIFE_API_SYN_QUEUE_RETRY : TCPLIFE_API_CONNECT_RETRY;
+        add_anomaly(res, synack ? TCPLIFE_ANOMALY_HANDSHAKE_SYNACK_RETRANS
+                                : TCPLIFE_ANOMALY_HANDSHAKE_SYN_RETRANS);
         if (synack) {
             c->conn->step3_pending = true;
             res->peer_isn = rcv->isn;
             res->rel_syn = rcv->syn_frame;
             res->hs_ack_checked = rcv->isn_known;
             res->hs_ack_ok = rcv->isn_known && seg->ack == rcv->isn + 1;
-            if (snd->state == TL_STATE_ESTABLISHED) {
+            if (snd->state == TCPLIFE_STATE_ESTABLISHED) {
                 /* RFC 9293: only SYN_RECEIVED sends a SYN-ACK, so the
                  * handshake ACK never reached this socket. */
-                add_anomaly(res, TL_ANOMALY_HANDSHAKE_SYNACK_AFTER_ACK);
+                add_anomaly(res, TCPLIFE_ANOMALY_HANDSHAKE_SYNACK_AFTER_ACK);
                 res->rel_ack_not_taken = c->conn->hs_ack_frame;
                 c->conn->synack_after_ack = true;
                 snd->syn_acked = false;
-                tl_send_event(c, TL_EV_SYNACK);
+                tl_send_event(c, TCPLIFE_EV_SYNACK);
             }
-            tl_recv_event(c, TL_EV_SYNACK);
+            tl_recv_event(c, TCPLIFE_EV_SYNACK);
         }
         return;
     }
@@ -259,26 +259,26 @@ tl_on_syn(tl_ctx_t *c)
         tl_syn_opts_of(seg, &snd->syn_opts);
         snd->syn_opts_known = true;
         if (!synack && seg->len > 0 && seg->tfo)
-            add_anomaly(res, TL_ANOMALY_HANDSHAKE_TFO_DATA);
+            add_anomaly(res, TCPLIFE_ANOMALY_HANDSHAKE_TFO_DATA);
     }
 
     if (!synack) {
-        if (rcv->state == TL_STATE_SYN_SENT) {
+        if (rcv->state == TCPLIFE_STATE_SYN_SENT) {
             c->conn->simultaneous_open = true;
-            add_anomaly(res, TL_ANOMALY_HANDSHAKE_SIMULTANEOUS_OPEN);
-            res->api = TL_API_SIMOPEN;
+            add_anomaly(res, TCPLIFE_ANOMALY_HANDSHAKE_SIMULTANEOUS_OPEN);
+            res->api = TCPLIFE_API_SIMOPEN;
         } else {
-            res->api = TL_API_CONNECT;
+            res->api = TCPLIFE_API_CONNECT;
         }
         /* Its own SYN crossed the peer's, already taken as received: it
          * went SYN_SENT and on to SYN_RECEIVED (RFC 9293 figure 7). */
-        if (!(c->conn->simultaneous_open && snd->state == TL_STATE_SYN_RECEIVED))
-            tl_send_event(c, TL_EV_SYN);
-        tl_recv_event(c, TL_EV_SYN);
+        if (!(c->conn->simultaneous_open && snd->state == TCPLIFE_STATE_SYN_RECEIVED))
+            tl_send_event(c, TCPLIFE_EV_SYN);
+        tl_recv_event(c, TCPLIFE_EV_SYN);
         return;
     }
 
-    res->api = c->conn->simultaneous_open ? TL_API_SIMOPEN : TL_API_SYN_QUEUE;
+    res->api = c->conn->simultaneous_open ? TCPLIFE_API_SIMOPEN : TCPLIFE_API_SYN_QUEUE;
     res->rel_syn = rcv->syn_frame;
     if (!rcv->isn_known) {
         /* The SYN was not captured: its ISN is what this SYN-ACK acks. */
@@ -300,20 +300,20 @@ tl_on_syn(tl_ctx_t *c)
         tl_negotiated_t n;
         tl_conn_negotiated(c->conn, &n);
         if (n.ecn)
-            add_anomaly(res, TL_ANOMALY_HANDSHAKE_ECN_NEGOTIATED);
-        if (n.auth == TL_AUTH_MISMATCH)
-            add_anomaly(res, TL_ANOMALY_HANDSHAKE_AUTH_MISMATCH);
+            add_anomaly(res, TCPLIFE_ANOMALY_HANDSHAKE_ECN_NEGOTIATED);
+        if (n.auth == TCPLIFE_AUTH_MISMATCH)
+            add_anomaly(res, TCPLIFE_ANOMALY_HANDSHAKE_AUTH_MISMATCH);
     }
     /* In a simultaneous open whose SYN-ACKs crossed, the peer's SYN-ACK has
      * already established this endpoint: this one was sent before it. */
-    if (!(simopen_synack && snd->state == TL_STATE_ESTABLISHED))
-        tl_send_event(c, TL_EV_SYNACK);
+    if (!(simopen_synack && snd->state == TCPLIFE_STATE_ESTABLISHED))
+        tl_send_event(c, TCPLIFE_EV_SYNACK);
     if (res->hs_ack_checked && !res->hs_ack_ok) {
         /* The peer will not take it (Linux answers with RST). */
-        add_anomaly(res, TL_ANOMALY_HANDSHAKE_ACK_MISMATCH);
+        add_anomaly(res, TCPLIFE_ANOMALY_HANDSHAKE_ACK_MISMATCH);
         return;
     }
     rcv->syn_acked = true;
-    tl_recv_event(c, TL_EV_SYNACK);
+    tl_recv_event(c, TCPLIFE_EV_SYNACK);
 }
 

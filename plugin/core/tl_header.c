@@ -92,17 +92,17 @@ tl_parse_tcp_header(const uint8_t *p, size_t cap, tl_segment_t *seg)
 {
     size_t hlen;
 
-    if (!p || cap < TL_TCP_HDR_MIN)
+    if (!p || cap < TCPLIFE_TCP_HDR_MIN)
         return 0;
     hlen = (size_t)(p[12] >> 4) * 4;
-    if (hlen < TL_TCP_HDR_MIN)
+    if (hlen < TCPLIFE_TCP_HDR_MIN)
         return 0;
     seg->sport = tl_be16(p);
     seg->dport = tl_be16(p + 2);
     seg->seq = tl_be32(p + 4);
     seg->flags = (uint16_t)(tl_be16(p + 12) & 0x0fff)   /* as tcp.flags: reserved bits too */;
     /* epan shows tcp.ack_raw only with the ACK flag */
-    seg->ack = (seg->flags & TL_F_ACK) ? tl_be32(p + 8) : 0;
+    seg->ack = (seg->flags & TCPLIFE_F_ACK) ? tl_be32(p + 8) : 0;
     seg->win = tl_be16(p + 14);
     seg->urp = tl_be16(p + 18);
     seg->has_mss = seg->has_wscale = seg->sack_perm = seg->has_ts = false;
@@ -111,12 +111,12 @@ tl_parse_tcp_header(const uint8_t *p, size_t cap, tl_segment_t *seg)
     seg->opt_bytes = NULL;
     seg->opt_len = 0;
     seg->opt_cut = hlen > cap ? (uint8_t)(hlen - cap) : 0;     /* cap >= 20 here */
-    if (hlen > TL_TCP_HDR_MIN && cap > TL_TCP_HDR_MIN) {
+    if (hlen > TCPLIFE_TCP_HDR_MIN && cap > TCPLIFE_TCP_HDR_MIN) {
         /* Options as far as they were captured (a snaplen can cut them:
          * opt_cut bytes more were declared). */
-        size_t n = (hlen < cap ? hlen : cap) - TL_TCP_HDR_MIN;
+        size_t n = (hlen < cap ? hlen : cap) - TCPLIFE_TCP_HDR_MIN;
 
-        seg->opt_bytes = p + TL_TCP_HDR_MIN;
+        seg->opt_bytes = p + TCPLIFE_TCP_HDR_MIN;
         seg->opt_len = (uint8_t)n;
         parse_options(seg->opt_bytes, n, seg);
     }
@@ -141,7 +141,7 @@ tl_parse_tcp_header(const uint8_t *p, size_t cap, tl_segment_t *seg)
  * option: the frame decides), or -1 when there is no such header (a
  * reassembled datagram, a later fragment, ...), seg's IP fields then false.
  */
-#define TL_IP6_EXT_MAX 256      /* extension header bytes looked through */
+#define TCPLIFE_IP6_EXT_MAX 256      /* extension header bytes looked through */
 
 static bool
 ip4_checksum_ok(const uint8_t *h, size_t n)
@@ -292,7 +292,7 @@ tl_ip_header_before(const uint8_t *tcp, size_t before, tl_segment_t *seg, bool *
         return ip6_found(tcp - 40, plen == 0 ? INT64_MAX : plen, seg);
     }
     /* IPv6 with extension headers (multiples of 8 bytes, AH of 4). */
-    for (size_t ext = 8; ext <= TL_IP6_EXT_MAX && 40 + ext <= before; ext += 4) {
+    for (size_t ext = 8; ext <= TCPLIFE_IP6_EXT_MAX && 40 + ext <= before; ext += 4) {
         const uint8_t *h = tcp - 40 - ext;
 
         if (h[0] >> 4 == 6 && (len = ip6_chain(h, tcp, &frag)) >= 0) {

@@ -20,12 +20,12 @@ typedef struct {
 
 /* GCC and clang check put()'s formats against their arguments. */
 #if defined(__GNUC__)
-#define TL_PRINTF_(f, a) __attribute__((format(printf, f, a)))
+#define TCPLIFE_PRINTF_(f, a) __attribute__((format(printf, f, a)))
 #else
-#define TL_PRINTF_(f, a)
+#define TCPLIFE_PRINTF_(f, a)
 #endif
 
-static void put(tl_out_t *o, const char *fmt, ...) TL_PRINTF_(2, 3);
+static void put(tl_out_t *o, const char *fmt, ...) TCPLIFE_PRINTF_(2, 3);
 
 static void
 put(tl_out_t *o, const char *fmt, ...)
@@ -44,7 +44,7 @@ put(tl_out_t *o, const char *fmt, ...)
 unsigned
 tl_teardown_steps(tl_teardown_t kind)
 {
-    return kind == TL_TEARDOWN_THREE_WAY ? 3 : 4;
+    return kind == TCPLIFE_TEARDOWN_THREE_WAY ? 3 : 4;
 }
 
 static const char *
@@ -86,9 +86,9 @@ established(tl_out_t *o, const tl_result_t *r, const char *who)
 {
     if (r->dup_of)
         put(o, "Established: copy of frame %u (captured twice)", r->dup_of);
-    else if (r->keepalive == TL_KA_PROBE)
+    else if (r->keepalive == TCPLIFE_KA_PROBE)
         put(o, "Established: keepalive probe from %s", who);
-    else if (r->keepalive == TL_KA_ANSWER)
+    else if (r->keepalive == TCPLIFE_KA_ANSWER)
         put(o, "Established: %s answers the keepalive probe in frame %u", who, r->rel_ka);
     else if (r->len)
         put(o, "Established: %s sends %u bytes", who, r->len);
@@ -103,9 +103,9 @@ teardown(tl_out_t *o, const tl_result_t *r, const char *who)
 {
     tl_teardown_t kind = (tl_teardown_t)r->td_kind;
     const char *init = role(r->td_initiator);
-    bool fin = (r->flags & TL_F_FIN) && !r->fin_retrans;
+    bool fin = (r->flags & TCPLIFE_F_FIN) && !r->fin_retrans;
 
-    if (r->td_step && kind != TL_TEARDOWN_NONE)
+    if (r->td_step && kind != TCPLIFE_TEARDOWN_NONE)
         put(o, "Teardown %u/%u (%s, %s closed first): ", (unsigned)r->td_step,
             tl_teardown_steps(kind), tl_teardown_name(kind), init);
     else if (r->td_step)
@@ -131,25 +131,25 @@ static void
 reset(tl_out_t *o, const tl_result_t *r, const char *who)
 {
     switch ((tl_rst_kind_t)r->rst_kind) {
-    case TL_RST_REFUSED:
+    case TCPLIFE_RST_REFUSED:
         put(o, "Reset: RST from %s answers the SYN in frame %u: connection refused", who, r->rel_rst);
         break;
-    case TL_RST_UNREAD_DATA:
+    case TCPLIFE_RST_UNREAD_DATA:
         put(o, "Reset: RST from %s instead of FIN: closed with %u unread bytes", who,
             r->rst_unread_bytes);
         break;
-    case TL_RST_DATA_AFTER_CLOSE:
+    case TCPLIFE_RST_DATA_AFTER_CLOSE:
         put(o, "Reset: RST from %s answers data sent after its FIN (frame %u): data discarded",
             who, r->rel_rst);
         break;
-    case TL_RST_ABORT:
+    case TCPLIFE_RST_ABORT:
         put(o, "Reset: RST from %s aborts the connection", who);
         break;
-    case TL_RST_TIMEOUT:
+    case TCPLIFE_RST_TIMEOUT:
         put(o, "Reset: RST from %s, %s", who,
-            r->rst_rule == TL_RULE_KEEPALIVE ? "keepalive gave up" : "idle timeout");
+            r->rst_rule == TCPLIFE_RULE_KEEPALIVE ? "keepalive gave up" : "idle timeout");
         break;
-    case TL_RST_INJECTED:
+    case TCPLIFE_RST_INJECTED:
         put(o, "Reset: RST claiming to be from %s, most likely forged", who);
         break;
     default:                            /* stray, or no kind */
@@ -170,19 +170,19 @@ tl_headline(const tl_result_t *r, char *buf, size_t size)
     if (size > 0)
         buf[0] = '\0';
     switch ((tl_phase_t)r->phase) {
-    case TL_PHASE_HANDSHAKE:
+    case TCPLIFE_PHASE_HANDSHAKE:
         handshake(&o, r, who);
         break;
-    case TL_PHASE_ESTABLISHED:
+    case TCPLIFE_PHASE_ESTABLISHED:
         established(&o, r, who);
         break;
-    case TL_PHASE_TEARDOWN:
+    case TCPLIFE_PHASE_TEARDOWN:
         teardown(&o, r, who);
         break;
-    case TL_PHASE_RESET:
+    case TCPLIFE_PHASE_RESET:
         reset(&o, r, who);
         break;
-    case TL_PHASE_CLOSED:
+    case TCPLIFE_PHASE_CLOSED:
         put(&o, "Closed: %s segment after the connection ended", who);
         break;
     default:
@@ -190,7 +190,7 @@ tl_headline(const tl_result_t *r, char *buf, size_t size)
         break;
     }
     put(&o, " \xe2\x80\x94 client %s, server %s",   /* em dash */
-        tl_state_name((tl_state_t)r->state[TL_ROLE_CLIENT]),
-        tl_state_name((tl_state_t)r->state[TL_ROLE_SERVER]));
+        tl_state_name((tl_state_t)r->state[TCPLIFE_ROLE_CLIENT]),
+        tl_state_name((tl_state_t)r->state[TCPLIFE_ROLE_SERVER]));
     return o.len;
 }

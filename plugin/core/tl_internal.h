@@ -27,7 +27,7 @@ tl_be64(const uint8_t *p)
     return (uint64_t)tl_be32(p) << 32 | tl_be32(p + 4);
 }
 
-/* Add an anomaly to a verdict once; extra ones beyond TL_MAX_ANOMALIES are
+/* Add an anomaly to a verdict once; extra ones beyond TCPLIFE_MAX_ANOMALIES are
  * dropped (the most important are added first). */
 void tl_result_add_anomaly(tl_result_t *r, tl_anomaly_t a);
 
@@ -52,31 +52,31 @@ tl_rst_verdict_t tl_rst_classify(const tl_conn_t *conn, const tl_endpoint_t *snd
                                  const tl_endpoint_t *rcv, const tl_segment_t *seg,
                                  const tl_rst_ctx_t *ctx);
 
-/* A rule's reason, anomaly and socket call (TL_RST_RULE_MAP). */
+/* A rule's reason, anomaly and socket call (TCPLIFE_RST_RULE_MAP). */
 tl_rst_reason_t tl_rst_rule_reason(tl_rst_rule_t r);
 tl_anomaly_t    tl_rst_rule_anomaly(tl_rst_rule_t r);
 tl_api_t        tl_rst_rule_api(tl_rst_rule_t r);
 
 /* Idle time after which a RST that follows no other evidence is an idle
- * timeout (TL_RULE_IDLE). */
-#define TL_IDLE_TIMEOUT_NS (INT64_C(30) * 1000000000)
+ * timeout (TCPLIFE_RULE_IDLE). */
+#define TCPLIFE_IDLE_TIMEOUT_NS (INT64_C(30) * 1000000000)
 
 /* About one trip on the slowest paths (satellite links) with room to spare:
  * what is sent within it may not have seen the peer's last segment. */
-#define TL_CROSSING_NS INT64_C(1000000000)
+#define TCPLIFE_CROSSING_NS INT64_C(1000000000)
 
-/* IP ID evidence (tl_rst.c): a sender whose last TL_IPID_RUN IP IDs each
- * went up by 1..TL_IPID_GAP counts them; a RST of its that does not follow
+/* IP ID evidence (tl_rst.c): a sender whose last TCPLIFE_IPID_RUN IP IDs each
+ * went up by 1..TCPLIFE_IPID_GAP counts them; a RST of its that does not follow
  * the last one was most likely made by someone else. The gap allows for
  * segments not captured and for TSO (Linux adds the segment count). */
-#define TL_IPID_RUN 3
-#define TL_IPID_GAP 64
+#define TCPLIFE_IPID_RUN 3
+#define TCPLIFE_IPID_GAP 64
 
 static inline bool
 tl_ip_id_follows(uint16_t prev, uint16_t id)
 {
     uint16_t d = (uint16_t)(id - prev);
-    return d >= 1 && d <= TL_IPID_GAP;
+    return d >= 1 && d <= TCPLIFE_IPID_GAP;
 }
 
 

@@ -29,8 +29,8 @@
  * phase, sender, states and labels (the first fields of tl_result_t). */
 #define HOT_BLOCKS ((offsetof(tl_result_t, label_recv) + 8) / 8)
 typedef char tl_pack_states_are_hot[
-    offsetof(tl_result_t, prev_state) + TL_ROLE_COUNT <= HOT_BLOCKS * 8
-    && offsetof(tl_result_t, state) + TL_ROLE_COUNT <= HOT_BLOCKS * 8 ? 1 : -1];
+    offsetof(tl_result_t, prev_state) + TCPLIFE_ROLE_COUNT <= HOT_BLOCKS * 8
+    && offsetof(tl_result_t, state) + TCPLIFE_ROLE_COUNT <= HOT_BLOCKS * 8 ? 1 : -1];
 
 size_t
 tl_pack_result(const tl_result_t *r, uint8_t *out)
@@ -59,7 +59,7 @@ tl_pack_result(const tl_result_t *r, uint8_t *out)
     }
     /* The state before the segment mostly equals the state after it:
      * stored as their XOR, it is zero and takes no byte. */
-    for (int i = 0; i < TL_ROLE_COUNT; i++)
+    for (int i = 0; i < TCPLIFE_ROLE_COUNT; i++)
         raw[offsetof(tl_result_t, prev_state) + i] ^= raw[offsetof(tl_result_t, state) + i];
     for (size_t b = 0; b < used; b++) {
         const uint8_t *blk = raw + b * 8;
@@ -119,7 +119,7 @@ tl_unpack_result(const uint8_t *in, size_t avail, tl_result_t *r)
     /* Bits for blocks beyond the last one are not written by the packer. */
     if (BLOCKS % 7 && (map[MAP_BYTES - 1] >> (BLOCKS % 7)))
         return 0;
-    for (int i = 0; i < TL_ROLE_COUNT; i++)
+    for (int i = 0; i < TCPLIFE_ROLE_COUNT; i++)
         raw[offsetof(tl_result_t, prev_state) + i] ^= raw[offsetof(tl_result_t, state) + i];
     memcpy(r, raw, sizeof *r);
     return n;
@@ -170,7 +170,7 @@ tl_result_relative(tl_result_t *r, const tl_relative_t *seg, bool to_relative)
     }
     /* TIME_WAIT's times, from the segment's: its start and re-arm as how
      * long ago, the time left as what they give minus what it says. */
-    if (r->tw_holder != TL_TW_NONE) {
+    if (r->tw_holder != TCPLIFE_TW_NONE) {
         if (to_relative) {
             r->tw_left_ns = (int64_t)((uint64_t)r->tw_left_ns - tw_expected_left(r, now));
             r->tw_start_ns = (int64_t)(now - (uint64_t)r->tw_start_ns);

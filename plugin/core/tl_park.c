@@ -24,7 +24,7 @@ typedef struct {
     tl_conn_t conn;
     tl_zeek_t zeek;
 } image_t;
-typedef char tl_park_image_fits[sizeof(image_t) <= TL_PARK_IMAGE ? 1 : -1];
+typedef char tl_park_image_fits[sizeof(image_t) <= TCPLIFE_PARK_IMAGE ? 1 : -1];
 
 #define IMAGE_BYTES sizeof(image_t)
 #define BLOCKS ((IMAGE_BYTES + 7) / 8)
@@ -104,7 +104,7 @@ put32(void *base, size_t off, uint32_t v)
 static void
 for_each_time(tl_conn_t *c, void (*f)(int64_t *t, void *ctx), void *ctx)
 {
-    for (int r = 0; r < TL_ROLE_COUNT; r++) {
+    for (int r = 0; r < TCPLIFE_ROLE_COUNT; r++) {
         tl_endpoint_t *ep = &c->ep[r];
 
         f(&ep->syn_time_ns, ctx);
@@ -231,7 +231,7 @@ times_invertible(const tl_conn_t *c)
 {
     uint64_t bad = (uint64_t)c->first_time_ns - 1;
 
-    for (int r = 0; r < TL_ROLE_COUNT; r++)
+    for (int r = 0; r < TCPLIFE_ROLE_COUNT; r++)
         for (size_t i = 0; i < N_OF(ep_times); i++)
             if (get64(&c->ep[r], ep_times[i]) == bad)
                 return false;
@@ -246,7 +246,7 @@ frame_base(const image_t *im)
 {
     uint32_t f0 = UINT32_MAX;
 
-    for (int r = 0; r < TL_ROLE_COUNT; r++)
+    for (int r = 0; r < TCPLIFE_ROLE_COUNT; r++)
         for (size_t i = 0; i < N_OF(ep_frames); i++) {
             uint32_t v = get32(&im->conn.ep[r], ep_frames[i]);
             if (v && v < f0)
@@ -266,11 +266,11 @@ rewrite(image_t *im, uint32_t f0, bool pack)
     int64_t t0 = im->conn.first_time_ns;
 
     if (pack)
-        for (int r = 0; r < TL_ROLE_COUNT; r++) {
+        for (int r = 0; r < TCPLIFE_ROLE_COUNT; r++) {
             siblings_rewrite(&im->conn.ep[r], ep_siblings, N_OF(ep_siblings), true);
             siblings_rewrite(&im->zeek.ep[r], zeek_siblings, N_OF(zeek_siblings), true);
         }
-    for (int r = 0; r < TL_ROLE_COUNT; r++) {
+    for (int r = 0; r < TCPLIFE_ROLE_COUNT; r++) {
         tl_endpoint_t *ep = &im->conn.ep[r];
         tl_zeek_endpoint_t *ze = &im->zeek.ep[r];
 
@@ -294,7 +294,7 @@ rewrite(image_t *im, uint32_t f0, bool pack)
     times_rewrite((uint8_t *)im + offsetof(image_t, conn), conn_times, N_OF(conn_times), t0, pack);
     frames_rewrite((uint8_t *)im + offsetof(image_t, conn), conn_frames, N_OF(conn_frames), f0, pack);
     if (!pack)
-        for (int r = 0; r < TL_ROLE_COUNT; r++) {
+        for (int r = 0; r < TCPLIFE_ROLE_COUNT; r++) {
             siblings_rewrite(&im->conn.ep[r], ep_siblings, N_OF(ep_siblings), false);
             siblings_rewrite(&im->zeek.ep[r], zeek_siblings, N_OF(zeek_siblings), false);
         }

@@ -16,13 +16,13 @@
 
 #include "tcplife/tl_row.h"
 
-const char *const tl_conn_columns[TL_CONN_COLS] = {
+const char *const tl_conn_columns[TCPLIFE_CONN_COLS] = {
     "stream", "client", "server", "start", "duration", "handshake", "syn_retries",
     "synack_retries", "teardown", "half_close", "half_close_bytes", "half_close_duration",
     "rst", "time_wait", "time_wait_expires", "final_states", "zeek_state", "history",
 };
 
-static const bool conn_numeric[TL_CONN_COLS] = {
+static const bool conn_numeric[TCPLIFE_CONN_COLS] = {
     true, false, false, false, true, false, true, true, false, false, true, true,
     false, false, false, false, false, false,
 };
@@ -30,7 +30,7 @@ static const bool conn_numeric[TL_CONN_COLS] = {
 bool
 tl_conn_column_numeric(int i)
 {
-    return i >= 0 && i < TL_CONN_COLS && conn_numeric[i];
+    return i >= 0 && i < TCPLIFE_CONN_COLS && conn_numeric[i];
 }
 
 char *
@@ -74,7 +74,7 @@ tl_utc_format(int64_t ns, char *buf, size_t cap)
     return buf;
 }
 
-#define CELL(i, ...) snprintf(row->cell[i], TL_CELL_MAX, __VA_ARGS__)
+#define CELL(i, ...) snprintf(row->cell[i], TCPLIFE_CELL_MAX, __VA_ARGS__)
 
 void
 tl_row_build(tl_row_t *row, uint32_t stream, const tl_conn_t *conn, const tl_zeek_t *zeek,
@@ -85,9 +85,9 @@ tl_row_build(tl_row_t *row, uint32_t stream, const tl_conn_t *conn, const tl_zee
 
     tl_conn_summarize(conn, cfg, s);
     CELL(0, "%" PRIu32, stream);
-    tl_endpoint_format(&conn->ep[TL_ROLE_CLIENT], row->cell[1], TL_CELL_MAX);
-    tl_endpoint_format(&conn->ep[TL_ROLE_SERVER], row->cell[2], TL_CELL_MAX);
-    tl_utc_format(s->start_ns, row->cell[3], TL_CELL_MAX);
+    tl_endpoint_format(&conn->ep[TCPLIFE_ROLE_CLIENT], row->cell[1], TCPLIFE_CELL_MAX);
+    tl_endpoint_format(&conn->ep[TCPLIFE_ROLE_SERVER], row->cell[2], TCPLIFE_CELL_MAX);
+    tl_utc_format(s->start_ns, row->cell[3], TCPLIFE_CELL_MAX);
     CELL(4, "%.6f", (double)s->duration_ns / 1e9);
     CELL(5, "%s", tl_hs_outcome_name(s->handshake));
     CELL(6, "%u", s->syn_retries);
@@ -100,7 +100,7 @@ tl_row_build(tl_row_t *row, uint32_t stream, const tl_conn_t *conn, const tl_zee
     else
         CELL(8, "open");
     if (s->half_close) {
-        CELL(9, "%s>%s", s->hc_sender == TL_ROLE_CLIENT ? c : sv, s->hc_sender == TL_ROLE_CLIENT ? sv : c);
+        CELL(9, "%s>%s", s->hc_sender == TCPLIFE_ROLE_CLIENT ? c : sv, s->hc_sender == TCPLIFE_ROLE_CLIENT ? sv : c);
         CELL(10, "%" PRIu32, s->hc_bytes);
     } else {
         CELL(9, "-");
@@ -116,13 +116,13 @@ tl_row_build(tl_row_t *row, uint32_t stream, const tl_conn_t *conn, const tl_zee
         CELL(12, "-");
     if (s->tw_holder) {
         CELL(13, "%s", tl_tw_holder_name(s->tw_holder));
-        tl_utc_format(s->tw_expires_ns, row->cell[14], TL_CELL_MAX);
+        tl_utc_format(s->tw_expires_ns, row->cell[14], TCPLIFE_CELL_MAX);
     } else {
         CELL(13, "-");
         CELL(14, "-");
     }
-    CELL(15, "%s/%s", tl_state_name(s->final_state[TL_ROLE_CLIENT]),
-         tl_state_name(s->final_state[TL_ROLE_SERVER]));
+    CELL(15, "%s/%s", tl_state_name(s->final_state[TCPLIFE_ROLE_CLIENT]),
+         tl_state_name(s->final_state[TCPLIFE_ROLE_SERVER]));
     CELL(16, "%s", tl_zeek_conn_state(zeek));
     CELL(17, "%s", tl_zeek_history(zeek));
 }
@@ -130,7 +130,7 @@ tl_row_build(tl_row_t *row, uint32_t stream, const tl_conn_t *conn, const tl_zee
 /* Rows are made in a line buffer and written with one fwrite(): putc() per
  * character (a lock each) was most of the time `tcplife conn` spent
  * printing. A JSON line is at most 18 keys and 18 escaped cells. */
-#define LINE_MAX_ (TL_CONN_COLS * (2 * TL_CELL_MAX + 32) + 16)
+#define LINE_MAX_ (TCPLIFE_CONN_COLS * (2 * TCPLIFE_CELL_MAX + 32) + 16)
 
 static char *
 put_str(char *p, const char *s)
@@ -146,7 +146,7 @@ json_line(char *buf, const tl_row_t *row)
 {
     char *p = put_str(buf, "  {");
 
-    for (int i = 0; i < TL_CONN_COLS; i++) {
+    for (int i = 0; i < TCPLIFE_CONN_COLS; i++) {
         const char *val = row->cell[i];
 
         *p++ = '"';
@@ -158,14 +158,14 @@ json_line(char *buf, const tl_row_t *row)
             p = put_str(p, val);
         } else {
             *p++ = '"';
-            for (const char *c = val; *c && c < val + TL_CELL_MAX; c++) {
+            for (const char *c = val; *c && c < val + TCPLIFE_CELL_MAX; c++) {
                 if (*c == '"' || *c == '\\')
                     *p++ = '\\';
                 *p++ = *c;
             }
             *p++ = '"';
         }
-        if (i + 1 < TL_CONN_COLS)
+        if (i + 1 < TCPLIFE_CONN_COLS)
             p = put_str(p, ", ");
     }
     *p++ = '}';
@@ -177,9 +177,9 @@ tsv_line(char *buf, const tl_row_t *row)
 {
     char *p = buf;
 
-    for (int i = 0; i < TL_CONN_COLS; i++) {
+    for (int i = 0; i < TCPLIFE_CONN_COLS; i++) {
         p = put_str(p, row->cell[i]);
-        *p++ = i + 1 < TL_CONN_COLS ? '\t' : '\n';
+        *p++ = i + 1 < TCPLIFE_CONN_COLS ? '\t' : '\n';
     }
     return (size_t)(p - buf);
 }
@@ -188,16 +188,16 @@ static const char rule[] = "====================================================
 
 /* A table line: cells padded to their column's width, the last one not. */
 static size_t
-table_line(char *buf, const char *const cells[TL_CONN_COLS], const size_t width[TL_CONN_COLS])
+table_line(char *buf, const char *const cells[TCPLIFE_CONN_COLS], const size_t width[TCPLIFE_CONN_COLS])
 {
     char *p = buf;
 
-    for (int i = 0; i < TL_CONN_COLS; i++) {
+    for (int i = 0; i < TCPLIFE_CONN_COLS; i++) {
         size_t len = strlen(cells[i]);
 
         memcpy(p, cells[i], len);
         p += len;
-        if (i + 1 == TL_CONN_COLS) {
+        if (i + 1 == TCPLIFE_CONN_COLS) {
             *p++ = '\n';
             break;
         }
@@ -212,15 +212,15 @@ tl_rows_init(tl_rows_out_t *o, tl_rows_fmt_t fmt)
 {
     memset(o, 0, sizeof *o);
     o->fmt = fmt;
-    for (int i = 0; i < TL_CONN_COLS; i++)
+    for (int i = 0; i < TCPLIFE_CONN_COLS; i++)
         o->width[i] = strlen(tl_conn_columns[i]);
 }
 
 void
 tl_rows_measure(tl_rows_out_t *o, const tl_row_t *row)
 {
-    for (int i = 0; i < TL_CONN_COLS; i++) {
-        size_t len = strnlen(row->cell[i], TL_CELL_MAX);
+    for (int i = 0; i < TCPLIFE_CONN_COLS; i++) {
+        size_t len = strnlen(row->cell[i], TCPLIFE_CELL_MAX);
         if (len > o->width[i])
             o->width[i] = len;
     }
@@ -232,16 +232,16 @@ tl_rows_begin(FILE *out, tl_rows_out_t *o, const char *filter)
     char buf[LINE_MAX_ + 2];
 
     switch (o->fmt) {
-    case TL_ROWS_JSON:
+    case TCPLIFE_ROWS_JSON:
         fputs("[\n", out);
         break;
-    case TL_ROWS_TSV:
-        for (int i = 0; i < TL_CONN_COLS; i++) {
+    case TCPLIFE_ROWS_TSV:
+        for (int i = 0; i < TCPLIFE_CONN_COLS; i++) {
             fputs(tl_conn_columns[i], out);
-            putc(i + 1 < TL_CONN_COLS ? '\t' : '\n', out);
+            putc(i + 1 < TCPLIFE_CONN_COLS ? '\t' : '\n', out);
         }
         break;
-    case TL_ROWS_TABLE:
+    case TCPLIFE_ROWS_TABLE:
         fputs("\n", out);
         fputs(rule, out);
         fprintf(out, "TCP Lifecycle: connections%s%s\n", filter ? "  Filter: " : "", filter ? filter : "");
@@ -255,21 +255,21 @@ bool
 tl_rows_put(FILE *out, tl_rows_out_t *o, const tl_row_t *row)
 {
     /* A table line is at most 18 cells and their padding to the widest. */
-    char buf[LINE_MAX_ + TL_CONN_COLS * (TL_CELL_MAX + 2) + 2], *p = buf;
-    const char *cells[TL_CONN_COLS];
+    char buf[LINE_MAX_ + TCPLIFE_CONN_COLS * (TCPLIFE_CELL_MAX + 2) + 2], *p = buf;
+    const char *cells[TCPLIFE_CONN_COLS];
 
     switch (o->fmt) {
-    case TL_ROWS_JSON:
+    case TCPLIFE_ROWS_JSON:
         /* The separator goes before a row: the last one has none. */
         if (o->n > 0)
             p = put_str(p, ",\n");
         p += json_line(p, row);
         break;
-    case TL_ROWS_TSV:
+    case TCPLIFE_ROWS_TSV:
         p += tsv_line(p, row);
         break;
-    case TL_ROWS_TABLE:
-        for (int i = 0; i < TL_CONN_COLS; i++)
+    case TCPLIFE_ROWS_TABLE:
+        for (int i = 0; i < TCPLIFE_CONN_COLS; i++)
             cells[i] = row->cell[i];
         p += table_line(p, cells, o->width);
         break;
@@ -281,9 +281,9 @@ tl_rows_put(FILE *out, tl_rows_out_t *o, const tl_row_t *row)
 bool
 tl_rows_end(FILE *out, tl_rows_out_t *o)
 {
-    if (o->fmt == TL_ROWS_JSON)
+    if (o->fmt == TCPLIFE_ROWS_JSON)
         fputs(o->n ? "\n]\n" : "]\n", out);
-    else if (o->fmt == TL_ROWS_TABLE)
+    else if (o->fmt == TCPLIFE_ROWS_TABLE)
         fputs(rule, out);
     return !ferror(out);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * tl_rst.c - why was this connection reset? One rule of TL_RST_RULE_MAP per
+ * tl_rst.c - why was this connection reset? One rule of TCPLIFE_RST_RULE_MAP per
  * RST, chosen from what the capture point saw (docs/rst.md):
  *
  *  1. The reply form. A host with no connection answers a segment that
@@ -21,29 +21,29 @@
 
 #define add_anomaly tl_result_add_anomaly
 
-#define TL_RULE_REASON_(sym, kind, reason, an, api, text) TL_REASON_##reason,
-#define TL_RULE_AN_(sym, kind, reason, an, api, text)     TL_ANOMALY_##an,
-#define TL_RULE_API_(sym, kind, reason, an, api, text)    TL_API_##api,
-static const tl_rst_reason_t rule_reason[] = { TL_RST_RULE_MAP(TL_RULE_REASON_) };
-static const tl_anomaly_t rule_anomaly[]   = { TL_RST_RULE_MAP(TL_RULE_AN_) };
-static const tl_api_t rule_api[]           = { TL_RST_RULE_MAP(TL_RULE_API_) };
+#define TCPLIFE_RULE_REASON_(sym, kind, reason, an, api, text) TCPLIFE_REASON_##reason,
+#define TCPLIFE_RULE_AN_(sym, kind, reason, an, api, text)     TCPLIFE_ANOMALY_##an,
+#define TCPLIFE_RULE_API_(sym, kind, reason, an, api, text)    TCPLIFE_API_##api,
+static const tl_rst_reason_t rule_reason[] = { TCPLIFE_RST_RULE_MAP(TCPLIFE_RULE_REASON_) };
+static const tl_anomaly_t rule_anomaly[]   = { TCPLIFE_RST_RULE_MAP(TCPLIFE_RULE_AN_) };
+static const tl_api_t rule_api[]           = { TCPLIFE_RST_RULE_MAP(TCPLIFE_RULE_API_) };
 
 tl_rst_reason_t
 tl_rst_rule_reason(tl_rst_rule_t r)
 {
-    return (unsigned)r < TL_RULE_COUNT ? rule_reason[r] : TL_REASON_NOT_SPECIFIED;
+    return (unsigned)r < TCPLIFE_RULE_COUNT ? rule_reason[r] : TCPLIFE_REASON_NOT_SPECIFIED;
 }
 
 tl_anomaly_t
 tl_rst_rule_anomaly(tl_rst_rule_t r)
 {
-    return (unsigned)r < TL_RULE_COUNT ? rule_anomaly[r] : TL_ANOMALY_NONE;
+    return (unsigned)r < TCPLIFE_RULE_COUNT ? rule_anomaly[r] : TCPLIFE_ANOMALY_NONE;
 }
 
 tl_api_t
 tl_rst_rule_api(tl_rst_rule_t r)
 {
-    return (unsigned)r < TL_RULE_COUNT ? rule_api[r] : TL_API_NONE;
+    return (unsigned)r < TCPLIFE_RULE_COUNT ? rule_api[r] : TCPLIFE_API_NONE;
 }
 
 /* The highest of the receiver's sequence numbers the sender acknowledged:
@@ -54,7 +54,7 @@ acked_by(const tl_endpoint_t *snd, const tl_endpoint_t *rcv, const tl_segment_t 
     bool known = snd->ack_known;
 
     *acked = snd->ack_max;
-    if ((seg->flags & TL_F_ACK) && (!known || tl_seq_gt(seg->ack, *acked))) {
+    if ((seg->flags & TCPLIFE_F_ACK) && (!known || tl_seq_gt(seg->ack, *acked))) {
         *acked = seg->ack;
         known = true;
     }
@@ -99,7 +99,7 @@ unread(const tl_endpoint_t *snd, const tl_endpoint_t *rcv, const tl_segment_t *s
 static bool
 reply_form(const tl_endpoint_t *rcv, const tl_segment_t *seg)
 {
-    return !(seg->flags & TL_F_ACK) && rcv->ack_known && seg->seq == rcv->ack_max;
+    return !(seg->flags & TCPLIFE_F_ACK) && rcv->ack_known && seg->seq == rcv->ack_max;
 }
 
 /* The sender's own payload went unacknowledged and it fell silent. */
@@ -114,10 +114,10 @@ stray_after_end(const tl_conn_t *conn, const tl_endpoint_t *snd, const tl_segmen
                 const tl_rst_ctx_t *ctx)
 {
     if (conn->reset)
-        return TL_RULE_STRAY_RESET;
-    if (snd->state == TL_STATE_TIME_WAIT && seg->time_ns < ctx->tw_expires_ns)
-        return TL_RULE_STRAY_TIME_WAIT;
-    return TL_RULE_STRAY_CLOSED;
+        return TCPLIFE_RULE_STRAY_RESET;
+    if (snd->state == TCPLIFE_STATE_TIME_WAIT && seg->time_ns < ctx->tw_expires_ns)
+        return TCPLIFE_RULE_STRAY_TIME_WAIT;
+    return TCPLIFE_RULE_STRAY_CLOSED;
 }
 
 static tl_rst_rule_t
@@ -130,52 +130,52 @@ classify(const tl_conn_t *conn, const tl_endpoint_t *snd, const tl_endpoint_t *r
     if (ctx->first) {
         /* RST+ACK with seq 0 is how a host with no socket answers a segment
          * without ACK: a SYN the capture missed. */
-        if ((seg->flags & TL_F_ACK) && seg->seq == 0)
-            return TL_RULE_REFUSED_UNSEEN;
-        return (seg->flags & TL_F_ACK) ? TL_RULE_MIDSTREAM_ABORT : TL_RULE_STRAY_NEVER_SEEN;
+        if ((seg->flags & TCPLIFE_F_ACK) && seg->seq == 0)
+            return TCPLIFE_RULE_REFUSED_UNSEEN;
+        return (seg->flags & TCPLIFE_F_ACK) ? TCPLIFE_RULE_MIDSTREAM_ABORT : TCPLIFE_RULE_STRAY_NEVER_SEEN;
     }
     if (ctx->ended && !ctx->crossing)
         return stray_after_end(conn, snd, seg, ctx);
 
     /* The handshake. */
-    if (rcv->state == TL_STATE_SYN_SENT && !conn->handshake_done) {
+    if (rcv->state == TCPLIFE_STATE_SYN_SENT && !conn->handshake_done) {
         /* The only thing the receiver has sent is its SYN. */
         *answers = rcv->syn_last_frame;
-        return TL_RULE_REFUSED;
+        return TCPLIFE_RULE_REFUSED;
     }
-    if (snd->synack_sent && !snd->syn_acked && rcv->state != TL_STATE_SYN_SENT) {
+    if (snd->synack_sent && !snd->syn_acked && rcv->state != TCPLIFE_STATE_SYN_SENT) {
         /* The server never took the handshake ACK: a retransmitted SYN-ACK
          * showed that, or it never said otherwise. Answering that ACK at
          * once, soon after its SYN-ACK, it refused it (accept queue full);
          * long after, the request had expired. */
         if (bare_reply && conn->hs_ack_frame && rcv->last_frame == conn->hs_ack_frame
-            && conn->hs_ack_time_ns - snd->syn_time_ns < TL_CROSSING_NS)
-            return TL_RULE_STRAY_ACCEPT_OVERFLOW;
-        return snd->syn_count > 1 || conn->synack_after_ack ? TL_RULE_STRAY_SYNACK_GIVEUP
-                                                            : TL_RULE_STRAY_LISTENER;
+            && conn->hs_ack_time_ns - snd->syn_time_ns < TCPLIFE_CROSSING_NS)
+            return TCPLIFE_RULE_STRAY_ACCEPT_OVERFLOW;
+        return snd->syn_count > 1 || conn->synack_after_ack ? TCPLIFE_RULE_STRAY_SYNACK_GIVEUP
+                                                            : TCPLIFE_RULE_STRAY_LISTENER;
     }
     if (bare_reply && snd->isn_known && !snd->syn_acked && rcv->ack_known
         && rcv->ack_max != snd->isn + 1)
         /* The SYN sender rejects an ACK for some other ISN. */
-        return TL_RULE_STRAY_INVALID_ACK;
+        return TCPLIFE_RULE_STRAY_INVALID_ACK;
     if (bare_reply && rcv->synack_sent && rcv->last_frame == rcv->syn_last_frame
         && !snd->synack_sent && snd->segs > 0 && snd->last_frame == snd->syn_last_frame)
         /* The client answers the SYN-ACK with a bare RST: it had closed
          * its socket in SYN_SENT. */
-        return TL_RULE_STRAY_SYN_SENT;
+        return TCPLIFE_RULE_STRAY_SYN_SENT;
 
     /* Forged on the path: a TTL its sender never used. */
     if (seg->has_ttl && snd->ttl_known && !snd->ttl_mixed && seg->ttl != snd->ttl)
-        return TL_RULE_INJECTED_TTL;
+        return TCPLIFE_RULE_INJECTED_TTL;
     /* Or an IP ID its sender's counter was nowhere near, soon after its
      * last segment (a host-wide counter, as Windows has, moves with other
      * traffic: after a pause it proves nothing). ID 0 is what Linux's
      * socketless replies carry (tcp_v4_send_reset() sends from a control
      * socket): no evidence either way. */
-    if (seg->has_ip_id && seg->ip_id != 0 && snd->ipid_run >= TL_IPID_RUN
-        && snd->dup_has_ip_id && seg->time_ns - snd->last_ns <= TL_CROSSING_NS
+    if (seg->has_ip_id && seg->ip_id != 0 && snd->ipid_run >= TCPLIFE_IPID_RUN
+        && snd->dup_has_ip_id && seg->time_ns - snd->last_ns <= TCPLIFE_CROSSING_NS
         && !tl_ip_id_follows(snd->dup_ip_id, seg->ip_id))
-        return TL_RULE_INJECTED_IPID;
+        return TCPLIFE_RULE_INJECTED_IPID;
 
     if (bare_reply) {
         if (snd->fin_sent && rcv->bytes_after_peer_fin > 0) {
@@ -184,45 +184,45 @@ classify(const tl_conn_t *conn, const tl_endpoint_t *snd, const tl_endpoint_t *r
              * resets (TCPAbortOnData); after, an orphaned FIN_WAIT_2 lives
              * on as a timewait socket that answers new data with RST. */
             return snd->fin_acked && snd->fin_ack_frame < rcv->last_data_frame
-                   ? TL_RULE_DATA_AFTER_CLOSE_FW2 : TL_RULE_DATA_AFTER_CLOSE;
+                   ? TCPLIFE_RULE_DATA_AFTER_CLOSE_FW2 : TCPLIFE_RULE_DATA_AFTER_CLOSE;
         }
         if (snd->fin_sent && snd->fin_acked)
-            return TL_RULE_STRAY_FIN_WAIT_2;
+            return TCPLIFE_RULE_STRAY_FIN_WAIT_2;
         if (snd->ka_frame)
-            return TL_RULE_STRAY_KEEPALIVE;
+            return TCPLIFE_RULE_STRAY_KEEPALIVE;
         if (own_data_unacked(snd, rcv))
-            return TL_RULE_STRAY_USER_TIMEOUT;
-        return TL_RULE_STRAY_GONE;
+            return TCPLIFE_RULE_STRAY_USER_TIMEOUT;
+        return TCPLIFE_RULE_STRAY_GONE;
     }
 
     /* RST+ACK (or a bare RST not in reply form): the sender's own abort. */
     if (snd->fin_sent && rcv->bytes_after_peer_fin > 0) {
         *answers = rcv->last_data_frame;
-        return TL_RULE_DATA_AFTER_CLOSE;
+        return TCPLIFE_RULE_DATA_AFTER_CLOSE;
     }
     /* Timers first: input left over from long before is not why it
      * reset now. */
     if (snd->ka_frame)
-        return TL_RULE_KEEPALIVE;
+        return TCPLIFE_RULE_KEEPALIVE;
     if (!snd->fin_sent && unacked(snd, rcv, seg) == 0 && !own_data_unacked(snd, rcv)
-        && seg->time_ns - conn->last_data_ns >= TL_IDLE_TIMEOUT_NS
-        && seg->time_ns - rcv->last_ns >= TL_IDLE_TIMEOUT_NS)
-        return TL_RULE_IDLE;
+        && seg->time_ns - conn->last_data_ns >= TCPLIFE_IDLE_TIMEOUT_NS
+        && seg->time_ns - rcv->last_ns >= TCPLIFE_IDLE_TIMEOUT_NS)
+        return TCPLIFE_RULE_IDLE;
     if (!snd->fin_sent && unread_bytes > 0) {
         *answers = rcv->last_data_frame;
         /* Input that answers the sender's own payload (a response to its
          * request) is where a client reads and then aborts with SO_LINGER
          * 0 as often as it closes unread: the wire cannot tell which. */
-        return snd->data_known ? TL_RULE_UNREAD_ANSWER : TL_RULE_UNREAD_DATA;
+        return snd->data_known ? TCPLIFE_RULE_UNREAD_ANSWER : TCPLIFE_RULE_UNREAD_DATA;
     }
-    return snd->fin_sent ? TL_RULE_ABORT_AFTER_FIN : TL_RULE_ABORT;
+    return snd->fin_sent ? TCPLIFE_RULE_ABORT_AFTER_FIN : TCPLIFE_RULE_ABORT;
 }
 
 tl_rst_verdict_t
 tl_rst_classify(const tl_conn_t *conn, const tl_endpoint_t *snd,
                 const tl_endpoint_t *rcv, const tl_segment_t *seg, const tl_rst_ctx_t *ctx)
 {
-    tl_rst_verdict_t v = { TL_RULE_NONE, 0, 0, 0 };
+    tl_rst_verdict_t v = { TCPLIFE_RULE_NONE, 0, 0, 0 };
     tl_rst_kind_t kind;
 
     v.unread_bytes = unread(snd, rcv, seg);
@@ -230,9 +230,9 @@ tl_rst_classify(const tl_conn_t *conn, const tl_endpoint_t *snd,
     kind = tl_rst_rule_kind(v.rule);
     /* The byte counts describe a live connection's end; a host without a
      * socket has read nothing, but what it never acknowledged is lost. */
-    if (kind == TL_RST_REFUSED || kind == TL_RST_STRAY)
+    if (kind == TCPLIFE_RST_REFUSED || kind == TCPLIFE_RST_STRAY)
         v.unread_bytes = 0;
-    if (kind != TL_RST_REFUSED && !(ctx->ended && !ctx->crossing))
+    if (kind != TCPLIFE_RST_REFUSED && !(ctx->ended && !ctx->crossing))
         v.unacked_bytes = unacked(snd, rcv, seg);
     return v;
 }
@@ -255,7 +255,7 @@ tl_on_rst(tl_ctx_t *c)
     /* RSTs cross when the second is an abort of its own (RST+ACK at its
      * sequence number), sent before the first reached its sender. */
     ctx.crossing = c->was_ended && conn->reset && conn->reset_sender != c->snd_role
-                   && !conn->injected && (seg->flags & TL_F_ACK) && snd->nxt_known
+                   && !conn->injected && (seg->flags & TCPLIFE_F_ACK) && snd->nxt_known
                    && seg->seq == snd->nxt;
     ctx.ended = c->was_ended;
     ctx.tw_expires_ns = tl_timewait_expires(conn, c->cfg);
@@ -271,26 +271,26 @@ tl_on_rst(tl_ctx_t *c)
     res->rst_reason = (uint8_t)tl_rst_rule_reason(v.rule);
     res->rst_unread_bytes = v.unread_bytes;
     res->rst_unacked_bytes = v.unacked_bytes;
-    res->rst_unread_data = kind == TL_RST_UNREAD_DATA;
+    res->rst_unread_data = kind == TCPLIFE_RST_UNREAD_DATA;
     res->rel_rst = v.answers_frame;
     res->api = (uint8_t)tl_rst_rule_api(v.rule);
     an = tl_rst_rule_anomaly(v.rule);
-    if (an != TL_ANOMALY_NONE)
+    if (an != TCPLIFE_ANOMALY_NONE)
         add_anomaly(res, an);
     if (ctx.crossing)
-        add_anomaly(res, TL_ANOMALY_RESET_CROSSING);
+        add_anomaly(res, TCPLIFE_ANOMALY_RESET_CROSSING);
     if (v.unacked_bytes)
-        add_anomaly(res, TL_ANOMALY_RESET_DATA_LOST);
+        add_anomaly(res, TCPLIFE_ANOMALY_RESET_DATA_LOST);
 
     if (c->was_ended && !ctx.crossing) {
         /* Nothing to abort, but a TIME_WAIT socket dies of it: Linux kills
          * it unless net.ipv4.tcp_rfc1337=1 (RFC 1337 "TIME-WAIT assassination");
          * so does a side that never took a forged RST. */
-        if (rcv->state != TL_STATE_CLOSED && rcv->state != TL_STATE_LISTEN)
-            tl_recv_event(c, TL_EV_RST);
+        if (rcv->state != TCPLIFE_STATE_CLOSED && rcv->state != TCPLIFE_STATE_LISTEN)
+            tl_recv_event(c, TCPLIFE_EV_RST);
         return;
     }
-    if (kind == TL_RST_REFUSED)
+    if (kind == TCPLIFE_RST_REFUSED)
         rcv->refused = true;
     if (ctx.crossing)
         return;                 /* both are CLOSED already */
@@ -299,16 +299,16 @@ tl_on_rst(tl_ctx_t *c)
     conn->reset_sender = c->snd_role;
     conn->reset_kind = kind;
     conn->reset_rule = v.rule;
-    tl_send_event(c, TL_EV_RST);
+    tl_send_event(c, TCPLIFE_EV_RST);
     /* RFC 5961 §3.2: a synchronized receiver takes a RST only at exactly
      * RCV.NXT; any other in-window RST gets a challenge ACK and changes
      * nothing (Linux since 3.6, FreeBSD, Windows). */
     if (conn->handshake_done && snd->nxt_known && seg->seq != snd->nxt
         && !(rcv->ack_known && seg->seq == rcv->ack_max)) {
         conn->rst_ignored = true;
-        add_anomaly(res, TL_ANOMALY_RESET_NOT_AT_RCV_NXT);
+        add_anomaly(res, TCPLIFE_ANOMALY_RESET_NOT_AT_RCV_NXT);
     } else {
-        tl_recv_event(c, TL_EV_RST);
+        tl_recv_event(c, TCPLIFE_EV_RST);
     }
     conn->reset = true;
     conn->reset_frame = seg->frame;

@@ -14,7 +14,7 @@
 bool
 tl_conn_one_sided(const tl_conn_t *conn)
 {
-    const tl_endpoint_t *c = &conn->ep[TL_ROLE_CLIENT], *s = &conn->ep[TL_ROLE_SERVER];
+    const tl_endpoint_t *c = &conn->ep[TCPLIFE_ROLE_CLIENT], *s = &conn->ep[TCPLIFE_ROLE_SERVER];
 
     if (c->segs == 0)
         return s->sent_ack;
@@ -26,43 +26,43 @@ tl_conn_one_sided(const tl_conn_t *conn)
 tl_outcome_t
 tl_conn_outcome(const tl_conn_t *conn)
 {
-    const tl_endpoint_t *c = &conn->ep[TL_ROLE_CLIENT], *s = &conn->ep[TL_ROLE_SERVER];
+    const tl_endpoint_t *c = &conn->ep[TCPLIFE_ROLE_CLIENT], *s = &conn->ep[TCPLIFE_ROLE_SERVER];
 
     if (conn->reset)
-        return conn->reset_kind == TL_RST_REFUSED ? TL_OUTCOME_REFUSED : TL_OUTCOME_RESET;
+        return conn->reset_kind == TCPLIFE_RST_REFUSED ? TCPLIFE_OUTCOME_REFUSED : TCPLIFE_OUTCOME_RESET;
     if (c->fin_sent && s->fin_sent)
-        return TL_OUTCOME_CLOSED;
+        return TCPLIFE_OUTCOME_CLOSED;
     /* One direction captured: never half_open or syn_only. Closed when the
      * side seen closed and had its FIN acknowledged or acknowledged the other's. */
     if (tl_conn_one_sided(conn))
-        return c->fin_sent || s->fin_sent ? TL_OUTCOME_CLOSED : TL_OUTCOME_OPEN;
+        return c->fin_sent || s->fin_sent ? TCPLIFE_OUTCOME_CLOSED : TCPLIFE_OUTCOME_OPEN;
     if (!conn->handshake_done) {
         if (s->isn_known)               /* SYN-ACK sent, handshake ACK never seen */
-            return TL_OUTCOME_HALF_OPEN;
+            return TCPLIFE_OUTCOME_HALF_OPEN;
         if (c->isn_known)
-            return TL_OUTCOME_SYN_ONLY;
+            return TCPLIFE_OUTCOME_SYN_ONLY;
     }
-    return TL_OUTCOME_OPEN;
+    return TCPLIFE_OUTCOME_OPEN;
 }
 
 tl_hs_outcome_t
 tl_conn_handshake_outcome(const tl_conn_t *conn)
 {
     if (conn->midstream)
-        return TL_HS_MIDSTREAM;
-    if (conn->reset && conn->reset_kind == TL_RST_REFUSED)
-        return TL_HS_REFUSED;
+        return TCPLIFE_HS_MIDSTREAM;
+    if (conn->reset && conn->reset_kind == TCPLIFE_RST_REFUSED)
+        return TCPLIFE_HS_REFUSED;
     if (conn->handshake_done)
-        return TL_HS_COMPLETE;
+        return TCPLIFE_HS_COMPLETE;
     if (tl_conn_one_sided(conn))
-        return TL_HS_ONE_SIDED;
-    return conn->ep[TL_ROLE_SERVER].isn_known ? TL_HS_HALF_OPEN : TL_HS_SYN_ONLY;
+        return TCPLIFE_HS_ONE_SIDED;
+    return conn->ep[TCPLIFE_ROLE_SERVER].isn_known ? TCPLIFE_HS_HALF_OPEN : TCPLIFE_HS_SYN_ONLY;
 }
 
 void
 tl_conn_summarize(const tl_conn_t *conn, const tl_config_t *cfg, tl_summary_t *out)
 {
-    const tl_endpoint_t *c = &conn->ep[TL_ROLE_CLIENT], *s = &conn->ep[TL_ROLE_SERVER];
+    const tl_endpoint_t *c = &conn->ep[TCPLIFE_ROLE_CLIENT], *s = &conn->ep[TCPLIFE_ROLE_SERVER];
 
     memset(out, 0, sizeof *out);
     out->outcome = tl_conn_outcome(conn);
@@ -78,7 +78,7 @@ tl_conn_summarize(const tl_conn_t *conn, const tl_config_t *cfg, tl_summary_t *o
         out->hc_sender = tl_peer(conn->teardown_initiator);
         out->hc_bytes = passive->bytes_after_peer_fin;
         out->half_close = out->hc_bytes > 0;
-        out->hc_duration_known = conn->teardown_kind != TL_TEARDOWN_NONE;
+        out->hc_duration_known = conn->teardown_kind != TCPLIFE_TEARDOWN_NONE;
         out->hc_duration_ns = conn->hc_duration_ns;
     }
     out->reset = conn->reset;
@@ -90,7 +90,7 @@ tl_conn_summarize(const tl_conn_t *conn, const tl_config_t *cfg, tl_summary_t *o
     out->tw_holder = conn->tw_holder;
     out->tw_start_ns = conn->tw_start_ns;
     out->tw_expires_ns = tl_timewait_expires(conn, cfg);
-    for (int r = 0; r < TL_ROLE_COUNT; r++)
+    for (int r = 0; r < TCPLIFE_ROLE_COUNT; r++)
         out->final_state[r] = conn->ep[r].state;
     out->start_ns = conn->first_time_ns;
     out->duration_ns = conn->last_time_ns - conn->first_time_ns;

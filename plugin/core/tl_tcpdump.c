@@ -366,7 +366,7 @@ trunc_early:
 bool
 tl_tcpdump_advance(tl_tcpdump_t *st, const tl_segment_t *seg)
 {
-    if (!(seg->flags & TL_F_ACK) || (st->have && !(seg->flags & TL_F_SYN)))
+    if (!(seg->flags & TCPLIFE_F_ACK) || (st->have && !(seg->flags & TCPLIFE_F_SYN)))
         return false;
     /* A new conversation for tcpdump: record the bases. */
     st->have = true;
@@ -384,16 +384,16 @@ size_t
 tl_tcpdump_format(tl_tcpdump_t *st, const tl_segment_t *seg, char *buf, size_t cap)
 {
     static const struct { uint16_t bit; char c; } flag_chars[] = {
-        { TL_F_FIN, 'F' }, { TL_F_SYN, 'S' }, { TL_F_RST, 'R' }, { TL_F_PSH, 'P' },
-        { TL_F_ACK, '.' }, { TL_F_URG, 'U' }, { TL_F_ECE, 'E' }, { TL_F_CWR, 'W' },
-    };  /* no TL_F_AE: 4.99.3 reads the flags byte only */
+        { TCPLIFE_F_FIN, 'F' }, { TCPLIFE_F_SYN, 'S' }, { TCPLIFE_F_RST, 'R' }, { TCPLIFE_F_PSH, 'P' },
+        { TCPLIFE_F_ACK, '.' }, { TCPLIFE_F_URG, 'U' }, { TCPLIFE_F_ECE, 'E' }, { TCPLIFE_F_CWR, 'W' },
+    };  /* no TCPLIFE_F_AE: 4.99.3 reads the flags byte only */
     tl_out_t o = { buf, cap, 0 };
     uint32_t seq = seg->seq, ack = seg->ack, thseq = 0, thack = 0;
     bool rev = false, any = false;
 
     if (cap)
         buf[0] = '\0';
-    if (seg->flags & TL_F_ACK) {
+    if (seg->flags & TCPLIFE_F_ACK) {
         rev = reversed(seg);
         if (tl_tcpdump_advance(st, seg)) {
             /* New conversation: bases recorded, print absolute. */
@@ -415,15 +415,15 @@ tl_tcpdump_format(tl_tcpdump_t *st, const tl_segment_t *seg, char *buf, size_t c
             any = true;
         }
     tl_put(&o, "%s]", any ? "" : "none");
-    if (seg->len > 0 || (seg->flags & (TL_F_SYN | TL_F_FIN | TL_F_RST))) {
+    if (seg->len > 0 || (seg->flags & (TCPLIFE_F_SYN | TCPLIFE_F_FIN | TCPLIFE_F_RST))) {
         tl_put(&o, ", seq %u", seq);
         if (seg->len > 0)
             tl_put(&o, ":%u", seq + seg->len);
     }
-    if (seg->flags & TL_F_ACK)
+    if (seg->flags & TCPLIFE_F_ACK)
         tl_put(&o, ", ack %u", ack);
     tl_put(&o, ", win %u", seg->win);
-    if (seg->flags & TL_F_URG)
+    if (seg->flags & TCPLIFE_F_URG)
         tl_put(&o, ", urg %u", seg->urp);
     if ((seg->opt_bytes && seg->opt_len > 0) || seg->opt_cut > 0) {
         tl_put(&o, ", options [");

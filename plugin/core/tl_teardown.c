@@ -18,21 +18,21 @@ static void
 final_ack_lost(tl_ctx_t *c)
 {
     tl_endpoint_t *snd = c->snd;
-    tl_state_t back = snd->state == TL_STATE_CLOSED ? TL_STATE_LAST_ACK
-                    : snd->state == TL_STATE_TIME_WAIT ? TL_STATE_CLOSING
-                    : snd->state == TL_STATE_FIN_WAIT_2 ? TL_STATE_FIN_WAIT_1 : snd->state;
+    tl_state_t back = snd->state == TCPLIFE_STATE_CLOSED ? TCPLIFE_STATE_LAST_ACK
+                    : snd->state == TCPLIFE_STATE_TIME_WAIT ? TCPLIFE_STATE_CLOSING
+                    : snd->state == TCPLIFE_STATE_FIN_WAIT_2 ? TCPLIFE_STATE_FIN_WAIT_1 : snd->state;
 
     snd->fin_acked = false;
     snd->fin_reacked = true;
     if (back != snd->state) {
         snd->state = back;
-        c->res->label_send = TL_LABEL_FINAL_ACK_LOST;
+        c->res->label_send = TCPLIFE_LABEL_FINAL_ACK_LOST;
     }
     if (c->conn->ended && !c->conn->reset) {
         c->conn->ended = false;
         c->was_ended = false;
     }
-    add_anomaly(c->res, TL_ANOMALY_TEARDOWN_FINAL_ACK_LOST);
+    add_anomaly(c->res, TCPLIFE_ANOMALY_TEARDOWN_FINAL_ACK_LOST);
 }
 
 /* A FIN from the sender: new, or a retransmission of one already seen. */
@@ -50,7 +50,7 @@ tl_on_fin(tl_ctx_t *c, bool acked_fin)
         res->fin_retrans = true;
         res->rel_prev = snd->fin_frame;
         snd->fin_last_ns = seg->time_ns;
-        add_anomaly(res, TL_ANOMALY_TEARDOWN_FIN_RETRANS);
+        add_anomaly(res, TCPLIFE_ANOMALY_TEARDOWN_FIN_RETRANS);
         if (snd->fin_acked && !conn->reset && seg->seq + seg->len == snd->fin_seq)
             final_ack_lost(c);
         return false;
@@ -64,45 +64,45 @@ tl_on_fin(tl_ctx_t *c, bool acked_fin)
      * sent before that FIN arrived: the FINs crossed, if it came soon after
      * it. Long after, the peer's FIN was lost: this side never got it, it
      * was still ESTABLISHED and closes on its own. */
-    ev = (rcv->fin_sent && !rcv->fin_acked) ? TL_EV_FIN_CROSSING : TL_EV_FIN;
-    if (ev == TL_EV_FIN_CROSSING && seg->time_ns - rcv->fin_time_ns > TL_CROSSING_NS) {
+    ev = (rcv->fin_sent && !rcv->fin_acked) ? TCPLIFE_EV_FIN_CROSSING : TCPLIFE_EV_FIN;
+    if (ev == TCPLIFE_EV_FIN_CROSSING && seg->time_ns - rcv->fin_time_ns > TCPLIFE_CROSSING_NS) {
         conn->fin_lost = true;
-        if (snd->state == TL_STATE_CLOSE_WAIT)
-            snd->state = TL_STATE_ESTABLISHED;
-        add_anomaly(res, TL_ANOMALY_TEARDOWN_FIN_LOST);
+        if (snd->state == TCPLIFE_STATE_CLOSE_WAIT)
+            snd->state = TCPLIFE_STATE_ESTABLISHED;
+        add_anomaly(res, TCPLIFE_ANOMALY_TEARDOWN_FIN_LOST);
     }
 
     if (!conn->teardown_started) {
         conn->teardown_started = true;
         conn->teardown_initiator = c->snd_role;
-        res->api = TL_API_CLOSE;
-    } else if (conn->teardown_kind == TL_TEARDOWN_NONE) {
+        res->api = TCPLIFE_API_CLOSE;
+    } else if (conn->teardown_kind == TCPLIFE_TEARDOWN_NONE) {
         conn->hc_duration_ns = seg->time_ns - rcv->fin_time_ns;
         res->hc_duration_valid = true;
         res->hc_duration_ns = conn->hc_duration_ns;
-        if (ev == TL_EV_FIN_CROSSING && conn->fin_lost) {
+        if (ev == TCPLIFE_EV_FIN_CROSSING && conn->fin_lost) {
             /* Sequential, the first FIN lost on the way and sent again. */
-            conn->teardown_kind = TL_TEARDOWN_FOUR_WAY;
-            res->api = TL_API_CLOSE;
-        } else if (ev == TL_EV_FIN_CROSSING) {
-            conn->teardown_kind = TL_TEARDOWN_SIMULTANEOUS;
-            add_anomaly(res, TL_ANOMALY_TEARDOWN_SIMULTANEOUS);
-            res->api = TL_API_CLOSE;
+            conn->teardown_kind = TCPLIFE_TEARDOWN_FOUR_WAY;
+            res->api = TCPLIFE_API_CLOSE;
+        } else if (ev == TCPLIFE_EV_FIN_CROSSING) {
+            conn->teardown_kind = TCPLIFE_TEARDOWN_SIMULTANEOUS;
+            add_anomaly(res, TCPLIFE_ANOMALY_TEARDOWN_SIMULTANEOUS);
+            res->api = TCPLIFE_API_CLOSE;
         } else {
-            conn->teardown_kind = acked_fin ? TL_TEARDOWN_THREE_WAY : TL_TEARDOWN_FOUR_WAY;
-            res->api = TL_API_CLOSE_AFTER_EOF;
+            conn->teardown_kind = acked_fin ? TCPLIFE_TEARDOWN_THREE_WAY : TCPLIFE_TEARDOWN_FOUR_WAY;
+            res->api = TCPLIFE_API_CLOSE_AFTER_EOF;
         }
     }
     tl_send_event(c, ev);
-    if (conn->fin_lost && ev == TL_EV_FIN_CROSSING)
-        res->label_send = TL_LABEL_PEER_FIN_LOST;
+    if (conn->fin_lost && ev == TCPLIFE_EV_FIN_CROSSING)
+        res->label_send = TCPLIFE_LABEL_PEER_FIN_LOST;
     /* A FIN from a side not yet synchronized (a TFO client closing before
      * any answer), or without ACK, is not taken by its peer (RFC 9293
      * §3.10.7.4: a segment without ACK is dropped there). */
-    if ((seg->flags & TL_F_ACK) && res->prev_state[c->snd_role] != TL_STATE_SYN_SENT) {
+    if ((seg->flags & TCPLIFE_F_ACK) && res->prev_state[c->snd_role] != TCPLIFE_STATE_SYN_SENT) {
         tl_recv_event(c, ev);
-        if (conn->fin_lost && ev == TL_EV_FIN_CROSSING)
-            res->label_recv = TL_LABEL_CLOSING_LOST_FIN;
+        if (conn->fin_lost && ev == TCPLIFE_EV_FIN_CROSSING)
+            res->label_recv = TCPLIFE_LABEL_CLOSING_LOST_FIN;
     }
 
     /* Reordered at the capture point: the peer's ACK of this FIN was
@@ -111,10 +111,10 @@ tl_on_fin(tl_ctx_t *c, bool acked_fin)
         tl_label_t label;
         snd->fin_acked = true;
         snd->fin_ack_frame = rcv->ack_max_frame;
-        snd->state = tl_on_recv(snd->state, TL_EV_ACK_FIN, &label);
+        snd->state = tl_on_recv(snd->state, TCPLIFE_EV_ACK_FIN, &label);
         res->rel_fin = 0;
         c->fin_acked_earlier = true;
-        add_anomaly(res, TL_ANOMALY_TEARDOWN_ACK_BEFORE_FIN);
+        add_anomaly(res, TCPLIFE_ANOMALY_TEARDOWN_ACK_BEFORE_FIN);
     }
     return true;
 }

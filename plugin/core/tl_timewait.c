@@ -17,10 +17,10 @@
 tl_tw_holder_t
 tl_timewait_holder(const tl_conn_t *conn)
 {
-    bool c = conn->ep[TL_ROLE_CLIENT].state == TL_STATE_TIME_WAIT;
-    bool s = conn->ep[TL_ROLE_SERVER].state == TL_STATE_TIME_WAIT;
+    bool c = conn->ep[TCPLIFE_ROLE_CLIENT].state == TCPLIFE_STATE_TIME_WAIT;
+    bool s = conn->ep[TCPLIFE_ROLE_SERVER].state == TCPLIFE_STATE_TIME_WAIT;
 
-    return c && s ? TL_TW_BOTH : c ? TL_TW_CLIENT : s ? TL_TW_SERVER : TL_TW_NONE;
+    return c && s ? TCPLIFE_TW_BOTH : c ? TCPLIFE_TW_CLIENT : s ? TCPLIFE_TW_SERVER : TCPLIFE_TW_NONE;
 }
 
 int64_t
@@ -33,21 +33,21 @@ static const struct {
     const char *name, *text;
     int64_t     secs;
 } msl[] = {
-#define TL_X_(sym, name, text, secs) { name, text, secs },
-    TL_MSL_MAP(TL_X_)
-#undef TL_X_
+#define TCPLIFE_X_(sym, name, text, secs) { name, text, secs },
+    TCPLIFE_MSL_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
 };
 
 const char *
 tl_msl_name(tl_msl_profile_t p)
 {
-    return (unsigned)p < TL_MSL_COUNT ? msl[p].name : "?";
+    return (unsigned)p < TCPLIFE_MSL_COUNT ? msl[p].name : "?";
 }
 
 const char *
 tl_msl_text(tl_msl_profile_t p)
 {
-    return (unsigned)p < TL_MSL_COUNT ? msl[p].text : "?";
+    return (unsigned)p < TCPLIFE_MSL_COUNT ? msl[p].text : "?";
 }
 
 int64_t
@@ -55,9 +55,9 @@ tl_msl_time_wait_ns(tl_msl_profile_t p, unsigned custom_msl_s)
 {
     int64_t secs;
 
-    if ((unsigned)p >= TL_MSL_COUNT)
-        p = TL_MSL_LINUX;
-    secs = p == TL_MSL_CUSTOM ? 2 * (int64_t)(custom_msl_s < 86400 ? custom_msl_s : 86400)
+    if ((unsigned)p >= TCPLIFE_MSL_COUNT)
+        p = TCPLIFE_MSL_LINUX;
+    secs = p == TCPLIFE_MSL_CUSTOM ? 2 * (int64_t)(custom_msl_s < 86400 ? custom_msl_s : 86400)
                               : msl[p].secs;
     return secs * 1000000000;
 }
@@ -65,8 +65,8 @@ tl_msl_time_wait_ns(tl_msl_profile_t p, unsigned custom_msl_s)
 static bool
 holds(tl_tw_holder_t h, tl_role_t r)
 {
-    return h == TL_TW_BOTH || (h == TL_TW_CLIENT && r == TL_ROLE_CLIENT)
-        || (h == TL_TW_SERVER && r == TL_ROLE_SERVER);
+    return h == TCPLIFE_TW_BOTH || (h == TCPLIFE_TW_CLIENT && r == TCPLIFE_ROLE_CLIENT)
+        || (h == TCPLIFE_TW_SERVER && r == TCPLIFE_ROLE_SERVER);
 }
 
 bool
@@ -77,18 +77,18 @@ tl_timewait_reuse(const tl_conn_t *prev, const tl_config_t *cfg,
     tl_role_t old_role;
     int64_t expires;
 
-    if ((seg->flags & (TL_F_SYN | TL_F_ACK | TL_F_RST)) != TL_F_SYN)
+    if ((seg->flags & (TCPLIFE_F_SYN | TCPLIFE_F_ACK | TCPLIFE_F_RST)) != TCPLIFE_F_SYN)
         return false;
-    if (prev->tw_holder == TL_TW_NONE)
+    if (prev->tw_holder == TCPLIFE_TW_NONE)
         return false;
     expires = tl_timewait_expires(prev, cfg);
     if (seg->time_ns >= expires)
         return false;
 
     /* The new SYN's sender, as it was in the previous connection. */
-    old_role = prev->ep[TL_ROLE_CLIENT].port == seg->sport
-               && memcmp(&prev->ep[TL_ROLE_CLIENT].addr, &seg->src, sizeof seg->src) == 0
-               ? TL_ROLE_CLIENT : TL_ROLE_SERVER;
+    old_role = prev->ep[TCPLIFE_ROLE_CLIENT].port == seg->sport
+               && memcmp(&prev->ep[TCPLIFE_ROLE_CLIENT].addr, &seg->src, sizeof seg->src) == 0
+               ? TCPLIFE_ROLE_CLIENT : TCPLIFE_ROLE_SERVER;
     old = &prev->ep[old_role];
 
     res->tw_reuse = true;
@@ -97,12 +97,12 @@ tl_timewait_reuse(const tl_conn_t *prev, const tl_config_t *cfg,
     res->tw_reuse_isn_higher = old->nxt_known && tl_seq_gt(seg->seq, old->nxt);
     res->tw_reuse_ts_known = seg->has_ts && old->ts_known;
     res->tw_reuse_ts_newer = res->tw_reuse_ts_known && tl_seq_lt(old->ts_last, seg->tsval);
-    tl_result_add_anomaly(res, TL_ANOMALY_TIME_WAIT_REUSE);
+    tl_result_add_anomaly(res, TCPLIFE_ANOMALY_TIME_WAIT_REUSE);
     /* Only a holder on the receiving side can refuse the SYN; a holder that
      * sends it has already let its own port be reused. */
     if (holds(prev->tw_holder, tl_peer(old_role))
         && !res->tw_reuse_isn_higher && !res->tw_reuse_ts_newer)
-        tl_result_add_anomaly(res, TL_ANOMALY_TIME_WAIT_REUSE_REJECTABLE);
+        tl_result_add_anomaly(res, TCPLIFE_ANOMALY_TIME_WAIT_REUSE_REJECTABLE);
     return true;
 }
 

@@ -7,7 +7,7 @@
 #include "tl_internal.h"
 #include "tcplife/tl_tuples.h"
 
-#define TL_TUPLES_MIN 1024u
+#define TCPLIFE_TUPLES_MIN 1024u
 
 void
 tl_tuples_init(tl_tuples_t *t, const tl_conn_t *(*get)(void *ctx, uint32_t stream),
@@ -42,10 +42,10 @@ tuple_of_conn(const tl_conn_t *c, tl_tuple_t *k)
     tl_segment_t s;
 
     memset(&s, 0, sizeof s);
-    s.src = c->ep[TL_ROLE_CLIENT].addr;
-    s.sport = c->ep[TL_ROLE_CLIENT].port;
-    s.dst = c->ep[TL_ROLE_SERVER].addr;
-    s.dport = c->ep[TL_ROLE_SERVER].port;
+    s.src = c->ep[TCPLIFE_ROLE_CLIENT].addr;
+    s.sport = c->ep[TCPLIFE_ROLE_CLIENT].port;
+    s.dst = c->ep[TCPLIFE_ROLE_SERVER].addr;
+    s.dport = c->ep[TCPLIFE_ROLE_SERVER].port;
     tl_tuple_of(&s, k);
 }
 
@@ -97,7 +97,7 @@ tl_tuples_latest(const tl_tuples_t *t, const tl_segment_t *seg, uint32_t *stream
 static void
 make_room(tl_tuples_t *t)
 {
-    uint32_t cap = t->cap ? t->cap * 2 : TL_TUPLES_MIN;
+    uint32_t cap = t->cap ? t->cap * 2 : TCPLIFE_TUPLES_MIN;
     tl_tuple_slot_t *old = t->slot, *slot;
 
     if (t->cap && (uint64_t)(t->n + 1) * 4 <= (uint64_t)t->cap * 3)

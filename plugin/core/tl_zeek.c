@@ -80,27 +80,27 @@ tl_zeek_likely_server_port(uint16_t port)
 /* ------------------------------------------------------------------------ */
 
 static const char *const ep_state_names[] = {
-#define TL_X_(sym, str) str,
-    TL_ZEEK_EP_STATE_MAP(TL_X_)
-#undef TL_X_
+#define TCPLIFE_X_(sym, str) str,
+    TCPLIFE_ZEEK_EP_STATE_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
 };
 
 static const char *const conn_state_names[] = {
-#define TL_X_(sym, str) str,
-    TL_ZEEK_CONN_STATE_MAP(TL_X_)
-#undef TL_X_
+#define TCPLIFE_X_(sym, str) str,
+    TCPLIFE_ZEEK_CONN_STATE_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
 };
 
 const char *
 tl_zeek_ep_state_name(tl_zeek_ep_state_t s)
 {
-    return (unsigned)s < TL_ZEEK_EP_COUNT ? ep_state_names[s] : "?";
+    return (unsigned)s < TCPLIFE_ZEEK_EP_COUNT ? ep_state_names[s] : "?";
 }
 
 const char *
 tl_zeek_conn_state_name(tl_zeek_conn_state_t s)
 {
-    return (unsigned)s < TL_ZEEK_CONN_STATE_COUNT ? conn_state_names[s] : "?";
+    return (unsigned)s < TCPLIFE_ZEEK_CONN_STATE_COUNT ? conn_state_names[s] : "?";
 }
 
 /* ------------------------------------------------------------------------ */
@@ -141,7 +141,7 @@ static void
 add_letter(tl_zeek_t *z, char c)
 {
     rstos0_feed(z, c);
-    if (z->hist_len < TL_ZEEK_HISTORY_MAX) {
+    if (z->hist_len < TCPLIFE_ZEEK_HISTORY_MAX) {
         z->history[z->hist_len++] = c;
         z->history[z->hist_len] = '\0';
     } else {
@@ -217,7 +217,7 @@ ep_reset(tl_zeek_endpoint_t *ep, const tl_addr_t *addr, uint16_t port, bool is_o
     ep->addr = *addr;
     ep->port = port;
     ep->is_orig = is_orig;
-    ep->state = ep->prev_state = TL_ZEEK_EP_INACTIVE;
+    ep->state = ep->prev_state = TCPLIFE_ZEEK_EP_INACTIVE;
     ep->rxmt_thresh = ep->win0_thresh = ep->gap_thresh = 1;
     ep->reassem_seq = ep->trim_seq = 1;  /* TCP_Reassembler starts after the SYN */
 }
@@ -284,7 +284,7 @@ static void
 init_endpoint(tl_zeek_endpoint_t *ep, bool syn, uint32_t seq, uint32_t seq_end)
 {
     switch ((tl_zeek_ep_state_t)ep->state) {
-    case TL_ZEEK_EP_INACTIVE:
+    case TCPLIFE_ZEEK_EP_INACTIVE:
         if (syn) {
             ep->start_seq = ep->ack_seq = seq;
             ep->last_seq = seq_end;
@@ -295,29 +295,29 @@ init_endpoint(tl_zeek_endpoint_t *ep, bool syn, uint32_t seq, uint32_t seq_end)
             ep->last_seq = seq;
         }
         break;
-    case TL_ZEEK_EP_SYN_SENT:
-    case TL_ZEEK_EP_SYN_ACK_SENT:
+    case TCPLIFE_ZEEK_EP_SYN_SENT:
+    case TCPLIFE_ZEEK_EP_SYN_ACK_SENT:
         if (syn && seq != ep->start_seq) {      /* new ISN: start over */
             ep->start_seq = ep->ack_seq = seq;
             ep->last_seq = seq_end;
         }
         break;
-    case TL_ZEEK_EP_ESTABLISHED:
-    case TL_ZEEK_EP_PARTIAL:
+    case TCPLIFE_ZEEK_EP_ESTABLISHED:
+    case TCPLIFE_ZEEK_EP_PARTIAL:
         if (syn) {                  /* guess: this SYN really opens it */
             ep->start_seq = ep->ack_seq = seq;
             ep->last_seq = seq_end;
         }
         break;
-    case TL_ZEEK_EP_RESET:
+    case TCPLIFE_ZEEK_EP_RESET:
         /* A SYN after a RST that was this endpoint's first packet. */
-        if (syn && ep->prev_state == TL_ZEEK_EP_INACTIVE) {
+        if (syn && ep->prev_state == TCPLIFE_ZEEK_EP_INACTIVE) {
             ep->start_seq = ep->ack_seq = seq;
             ep->last_seq = seq_end;
         }
         break;
-    case TL_ZEEK_EP_CLOSED:
-    case TL_ZEEK_EP_COUNT:
+    case TCPLIFE_ZEEK_EP_CLOSED:
+    case TCPLIFE_ZEEK_EP_COUNT:
         break;
     }
 }
@@ -355,7 +355,7 @@ update_last_seq(tl_zeek_t *z, tl_zeek_endpoint_t *ep, uint32_t seq_end,
         ;                                           /* untrusted jump */
     else if (fin && ep->last_seq == ep->start_seq + 1)
         ep->last_seq = seq_end;                     /* only SYN, then FIN */
-    else if (ep->state == TL_ZEEK_EP_RESET)
+    else if (ep->state == TCPLIFE_ZEEK_EP_RESET)
         ;                                           /* nothing trusted after RST */
     else if (tl_seq_gt(seq_end, ep->last_seq))
         ep->last_seq = seq_end;
@@ -373,8 +373,8 @@ update_last_seq(tl_zeek_t *z, tl_zeek_endpoint_t *ep, uint32_t seq_end,
 static bool
 is_clean(const tl_zeek_endpoint_t *ep)
 {
-    return ep->state == TL_ZEEK_EP_ESTABLISHED ||
-           (ep->state == TL_ZEEK_EP_CLOSED && ep->prev_state == TL_ZEEK_EP_ESTABLISHED);
+    return ep->state == TCPLIFE_ZEEK_EP_ESTABLISHED ||
+           (ep->state == TCPLIFE_ZEEK_EP_CLOSED && ep->prev_state == TCPLIFE_ZEEK_EP_ESTABLISHED);
 }
 
 static void
@@ -450,7 +450,7 @@ data_sent(tl_zeek_endpoint_t *ep, uint32_t seq, uint32_t len)
             i++;
         }
     }
-    if (ep->n_blocks < TL_ZEEK_MAX_BLOCKS) {
+    if (ep->n_blocks < TCPLIFE_ZEEK_MAX_BLOCKS) {
         /* keep them sorted by seq */
         for (i = ep->n_blocks; i > 0 && ep->blocks[i - 1].seq > lo; i--)
             ep->blocks[i] = ep->blocks[i - 1];
@@ -523,38 +523,38 @@ update_inactive(tl_zctx_t *c)
 
     if (c->syn) {
         if (c->is_orig) {
-            set_state(ep, c->ack ? TL_ZEEK_EP_SYN_ACK_SENT : TL_ZEEK_EP_SYN_SENT);
+            set_state(ep, c->ack ? TCPLIFE_ZEEK_EP_SYN_ACK_SENT : TCPLIFE_ZEEK_EP_SYN_SENT);
         } else {
-            if (!c->ack && peer->state == TL_ZEEK_EP_SYN_ACK_SENT &&
+            if (!c->ack && peer->state == TCPLIFE_ZEEK_EP_SYN_ACK_SENT &&
                 c->seq == ep->start_seq) {
                 /* The "originator" sent a SYN-ACK and this is the SYN it
                  * answers (seen late): swap roles, the connection is up. */
                 c->z->is_partial = false;
                 flip_roles(c->z);
-                set_state(peer, TL_ZEEK_EP_ESTABLISHED);
+                set_state(peer, TCPLIFE_ZEEK_EP_ESTABLISHED);
                 c->z->first_packet_seen |= ORIG_BIT;
             }
-            if (peer->state == TL_ZEEK_EP_SYN_SENT)
-                set_state(peer, TL_ZEEK_EP_ESTABLISHED);
-            set_state(ep, TL_ZEEK_EP_ESTABLISHED);
+            if (peer->state == TCPLIFE_ZEEK_EP_SYN_SENT)
+                set_state(peer, TCPLIFE_ZEEK_EP_ESTABLISHED);
+            set_state(ep, TCPLIFE_ZEEK_EP_ESTABLISHED);
         }
     }
     if (c->fin)
-        set_state(ep, TL_ZEEK_EP_CLOSED);
+        set_state(ep, TCPLIFE_ZEEK_EP_CLOSED);
     if (c->rst)
-        set_state(ep, TL_ZEEK_EP_RESET);
+        set_state(ep, TCPLIFE_ZEEK_EP_RESET);
 
-    if (ep->state == TL_ZEEK_EP_INACTIVE) {     /* no control flag moved it */
+    if (ep->state == TCPLIFE_ZEEK_EP_INACTIVE) {     /* no control flag moved it */
         if (!c->is_orig && c->len == 0 &&
-            orig_ep(c->z)->state == TL_ZEEK_EP_SYN_SENT) {
+            orig_ep(c->z)->state == TCPLIFE_ZEEK_EP_SYN_SENT) {
             ;   /* some stacks ACK a SYN before answering it: not partial */
-        } else if (c->ack && peer->state == TL_ZEEK_EP_ESTABLISHED) {
+        } else if (c->ack && peer->state == TCPLIFE_ZEEK_EP_ESTABLISHED) {
             /* the peer's SYN-ACK was seen, this side's SYN was not */
-            set_state(ep, TL_ZEEK_EP_ESTABLISHED);
+            set_state(ep, TCPLIFE_ZEEK_EP_ESTABLISHED);
             c->z->is_partial = false;
             c->z->first_packet_seen |= c->is_orig ? ORIG_BIT : RESP_BIT;
         } else {
-            set_state(ep, TL_ZEEK_EP_PARTIAL);
+            set_state(ep, TCPLIFE_ZEEK_EP_PARTIAL);
         }
     }
 }
@@ -564,9 +564,9 @@ static void
 update_syn_sent(tl_zctx_t *c)
 {
     if (c->fin)
-        set_state(c->ep, TL_ZEEK_EP_CLOSED);
+        set_state(c->ep, TCPLIFE_ZEEK_EP_CLOSED);
     if (c->rst)
-        set_state(c->ep, TL_ZEEK_EP_RESET);
+        set_state(c->ep, TCPLIFE_ZEEK_EP_RESET);
 }
 
 /* UpdateEstablishedState() (also used for PARTIAL). */
@@ -575,18 +575,18 @@ update_established(tl_zctx_t *c)
 {
     tl_zeek_endpoint_t *ep = c->ep, *peer = c->peer;
 
-    if (c->syn && ep->state == TL_ZEEK_EP_PARTIAL &&
-        peer->state == TL_ZEEK_EP_INACTIVE && !c->ack)
-        set_state(ep, TL_ZEEK_EP_SYN_SENT);     /* a SYN after partial traffic */
+    if (c->syn && ep->state == TCPLIFE_ZEEK_EP_PARTIAL &&
+        peer->state == TCPLIFE_ZEEK_EP_INACTIVE && !c->ack)
+        set_state(ep, TCPLIFE_ZEEK_EP_SYN_SENT);     /* a SYN after partial traffic */
 
     if (c->fin && !c->rst) {
-        set_state(ep, TL_ZEEK_EP_CLOSED);
+        set_state(ep, TCPLIFE_ZEEK_EP_CLOSED);
         /* The peer sent FIN then RST: that was a normal close after all. */
-        if (peer->state == TL_ZEEK_EP_RESET && peer->prev_state == TL_ZEEK_EP_CLOSED)
-            set_state(peer, TL_ZEEK_EP_CLOSED);
+        if (peer->state == TCPLIFE_ZEEK_EP_RESET && peer->prev_state == TCPLIFE_ZEEK_EP_CLOSED)
+            set_state(peer, TCPLIFE_ZEEK_EP_CLOSED);
     }
     if (c->rst)
-        set_state(ep, TL_ZEEK_EP_RESET);
+        set_state(ep, TCPLIFE_ZEEK_EP_RESET);
 }
 
 /* UpdateClosedState(): a RST after our FIN counts unless the peer also
@@ -594,30 +594,30 @@ update_established(tl_zctx_t *c)
 static void
 update_closed(tl_zctx_t *c)
 {
-    if (c->rst && c->peer->state != TL_ZEEK_EP_CLOSED)
-        set_state(c->ep, TL_ZEEK_EP_RESET);
+    if (c->rst && c->peer->state != TCPLIFE_ZEEK_EP_CLOSED)
+        set_state(c->ep, TCPLIFE_ZEEK_EP_RESET);
 }
 
 static void
 update_state_machine(tl_zctx_t *c)
 {
     switch ((tl_zeek_ep_state_t)c->ep->state) {
-    case TL_ZEEK_EP_INACTIVE:
+    case TCPLIFE_ZEEK_EP_INACTIVE:
         update_inactive(c);
         break;
-    case TL_ZEEK_EP_SYN_SENT:
-    case TL_ZEEK_EP_SYN_ACK_SENT:
+    case TCPLIFE_ZEEK_EP_SYN_SENT:
+    case TCPLIFE_ZEEK_EP_SYN_ACK_SENT:
         update_syn_sent(c);
         break;
-    case TL_ZEEK_EP_ESTABLISHED:
-    case TL_ZEEK_EP_PARTIAL:
+    case TCPLIFE_ZEEK_EP_ESTABLISHED:
+    case TCPLIFE_ZEEK_EP_PARTIAL:
         update_established(c);
         break;
-    case TL_ZEEK_EP_CLOSED:
+    case TCPLIFE_ZEEK_EP_CLOSED:
         update_closed(c);
         break;
-    case TL_ZEEK_EP_RESET:          /* UpdateResetState(): weirds only */
-    case TL_ZEEK_EP_COUNT:
+    case TCPLIFE_ZEEK_EP_RESET:          /* UpdateResetState(): weirds only */
+    case TCPLIFE_ZEEK_EP_COUNT:
         break;
     }
 }
@@ -678,10 +678,10 @@ process(tl_zeek_t *z, tl_zeek_endpoint_t *ep, tl_zeek_endpoint_t *peer,
     c.ep = ep;
     c.peer = peer;
     c.is_orig = ep->is_orig;
-    c.syn = (seg->flags & TL_F_SYN) != 0;
-    c.ack = (seg->flags & TL_F_ACK) != 0;
-    c.fin = (seg->flags & TL_F_FIN) != 0;
-    c.rst = (seg->flags & TL_F_RST) != 0;
+    c.syn = (seg->flags & TCPLIFE_F_SYN) != 0;
+    c.ack = (seg->flags & TCPLIFE_F_ACK) != 0;
+    c.fin = (seg->flags & TCPLIFE_F_FIN) != 0;
+    c.rst = (seg->flags & TCPLIFE_F_RST) != 0;
     c.seq = seg->seq;
     c.len = seg->len;
 
@@ -701,8 +701,8 @@ process(tl_zeek_t *z, tl_zeek_endpoint_t *ep, tl_zeek_endpoint_t *peer,
     /* update_window(): a zero window counts ('w', logarithmic) unless it
      * rides on a RST, follows the sender's RST, or follows the peer's FIN.
      * 0 << scale is 0, so the raw field decides. */
-    if (seg->win == 0 && !c.rst && peer->state != TL_ZEEK_EP_CLOSED &&
-        ep->state != TL_ZEEK_EP_RESET)
+    if (seg->win == 0 && !c.rst && peer->state != TCPLIFE_ZEEK_EP_CLOSED &&
+        ep->state != TCPLIFE_ZEEK_EP_RESET)
         ep_scaled(z, ep, &ep->win0_cnt, &ep->win0_thresh, 'W');
 
     if (c.fin) {
@@ -713,7 +713,7 @@ process(tl_zeek_t *z, tl_zeek_endpoint_t *ep, tl_zeek_endpoint_t *peer,
         ep->rst_cnt++;
 
     if (c.ack) {
-        if (peer->state == TL_ZEEK_EP_INACTIVE) {
+        if (peer->state == TCPLIFE_ZEEK_EP_INACTIVE) {
             rel_ack = 1;
             init_peer(peer, seg->ack);
         } else {
@@ -747,8 +747,8 @@ void
 tl_zeek_init(tl_zeek_t *z)
 {
     memset(z, 0, sizeof *z);
-    z->ep[0].state = z->ep[0].prev_state = TL_ZEEK_EP_INACTIVE;
-    z->ep[1].state = z->ep[1].prev_state = TL_ZEEK_EP_INACTIVE;
+    z->ep[0].state = z->ep[0].prev_state = TCPLIFE_ZEEK_EP_INACTIVE;
+    z->ep[1].state = z->ep[1].prev_state = TCPLIFE_ZEEK_EP_INACTIVE;
     z->rstos0 = RX_START;
     z->history[0] = '\0';
 }
@@ -764,7 +764,7 @@ tl_zeek_init(tl_zeek_t *z)
 static void
 start(tl_zeek_t *z, const tl_segment_t *seg)
 {
-    bool syn = (seg->flags & TL_F_SYN) != 0, ack = (seg->flags & TL_F_ACK) != 0;
+    bool syn = (seg->flags & TCPLIFE_F_SYN) != 0, ack = (seg->flags & TCPLIFE_F_ACK) != 0;
     bool flip = false;
 
     ep_reset(&z->ep[0], &seg->src, seg->sport, true);
@@ -806,8 +806,8 @@ ep_size(const tl_zeek_endpoint_t *ep, const tl_zeek_endpoint_t *peer)
     uint64_t size;
 
     /* A half-open connection found and aborted: its numbers mean nothing. */
-    if (ep->prev_state == TL_ZEEK_EP_SYN_SENT && ep->state == TL_ZEEK_EP_RESET &&
-        peer->state == TL_ZEEK_EP_INACTIVE && !no_data_acked)
+    if (ep->prev_state == TCPLIFE_ZEEK_EP_SYN_SENT && ep->state == TCPLIFE_ZEEK_EP_RESET &&
+        peer->state == TCPLIFE_ZEEK_EP_INACTIVE && !no_data_acked)
         return 0;
     if (span < 0)
         return UINT64_MAX;
@@ -828,36 +828,36 @@ tl_zeek_conn_state_id(const tl_zeek_t *z)
     bool o_inactive, r_inactive;
 
     if (!z->started)
-        return TL_ZEEK_OTH;
+        return TCPLIFE_ZEEK_OTH;
     o = z->ep[0].is_orig ? &z->ep[0] : &z->ep[1];
     r = z->ep[0].is_orig ? &z->ep[1] : &z->ep[0];
     os = (tl_zeek_ep_state_t)o->state;
     rs = (tl_zeek_ep_state_t)r->state;
-    o_inactive = os == TL_ZEEK_EP_INACTIVE || os == TL_ZEEK_EP_PARTIAL;
-    r_inactive = rs == TL_ZEEK_EP_INACTIVE || rs == TL_ZEEK_EP_PARTIAL;
+    o_inactive = os == TCPLIFE_ZEEK_EP_INACTIVE || os == TCPLIFE_ZEEK_EP_PARTIAL;
+    r_inactive = rs == TCPLIFE_ZEEK_EP_INACTIVE || rs == TCPLIFE_ZEEK_EP_PARTIAL;
 
-    if (rs == TL_ZEEK_EP_RESET) {
-        if (os == TL_ZEEK_EP_SYN_SENT || os == TL_ZEEK_EP_SYN_ACK_SENT ||
-            (os == TL_ZEEK_EP_RESET && ep_size(o, r) == 0 && ep_size(r, o) == 0))
-            return TL_ZEEK_REJ;
-        return o_inactive ? TL_ZEEK_RSTRH : TL_ZEEK_RSTR;
+    if (rs == TCPLIFE_ZEEK_EP_RESET) {
+        if (os == TCPLIFE_ZEEK_EP_SYN_SENT || os == TCPLIFE_ZEEK_EP_SYN_ACK_SENT ||
+            (os == TCPLIFE_ZEEK_EP_RESET && ep_size(o, r) == 0 && ep_size(r, o) == 0))
+            return TCPLIFE_ZEEK_REJ;
+        return o_inactive ? TCPLIFE_ZEEK_RSTRH : TCPLIFE_ZEEK_RSTR;
     }
-    if (os == TL_ZEEK_EP_RESET) {
+    if (os == TCPLIFE_ZEEK_EP_RESET) {
         if (r_inactive)
-            return z->rstos0 == RX_MATCH ? TL_ZEEK_RSTOS0 : TL_ZEEK_OTH;
-        return TL_ZEEK_RSTO;
+            return z->rstos0 == RX_MATCH ? TCPLIFE_ZEEK_RSTOS0 : TCPLIFE_ZEEK_OTH;
+        return TCPLIFE_ZEEK_RSTO;
     }
-    if (rs == TL_ZEEK_EP_CLOSED && os == TL_ZEEK_EP_CLOSED)
-        return TL_ZEEK_SF;
-    if (os == TL_ZEEK_EP_CLOSED)
-        return r_inactive ? TL_ZEEK_SH : TL_ZEEK_S2;
-    if (rs == TL_ZEEK_EP_CLOSED)
-        return o_inactive ? TL_ZEEK_SHR : TL_ZEEK_S3;
-    if (os == TL_ZEEK_EP_SYN_SENT && rs == TL_ZEEK_EP_INACTIVE)
-        return TL_ZEEK_S0;
-    if (os == TL_ZEEK_EP_ESTABLISHED && rs == TL_ZEEK_EP_ESTABLISHED)
-        return TL_ZEEK_S1;
-    return TL_ZEEK_OTH;
+    if (rs == TCPLIFE_ZEEK_EP_CLOSED && os == TCPLIFE_ZEEK_EP_CLOSED)
+        return TCPLIFE_ZEEK_SF;
+    if (os == TCPLIFE_ZEEK_EP_CLOSED)
+        return r_inactive ? TCPLIFE_ZEEK_SH : TCPLIFE_ZEEK_S2;
+    if (rs == TCPLIFE_ZEEK_EP_CLOSED)
+        return o_inactive ? TCPLIFE_ZEEK_SHR : TCPLIFE_ZEEK_S3;
+    if (os == TCPLIFE_ZEEK_EP_SYN_SENT && rs == TCPLIFE_ZEEK_EP_INACTIVE)
+        return TCPLIFE_ZEEK_S0;
+    if (os == TCPLIFE_ZEEK_EP_ESTABLISHED && rs == TCPLIFE_ZEEK_EP_ESTABLISHED)
+        return TCPLIFE_ZEEK_S1;
+    return TCPLIFE_ZEEK_OTH;
 }
 
 const char *
@@ -895,7 +895,7 @@ tl_zeek_ep_state(const tl_zeek_t *z, bool orig)
     const tl_zeek_endpoint_t *ep;
 
     if (!z->started)
-        return TL_ZEEK_EP_INACTIVE;
+        return TCPLIFE_ZEEK_EP_INACTIVE;
     ep = (z->ep[0].is_orig == orig) ? &z->ep[0] : &z->ep[1];
     return (tl_zeek_ep_state_t)ep->state;
 }

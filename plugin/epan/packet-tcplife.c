@@ -31,10 +31,10 @@ static guint64 stat_frames;      /* frames stored (TCPLIFE_MEMSTATS) */
  * pass instead of being fed to its connection twice. */
 static guint32 last_tracked;
 
-/* MSL profiles: the values and their sources are the core's (TL_MSL_MAP in
+/* MSL profiles: the values and their sources are the core's (TCPLIFE_MSL_MAP in
  * tl_core.h); this is their preference list. */
-static enum_val_t msl_profiles[TL_MSL_COUNT + 1];
-static gint pref_msl_profile = TL_MSL_LINUX;
+static enum_val_t msl_profiles[TCPLIFE_MSL_COUNT + 1];
+static gint pref_msl_profile = TCPLIFE_MSL_LINUX;
 static tl_pref_bool_t pref_tcpdump = TRUE;
 static guint pref_msl_custom = 30;
 
@@ -105,9 +105,9 @@ same_stream(const guint32 *streams, guint n, guint i, guint *nth, guint *count)
 static const char *
 td_format(packet_info *pinfo, tl_tcpdump_t *st, const tl_segment_t *seg)
 {
-    char *buf = (char *)wmem_alloc(pinfo->pool, TL_TCPDUMP_MAX);
+    char *buf = (char *)wmem_alloc(pinfo->pool, TCPLIFE_TCPDUMP_MAX);
 
-    tl_tcpdump_format(st, seg, buf, TL_TCPDUMP_MAX);
+    tl_tcpdump_format(st, seg, buf, TCPLIFE_TCPDUMP_MAX);
     return buf;
 }
 
@@ -132,23 +132,23 @@ relative(tvbuff_t *tvb, packet_info *pinfo, tl_layer_result_t *lr, gboolean to_r
 static gboolean
 track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr)
 {
-    tl_extracted_t x[TL_MAX_LAYERS];
+    tl_extracted_t x[TCPLIFE_MAX_LAYERS];
     guint untracked;
-    guint n = tl_extract(tvb, tree, pinfo, x, TL_MAX_LAYERS, &untracked);
+    guint n = tl_extract(tvb, tree, pinfo, x, TCPLIFE_MAX_LAYERS, &untracked);
     /* The tcpdump text is made now when this pass shows it. A later pass
      * makes it again from the header in the frame's bytes (its offset is
      * stored) and the connection's numbering changes; only a header that
      * is not in the frame's bytes (a reassembled IP datagram) has its text
      * kept. */
     gboolean text_now = pref_tcpdump && tl_tree_wants_tcpdump(tree);
-    const char *texts[TL_MAX_LAYERS];
+    const char *texts[TCPLIFE_MAX_LAYERS];
 
-    guint32 streams[TL_MAX_LAYERS];
+    guint32 streams[TCPLIFE_MAX_LAYERS];
     /* A stream number no dense numbering reaches: not kept (see above). */
     guint kept = 0;
 
     for (guint i = 0; i < n; i++) {
-        if (x[i].stream >= TL_STREAM_MAX)
+        if (x[i].stream >= TCPLIFE_STREAM_MAX)
             untracked++;
         else if (kept++ != i)
             x[kept - 1] = x[i];
@@ -194,9 +194,9 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr
     }
     stat_frames++;
     {
-        const char *shown[TL_MAX_LAYERS];
+        const char *shown[TCPLIFE_MAX_LAYERS];
 
-        tl_result_t shown_r[TL_MAX_LAYERS];
+        tl_result_t shown_r[TCPLIFE_MAX_LAYERS];
 
         for (guint i = 0; i < n; i++) {
             shown[i] = fr->layer[i].tcpdump;
@@ -219,7 +219,7 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr
 static void
 td_rebuild(tvbuff_t *tvb, packet_info *pinfo, tl_stored_t *fr)
 {
-    guint32 streams[TL_MAX_LAYERS];
+    guint32 streams[TCPLIFE_MAX_LAYERS];
 
     for (guint i = 0; i < fr->n; i++)
         streams[i] = fr->layer[i].stream;
@@ -235,7 +235,7 @@ td_rebuild(tvbuff_t *tvb, packet_info *pinfo, tl_stored_t *fr)
             continue;
         off = (gint)lr->hdr_off - 1;
         cap = tvb_captured_length_remaining(tvb, off);
-        if (cap < TL_TCP_HDR_MIN)
+        if (cap < TCPLIFE_TCP_HDR_MIN)
             continue;
         memset(&seg, 0, sizeof seg);
         if (!tl_parse_tcp_header(tvb_get_ptr(tvb, off, MIN(cap, 60)), (size_t)MIN(cap, 60), &seg))
@@ -347,7 +347,7 @@ proto_register_tcplife(void)
     proto_tcplife = proto_register_protocol("TCP Lifecycle", "TCPLIFE", "tcplife");
     tl_tree_register(proto_tcplife);
     module = prefs_register_protocol(proto_tcplife, apply_prefs);
-    for (int i = 0; i < TL_MSL_COUNT; i++) {
+    for (int i = 0; i < TCPLIFE_MSL_COUNT; i++) {
         msl_profiles[i].name = tl_msl_name((tl_msl_profile_t)i);
         msl_profiles[i].description = tl_msl_text((tl_msl_profile_t)i);
         msl_profiles[i].value = i;

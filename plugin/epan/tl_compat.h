@@ -14,13 +14,13 @@
 #include <epan/ftypes/ftypes.h>
 #include <epan/stats_tree.h>
 
-#define TL_WS_AT_LEAST(maj, min) \
+#define TCPLIFE_WS_AT_LEAST(maj, min) \
     (WIRESHARK_VERSION_MAJOR > (maj) || \
      (WIRESHARK_VERSION_MAJOR == (maj) && WIRESHARK_VERSION_MINOR >= (min)))
 
 /* field_info.value is embedded up to 4.0 and a pointer from 4.2 on (read
  * by tl_epan_seam.c only). */
-#define TL_FI_VALUE_IS_POINTER TL_WS_AT_LEAST(4, 2)
+#define TCPLIFE_FI_VALUE_IS_POINTER TCPLIFE_WS_AT_LEAST(4, 2)
 
 /*
  * The private layouts tl_epan_seam.c reads (epan/dissectors/packet-tcp.h),
@@ -37,7 +37,7 @@
  * the values tests/layout prints.
  */
 #if WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR == 0 && defined(__LP64__)
-#define TL_SEAM_LAYOUT(X)                               \
+#define TCPLIFE_SEAM_LAYOUT(X)                               \
     X(struct tcpheader, th_rawseq, 0, 4)                \
     X(struct tcpheader, th_rawack, 8, 4)                \
     X(struct tcpheader, th_have_seglen, 16, 4)          \
@@ -51,7 +51,7 @@
     && defined(__LP64__)
 /* 4.4.19 (Debian 13) and 4.6.9 (unstable): gboolean became bool
  * (th_have_seglen, th_use_ace before th_stream, tcp_flow_t's flags). */
-#define TL_SEAM_LAYOUT(X)                               \
+#define TCPLIFE_SEAM_LAYOUT(X)                               \
     X(struct tcpheader, th_rawseq, 0, 4)                \
     X(struct tcpheader, th_rawack, 8, 4)                \
     X(struct tcpheader, th_have_seglen, 16, 1)          \
@@ -67,7 +67,7 @@
  * 4.2 on (prefs_register_bool_preference(..., bool *var)); GCC 14 rejects the
  * wrong pointer type. No header macro tells them apart. Use as
  * `static tl_pref_bool_t pref_x = TRUE;`. */
-#if TL_WS_AT_LEAST(4, 2)
+#if TCPLIFE_WS_AT_LEAST(4, 2)
 typedef bool tl_pref_bool_t;
 #else
 typedef gboolean tl_pref_bool_t;
@@ -75,23 +75,23 @@ typedef gboolean tl_pref_bool_t;
 
 /* The init callback of a -z statistic (stat_tap_ui.tap_init_cb) returns void
  * up to 4.4 and bool (false: the tap did not start) from 4.6 on; no header
- * macro tells them apart. Declare it `static TL_STAT_INIT_RET f(const char
- * *opt_arg, void *userdata)` and leave it with TL_STAT_INIT_DONE(ok). */
-#if TL_WS_AT_LEAST(4, 6)
-#define TL_STAT_INIT_RET bool
-#define TL_STAT_INIT_DONE(ok) return (ok)
+ * macro tells them apart. Declare it `static TCPLIFE_STAT_INIT_RET f(const char
+ * *opt_arg, void *userdata)` and leave it with TCPLIFE_STAT_INIT_DONE(ok). */
+#if TCPLIFE_WS_AT_LEAST(4, 6)
+#define TCPLIFE_STAT_INIT_RET bool
+#define TCPLIFE_STAT_INIT_DONE(ok) return (ok)
 #else
-#define TL_STAT_INIT_RET void
-#define TL_STAT_INIT_DONE(ok) do { (void)(ok); return; } while (0)
+#define TCPLIFE_STAT_INIT_RET void
+#define TCPLIFE_STAT_INIT_DONE(ok) do { (void)(ok); return; } while (0)
 #endif
 
 /* A stats tree's menu path: "TCP Lifecycle/Summary" up to 4.2, "//"
  * between the parts from 4.4 on (a single '/' is then part of a name). The
  * header says which by defining STATS_TREE_MENU_SEPARATOR. */
 #if defined(STATS_TREE_MENU_SEPARATOR)
-#define TL_STATS_TREE_SEP STATS_TREE_MENU_SEPARATOR
+#define TCPLIFE_STATS_TREE_SEP STATS_TREE_MENU_SEPARATOR
 #else
-#define TL_STATS_TREE_SEP "/"
+#define TCPLIFE_STATS_TREE_SEP "/"
 #endif
 
 #endif /* TCPLIFE_TL_COMPAT_H */

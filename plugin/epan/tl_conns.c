@@ -5,7 +5,7 @@
  * epan numbers streams 0, 1, 2, ... as it meets them, so the records are
  * found through an array indexed by the stream. A capture holds many
  * connections and few of them are open at once: a connection touched in
- * the last TL_IDLE_FRAMES frames of the first pass keeps its records in
+ * the last TCPLIFE_IDLE_FRAMES frames of the first pass keeps its records in
  * full (tl_conn_rec_t, about 950 bytes); an idle one is parked, packed by
  * the core (tl_park(), a few hundred bytes at most), and unpacked again
  * when a segment of it comes (exactly: packing is lossless). Readers of a
@@ -25,11 +25,11 @@
 /* A connection untouched for this many frames of the first pass is parked;
  * the check runs every half of that. TCPLIFE_PARK_FRAMES=N in the
  * environment sets it (the tests park everything with 0 and compare). */
-#define TL_IDLE_FRAMES  2048
+#define TCPLIFE_IDLE_FRAMES  2048
 /* Unpacked copies kept for readers: more than the layers of one frame, so
  * every record a frame's rendering and taps use stays valid through it. */
-#define TL_READ_CACHE 16
-typedef char tl_read_cache_holds_a_frame[TL_READ_CACHE >= 2 * TL_MAX_LAYERS ? 1 : -1];
+#define TCPLIFE_READ_CACHE 16
+typedef char tl_read_cache_holds_a_frame[TCPLIFE_READ_CACHE >= 2 * TCPLIFE_MAX_LAYERS ? 1 : -1];
 
 /* A stream's slot: its live record with bit 0 set, else its parked blob,
  * else 0. A blob: park_len and td_n (2 bytes each), the tcpdump numbering
@@ -45,7 +45,7 @@ G_STATIC_ASSERT(G_ALIGNOF(tl_td_change_t) <= BLOB_HEAD);
 
 /* Blobs are cut from 64 KB arena chunks and never freed one by one (an
  * unparked connection's blob stays until the file closes: a connection is
- * parked again at most once per TL_IDLE_FRAMES / 2 frames). Larger ones
+ * parked again at most once per TCPLIFE_IDLE_FRAMES / 2 frames). Larger ones
  * have their own allocation, freed on unparking. */
 #define ARENA_CHUNK 65536u
 #define ARENA_MAX   4096u
@@ -62,7 +62,7 @@ static guint32     *live_list;   /* streams with a live record */
 static guint        n_live, cap_live;
 static tl_conn_rec_t **free_recs; /* live records to reuse */
 static guint        n_free, cap_free;
-static guint32      last_sweep, idle_frames = TL_IDLE_FRAMES, sweep_frames = TL_IDLE_FRAMES / 2;
+static guint32      last_sweep, idle_frames = TCPLIFE_IDLE_FRAMES, sweep_frames = TCPLIFE_IDLE_FRAMES / 2;
 static tl_park_tmpl_t *tmpl;
 static tl_cached_t *cache;
 static guint        cache_next;
@@ -100,7 +100,7 @@ tl_conns_reset(void)
     {
         const char *env = g_getenv("TCPLIFE_PARK_FRAMES");
 
-        idle_frames = env ? (guint32)g_ascii_strtoull(env, NULL, 10) : TL_IDLE_FRAMES;
+        idle_frames = env ? (guint32)g_ascii_strtoull(env, NULL, 10) : TCPLIFE_IDLE_FRAMES;
         sweep_frames = MAX(idle_frames / 2, 1);
     }
     /* All of it in file scope: wmem frees it with the file. */
@@ -109,8 +109,8 @@ tl_conns_reset(void)
     free_recs = NULL;
     n_free = cap_free = 0;
     tmpl = wmem_new0(wmem_file_scope(), tl_park_tmpl_t);
-    cache = wmem_alloc_array(wmem_file_scope(), tl_cached_t, TL_READ_CACHE);
-    for (guint i = 0; i < TL_READ_CACHE; i++)
+    cache = wmem_alloc_array(wmem_file_scope(), tl_cached_t, TCPLIFE_READ_CACHE);
+    for (guint i = 0; i < TCPLIFE_READ_CACHE; i++)
         cache[i].stream = G_MAXUINT32;
     cache_next = 0;
     arena = NULL;
@@ -219,7 +219,7 @@ new_live(guint32 stream)
 static void
 forget_cached(guint32 stream)
 {
-    for (guint i = 0; i < TL_READ_CACHE; i++)
+    for (guint i = 0; i < TCPLIFE_READ_CACHE; i++)
         if (cache[i].stream == stream)
             cache[i].stream = G_MAXUINT32;
 }
@@ -230,7 +230,7 @@ tl_conns_touch(guint32 stream, guint32 frame)
     tl_slot_t *s;
     tl_conn_rec_t *rec;
 
-    if (stream >= TL_STREAM_MAX)
+    if (stream >= TCPLIFE_STREAM_MAX)
         return NULL;
     s = slot_of(stream, TRUE);
     if (*s & SLOT_LIVE) {
@@ -261,11 +261,11 @@ static void
 park(tl_slot_t *s)
 {
     tl_conn_rec_t *rec = (tl_conn_rec_t *)(*s & ~SLOT_LIVE);
-    guint8 buf[TL_PARK_MAX], *blob;
+    guint8 buf[TCPLIFE_PARK_MAX], *blob;
     guint16 park_len = (guint16)tl_park(tmpl, &rec->conn, &rec->zeek, buf);
     gsize td_bytes = (gsize)rec->td_n * sizeof(tl_td_change_t);
 
-    G_STATIC_ASSERT(TL_PARK_MAX <= G_MAXUINT16);
+    G_STATIC_ASSERT(TCPLIFE_PARK_MAX <= G_MAXUINT16);
     blob = blob_alloc((guint32)(BLOB_HEAD + td_bytes + park_len));
     memcpy(blob, &park_len, 2);
     memcpy(blob + 2, &rec->td_n, 2);
@@ -311,11 +311,11 @@ tl_conns_get(guint32 stream)
         return NULL;
     if (*s & SLOT_LIVE)
         return (const tl_conn_rec_t *)(*s & ~SLOT_LIVE);
-    for (guint i = 0; i < TL_READ_CACHE; i++)
+    for (guint i = 0; i < TCPLIFE_READ_CACHE; i++)
         if (cache[i].stream == stream)
             return &cache[i].rec;
     c = &cache[cache_next];
-    cache_next = (cache_next + 1) % TL_READ_CACHE;
+    cache_next = (cache_next + 1) % TCPLIFE_READ_CACHE;
     c->stream = G_MAXUINT32;
     if (!blob_unpark((const guint8 *)*s, &c->rec, FALSE))
         return NULL;

@@ -7,7 +7,7 @@
  * field_info member.
  *
  * The private layouts are read only where tl_compat.h has a reviewed
- * TL_SEAM_LAYOUT for the Wireshark built against: on any other version the
+ * TCPLIFE_SEAM_LAYOUT for the Wireshark built against: on any other version the
  * internal path is not even compiled, and the plugin uses the primed fields.
  * It keeps no per-file state: tl_extract.c decides per file which path to
  * take.
@@ -24,7 +24,7 @@
 #include "tl_compat.h"
 #include "tl_epan_seam.h"
 
-#ifdef TL_SEAM_LAYOUT
+#ifdef TCPLIFE_SEAM_LAYOUT
 #include <epan/dissectors/packet-tcp.h>
 #endif
 
@@ -41,11 +41,11 @@ static const char *off_why = "not registered";
 static gboolean
 layout_reviewed(void)
 {
-#ifdef TL_SEAM_LAYOUT
-#define TL_X_(type, member, off, size) \
+#ifdef TCPLIFE_SEAM_LAYOUT
+#define TCPLIFE_X_(type, member, off, size) \
     && offsetof(type, member) == (off) && sizeof(((type *)0)->member) == (size)
-    return TRUE TL_SEAM_LAYOUT(TL_X_);
-#undef TL_X_
+    return TRUE TCPLIFE_SEAM_LAYOUT(TCPLIFE_X_);
+#undef TCPLIFE_X_
 #else
     return FALSE;
 #endif
@@ -96,7 +96,7 @@ tl_seam_handoff(void)
     if (!layout_reviewed()) {
         off_why = "no reviewed layout of packet-tcp.h for this Wireshark";
         ws_warning("tcplife: no reviewed layout of packet-tcp.h for Wireshark %d.%d.%d "
-                   "(TL_SEAM_LAYOUT in tl_compat.h); tcp.stream and tcp.len are primed "
+                   "(TCPLIFE_SEAM_LAYOUT in tl_compat.h); tcp.stream and tcp.len are primed "
                    "instead (slower)", WIRESHARK_VERSION_MAJOR, WIRESHARK_VERSION_MINOR,
                    WIRESHARK_VERSION_MICRO);
         return;
@@ -168,7 +168,7 @@ tl_seam_item(const tl_seam_items_t *items, guint i, tl_tcp_item_t *out)
     out->layer = fi->proto_layer_num;
     out->total = fi->total_layer_num;
     out->cap = out->ds ? tvb_captured_length_remaining(out->ds, out->start) : -1;
-    if (out->cap < TL_TCP_HDR_MIN) {
+    if (out->cap < TCPLIFE_TCP_HDR_MIN) {
         out->hdr = NULL;
         return;
     }
@@ -185,7 +185,7 @@ tl_seam_field_uint(proto_tree *tree, int hf, int layer, guint32 *value)
         field_info *fi = (field_info *)g_ptr_array_index(arr, i);
 
         if (fi->proto_layer_num == layer) {
-#if TL_FI_VALUE_IS_POINTER
+#if TCPLIFE_FI_VALUE_IS_POINTER
             *value = fvalue_get_uinteger(fi->value);
 #else
             *value = fvalue_get_uinteger(&fi->value);
@@ -206,19 +206,19 @@ tl_seam_field_uint(proto_tree *tree, int hf, int layer, guint32 *value)
  * how epan lays out its data sources can only make the IP header not be
  * found there (tl_ip_header_before() checks version, lengths, protocol and
  * checksum), never make this read epan's memory. */
-#define TL_IP_BEFORE_MAX (40 + 256)
+#define TCPLIFE_IP_BEFORE_MAX (40 + 256)
 
 gint64
 tl_seam_ip_before(const tl_tcp_item_t *it, tl_segment_t *seg, bool *first_fragment)
 {
-    gint before = MIN(it->start, TL_IP_BEFORE_MAX);
+    gint before = MIN(it->start, TCPLIFE_IP_BEFORE_MAX);
 
     if (before < 20) {
         seg->has_ip_id = seg->has_ttl = false;
         *first_fragment = false;
         return -1;
     }
-    return tl_ip_header_before(tvb_get_ptr(it->ds, it->start - before, before + TL_TCP_HDR_MIN) + before,
+    return tl_ip_header_before(tvb_get_ptr(it->ds, it->start - before, before + TCPLIFE_TCP_HDR_MIN) + before,
                                (size_t)before, seg, first_fragment);
 }
 
@@ -227,12 +227,12 @@ tl_seam_ip_before(const tl_tcp_item_t *it, tl_segment_t *seg, bool *first_fragme
  * path, compiled only for a reviewed layout.
  * --------------------------------------------------------------------- */
 
-#ifdef TL_SEAM_LAYOUT
+#ifdef TCPLIFE_SEAM_LAYOUT
 static const struct tcpheader *
 tap_at(tl_seam_taps_t *t, guint j)
 {
     while (t->n <= j && !t->end) {
-        const void *d = t->n < TL_SEAM_TAP_MAX ? fetch_tapped_data(tcp_tap, (int)t->n) : NULL;
+        const void *d = t->n < TCPLIFE_SEAM_TAP_MAX ? fetch_tapped_data(tcp_tap, (int)t->n) : NULL;
 
         if (d)
             t->rec[t->n++] = d;
@@ -252,7 +252,7 @@ tl_seam_tap_record(tl_seam_taps_t *t, const tl_segment_t *seg, gsize hlen, tl_tc
     for (guint j = t->next; (th = tap_at(t, j)) != NULL; j++) {
         if (th->th_sport == seg->sport && th->th_dport == seg->dport
             && th->th_rawseq == seg->seq && th->th_hlen == hlen
-            && (!(seg->flags & TL_F_ACK) || th->th_rawack == seg->ack)) {
+            && (!(seg->flags & TCPLIFE_F_ACK) || th->th_rawack == seg->ack)) {
             t->next = j + 1;
             out->stream = th->th_stream;
             out->have_len = th->th_have_seglen;

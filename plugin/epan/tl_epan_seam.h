@@ -17,7 +17,7 @@
  *  - internal: TCP's tap record (about 250), and for a layer whose TCP
  *    dissection stopped before it queued one, TCP's conversation data.
  * The internal path is used only when (tl_seam_handoff()) the Wireshark it
- * was built against has a reviewed layout in tl_compat.h (TL_SEAM_LAYOUT)
+ * was built against has a reviewed layout in tl_compat.h (TCPLIFE_SEAM_LAYOUT)
  * that its headers match, the running libwireshark is that same version,
  * TCPLIFE_EPAN_FALLBACK is unset (or 0), and later checks against the
  * primed fields agreed (tl_seam_distrust()). Otherwise the plugin uses the
@@ -62,7 +62,7 @@ typedef struct {
     int           layer; /* which TCP layer of the frame (proto_layer_num) */
     int           total; /* its position in pinfo->layers (total_layer_num) */
     const guint8 *hdr;   /* its captured bytes, at most 60 (the longest TCP
-                          * header); NULL when fewer than TL_TCP_HDR_MIN */
+                          * header); NULL when fewer than TCPLIFE_TCP_HDR_MIN */
     gint          cap;   /* how many hdr holds */
 } tl_tcp_item_t;
 
@@ -87,9 +87,9 @@ typedef struct {
 } tl_tcp_record_t;
 
 /* The frame's tap records, fetched as far as needed. */
-#define TL_SEAM_TAP_MAX 16
+#define TCPLIFE_SEAM_TAP_MAX 16
 typedef struct {
-    const void *rec[TL_SEAM_TAP_MAX];
+    const void *rec[TCPLIFE_SEAM_TAP_MAX];
     guint    n;          /* fetched */
     guint    next;       /* the first not yet taken */
     gboolean end;        /* no record after rec[n - 1] */

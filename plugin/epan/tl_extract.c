@@ -78,31 +78,31 @@
  * cost 3,800 instructions a packet. Where the layer sits comes from
  * pinfo->layers.
  */
-#define TL_WANTED_MAP(X)                                    \
+#define TCPLIFE_WANTED_MAP(X)                                    \
     X(TCP,      "tcp")                                      \
     X(STREAM,   "tcp.stream")                               \
     X(LEN,      "tcp.len")
 
 enum {
-#define TL_X_(sym, name) TL_W_##sym,
-    TL_WANTED_MAP(TL_X_)
-#undef TL_X_
-    TL_W_COUNT
+#define TCPLIFE_X_(sym, name) TCPLIFE_W_##sym,
+    TCPLIFE_WANTED_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_W_COUNT
 };
 
-static const char *const wanted_names[TL_W_COUNT] = {
-#define TL_X_(sym, name) name,
-    TL_WANTED_MAP(TL_X_)
-#undef TL_X_
+static const char *const wanted_names[TCPLIFE_W_COUNT] = {
+#define TCPLIFE_X_(sym, name) name,
+    TCPLIFE_WANTED_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
 };
 
-static int wanted_hf[TL_W_COUNT];
+static int wanted_hf[TCPLIFE_W_COUNT];
 static int proto_ip = -1, proto_ipv6 = -1, proto_icmp = -1, proto_icmpv6 = -1;
 
 void
 tl_extract_resolve(void)
 {
-    for (int i = 0; i < TL_W_COUNT; i++)
+    for (int i = 0; i < TCPLIFE_W_COUNT; i++)
         wanted_hf[i] = proto_registrar_get_id_byname(wanted_names[i]);
     proto_ip = proto_get_id_by_filter_name("ip");
     proto_ipv6 = proto_get_id_by_filter_name("ipv6");
@@ -112,7 +112,7 @@ tl_extract_resolve(void)
 }
 
 /* This file's mode (see the top): FIRST until its first TCP frame. */
-typedef enum { TL_MODE_FIRST, TL_MODE_PRIMED, TL_MODE_TAP } tl_mode_t;
+typedef enum { TCPLIFE_MODE_FIRST, TCPLIFE_MODE_PRIMED, TCPLIFE_MODE_TAP } tl_mode_t;
 static tl_mode_t mode;
 static dissector_handle_t wanted_for;
 
@@ -127,8 +127,8 @@ want_fields(gboolean primed)
     if (!wanted_for)
         return;
     ids = g_array_new(FALSE, FALSE, (guint)sizeof(int));
-    for (int i = 0; i < TL_W_COUNT; i++)
-        if (wanted_hf[i] > 0 && (primed || i == TL_W_TCP))
+    for (int i = 0; i < TCPLIFE_W_COUNT; i++)
+        if (wanted_hf[i] > 0 && (primed || i == TCPLIFE_W_TCP))
             g_array_append_val(ids, wanted_hf[i]);
     set_postdissector_wanted_hfids(wanted_for, ids);
 }
@@ -143,7 +143,7 @@ tl_extract_set_handle(dissector_handle_t handle)
 void
 tl_extract_reset(void)
 {
-    mode = TL_MODE_FIRST;
+    mode = TCPLIFE_MODE_FIRST;
     want_fields(TRUE);
 }
 
@@ -285,9 +285,9 @@ extract(proto_tree *tree, const tl_seam_items_t *items, guint count, tvbuff_t *f
         x->seg.frame = pinfo->num;
         x->seg.time_ns = tl_time_ns(&pinfo->abs_ts);
 
-        if (mode == TL_MODE_TAP || check)
+        if (mode == TCPLIFE_MODE_TAP || check)
             have_rec = tl_seam_tap_record(&t, &x->seg, hlen, &rec);
-        if (mode == TL_MODE_TAP) {
+        if (mode == TCPLIFE_MODE_TAP) {
             if (have_rec) {
                 v.have_stream = TRUE;
                 v.stream = rec.stream;
@@ -295,8 +295,8 @@ extract(proto_tree *tree, const tl_seam_items_t *items, guint count, tvbuff_t *f
                 v.len = rec.len;
             }
         } else {
-            v.have_stream = tl_seam_field_uint(tree, wanted_hf[TL_W_STREAM], it.layer, &v.stream);
-            v.have_len = tl_seam_field_uint(tree, wanted_hf[TL_W_LEN], it.layer, &v.len);
+            v.have_stream = tl_seam_field_uint(tree, wanted_hf[TCPLIFE_W_STREAM], it.layer, &v.stream);
+            v.have_len = tl_seam_field_uint(tree, wanted_hf[TCPLIFE_W_LEN], it.layer, &v.len);
         }
         /* A quoted header is skipped, not counted. epan gives one no
          * length, so a layer with a length needs no look at the layers. */
@@ -310,7 +310,7 @@ extract(proto_tree *tree, const tl_seam_items_t *items, guint count, tvbuff_t *f
             check_internal(pinfo, &x->seg, have_rec ? &rec : NULL, &v);
         if (v.have_stream)
             x->stream = v.stream;
-        else if (mode != TL_MODE_TAP || !tl_seam_conv_stream(pinfo, &x->seg, &x->stream)) {
+        else if (mode != TCPLIFE_MODE_TAP || !tl_seam_conv_stream(pinfo, &x->seg, &x->stream)) {
             (*untracked)++;
             continue;
         }
@@ -325,7 +325,7 @@ report(guint32 frame)
 {
     if (!g_getenv("TCPLIFE_EPAN_REPORT"))
         return;
-    if (mode == TL_MODE_TAP)
+    if (mode == TCPLIFE_MODE_TAP)
         fprintf(stderr, "tcplife epan: frame %u: tap\n", frame);
     else
         fprintf(stderr, "tcplife epan: frame %u: primed (%s)\n", frame,
@@ -341,17 +341,17 @@ tl_extract(tvbuff_t *frame_tvb, proto_tree *tree, packet_info *pinfo, tl_extract
     guint count, n;
 
     *untracked = 0;
-    items = tl_seam_items(tree, wanted_hf[TL_W_TCP], &count);
+    items = tl_seam_items(tree, wanted_hf[TCPLIFE_W_TCP], &count);
     if (count == 0)
         return 0;
     /* The file's first TCP frame: read primed; with taps, check the
      * internal path against it, then choose. */
-    if (mode == TL_MODE_FIRST)
+    if (mode == TCPLIFE_MODE_FIRST)
         check = tl_seam_internal() && tl_seam_tapping(pinfo);
     n = extract(tree, items, count, frame_tvb, pinfo, out, max, untracked, check);
-    if (mode == TL_MODE_FIRST) {
-        mode = check && tl_seam_internal() ? TL_MODE_TAP : TL_MODE_PRIMED;
-        if (mode == TL_MODE_TAP)
+    if (mode == TCPLIFE_MODE_FIRST) {
+        mode = check && tl_seam_internal() ? TCPLIFE_MODE_TAP : TCPLIFE_MODE_PRIMED;
+        if (mode == TCPLIFE_MODE_TAP)
             want_fields(FALSE);
         report(pinfo->num);
     }

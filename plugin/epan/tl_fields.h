@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * tl_fields.h - tcplife's display-filter fields, declared once. TL_FIELD_MAP
+ * tl_fields.h - tcplife's display-filter fields, declared once. TCPLIFE_FIELD_MAP
  * has one row per field, in registration order: its id, then as registered
  * the filter name, display name, type, display base and strings, then its
  * render group (when tl_tree.c makes its item), then its blurb. Names,
@@ -30,18 +30,18 @@
  * A field in the wrong group shows under -V but never matches -Y:
  * tests/e2e/filter-agree.py compares the two for every registered field.
  */
-#define TL_RENDER_GROUP_MAP(X) \
+#define TCPLIFE_RENDER_GROUP_MAP(X) \
     X(ALWAYS) X(OWN) X(HANDSHAKE) X(TEARDOWN) X(HALF_CLOSE) X(RST) X(TIME_WAIT) X(OPTIONS)
 
 typedef enum {
-#define TL_X_(g) TL_RG_##g,
-    TL_RENDER_GROUP_MAP(TL_X_)
-#undef TL_X_
-    TL_RG_COUNT
+#define TCPLIFE_X_(g) TCPLIFE_RG_##g,
+    TCPLIFE_RENDER_GROUP_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_RG_COUNT
 } tl_render_group_t;
 
 /* X(id, filter name, display name, type, display base, strings, render group, blurb) */
-#define TL_FIELD_MAP(X)                                                                                 \
+#define TCPLIFE_FIELD_MAP(X)                                                                                 \
     X(STREAM, "tcplife.stream", "Stream index",                                                         \
       FT_UINT32, BASE_DEC, NULL, OWN, "tcp.stream of this TCP layer")                                   \
     X(PHASE, "tcplife.phase", "Phase",                                                                  \
@@ -224,30 +224,30 @@ typedef enum {
       "No SYN seen: server = SYN-ACK sender, else the well-known or lower port")
 
 typedef enum {
-#define TL_X_(id, abbrev, name, type, base, strings, group, blurb) TL_HF_##id,
-    TL_FIELD_MAP(TL_X_)
-#undef TL_X_
-    TL_HF_COUNT
+#define TCPLIFE_X_(id, abbrev, name, type, base, strings, group, blurb) TCPLIFE_HF_##id,
+    TCPLIFE_FIELD_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_HF_COUNT
 } tl_hf_t;
 
 /* The subtrees, in registration order: the tree itself, then one per
  * subtree item. */
-#define TL_SUBTREE_MAP(X) \
+#define TCPLIFE_SUBTREE_MAP(X) \
     X(ROOT) X(HANDSHAKE) X(TEARDOWN) X(HALF_CLOSE) X(RST) X(TIME_WAIT) X(CONN) X(OPTIONS)
 
 typedef enum {
-#define TL_X_(s) TL_ETT_##s,
-    TL_SUBTREE_MAP(TL_X_)
-#undef TL_X_
-    TL_ETT_COUNT
+#define TCPLIFE_X_(s) TCPLIFE_ETT_##s,
+    TCPLIFE_SUBTREE_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
+    TCPLIFE_ETT_COUNT
 } tl_ett_t;
 
 /* The registered ids, -1 / EI_INIT until tl_fields_register(); read-only
- * everywhere else. One expert item per anomaly (TL_ANOMALY_MAP; none for
- * TL_ANOMALY_NONE), and one for layers too truncated to track. */
-extern int          hf_tcplife[TL_HF_COUNT];
-extern gint         ett_tcplife[TL_ETT_COUNT];
-extern expert_field ei_tcplife[TL_ANOMALY_COUNT];
+ * everywhere else. One expert item per anomaly (TCPLIFE_ANOMALY_MAP; none for
+ * TCPLIFE_ANOMALY_NONE), and one for layers too truncated to track. */
+extern int          hf_tcplife[TCPLIFE_HF_COUNT];
+extern gint         ett_tcplife[TCPLIFE_ETT_COUNT];
+extern expert_field ei_tcplife[TCPLIFE_ANOMALY_COUNT];
 extern expert_field ei_tcplife_untracked;
 
 /* Register the fields, subtrees and expert items of protocol proto, once,

@@ -29,7 +29,7 @@
 /* tshark's text Flow Graph gives the label of an arrow between two adjacent
  * nodes 20 characters (NODE_CHARS_WIDTH) and cuts the rest; the Qt graph
  * has room for about as much. */
-#define TL_FLOW_LABEL_MAX 20
+#define TCPLIFE_FLOW_LABEL_MAX 20
 
 /* An endpoint's address as tracked for this TCP layer (not pinfo's, which
  * is the innermost layer's in a tunnel); the family is 4 or 6. */
@@ -65,49 +65,49 @@ flow_comment(const tl_result_t *r, const tl_layer_result_t *lr, const char *labe
                        g_string_append_printf(c, __VA_ARGS__); } while (0)
 
     g_string_append_printf(c, "client %s, server %s | %s",
-                           tl_state_name((tl_state_t)r->state[TL_ROLE_CLIENT]),
-                           tl_state_name((tl_state_t)r->state[TL_ROLE_SERVER]),
+                           tl_state_name((tl_state_t)r->state[TCPLIFE_ROLE_CLIENT]),
+                           tl_state_name((tl_state_t)r->state[TCPLIFE_ROLE_SERVER]),
                            tl_phase_name((tl_phase_t)r->phase));
 
     if (r->len && !strstr(label, " len="))
         NOTE("%u bytes", r->len);
-    if (tl_result_has_anomaly(r, TL_ANOMALY_ESTABLISHED_MIDSTREAM))
+    if (tl_result_has_anomaly(r, TCPLIFE_ANOMALY_ESTABLISHED_MIDSTREAM))
         NOTE("capture starts mid-connection%s", r->roles_inferred ? ", roles inferred" : "");
-    if (tl_result_has_anomaly(r, TL_ANOMALY_HANDSHAKE_SIMULTANEOUS_OPEN))
+    if (tl_result_has_anomaly(r, TCPLIFE_ANOMALY_HANDSHAKE_SIMULTANEOUS_OPEN))
         NOTE("simultaneous open");
     if (r->hs_retry)
         NOTE("%s retry %u, %.3f s after the previous", r->hs_step == 2 ? "SYN-ACK" : "SYN",
              r->hs_retry, (double)r->hs_backoff_ns / 1e9);
     if (r->hs_ack_checked && !r->hs_ack_ok)
         NOTE("ack is not the peer's ISN+1");
-    if (tl_result_has_anomaly(r, TL_ANOMALY_HANDSHAKE_SYNACK_AFTER_ACK))
+    if (tl_result_has_anomaly(r, TCPLIFE_ANOMALY_HANDSHAKE_SYNACK_AFTER_ACK))
         NOTE("server did not take the handshake ACK");
     if (r->tw_reuse)
         NOTE("reuses the 4-tuple of stream %u, still in TIME_WAIT", lr->prev_stream);
 
-    if ((r->flags & TL_F_FIN) && r->fin_retrans)
+    if ((r->flags & TCPLIFE_F_FIN) && r->fin_retrans)
         NOTE("FIN retransmitted");
     else if (r->td_step == 1 && r->td_started)
         NOTE("%s closes first", role(r->td_initiator));
-    else if ((r->flags & TL_F_FIN) && r->td_kind)
+    else if ((r->flags & TCPLIFE_F_FIN) && r->td_kind)
         NOTE("%s close", tl_teardown_name((tl_teardown_t)r->td_kind));
     if (r->half_close)
         NOTE("half-close: %s sent %u bytes after the %s's FIN", who, r->hc_bytes, peer);
     /* Only a four-way close has a half-closed interval worth a note: a
      * three-way one has none, a simultaneous one FINs that crossed. */
-    if (r->hc_duration_valid && r->td_kind == TL_TEARDOWN_FOUR_WAY)
+    if (r->hc_duration_valid && r->td_kind == TCPLIFE_TEARDOWN_FOUR_WAY)
         NOTE("half-closed for %.3f s", (double)r->hc_duration_ns / 1e9);
 
     if (r->rst_kind) {
         const char *kind = tl_rst_kind_name((tl_rst_kind_t)r->rst_kind);
         switch ((tl_rst_kind_t)r->rst_kind) {
-        case TL_RST_REFUSED:          NOTE("RST %s: no listener, ECONNREFUSED", kind); break;
-        case TL_RST_UNREAD_DATA:      NOTE("RST %s: closed with %u unread bytes", kind, r->rst_unread_bytes); break;
-        case TL_RST_DATA_AFTER_CLOSE: NOTE("RST %s: data after its FIN discarded", kind); break;
-        case TL_RST_ABORT:            NOTE("RST %s", kind); break;
-        case TL_RST_TIMEOUT:          NOTE("RST %s: %s", kind, r->rst_rule == TL_RULE_KEEPALIVE
+        case TCPLIFE_RST_REFUSED:          NOTE("RST %s: no listener, ECONNREFUSED", kind); break;
+        case TCPLIFE_RST_UNREAD_DATA:      NOTE("RST %s: closed with %u unread bytes", kind, r->rst_unread_bytes); break;
+        case TCPLIFE_RST_DATA_AFTER_CLOSE: NOTE("RST %s: data after its FIN discarded", kind); break;
+        case TCPLIFE_RST_ABORT:            NOTE("RST %s", kind); break;
+        case TCPLIFE_RST_TIMEOUT:          NOTE("RST %s: %s", kind, r->rst_rule == TCPLIFE_RULE_KEEPALIVE
                                            ? "keepalive gave up" : "idle timer"); break;
-        case TL_RST_INJECTED:         NOTE("RST %s: most likely forged", kind); break;
+        case TCPLIFE_RST_INJECTED:         NOTE("RST %s: most likely forged", kind); break;
         default:                      NOTE("RST %s: no live connection (%s)", kind,
                                            tl_rst_reason_name((tl_rst_reason_t)r->rst_reason)); break;
         }
@@ -125,7 +125,7 @@ flow_comment(const tl_result_t *r, const tl_layer_result_t *lr, const char *labe
     if (r->tw_holder && r->tw_start_ns == time_ns)
         NOTE("%s in TIME_WAIT for %.0f s", tl_tw_holder_name((tl_tw_holder_t)r->tw_holder),
              (double)r->tw_duration_ns / 1e9);
-    if (r->phase == TL_PHASE_CLOSED && !r->rst_kind)
+    if (r->phase == TCPLIFE_PHASE_CLOSED && !r->rst_kind)
         NOTE("after the connection closed");
 #undef NOTE
     return g_string_free(c, FALSE);
@@ -156,7 +156,7 @@ flow_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const vo
     sai->frame_number = pinfo->num;
     sai->port_src = src->port;
     sai->port_dst = dst->port;
-    sai->frame_label = tl_arrow_label(r, TRUE, TL_FLOW_LABEL_MAX);
+    sai->frame_label = tl_arrow_label(r, TRUE, TCPLIFE_FLOW_LABEL_MAX);
     sai->comment = flow_comment(r, lr, sai->frame_label, tl_time_ns(&pinfo->abs_ts));
     sai->conv_num = (guint16)lr->stream;
     sai->line_style = 1;

@@ -21,7 +21,7 @@ tl_time_ns(const nstime_t *t)
 }
 
 /* TCP layers tracked per frame (a tunnel can carry TCP in TCP). */
-#define TL_MAX_LAYERS 4
+#define TCPLIFE_MAX_LAYERS 4
 
 /* Where tcpdump's relative numbering of a connection changed: from this
  * frame on (after it) the numbering state is st. Usually once (the first
@@ -43,18 +43,18 @@ typedef struct {
 
 /* Streams beyond this are not epan's dense numbering: nothing is kept for
  * them rather than an array that large. */
-#define TL_STREAM_MAX (G_MAXUINT32 / 2 / sizeof(tl_conn_rec_t *))
+#define TCPLIFE_STREAM_MAX (G_MAXUINT32 / 2 / sizeof(tl_conn_rec_t *))
 
 /* tl_conns.c: the records of every connection of the file. */
 void tl_conns_reset(void);
 /* First pass: the record to update for a segment of frame (created or
  * unparked); valid until the next tl_conns_idle(). NULL beyond
- * TL_STREAM_MAX. */
+ * TCPLIFE_STREAM_MAX. */
 tl_conn_rec_t *tl_conns_touch(guint32 stream, guint32 frame);
 /* First pass, before a frame is tracked: park what has been idle. */
 void tl_conns_idle(guint32 frame);
 /* A connection's record to read (NULL: none). Parked ones come from a
- * cache of unpacked copies: valid through the next 2 * TL_MAX_LAYERS
+ * cache of unpacked copies: valid through the next 2 * TCPLIFE_MAX_LAYERS
  * calls, and until the next tl_conns_touch() or tl_conns_idle(). */
 const tl_conn_rec_t *tl_conns_get(guint32 stream);
 /* The latest connection on every 4-tuple, for tl_conn_observe_stream(). */
@@ -88,11 +88,11 @@ typedef struct {
 typedef struct {
     guint8             n;
     guint8             untracked;   /* TCP layers too truncated to track */
-    tl_layer_result_t  layer[TL_MAX_LAYERS];
+    tl_layer_result_t  layer[TCPLIFE_MAX_LAYERS];
 } tl_stored_t;
 
 /* Longest tcpdump text kept (with its NUL). */
-#define TL_TCPDUMP_MAX 512
+#define TCPLIFE_TCPDUMP_MAX 512
 
 /* tl_store.c: per-frame records for the whole file (file scope). */
 void     tl_store_reset(void);
@@ -118,9 +118,9 @@ guint    tl_extract(tvbuff_t *frame_tvb, proto_tree *tree, packet_info *pinfo, t
 void     tl_stats_register(void);
 void     tl_stats_set_config(const tl_config_t *cfg);
 char    *tl_arrow_label(const tl_result_t *r, gboolean with_len, gsize max_chars);
-/* A connection's row of -z tcplife,conn: TL_CONN_COLS strings (g_free each)
+/* A connection's row of -z tcplife,conn: TCPLIFE_CONN_COLS strings (g_free each)
  * named by tl_conn_columns; *sum (may be NULL) gets the summary they show. */
-void     tl_stats_conn_row(guint32 stream, const tl_conn_rec_t *rec, char *col[TL_CONN_COLS],
+void     tl_stats_conn_row(guint32 stream, const tl_conn_rec_t *rec, char *col[TCPLIFE_CONN_COLS],
                            tl_summary_t *sum);
 void     tl_stats_summarize(const tl_conn_rec_t *rec, tl_summary_t *s);   /* under the preferences */
 char    *tl_stats_endpoint(const tl_endpoint_t *ep);    /* "a.b.c.d:port", "[v6]:port" */
@@ -128,15 +128,15 @@ char    *tl_stats_host(const tl_endpoint_t *ep);        /* the address alone */
 char    *tl_stats_utc(gint64 ns);                       /* ISO 8601 UTC, microseconds */
 /* What a connection adds to the peak counts: the time it spends half-open
  * (SYN queue, keyed by server endpoint) and in TIME_WAIT (keyed by holder). */
-typedef enum { TL_PEAK_SYN_QUEUE, TL_PEAK_TIME_WAIT } tl_peak_kind_t;
+typedef enum { TCPLIFE_PEAK_SYN_QUEUE, TCPLIFE_PEAK_TIME_WAIT } tl_peak_kind_t;
 typedef struct {
     tl_peak_kind_t kind;
     char          *key;          /* g_free() */
     gint64         start_ns, end_ns;
 } tl_interval_t;
-#define TL_MAX_INTERVALS 3
+#define TCPLIFE_MAX_INTERVALS 3
 guint    tl_stats_intervals(const tl_conn_rec_t *rec, const tl_summary_t *s,
-                            tl_interval_t out[TL_MAX_INTERVALS]);
+                            tl_interval_t out[TCPLIFE_MAX_INTERVALS]);
 
 /* tl_stats_ui.c: Statistics > TCP Lifecycle > Connections (a stat_tap_table,
  * -z tcplife,table) and > Summary (a stats tree, -z tcplife,tree). */
@@ -149,7 +149,7 @@ void     tl_flow_register(int proto);
 
 /* tl_tree.c: the "TCP Lifecycle" tree. tl_tree_register() keeps the
  * protocol it renders under and registers the fields, subtrees and expert
- * items (tl_fields.c, from tl_fields.h's TL_FIELD_MAP). */
+ * items (tl_fields.c, from tl_fields.h's TCPLIFE_FIELD_MAP). */
 void     tl_tree_register(int proto);
 void     tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                         const tl_layer_result_t *lr, gboolean final_known);

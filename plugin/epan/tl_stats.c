@@ -130,7 +130,7 @@ sorted_streams(const tl_stat_t *st)
 char *
 tl_stats_endpoint(const tl_endpoint_t *ep)
 {
-    char buf[TL_CELL_MAX];
+    char buf[TCPLIFE_CELL_MAX];
 
     return g_strdup(tl_endpoint_format(ep, buf, sizeof buf));
 }
@@ -139,7 +139,7 @@ tl_stats_endpoint(const tl_endpoint_t *ep)
 char *
 tl_stats_host(const tl_endpoint_t *ep)
 {
-    char buf[TL_CELL_MAX];
+    char buf[TCPLIFE_CELL_MAX];
 
     return g_strdup(tl_host_format(ep, buf, sizeof buf));
 }
@@ -147,40 +147,40 @@ tl_stats_host(const tl_endpoint_t *ep)
 char *
 tl_stats_utc(gint64 ns)
 {
-    char buf[TL_CELL_MAX];
+    char buf[TCPLIFE_CELL_MAX];
 
     return g_strdup(tl_utc_format(ns, buf, sizeof buf));
 }
 
 /* One connection's row (tl_row.c), as strings to g_free. */
 void
-tl_stats_conn_row(guint32 stream, const tl_conn_rec_t *rec, char *col[TL_CONN_COLS], tl_summary_t *sum)
+tl_stats_conn_row(guint32 stream, const tl_conn_rec_t *rec, char *col[TCPLIFE_CONN_COLS], tl_summary_t *sum)
 {
     tl_row_t row;
 
     tl_row_build(&row, stream, &rec->conn, &rec->zeek, stats_cfg, sum);
-    for (int i = 0; i < TL_CONN_COLS; i++)
+    for (int i = 0; i < TCPLIFE_CONN_COLS; i++)
         col[i] = g_strdup(row.cell[i]);
 }
 
 guint
-tl_stats_intervals(const tl_conn_rec_t *rec, const tl_summary_t *s, tl_interval_t out[TL_MAX_INTERVALS])
+tl_stats_intervals(const tl_conn_rec_t *rec, const tl_summary_t *s, tl_interval_t out[TCPLIFE_MAX_INTERVALS])
 {
     guint n = 0;
-    char *server = tl_stats_endpoint(&rec->conn.ep[TL_ROLE_SERVER]);
+    char *server = tl_stats_endpoint(&rec->conn.ep[TCPLIFE_ROLE_SERVER]);
 
     if (s->syn_queue)
-        out[n++] = (tl_interval_t){ TL_PEAK_SYN_QUEUE, g_strdup(server), s->syn_queue_start_ns,
+        out[n++] = (tl_interval_t){ TCPLIFE_PEAK_SYN_QUEUE, g_strdup(server), s->syn_queue_start_ns,
                                     s->syn_queue_end_ns };
     /* TIME_WAIT is counted where it is held: a server's per listening
      * endpoint, a client's per host and server it connects to (its
      * ephemeral ports toward that server are what TIME_WAIT uses up). */
-    if (s->tw_holder == TL_TW_SERVER || s->tw_holder == TL_TW_BOTH)
-        out[n++] = (tl_interval_t){ TL_PEAK_TIME_WAIT, g_strdup_printf("%s (server)", server),
+    if (s->tw_holder == TCPLIFE_TW_SERVER || s->tw_holder == TCPLIFE_TW_BOTH)
+        out[n++] = (tl_interval_t){ TCPLIFE_PEAK_TIME_WAIT, g_strdup_printf("%s (server)", server),
                                     s->tw_start_ns, s->tw_expires_ns };
-    if (s->tw_holder == TL_TW_CLIENT || s->tw_holder == TL_TW_BOTH) {
-        char *host = tl_stats_host(&rec->conn.ep[TL_ROLE_CLIENT]);
-        out[n++] = (tl_interval_t){ TL_PEAK_TIME_WAIT, g_strdup_printf("%s (client, to %s)", host, server),
+    if (s->tw_holder == TCPLIFE_TW_CLIENT || s->tw_holder == TCPLIFE_TW_BOTH) {
+        char *host = tl_stats_host(&rec->conn.ep[TCPLIFE_ROLE_CLIENT]);
+        out[n++] = (tl_interval_t){ TCPLIFE_PEAK_TIME_WAIT, g_strdup_printf("%s (client, to %s)", host, server),
                                     s->tw_start_ns, s->tw_expires_ns };
         g_free(host);
     }
@@ -197,8 +197,8 @@ draw_conn(tl_stat_t *st)
     tl_rows_out_t o;
     tl_row_t row;
 
-    tl_rows_init(&o, st->fmt == OUT_TSV ? TL_ROWS_TSV : st->fmt == OUT_JSON ? TL_ROWS_JSON : TL_ROWS_TABLE);
-    for (int pass = o.fmt == TL_ROWS_TABLE ? 0 : 1; pass < 2; pass++) {
+    tl_rows_init(&o, st->fmt == OUT_TSV ? TCPLIFE_ROWS_TSV : st->fmt == OUT_JSON ? TCPLIFE_ROWS_JSON : TCPLIFE_ROWS_TABLE);
+    for (int pass = o.fmt == TCPLIFE_ROWS_TABLE ? 0 : 1; pass < 2; pass++) {
         if (pass == 1)
             tl_rows_begin(stdout, &o, st->filter);
         for (guint k = 0; k < keys->len; k++) {
@@ -295,8 +295,8 @@ static void
 draw_sum(tl_stat_t *st)
 {
     GPtrArray *keys = sorted_streams(st);
-    guint outcome[TL_OUTCOME_COUNT] = { 0 }, kind[TL_TEARDOWN_COUNT] = { 0 }, rst[TL_RST_COUNT] = { 0 };
-    guint hs[TL_HS_COUNT] = { 0 };
+    guint outcome[TCPLIFE_OUTCOME_COUNT] = { 0 }, kind[TCPLIFE_TEARDOWN_COUNT] = { 0 }, rst[TCPLIFE_RST_COUNT] = { 0 };
+    guint hs[TCPLIFE_HS_COUNT] = { 0 };
     guint half_close = 0;
     GHashTable *synq = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_edges);
     GHashTable *tw = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_edges);
@@ -305,7 +305,7 @@ draw_sum(tl_stat_t *st)
     for (guint k = 0; k < keys->len; k++) {
         const tl_conn_rec_t *rec = tl_conns_get(GPOINTER_TO_UINT(g_ptr_array_index(keys, k)));
         tl_summary_t s;
-        tl_interval_t iv[TL_MAX_INTERVALS];
+        tl_interval_t iv[TCPLIFE_MAX_INTERVALS];
         guint nint;
 
         tl_conn_summarize(&rec->conn, stats_cfg, &s);
@@ -318,7 +318,7 @@ draw_sum(tl_stat_t *st)
         half_close += s.half_close;
         nint = tl_stats_intervals(rec, &s, iv);
         for (guint i = 0; i < nint; i++) {
-            add_interval(iv[i].kind == TL_PEAK_SYN_QUEUE ? synq : tw, iv[i].key, iv[i].start_ns, iv[i].end_ns);
+            add_interval(iv[i].kind == TCPLIFE_PEAK_SYN_QUEUE ? synq : tw, iv[i].key, iv[i].start_ns, iv[i].end_ns);
             g_free(iv[i].key);
         }
     }
@@ -328,18 +328,18 @@ draw_sum(tl_stat_t *st)
                            st->filter ? st->filter : "");
     g_string_append_printf(out, "Connections: %u\n", keys->len);
     g_string_append(out, "\nHandshake:\n");
-    for (int i = 0; i < TL_HS_COUNT; i++)
+    for (int i = 0; i < TCPLIFE_HS_COUNT; i++)
         g_string_append_printf(out, "  %-18s %u\n", tl_hs_outcome_name((tl_hs_outcome_t)i), hs[i]);
     g_string_append(out, "\nOutcome:\n");
-    for (int i = 0; i < TL_OUTCOME_COUNT; i++)
+    for (int i = 0; i < TCPLIFE_OUTCOME_COUNT; i++)
         g_string_append_printf(out, "  %-18s %u\n", tl_outcome_name((tl_outcome_t)i), outcome[i]);
     g_string_append(out, "\nTeardown (closed with FINs):\n");
-    for (int i = 1; i < TL_TEARDOWN_COUNT; i++)
+    for (int i = 1; i < TCPLIFE_TEARDOWN_COUNT; i++)
         g_string_append_printf(out, "  %-18s %u\n", tl_teardown_name((tl_teardown_t)i), kind[i]);
-    g_string_append_printf(out, "  %-18s %u\n", "one FIN only", kind[TL_TEARDOWN_NONE]);
+    g_string_append_printf(out, "  %-18s %u\n", "one FIN only", kind[TCPLIFE_TEARDOWN_NONE]);
     g_string_append_printf(out, "  %-18s %u\n", "with half-close", half_close);
     g_string_append(out, "\nRST kind:\n");
-    for (int i = 1; i < TL_RST_COUNT; i++)
+    for (int i = 1; i < TCPLIFE_RST_COUNT; i++)
         g_string_append_printf(out, "  %-18s %u\n", tl_rst_kind_name((tl_rst_kind_t)i), rst[i]);
     print_peaks(out, "Peak concurrent half-open connections (SYN queue) per server",
                 "net.ipv4.tcp_max_syn_backlog and the listen() backlog", synq);
@@ -362,7 +362,7 @@ tl_arrow_label(const tl_result_t *r, gboolean with_len, gsize max_chars)
 {
     GString *l = g_string_new(NULL);
     static const struct { guint16 bit; const char *name; } f[] = {
-        { TL_F_SYN, "SYN" }, { TL_F_FIN, "FIN" }, { TL_F_RST, "RST" }, { TL_F_PSH, "PSH" }, { TL_F_ACK, "ACK" },
+        { TCPLIFE_F_SYN, "SYN" }, { TCPLIFE_F_FIN, "FIN" }, { TCPLIFE_F_RST, "RST" }, { TCPLIFE_F_PSH, "PSH" }, { TCPLIFE_F_ACK, "ACK" },
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS(f); i++)
@@ -393,7 +393,7 @@ draw_ladder(tl_stat_t *st)
     for (guint k = 0; k < keys->len; k++) {
         guint32 stream = GPOINTER_TO_UINT(g_ptr_array_index(keys, k));
         const tl_conn_rec_t *rec = tl_conns_get(stream);
-        char *c = tl_stats_endpoint(&rec->conn.ep[TL_ROLE_CLIENT]), *s = tl_stats_endpoint(&rec->conn.ep[TL_ROLE_SERVER]);
+        char *c = tl_stats_endpoint(&rec->conn.ep[TCPLIFE_ROLE_CLIENT]), *s = tl_stats_endpoint(&rec->conn.ep[TCPLIFE_ROLE_SERVER]);
         gint64 t0 = -1;
 
         g_string_append_printf(out, "\nStream %u: client %s, server %s\n", stream, c, s);
@@ -409,12 +409,12 @@ draw_ladder(tl_stat_t *st)
             if (t0 < 0)
                 t0 = row->time_ns;
             label = tl_arrow_label(r, TRUE, 0);
-            arrow = r->sender == TL_ROLE_CLIENT ? g_strdup_printf("--%s-->", label)
+            arrow = r->sender == TCPLIFE_ROLE_CLIENT ? g_strdup_printf("--%s-->", label)
                                                 : g_strdup_printf("<--%s--", label);
             g_string_append_printf(out, "  %6u %10.6f  %-12s %-24s %-12s  %s\n", row->frame,
                                    (double)(row->time_ns - t0) / 1e9,
-                                   tl_state_name((tl_state_t)r->state[TL_ROLE_CLIENT]), arrow,
-                                   tl_state_name((tl_state_t)r->state[TL_ROLE_SERVER]),
+                                   tl_state_name((tl_state_t)r->state[TCPLIFE_ROLE_CLIENT]), arrow,
+                                   tl_state_name((tl_state_t)r->state[TCPLIFE_ROLE_SERVER]),
                                    tl_phase_name((tl_phase_t)r->phase));
             g_free(label);
             g_free(arrow);
@@ -518,7 +518,7 @@ parse_args(tl_stat_t *st, const char *opt_arg, char **err)
     return TRUE;
 }
 
-static TL_STAT_INIT_RET
+static TCPLIFE_STAT_INIT_RET
 stat_init(const char *opt_arg, void *userdata)
 {
     tl_stat_t *st = g_new0(tl_stat_t, 1);
@@ -534,7 +534,7 @@ stat_init(const char *opt_arg, void *userdata)
         report_failure("%s", err);
         g_free(err);
         stat_finish(st);
-        TL_STAT_INIT_DONE(false);
+        TCPLIFE_STAT_INIT_DONE(false);
     }
     tap_err = register_tap_listener("tcplife", st, st->filter, TL_REQUIRES_NOTHING,
                                     stat_reset, stat_packet, stat_draw, stat_finish);
@@ -544,9 +544,9 @@ stat_init(const char *opt_arg, void *userdata)
         report_failure("-z %s: %s", opt_arg, tap_err->str);
         g_string_free(tap_err, TRUE);
         stat_finish(st);
-        TL_STAT_INIT_DONE(false);
+        TCPLIFE_STAT_INIT_DONE(false);
     }
-    TL_STAT_INIT_DONE(true);
+    TCPLIFE_STAT_INIT_DONE(true);
 }
 
 void

@@ -35,7 +35,7 @@
 
 /* Numbers where the value always is one, so the dialog sorts them as
  * numbers; the optional ones ("-" when absent) stay strings. */
-static stat_tap_table_item table_fields[TL_CONN_COLS];
+static stat_tap_table_item table_fields[TCPLIFE_CONN_COLS];
 
 /* tcp.stream -> 1 + its row. There is one Connections table (Wireshark
  * shares a stat_tap_table_ui's tables between its open dialogs). */
@@ -88,7 +88,7 @@ table_init(stat_tap_table_ui *ui)
         return;
     }
     g_hash_table_remove_all(table_rows);
-    table = stat_tap_init_table(TABLE_NAME, TL_CONN_COLS, 0, NULL);
+    table = stat_tap_init_table(TABLE_NAME, TCPLIFE_CONN_COLS, 0, NULL);
     stat_tap_add_table(ui, table);
 }
 
@@ -99,7 +99,7 @@ table_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, con
     const tl_layer_result_t *lr = (const tl_layer_result_t *)data;
     stat_tap_table *table;
     guint row;
-    char *col[TL_CONN_COLS];
+    char *col[TCPLIFE_CONN_COLS];
     tl_summary_t s;
 
     if (!sd->stat_tap_data->tables->len)
@@ -110,17 +110,17 @@ table_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, con
      * visited, so nothing here tells a single pass (the record still grows)
      * from a retap (it is final). Only while this table is open. */
     if (!row) {
-        stat_tap_table_item_type blank[TL_CONN_COLS];
+        stat_tap_table_item_type blank[TCPLIFE_CONN_COLS];
 
         memset(blank, 0, sizeof blank);
-        for (guint c = 0; c < TL_CONN_COLS; c++)
+        for (guint c = 0; c < TCPLIFE_CONN_COLS; c++)
             blank[c].type = column_type(c);
         row = table->num_elements + 1;
-        stat_tap_init_table_row(table, row - 1, TL_CONN_COLS, blank);
+        stat_tap_init_table_row(table, row - 1, TCPLIFE_CONN_COLS, blank);
         g_hash_table_insert(table_rows, GUINT_TO_POINTER(lr->stream), GUINT_TO_POINTER(row));
     }
     tl_stats_conn_row(lr->stream, lr->rec, col, &s);
-    for (guint c = 0; c < TL_CONN_COLS; c++) {
+    for (guint c = 0; c < TCPLIFE_CONN_COLS; c++) {
         stat_tap_table_item_type *f = stat_tap_get_field_data(table, row - 1, c);
 
         switch (f->type) {
@@ -154,13 +154,13 @@ table_register(void)
         table_reset,
         table_free_item,
         NULL,
-        TL_CONN_COLS, table_fields,
+        TCPLIFE_CONN_COLS, table_fields,
         0, NULL,
         NULL,
         0,
     };
 
-    for (guint c = 0; c < TL_CONN_COLS; c++) {
+    for (guint c = 0; c < TCPLIFE_CONN_COLS; c++) {
         stat_tap_table_item_enum t = column_type(c);
 
         table_fields[c] = (stat_tap_table_item){
@@ -316,7 +316,7 @@ typedef struct {
         tl_peak_ep_t *ep;
         gint64        start, end;
         guint32       id;                    /* its edges: (start, +1, id), (end, -1, id) */
-    } iv[TL_MAX_INTERVALS];
+    } iv[TCPLIFE_MAX_INTERVALS];
 } tl_tree_conn_t;
 
 typedef struct {
@@ -376,21 +376,21 @@ tree_init(stats_tree *st)
      * an answer too. */
     ts->id_conn = stats_tree_create_node(st, N_CONNECTIONS, 0, STAT_DT_INT, TRUE);
     ts->id_hs = stats_tree_create_node(st, N_HANDSHAKE, ts->id_conn, STAT_DT_INT, TRUE);
-    for (int i = 0; i < TL_HS_COUNT; i++)
+    for (int i = 0; i < TCPLIFE_HS_COUNT; i++)
         stats_tree_create_node(st, tl_hs_outcome_name((tl_hs_outcome_t)i), ts->id_hs, STAT_DT_INT, FALSE);
     ts->id_out = stats_tree_create_node(st, N_OUTCOME, ts->id_conn, STAT_DT_INT, TRUE);
-    for (int i = 0; i < TL_OUTCOME_COUNT; i++)
+    for (int i = 0; i < TCPLIFE_OUTCOME_COUNT; i++)
         stats_tree_create_node(st, tl_outcome_name((tl_outcome_t)i), ts->id_out, STAT_DT_INT, FALSE);
     ts->id_td = stats_tree_create_node(st, N_TEARDOWN, ts->id_conn, STAT_DT_INT, TRUE);
-    for (int i = 1; i < TL_TEARDOWN_COUNT; i++)
+    for (int i = 1; i < TCPLIFE_TEARDOWN_COUNT; i++)
         stats_tree_create_node(st, tl_teardown_name((tl_teardown_t)i), ts->id_td, STAT_DT_INT, FALSE);
     stats_tree_create_node(st, N_ONE_FIN, ts->id_td, STAT_DT_INT, FALSE);
     stats_tree_create_node(st, N_HALF_CLOSE, ts->id_td, STAT_DT_INT, FALSE);
     ts->id_rst = stats_tree_create_node(st, N_RST, ts->id_conn, STAT_DT_INT, TRUE);
-    for (int i = 1; i < TL_RST_COUNT; i++)
+    for (int i = 1; i < TCPLIFE_RST_COUNT; i++)
         stats_tree_create_node(st, tl_rst_kind_name((tl_rst_kind_t)i), ts->id_rst, STAT_DT_INT, FALSE);
-    ts->id_peak[TL_PEAK_SYN_QUEUE] = stats_tree_create_node(st, N_SYNQ, 0, STAT_DT_INT, TRUE);
-    ts->id_peak[TL_PEAK_TIME_WAIT] = stats_tree_create_node(st, N_TW, 0, STAT_DT_INT, TRUE);
+    ts->id_peak[TCPLIFE_PEAK_SYN_QUEUE] = stats_tree_create_node(st, N_SYNQ, 0, STAT_DT_INT, TRUE);
+    ts->id_peak[TCPLIFE_PEAK_TIME_WAIT] = stats_tree_create_node(st, N_TW, 0, STAT_DT_INT, TRUE);
 }
 
 static void
@@ -403,7 +403,7 @@ tree_cleanup(stats_tree *st)
 static const char *
 teardown_node(int td)
 {
-    return td == TL_TEARDOWN_NONE ? N_ONE_FIN : tl_teardown_name((tl_teardown_t)td);
+    return td == TCPLIFE_TEARDOWN_NONE ? N_ONE_FIN : tl_teardown_name((tl_teardown_t)td);
 }
 
 /* Counts the connection as c says, times `by` (+1, or -1 to take it back):
@@ -433,7 +433,7 @@ static void
 peak_show(stats_tree *st, tl_tree_state_t *ts, tl_peak_ep_t *ep)
 {
     gint peak = ep->root ? MAX(0, ep->root->best) : 0, was = ep->peak, *max = &ts->max_peak[ep->kind];
-    const char *group = ep->kind == TL_PEAK_SYN_QUEUE ? N_SYNQ : N_TW;
+    const char *group = ep->kind == TCPLIFE_PEAK_SYN_QUEUE ? N_SYNQ : N_TW;
 
     if (peak == was)
         return;
@@ -465,7 +465,7 @@ tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_, con
     const tl_layer_result_t *lr = (const tl_layer_result_t *)data;
     tl_tree_state_t *ts = tree_states ? (tl_tree_state_t *)g_hash_table_lookup(tree_states, st) : NULL;
     tl_tree_conn_t *old, now;
-    tl_interval_t iv[TL_MAX_INTERVALS];
+    tl_interval_t iv[TCPLIFE_MAX_INTERVALS];
     tl_summary_t s;
     guint n;
     gboolean same_iv;
@@ -541,7 +541,7 @@ tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_, con
 static void
 tree_register(void)
 {
-    stats_tree_register_plugin("tcplife", "tcplife", MENU TL_STATS_TREE_SEP "Summary", 0,
+    stats_tree_register_plugin("tcplife", "tcplife", MENU TCPLIFE_STATS_TREE_SEP "Summary", 0,
                                tree_packet, tree_init, tree_cleanup);
 }
 

@@ -5,7 +5,7 @@
  * epan fills a post-dissector's wanted fields on the first pass only, so
  * the verdicts computed then are kept for every later pass. Frames come in
  * order on the first pass; their records are appended to file-scope 64 KB
- * chunks (no per-record allocation), in groups of TL_GROUP frames. A group
+ * chunks (no per-record allocation), in groups of TCPLIFE_GROUP frames. A group
  * has one index entry (where its first record starts, and which of its
  * frames have one): a quarter of a byte a frame. The verdicts come in
  * relative to their segments (tl_result_relative(), packet-tcplife.c), so
@@ -23,7 +23,7 @@
  *
  * Record: a byte with the layer count (bits 0-2; 7: "untracked layers
  * follow", then that count and the layer count in two bytes) and the first
- * layer's flags (bits 3-7, TL_SR_*); per later layer a flags byte. Per
+ * layer's flags (bits 3-7, TCPLIFE_SR_*); per later layer a flags byte. Per
  * layer: [extra flags byte] [, the kind] [, how far back the reference is] [, the
  * stream's step from the reference's, zigzag varint] [, the
  * reused stream] [, 1 + the TCP header's offset in the frame, to make the
@@ -42,7 +42,7 @@
 
 #define CHUNK_BITS 16
 #define CHUNK_SIZE (1u << CHUNK_BITS)
-#define TL_GROUP   32
+#define TCPLIFE_GROUP   32
 #define GROUP_PAGE_BITS 10
 #define GROUP_PAGE (1u << GROUP_PAGE_BITS)
 #define JUMP 0
@@ -50,22 +50,22 @@
 
 enum {
     /* the flags of every layer (5 bits) */
-    TL_SR_STREAM    = 1,    /* the stream's step from the previous layer's follows */
-    TL_SR_HOFF      = 2,    /* 1 + the TCP header's offset in the frame follows */
-    TL_SR_HOFF_SAME = 4,    /* that offset is the reference's */
-    TL_SR_REF_BACK  = 8,    /* the reference is not the layer before: how far back follows */
-    TL_SR_EXTRA     = 16,   /* a byte of TL_SRX_* follows */
+    TCPLIFE_SR_STREAM    = 1,    /* the stream's step from the previous layer's follows */
+    TCPLIFE_SR_HOFF      = 2,    /* 1 + the TCP header's offset in the frame follows */
+    TCPLIFE_SR_HOFF_SAME = 4,    /* that offset is the reference's */
+    TCPLIFE_SR_REF_BACK  = 8,    /* the reference is not the layer before: how far back follows */
+    TCPLIFE_SR_EXTRA     = 16,   /* a byte of TCPLIFE_SRX_* follows */
 };
 enum {
-    TL_SRX_PREV     = 1,    /* prev_stream follows */
-    TL_SRX_TEXT     = 2,    /* tcpdump text follows */
-    TL_SRX_KIND     = 4,    /* the reference is the template of a kind
+    TCPLIFE_SRX_PREV     = 1,    /* prev_stream follows */
+    TCPLIFE_SRX_TEXT     = 2,    /* tcpdump text follows */
+    TCPLIFE_SRX_KIND     = 4,    /* the reference is the template of a kind
                              * of segment: its number (a byte) follows */
 };
 
 typedef struct {
     guint32 off;            /* chunk << CHUNK_BITS | offset of the first record */
-    guint32 present;        /* bit i: frame group * TL_GROUP + i has a record */
+    guint32 present;        /* bit i: frame group * TCPLIFE_GROUP + i has a record */
 } store_group_t;
 
 /* A layer already written or read in the current group. */
@@ -75,7 +75,7 @@ typedef struct {
     tl_result_t r;
 } store_ref_t;
 
-#define GROUP_LAYERS (TL_GROUP * TL_MAX_LAYERS)
+#define GROUP_LAYERS (TCPLIFE_GROUP * TCPLIFE_MAX_LAYERS)
 typedef struct {
     guint       n;
     store_ref_t l[GROUP_LAYERS];
@@ -233,12 +233,12 @@ G_STATIC_ASSERT(sizeof(tl_result_t) % 8 == 0);
  * the latest layer per (stream & 63, sender) and per sender, kept as
  * index + 1 for the group being written. Returns -1 for none. */
 #define BY_STREAM 64
-static guint16 w_by_stream[BY_STREAM][TL_ROLE_COUNT], w_by_sender[TL_ROLE_COUNT];
+static guint16 w_by_stream[BY_STREAM][TCPLIFE_ROLE_COUNT], w_by_sender[TCPLIFE_ROLE_COUNT];
 
 static int
 choose_reference(const store_refs_t *refs, const tl_layer_result_t *l)
 {
-    guint snd = l->r.sender < TL_ROLE_COUNT ? l->r.sender : 0;
+    guint snd = l->r.sender < TCPLIFE_ROLE_COUNT ? l->r.sender : 0;
     const guint16 *slot = w_by_stream[l->stream % BY_STREAM];
 
     if (slot[snd] && refs->l[slot[snd] - 1].stream == l->stream)
@@ -253,7 +253,7 @@ choose_reference(const store_refs_t *refs, const tl_layer_result_t *l)
 static void
 note_written(const store_refs_t *refs, const tl_layer_result_t *l)
 {
-    guint snd = l->r.sender < TL_ROLE_COUNT ? l->r.sender : 0;
+    guint snd = l->r.sender < TCPLIFE_ROLE_COUNT ? l->r.sender : 0;
 
     w_by_stream[l->stream % BY_STREAM][snd] = (guint16)refs->n;
     w_by_sender[snd] = (guint16)refs->n;
@@ -263,7 +263,7 @@ note_written(const store_refs_t *refs, const tl_layer_result_t *l)
 static guint
 kind_of(const tl_result_t *r)
 {
-    guint k = (guint)(r->flags & (TL_F_SYN | TL_F_ACK | TL_F_FIN | TL_F_RST | TL_F_PSH)) << 3
+    guint k = (guint)(r->flags & (TCPLIFE_F_SYN | TCPLIFE_F_ACK | TCPLIFE_F_FIN | TCPLIFE_F_RST | TCPLIFE_F_PSH)) << 3
             | (guint)(r->sender & 1) << 2 | (guint)(r->hs_step & 3);
 
     return (k ^ (guint)r->phase * 0x9bu ^ (guint)r->td_step * 0x35u ^ (guint)r->rst_kind * 0x71u) % KINDS;
@@ -280,7 +280,7 @@ remember(store_refs_t *refs, guint32 stream, const tl_result_t *r, guint32 hdr_o
 {
     store_ref_t *e;
 
-    if (refs->n == GROUP_LAYERS)     /* cannot happen: TL_MAX_LAYERS a frame */
+    if (refs->n == GROUP_LAYERS)     /* cannot happen: TCPLIFE_MAX_LAYERS a frame */
         return;
     e = &refs->l[refs->n++];
     e->stream = stream;
@@ -289,14 +289,14 @@ remember(store_refs_t *refs, guint32 stream, const tl_result_t *r, guint32 hdr_o
     e->r = *r;
 }
 
-#define LAYER_MAX (1 + 1 + 5 + 5 + 5 + TL_TCPDUMP_MAX + TL_PACKED_MAX)
+#define LAYER_MAX (1 + 1 + 5 + 5 + 5 + TCPLIFE_TCPDUMP_MAX + TCPLIFE_PACKED_MAX)
 
 void
 tl_store_frame(guint32 frame, const tl_stored_t *fr)
 {
-    guint8 buf[3 + TL_MAX_LAYERS * LAYER_MAX], *p = buf, *head;
-    guint n = MIN(fr->n, TL_MAX_LAYERS);
-    guint32 g = frame / TL_GROUP, off;
+    guint8 buf[3 + TCPLIFE_MAX_LAYERS * LAYER_MAX], *p = buf, *head;
+    guint n = MIN(fr->n, TCPLIFE_MAX_LAYERS);
+    guint32 g = frame / TCPLIFE_GROUP, off;
     store_group_t *grp;
 
     /* The first pass stores each frame once, in order. */
@@ -331,41 +331,41 @@ tl_store_frame(guint32 frame, const tl_stored_t *fr)
          * is told apart from its connection's latest alike one, else from
          * the first of its kind. */
         if (kind_known(kind) && !(ref && ref->stream == l->stream && ref->kind == kind)) {
-            extra |= TL_SRX_KIND;
+            extra |= TCPLIFE_SRX_KIND;
             like = &kind_tmpl[kind];
         }
         if (l->prev_stream || l->r.tw_reuse)
-            extra |= TL_SRX_PREV;
+            extra |= TCPLIFE_SRX_PREV;
         if (l->tcpdump)
-            extra |= TL_SRX_TEXT;
+            extra |= TCPLIFE_SRX_TEXT;
         if (extra) {
-            flags |= TL_SR_EXTRA;
+            flags |= TCPLIFE_SR_EXTRA;
             *p++ = extra;
         }
-        if (extra & TL_SRX_KIND)
+        if (extra & TCPLIFE_SRX_KIND)
             *p++ = (guint8)kind;
         if (ri >= 0 && (guint)ri + 1 != w_refs.n) {
-            flags |= TL_SR_REF_BACK;
+            flags |= TCPLIFE_SR_REF_BACK;
             p = put_varint(p, w_refs.n - 1 - (guint)ri);
         }
         base = ref ? ref->stream : 0;
         if (l->stream != base) {
             gint64 step = (gint64)l->stream - (gint64)base;
-            flags |= TL_SR_STREAM;
+            flags |= TCPLIFE_SR_STREAM;
             p = put_varint(p, (guint32)(step < 0 ? (-step) * 2 - 1 : step * 2));
         }
-        if (extra & TL_SRX_PREV)
+        if (extra & TCPLIFE_SRX_PREV)
             p = put_varint(p, l->prev_stream);
         if (l->hdr_off && ref && l->hdr_off == ref->hdr_off) {
-            flags |= TL_SR_HOFF_SAME;
+            flags |= TCPLIFE_SR_HOFF_SAME;
         } else if (l->hdr_off) {
-            flags |= TL_SR_HOFF;
+            flags |= TCPLIFE_SR_HOFF;
             p = put_varint(p, l->hdr_off);
         }
-        if (extra & TL_SRX_TEXT) {
+        if (extra & TCPLIFE_SRX_TEXT) {
             size_t len = strlen(l->tcpdump);
-            if (len >= TL_TCPDUMP_MAX)
-                len = TL_TCPDUMP_MAX - 1;
+            if (len >= TCPLIFE_TCPDUMP_MAX)
+                len = TCPLIFE_TCPDUMP_MAX - 1;
             memcpy(p, l->tcpdump, len);
             p[len] = '\0';
             p += len + 1;
@@ -389,7 +389,7 @@ tl_store_frame(guint32 frame, const tl_stored_t *fr)
     grp = group_at(g, TRUE);
     if (!grp->present)
         grp->off = off;
-    grp->present |= 1u << (frame % TL_GROUP);
+    grp->present |= 1u << (frame % TCPLIFE_GROUP);
 }
 
 /* Decode frame's record at *pp (chunk *chunk) into fr (may be NULL: only
@@ -421,7 +421,7 @@ read_record(guint32 *chunk, const guint8 **pp, store_refs_t *refs, tl_stored_t *
         fr->untracked = *b++;
         n = *b++;
     }
-    if (n > TL_MAX_LAYERS || refs->n + n > GROUP_LAYERS)
+    if (n > TCPLIFE_MAX_LAYERS || refs->n + n > GROUP_LAYERS)
         return FALSE;
     fr->n = (guint8)n;
     for (guint i = 0; i < n; i++) {
@@ -440,36 +440,36 @@ read_record(guint32 *chunk, const guint8 **pp, store_refs_t *refs, tl_stored_t *
             flags = *b++;
         }
         memset(l, 0, sizeof *l);
-        if (flags & TL_SR_EXTRA) {
+        if (flags & TCPLIFE_SR_EXTRA) {
             if (b >= end)
                 return FALSE;
             extra = *b++;
         }
         like = NULL;
-        if (extra & TL_SRX_KIND) {
+        if (extra & TCPLIFE_SRX_KIND) {
             if (b >= end || !kind_known(*b))
                 return FALSE;
             like = &kind_tmpl[*b++];
         }
         ref = refs->n ? &refs->l[refs->n - 1] : NULL;
-        if (flags & TL_SR_REF_BACK) {
+        if (flags & TCPLIFE_SR_REF_BACK) {
             if (!(b = get_varint(b, end, &v)) || v >= refs->n)
                 return FALSE;
             ref = &refs->l[refs->n - 1 - v];
         }
         l->stream = ref ? ref->stream : 0;
-        if (flags & TL_SR_STREAM) {
+        if (flags & TCPLIFE_SR_STREAM) {
             if (!(b = get_varint(b, end, &v)))
                 return FALSE;
             l->stream = (guint32)((gint64)l->stream + ((v & 1) ? -(gint64)(v >> 1) - 1 : (gint64)(v >> 1)));
         }
-        if ((extra & TL_SRX_PREV) && !(b = get_varint(b, end, &l->prev_stream)))
+        if ((extra & TCPLIFE_SRX_PREV) && !(b = get_varint(b, end, &l->prev_stream)))
             return FALSE;
-        if (flags & TL_SR_HOFF_SAME)
+        if (flags & TCPLIFE_SR_HOFF_SAME)
             l->hdr_off = ref ? ref->hdr_off : 0;
-        else if ((flags & TL_SR_HOFF) && !(b = get_varint(b, end, &l->hdr_off)))
+        else if ((flags & TCPLIFE_SR_HOFF) && !(b = get_varint(b, end, &l->hdr_off)))
             return FALSE;
-        if (extra & TL_SRX_TEXT) {
+        if (extra & TCPLIFE_SRX_TEXT) {
             const guint8 *nul = (const guint8 *)memchr(b, '\0', (size_t)(end - b));
             if (!nul)
                 return FALSE;
@@ -493,25 +493,25 @@ read_record(guint32 *chunk, const guint8 **pp, store_refs_t *refs, tl_stored_t *
 gboolean
 tl_store_get(guint32 frame, tl_stored_t *fr)
 {
-    guint32 g = frame / TL_GROUP, from;
+    guint32 g = frame / TCPLIFE_GROUP, from;
     const store_group_t *grp = group_at(g, FALSE);
 
-    if (!grp || !(grp->present & (1u << (frame % TL_GROUP))))
+    if (!grp || !(grp->present & (1u << (frame % TCPLIFE_GROUP))))
         return FALSE;
     /* Go on from the last frame read when it is earlier in this group. */
-    if (!(rd.valid && rd.frame / TL_GROUP == g && rd.frame < frame)) {
+    if (!(rd.valid && rd.frame / TCPLIFE_GROUP == g && rd.frame < frame)) {
         rd.valid = FALSE;
         rd.chunk = grp->off >> CHUNK_BITS;
         if (rd.chunk >= n_chunks)
             return FALSE;
         rd.p = chunks[rd.chunk] + (grp->off & (CHUNK_SIZE - 1));
         rd.refs.n = 0;
-        from = g * TL_GROUP;
+        from = g * TCPLIFE_GROUP;
     } else {
         from = rd.frame + 1;
     }
     for (guint32 f = from; f <= frame; f++) {
-        if (!(grp->present & (1u << (f % TL_GROUP))))
+        if (!(grp->present & (1u << (f % TCPLIFE_GROUP))))
             continue;
         if (!read_record(&rd.chunk, &rd.p, &rd.refs, f == frame ? fr : NULL)) {
             rd.valid = FALSE;

@@ -72,9 +72,9 @@ expert_named(proto_tree *t, tl_anomaly_t a)
     return proto_field_is_referenced(t, ei_tcplife[a].hf);
 }
 
-#define HF(f) hf_tcplife[TL_HF_##f]
+#define HF(f) hf_tcplife[TCPLIFE_HF_##f]
 /* An item of render group OWN: made only when its field is named. */
-#define LEAF(t, f, add) do { if (named((t), TL_HF_##f)) gen(add); } while (0)
+#define LEAF(t, f, add) do { if (named((t), TCPLIFE_HF_##f)) gen(add); } while (0)
 
 /* The stacks whose retransmission schedule fits, in words. */
 static const char *
@@ -82,7 +82,7 @@ stacks_text(wmem_allocator_t *pool, guint8 mask)
 {
     wmem_strbuf_t *b = wmem_strbuf_new(pool, "");
 
-    for (int i = 0; i < TL_STACK_COUNT; i++) {
+    for (int i = 0; i < TCPLIFE_STACK_COUNT; i++) {
         if (!(mask & (1u << i)))
             continue;
         if (wmem_strbuf_get_len(b))
@@ -96,7 +96,7 @@ stacks_text(wmem_allocator_t *pool, guint8 mask)
 static void
 add_transition(proto_tree *tree, tvbuff_t *tvb, const tl_result_t *r, tl_role_t who, guint8 label)
 {
-    if (label == TL_LABEL_NONE)
+    if (label == TCPLIFE_LABEL_NONE)
         return;
     gen(proto_tree_add_string_format_value(tree, HF(TRANSITION), tvb, 0, 0,
         tl_label_text((tl_label_t)label), "%s %s \xe2\x86\x92 %s (%s)", role(who),
@@ -113,24 +113,24 @@ render_options(proto_tree *t, tvbuff_t *tvb, const tl_layer_result_t *lr)
     proto_item *ti;
     proto_tree *st;
 
-    if (!lr->r.opts_known || !tl_fields_group_named(t, TL_RG_OPTIONS))
+    if (!lr->r.opts_known || !tl_fields_group_named(t, TCPLIFE_RG_OPTIONS))
         return;
     tl_conn_negotiated(&lr->rec->conn, &n);
-    st = proto_tree_add_subtree_format(t, tvb, 0, 0, ett_tcplife[TL_ETT_OPTIONS], &ti,
+    st = proto_tree_add_subtree_format(t, tvb, 0, 0, ett_tcplife[TCPLIFE_ETT_OPTIONS], &ti,
         "Negotiated options: MSS %u/%u, window scaling %s, SACK %s, timestamps %s, ECN %s",
-        n.mss[TL_ROLE_CLIENT], n.mss[TL_ROLE_SERVER], n.wscale ? "on" : "off",
+        n.mss[TCPLIFE_ROLE_CLIENT], n.mss[TCPLIFE_ROLE_SERVER], n.wscale ? "on" : "off",
         n.sack ? "on" : "off", n.ts ? "on" : "off", n.ecn ? "on" : "off");
     gen(ti);
     gen(proto_tree_add_uint_format_value(st, HF(OPT_MSS_CLIENT), tvb, 0, 0,
-        n.mss[TL_ROLE_CLIENT], "%u%s", n.mss[TL_ROLE_CLIENT],
-        n.mss_default[TL_ROLE_CLIENT] ? " (option absent: default)" : ""));
+        n.mss[TCPLIFE_ROLE_CLIENT], "%u%s", n.mss[TCPLIFE_ROLE_CLIENT],
+        n.mss_default[TCPLIFE_ROLE_CLIENT] ? " (option absent: default)" : ""));
     gen(proto_tree_add_uint_format_value(st, HF(OPT_MSS_SERVER), tvb, 0, 0,
-        n.mss[TL_ROLE_SERVER], "%u%s", n.mss[TL_ROLE_SERVER],
-        n.mss_default[TL_ROLE_SERVER] ? " (option absent: default)" : ""));
+        n.mss[TCPLIFE_ROLE_SERVER], "%u%s", n.mss[TCPLIFE_ROLE_SERVER],
+        n.mss_default[TCPLIFE_ROLE_SERVER] ? " (option absent: default)" : ""));
     gen(proto_tree_add_boolean(st, HF(OPT_WSCALE), tvb, 0, 0, n.wscale));
     if (n.wscale) {
-        gen(proto_tree_add_uint(st, HF(OPT_WSCALE_CLIENT), tvb, 0, 0, n.wscale_shift[TL_ROLE_CLIENT]));
-        gen(proto_tree_add_uint(st, HF(OPT_WSCALE_SERVER), tvb, 0, 0, n.wscale_shift[TL_ROLE_SERVER]));
+        gen(proto_tree_add_uint(st, HF(OPT_WSCALE_CLIENT), tvb, 0, 0, n.wscale_shift[TCPLIFE_ROLE_CLIENT]));
+        gen(proto_tree_add_uint(st, HF(OPT_WSCALE_SERVER), tvb, 0, 0, n.wscale_shift[TCPLIFE_ROLE_SERVER]));
     }
     gen(proto_tree_add_boolean(st, HF(OPT_SACK), tvb, 0, 0, n.sack));
     gen(proto_tree_add_boolean(st, HF(OPT_TS), tvb, 0, 0, n.ts));
@@ -150,7 +150,7 @@ render_half_close(proto_tree *t, tvbuff_t *tvb, const tl_result_t *r)
         ti = gen(proto_tree_add_boolean_format_value(t, HF(HALF_CLOSE), tvb, 0, 0, TRUE,
             "True (%s closed its direction: shutdown(SHUT_WR) or close(); %s \xe2\x86\x92 %s still open)",
             role(peer), role(snd), role(peer)));
-        st = proto_item_add_subtree(ti, ett_tcplife[TL_ETT_HALF_CLOSE]);
+        st = proto_item_add_subtree(ti, ett_tcplife[TCPLIFE_ETT_HALF_CLOSE]);
         gen(proto_tree_add_uint(st, HF(HALF_CLOSE_BYTES), tvb, 0, 0, r->hc_bytes));
         if (r->hc_fin_frame)
             gen(proto_tree_add_uint(st, HF(HALF_CLOSE_FIN_FRAME), tvb, 0, 0, r->hc_fin_frame));
@@ -167,20 +167,20 @@ render_rst(proto_tree *t, tvbuff_t *tvb, const tl_result_t *r)
     proto_item *ti;
     proto_tree *st;
 
-    if (r->rst_kind == TL_RST_NONE)
+    if (r->rst_kind == TCPLIFE_RST_NONE)
         return;
     ti = gen(proto_tree_add_string(t, HF(RST_KIND), tvb, 0, 0,
                                    tl_rst_kind_name((tl_rst_kind_t)r->rst_kind)));
-    st = proto_item_add_subtree(ti, ett_tcplife[TL_ETT_RST]);
+    st = proto_item_add_subtree(ti, ett_tcplife[TCPLIFE_ETT_RST]);
     gen(proto_tree_add_string(st, HF(RST_REASON), tvb, 0, 0,
                               tl_rst_reason_name((tl_rst_reason_t)r->rst_reason)));
     gen(proto_tree_add_string(st, HF(RST_RULE), tvb, 0, 0,
                               tl_rst_rule_text((tl_rst_rule_t)r->rst_rule)));
     if (r->rel_rst)
         gen(proto_tree_add_uint(st, HF(RST_ANSWERS), tvb, 0, 0, r->rel_rst));
-    if (r->rst_kind == TL_RST_REFUSED)
+    if (r->rst_kind == TCPLIFE_RST_REFUSED)
         return;
-    if (r->rst_kind == TL_RST_STRAY) {
+    if (r->rst_kind == TCPLIFE_RST_STRAY) {
         if (r->rst_unacked_bytes)
             gen(proto_tree_add_uint_format_value(st, HF(RST_UNACKED_BYTES), tvb, 0, 0,
                 r->rst_unacked_bytes, "%u (lost with the connection)", r->rst_unacked_bytes));
@@ -203,14 +203,14 @@ render_time_wait(proto_tree *t, tvbuff_t *tvb, const tl_layer_result_t *lr)
     proto_tree *st;
     nstime_t start, dur, expires, left, gap;
 
-    if (r->tw_holder != TL_TW_NONE) {
+    if (r->tw_holder != TCPLIFE_TW_NONE) {
         start = ns_rel(r->tw_start_ns);
         dur = ns_rel(r->tw_duration_ns);
         expires = ns_rel((r->tw_rearmed_ns ? r->tw_rearmed_ns : r->tw_start_ns) + r->tw_duration_ns);
         left = ns_rel(r->tw_left_ns);
         ti = gen(proto_tree_add_string(t, HF(TIME_WAIT_HOLDER), tvb, 0, 0,
                                        tl_tw_holder_name((tl_tw_holder_t)r->tw_holder)));
-        st = proto_item_add_subtree(ti, ett_tcplife[TL_ETT_TIME_WAIT]);
+        st = proto_item_add_subtree(ti, ett_tcplife[TCPLIFE_ETT_TIME_WAIT]);
         gen(proto_tree_add_time(st, HF(TIME_WAIT_START), tvb, 0, 0, &start));
         gen(proto_tree_add_time(st, HF(TIME_WAIT_DURATION), tvb, 0, 0, &dur));
         if (r->tw_rearmed_ns) {
@@ -226,7 +226,7 @@ render_time_wait(proto_tree *t, tvbuff_t *tvb, const tl_layer_result_t *lr)
         ti = gen(proto_tree_add_boolean_format_value(t, HF(TIME_WAIT_REUSE), tvb, 0, 0, TRUE,
             "True (stream %u's TIME_WAIT had %.3f s left)", lr->prev_stream,
             (double)r->tw_reuse_left_ns / 1e9));
-        st = proto_item_add_subtree(ti, ett_tcplife[TL_ETT_TIME_WAIT]);
+        st = proto_item_add_subtree(ti, ett_tcplife[TCPLIFE_ETT_TIME_WAIT]);
         gen(proto_tree_add_uint(st, HF(TIME_WAIT_PREV_STREAM), tvb, 0, 0, lr->prev_stream));
         gen(proto_tree_add_time(st, HF(TIME_WAIT_GAP), tvb, 0, 0, &gap));
         gen(proto_tree_add_boolean(st, HF(TIME_WAIT_ISN_HIGHER), tvb, 0, 0, r->tw_reuse_isn_higher));
@@ -248,7 +248,7 @@ render_conn(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const tl_conn_rec_
 
     ti = gen(proto_tree_add_string(t, HF(CONN_OUTCOME), tvb, 0, 0,
                                    tl_outcome_name(tl_conn_outcome(conn))));
-    st = proto_item_add_subtree(ti, ett_tcplife[TL_ETT_CONN]);
+    st = proto_item_add_subtree(ti, ett_tcplife[TCPLIFE_ETT_CONN]);
     LEAF(st, CONN_DURATION, proto_tree_add_time(st, HF(CONN_DURATION), tvb, 0, 0, &d));
     {
         tl_hs_outcome_t hs = tl_conn_handshake_outcome(conn);
@@ -256,10 +256,10 @@ render_conn(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const tl_conn_rec_
                                                    tl_hs_outcome_name(hs)));
         /* Known only once every frame was seen: the expert item sits in this
          * two-pass subtree, on every segment of the connection. */
-        tl_anomaly_t a = hs == TL_HS_HALF_OPEN ? TL_ANOMALY_HANDSHAKE_HALF_OPEN
-                       : hs == TL_HS_SYN_ONLY ? TL_ANOMALY_HANDSHAKE_SYN_ONLY : TL_ANOMALY_COUNT;
+        tl_anomaly_t a = hs == TCPLIFE_HS_HALF_OPEN ? TCPLIFE_ANOMALY_HANDSHAKE_HALF_OPEN
+                       : hs == TCPLIFE_HS_SYN_ONLY ? TCPLIFE_ANOMALY_HANDSHAKE_SYN_ONLY : TCPLIFE_ANOMALY_COUNT;
 
-        if (a != TL_ANOMALY_COUNT && (experts || expert_named(t, a)))
+        if (a != TCPLIFE_ANOMALY_COUNT && (experts || expert_named(t, a)))
             expert_add_info(pinfo, hi, &ei_tcplife[a]);
     }
     if (tl_conn_one_sided(conn))
@@ -324,7 +324,7 @@ tl_tree_wanted(proto_tree *tree)
 gboolean
 tl_tree_wants_tcpdump(proto_tree *tree)
 {
-    return named(tree, TL_HF_TCPDUMP);
+    return named(tree, TCPLIFE_HF_TCPDUMP);
 }
 
 void
@@ -342,33 +342,33 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     /* The headline is only ever read in a visible tree: a filter or -T
      * fields run builds a "fake" one and needs no text. */
     if (tl_seam_tree_visible(tree)) {
-        char headline[TL_HEADLINE_MAX];
+        char headline[TCPLIFE_HEADLINE_MAX];
 
         tl_headline(r, headline, sizeof headline);
         proto_item_set_text(top, "TCP Lifecycle: %s", headline);
     }
     gen(top);
-    t = proto_item_add_subtree(top, ett_tcplife[TL_ETT_ROOT]);
+    t = proto_item_add_subtree(top, ett_tcplife[TCPLIFE_ETT_ROOT]);
 
     LEAF(t, STREAM, proto_tree_add_uint(t, HF(STREAM), tvb, 0, 0, lr->stream));
     LEAF(t, PHASE, proto_tree_add_string(t, HF(PHASE), tvb, 0, 0, tl_phase_name((tl_phase_t)r->phase)));
     LEAF(t, SENDER, proto_tree_add_string(t, HF(SENDER), tvb, 0, 0, role(r->sender)));
     LEAF(t, STATE_CLIENT, proto_tree_add_string(t, HF(STATE_CLIENT), tvb, 0, 0,
-                                                state(r->state[TL_ROLE_CLIENT])));
+                                                state(r->state[TCPLIFE_ROLE_CLIENT])));
     LEAF(t, STATE_SERVER, proto_tree_add_string(t, HF(STATE_SERVER), tvb, 0, 0,
-                                                state(r->state[TL_ROLE_SERVER])));
-    if (named(t, TL_HF_TRANSITION)) {
+                                                state(r->state[TCPLIFE_ROLE_SERVER])));
+    if (named(t, TCPLIFE_HF_TRANSITION)) {
         add_transition(t, tvb, r, snd, r->label_send);
         add_transition(t, tvb, r, rcv, r->label_recv);
     }
-    if (r->api != TL_API_NONE)
+    if (r->api != TCPLIFE_API_NONE)
         LEAF(t, API, proto_tree_add_string(t, HF(API), tvb, 0, 0, tl_api_text((tl_api_t)r->api)));
     if (lr->tcpdump)
         LEAF(t, TCPDUMP, proto_tree_add_string(t, HF(TCPDUMP), tvb, 0, 0, lr->tcpdump));
 
-    if (r->hs_step && tl_fields_group_named(t, TL_RG_HANDSHAKE)) {
+    if (r->hs_step && tl_fields_group_named(t, TCPLIFE_RG_HANDSHAKE)) {
         ti = gen(proto_tree_add_uint(t, HF(HANDSHAKE_STEP), tvb, 0, 0, r->hs_step));
-        st = proto_item_add_subtree(ti, ett_tcplife[TL_ETT_HANDSHAKE]);
+        st = proto_item_add_subtree(ti, ett_tcplife[TCPLIFE_ETT_HANDSHAKE]);
         if (r->hs_step <= 2)
             gen(proto_tree_add_uint(st, HF(HANDSHAKE_ISN), tvb, 0, 0, r->isn));
         if (r->hs_step >= 2)
@@ -394,11 +394,11 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                                       stacks_text(pinfo->pool, r->backoff_stacks)));
         }
     }
-    if (r->td_started && tl_fields_group_named(t, TL_RG_TEARDOWN)) {
+    if (r->td_started && tl_fields_group_named(t, TCPLIFE_RG_TEARDOWN)) {
         st = t;
         if (r->td_step) {
             ti = gen(proto_tree_add_uint(t, HF(TEARDOWN_STEP), tvb, 0, 0, r->td_step));
-            st = proto_item_add_subtree(ti, ett_tcplife[TL_ETT_TEARDOWN]);
+            st = proto_item_add_subtree(ti, ett_tcplife[TCPLIFE_ETT_TEARDOWN]);
         }
         if (r->td_kind)
             gen(proto_tree_add_string(st, HF(TEARDOWN_KIND), tvb, 0, 0,
@@ -410,15 +410,15 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     if (r->rel_prev)
         LEAF(t, PREV_FRAME, proto_tree_add_uint(t, HF(PREV_FRAME), tvb, 0, 0, r->rel_prev));
     render_options(t, tvb, lr);
-    if ((r->half_close || r->hc_duration_valid) && tl_fields_group_named(t, TL_RG_HALF_CLOSE))
+    if ((r->half_close || r->hc_duration_valid) && tl_fields_group_named(t, TCPLIFE_RG_HALF_CLOSE))
         render_half_close(t, tvb, r);
-    if (r->rst_kind != TL_RST_NONE && tl_fields_group_named(t, TL_RG_RST))
+    if (r->rst_kind != TCPLIFE_RST_NONE && tl_fields_group_named(t, TCPLIFE_RG_RST))
         render_rst(t, tvb, r);
-    if ((r->tw_holder != TL_TW_NONE || r->tw_reuse) && tl_fields_group_named(t, TL_RG_TIME_WAIT))
+    if ((r->tw_holder != TCPLIFE_TW_NONE || r->tw_reuse) && tl_fields_group_named(t, TCPLIFE_RG_TIME_WAIT))
         render_time_wait(t, tvb, lr);
     if (final_known)
         render_conn(t, tvb, pinfo, lr->rec, experts);
-    if (r->keepalive != TL_KA_NONE)
+    if (r->keepalive != TCPLIFE_KA_NONE)
         LEAF(t, KEEPALIVE, proto_tree_add_string(t, HF(KEEPALIVE), tvb, 0, 0,
                                                  tl_keepalive_name((tl_keepalive_t)r->keepalive)));
     if (r->rel_ka)

@@ -81,7 +81,7 @@ typedef struct {
 typedef struct {
     tl_conn_t conn;             /* a copy of the connection before the segment */
     int       last_td_step;     /* highest teardown step reported so far */
-    uint32_t  hc_bytes[TL_ROLE_COUNT];
+    uint32_t  hc_bytes[TCPLIFE_ROLE_COUNT];
     bool      reported_ended;   /* a segment was reported as reset or closed */
 } shadow_t;
 
@@ -142,12 +142,12 @@ name_ok(const char *s)
 
 /* Was this FIN's own ACK captured before it (two teardown steps at once)?
  * The anomaly says so, unless the verdict's anomaly list was already full
- * (TL_MAX_ANOMALIES: later anomalies are dropped): then it may be so. */
+ * (TCPLIFE_MAX_ANOMALIES: later anomalies are dropped): then it may be so. */
 static bool
 ack_before_fin(const tl_result_t *r)
 {
-    return tl_result_has_anomaly(r, TL_ANOMALY_TEARDOWN_ACK_BEFORE_FIN)
-        || ((r->flags & TL_F_FIN) && r->n_anomalies == TL_MAX_ANOMALIES);
+    return tl_result_has_anomaly(r, TCPLIFE_ANOMALY_TEARDOWN_ACK_BEFORE_FIN)
+        || ((r->flags & TCPLIFE_F_FIN) && r->n_anomalies == TCPLIFE_MAX_ANOMALIES);
 }
 
 /* Invariants of one verdict on its own (the segment, and the result). */
@@ -156,15 +156,15 @@ check_result(unsigned frame, const tl_segment_t *seg, const tl_result_t *r)
 {
     CHECK(r->flags == seg->flags);
     CHECK(r->len == seg->len);
-    CHECK(r->phase > TL_PHASE_NONE && r->phase < TL_PHASE_COUNT);
-    CHECK(r->sender < TL_ROLE_COUNT);
-    for (int i = 0; i < TL_ROLE_COUNT; i++) {
-        CHECK(r->state[i] < TL_STATE_COUNT);
-        CHECK(r->prev_state[i] < TL_STATE_COUNT);
+    CHECK(r->phase > TCPLIFE_PHASE_NONE && r->phase < TCPLIFE_PHASE_COUNT);
+    CHECK(r->sender < TCPLIFE_ROLE_COUNT);
+    for (int i = 0; i < TCPLIFE_ROLE_COUNT; i++) {
+        CHECK(r->state[i] < TCPLIFE_STATE_COUNT);
+        CHECK(r->prev_state[i] < TCPLIFE_STATE_COUNT);
         CHECK(name_ok(tl_state_name((tl_state_t)r->state[i])));
     }
-    CHECK(r->label_send < TL_LABEL_COUNT && r->label_recv < TL_LABEL_COUNT);
-    CHECK(r->api < TL_API_COUNT);
+    CHECK(r->label_send < TCPLIFE_LABEL_COUNT && r->label_recv < TCPLIFE_LABEL_COUNT);
+    CHECK(r->api < TCPLIFE_API_COUNT);
     CHECK(name_ok(tl_phase_name((tl_phase_t)r->phase)));
     CHECK(name_ok(tl_role_name((tl_role_t)r->sender)));
     CHECK(name_ok(tl_label_text((tl_label_t)r->label_send)));
@@ -174,34 +174,34 @@ check_result(unsigned frame, const tl_segment_t *seg, const tl_result_t *r)
     /* Handshake steps: 1 SYN, 2 SYN-ACK, 3 the ACK completing it. */
     CHECK(r->hs_step <= 3);
     if (r->hs_step == 1)
-        CHECK((seg->flags & (TL_F_SYN | TL_F_ACK)) == TL_F_SYN);
+        CHECK((seg->flags & (TCPLIFE_F_SYN | TCPLIFE_F_ACK)) == TCPLIFE_F_SYN);
     if (r->hs_step == 2)
-        CHECK((seg->flags & (TL_F_SYN | TL_F_ACK)) == (TL_F_SYN | TL_F_ACK));
+        CHECK((seg->flags & (TCPLIFE_F_SYN | TCPLIFE_F_ACK)) == (TCPLIFE_F_SYN | TCPLIFE_F_ACK));
     if (r->hs_step == 3)
-        CHECK((seg->flags & (TL_F_SYN | TL_F_ACK | TL_F_RST)) == TL_F_ACK);
+        CHECK((seg->flags & (TCPLIFE_F_SYN | TCPLIFE_F_ACK | TCPLIFE_F_RST)) == TCPLIFE_F_ACK);
     CHECK(!r->hs_ack_ok || r->hs_ack_checked);
     CHECK(!r->hs_ack_checked || r->hs_step >= 2);
     CHECK(r->hs_retry == 0 || r->hs_step == 1 || r->hs_step == 2);
     /* A handshake step is reported in the handshake phase, unless it comes
      * after the end (closed) or carries RST (reset). */
     if (r->hs_step)
-        CHECK(r->phase == TL_PHASE_HANDSHAKE || r->phase == TL_PHASE_CLOSED);
+        CHECK(r->phase == TCPLIFE_PHASE_HANDSHAKE || r->phase == TCPLIFE_PHASE_CLOSED);
 
     /* Teardown: at most two FINs and two FIN acknowledgements. */
     CHECK(r->td_step <= 4);
     if (r->td_step)
-        CHECK(seg->flags & (TL_F_FIN | TL_F_ACK));
-    CHECK(r->td_kind < TL_TEARDOWN_COUNT);
+        CHECK(seg->flags & (TCPLIFE_F_FIN | TCPLIFE_F_ACK));
+    CHECK(r->td_kind < TCPLIFE_TEARDOWN_COUNT);
     CHECK(name_ok(tl_teardown_name((tl_teardown_t)r->td_kind)));
-    CHECK(r->td_kind == TL_TEARDOWN_NONE || r->td_started);
+    CHECK(r->td_kind == TCPLIFE_TEARDOWN_NONE || r->td_started);
     if (r->td_started)
-        CHECK(r->td_initiator < TL_ROLE_COUNT);
-    CHECK(!r->fin_retrans || (seg->flags & TL_F_FIN));
+        CHECK(r->td_initiator < TCPLIFE_ROLE_COUNT);
+    CHECK(!r->fin_retrans || (seg->flags & TCPLIFE_F_FIN));
 
     /* Anomalies: valid, never NONE, never twice. */
-    CHECK(r->n_anomalies <= TL_MAX_ANOMALIES);
+    CHECK(r->n_anomalies <= TCPLIFE_MAX_ANOMALIES);
     for (unsigned i = 0; i < r->n_anomalies; i++) {
-        CHECK(r->anomalies[i] > TL_ANOMALY_NONE && r->anomalies[i] < TL_ANOMALY_COUNT);
+        CHECK(r->anomalies[i] > TCPLIFE_ANOMALY_NONE && r->anomalies[i] < TCPLIFE_ANOMALY_COUNT);
         CHECK(name_ok(tl_anomaly_text((tl_anomaly_t)r->anomalies[i])));
         CHECK(tl_anomaly_severity((tl_anomaly_t)r->anomalies[i]) >= 0
               && tl_anomaly_severity((tl_anomaly_t)r->anomalies[i]) <= 3);
@@ -210,42 +210,42 @@ check_result(unsigned frame, const tl_segment_t *seg, const tl_result_t *r)
     }
 
     /* RST: every RST gets a kind, nothing else does. */
-    CHECK(r->rst_kind < TL_RST_COUNT);
+    CHECK(r->rst_kind < TCPLIFE_RST_COUNT);
     CHECK(name_ok(tl_rst_kind_name((tl_rst_kind_t)r->rst_kind)));
-    CHECK((r->rst_kind != TL_RST_NONE) == ((seg->flags & TL_F_RST) != 0));
-    CHECK(r->phase == TL_PHASE_RESET ? (seg->flags & TL_F_RST) != 0
-                                     : (seg->flags & TL_F_RST) == 0);
-    CHECK(!r->rst_unread_data || r->rst_kind == TL_RST_UNREAD_DATA);
+    CHECK((r->rst_kind != TCPLIFE_RST_NONE) == ((seg->flags & TCPLIFE_F_RST) != 0));
+    CHECK(r->phase == TCPLIFE_PHASE_RESET ? (seg->flags & TCPLIFE_F_RST) != 0
+                                     : (seg->flags & TCPLIFE_F_RST) == 0);
+    CHECK(!r->rst_unread_data || r->rst_kind == TCPLIFE_RST_UNREAD_DATA);
     /* Every (state, event) pair the core can meet has a rule in tl_fsm.c
      * (test_fsm.c pins each cell): none may fall through to "unexpected". */
-    CHECK(!tl_result_has_anomaly(r, TL_ANOMALY_UNEXPECTED));
-    CHECK(r->label_send != TL_LABEL_UNEXPECTED && r->label_recv != TL_LABEL_UNEXPECTED);
+    CHECK(!tl_result_has_anomaly(r, TCPLIFE_ANOMALY_UNEXPECTED));
+    CHECK(r->label_send != TCPLIFE_LABEL_UNEXPECTED && r->label_recv != TCPLIFE_LABEL_UNEXPECTED);
     /* The RST's rule decides its kind; reason, keepalive label and stacks
      * stay inside their vocabularies. */
-    CHECK(r->rst_rule < TL_RULE_COUNT && r->rst_reason < TL_REASON_COUNT);
+    CHECK(r->rst_rule < TCPLIFE_RULE_COUNT && r->rst_reason < TCPLIFE_REASON_COUNT);
     CHECK(tl_rst_rule_kind((tl_rst_rule_t)r->rst_rule) == (tl_rst_kind_t)r->rst_kind);
     CHECK(name_ok(tl_rst_reason_name((tl_rst_reason_t)r->rst_reason)));
-    CHECK(r->rst_kind == TL_RST_NONE || name_ok(tl_rst_rule_text((tl_rst_rule_t)r->rst_rule)));
-    CHECK(r->keepalive < TL_KA_COUNT && name_ok(tl_keepalive_name((tl_keepalive_t)r->keepalive)));
-    CHECK(r->backoff_stacks < (1u << TL_STACK_COUNT));
+    CHECK(r->rst_kind == TCPLIFE_RST_NONE || name_ok(tl_rst_rule_text((tl_rst_rule_t)r->rst_rule)));
+    CHECK(r->keepalive < TCPLIFE_KA_COUNT && name_ok(tl_keepalive_name((tl_keepalive_t)r->keepalive)));
+    CHECK(r->backoff_stacks < (1u << TCPLIFE_STACK_COUNT));
     CHECK(!r->dup_of || (r->dup_of < seg->frame && r->n_anomalies >= 1));
     /* Unread bytes only in the kinds that end a live connection. */
-    CHECK(r->rst_unread_bytes == 0 || r->rst_kind != TL_RST_STRAY);
-    CHECK(r->rst_unread_bytes == 0 || r->rst_kind != TL_RST_REFUSED);
+    CHECK(r->rst_unread_bytes == 0 || r->rst_kind != TCPLIFE_RST_STRAY);
+    CHECK(r->rst_unread_bytes == 0 || r->rst_kind != TCPLIFE_RST_REFUSED);
 
     /* Half-close: only payload, only with the byte count. */
     if (r->half_close)
         CHECK(seg->len > 0);
-    CHECK(!r->hc_duration_valid || (seg->flags & TL_F_FIN));
+    CHECK(!r->hc_duration_valid || (seg->flags & TCPLIFE_F_FIN));
 
-    CHECK(r->tw_holder < TL_TW_COUNT);
+    CHECK(r->tw_holder < TCPLIFE_TW_COUNT);
     CHECK(name_ok(tl_tw_holder_name((tl_tw_holder_t)r->tw_holder)));
     if (r->tw_reuse) {
-        CHECK(tl_result_has_anomaly(r, TL_ANOMALY_TIME_WAIT_REUSE));
+        CHECK(tl_result_has_anomaly(r, TCPLIFE_ANOMALY_TIME_WAIT_REUSE));
         CHECK(r->tw_reuse_left_ns > 0);
         CHECK(!r->tw_reuse_ts_newer || r->tw_reuse_ts_known);
     }
-    CHECK(!tl_result_has_anomaly(r, TL_ANOMALY_TIME_WAIT_REUSE_REJECTABLE) || r->tw_reuse);
+    CHECK(!tl_result_has_anomaly(r, TCPLIFE_ANOMALY_TIME_WAIT_REUSE_REJECTABLE) || r->tw_reuse);
 }
 
 /* Invariants across segments of one connection: before (sh->conn) and after. */
@@ -255,16 +255,16 @@ check_conn(unsigned frame, shadow_t *sh, const tl_conn_t *c, const tl_result_t *
     const tl_conn_t *b = &sh->conn;
     /* What may undo an end: evidence that it was not one, each named by an
      * anomaly on the segment that shows it (tl_conn.c). */
-    bool ack_lost = tl_result_has_anomaly(r, TL_ANOMALY_TEARDOWN_FINAL_ACK_LOST);
-    bool reopened = ack_lost || tl_result_has_anomaly(r, TL_ANOMALY_HANDSHAKE_RETRY_AFTER_REFUSED)
-                    || tl_result_has_anomaly(r, TL_ANOMALY_RESET_SENDER_CONTINUES);
+    bool ack_lost = tl_result_has_anomaly(r, TCPLIFE_ANOMALY_TEARDOWN_FINAL_ACK_LOST);
+    bool reopened = ack_lost || tl_result_has_anomaly(r, TCPLIFE_ANOMALY_HANDSHAKE_RETRY_AFTER_REFUSED)
+                    || tl_result_has_anomaly(r, TCPLIFE_ANOMALY_RESET_SENDER_CONTINUES);
 
     CHECK(c->started);
     CHECK(c->segments == b->segments + 1);          /* never wraps in a run */
-    for (int i = 0; i < TL_ROLE_COUNT; i++) {
+    for (int i = 0; i < TCPLIFE_ROLE_COUNT; i++) {
         const tl_endpoint_t *e = &c->ep[i], *o = &b->ep[i];
 
-        CHECK(e->state < TL_STATE_COUNT);
+        CHECK(e->state < TCPLIFE_STATE_COUNT);
         /* Before its first segment a connection has no state to report:
          * the first segment itself decides it (mid-stream, roles). */
         if (b->started)
@@ -297,9 +297,9 @@ check_conn(unsigned frame, shadow_t *sh, const tl_conn_t *c, const tl_result_t *
     CHECK(c->teardown_steps <= b->teardown_steps + (ack_before_fin(r) ? 2 : 1));
     if (b->teardown_started)
         CHECK(c->teardown_started && c->teardown_initiator == b->teardown_initiator);
-    if (b->teardown_kind != TL_TEARDOWN_NONE)
+    if (b->teardown_kind != TCPLIFE_TEARDOWN_NONE)
         CHECK(c->teardown_kind == b->teardown_kind);
-    CHECK(c->teardown_kind == TL_TEARDOWN_NONE || c->teardown_started);
+    CHECK(c->teardown_kind == TCPLIFE_TEARDOWN_NONE || c->teardown_started);
     if (r->td_step) {
         CHECK(r->td_step == c->teardown_steps
               || (ack_before_fin(r) && r->td_step + 1 == c->teardown_steps));
@@ -316,7 +316,7 @@ check_conn(unsigned frame, shadow_t *sh, const tl_conn_t *c, const tl_result_t *
     if (b->started) {
         /* A SYN captured after its SYN-ACK names the roles after all. */
         CHECK(c->roles_inferred == b->roles_inferred
-              || (!c->roles_inferred && tl_result_has_anomaly(r, TL_ANOMALY_HANDSHAKE_SYN_REORDERED)));
+              || (!c->roles_inferred && tl_result_has_anomaly(r, TCPLIFE_ANOMALY_HANDSHAKE_SYN_REORDERED)));
         CHECK(c->midstream == b->midstream);
         CHECK(memcmp(&c->ep[0].addr, &b->ep[0].addr, sizeof c->ep[0].addr) == 0);
         CHECK(c->ep[0].port == b->ep[0].port && c->ep[1].port == b->ep[1].port);
@@ -330,36 +330,36 @@ check_conn(unsigned frame, shadow_t *sh, const tl_conn_t *c, const tl_result_t *
         sh->reported_ended = false;
     if (b->ended && !reopened) {
         CHECK(c->ended);
-        CHECK(r->phase == TL_PHASE_CLOSED || r->phase == TL_PHASE_RESET);
+        CHECK(r->phase == TCPLIFE_PHASE_CLOSED || r->phase == TCPLIFE_PHASE_RESET);
     }
     if (sh->reported_ended)
-        CHECK(r->phase == TL_PHASE_CLOSED || r->phase == TL_PHASE_RESET);
+        CHECK(r->phase == TCPLIFE_PHASE_CLOSED || r->phase == TCPLIFE_PHASE_RESET);
     /* A RST the receiver ignores (RFC 5961, not at RCV.NXT) is reported as
      * "reset" but ends nothing: only a real end makes later phases final. */
-    if ((r->phase == TL_PHASE_CLOSED || r->phase == TL_PHASE_RESET) && c->ended)
+    if ((r->phase == TCPLIFE_PHASE_CLOSED || r->phase == TCPLIFE_PHASE_RESET) && c->ended)
         sh->reported_ended = true;
     CHECK(!c->reset || c->ended);
     if (b->reset && !reopened)
         CHECK(c->reset && c->reset_kind == b->reset_kind
               && c->reset_sender == b->reset_sender && c->reset_frame == b->reset_frame);
     if (b->reset && reopened)
-        CHECK(!c->reset || c->reset_kind == TL_RST_INJECTED);
+        CHECK(!c->reset || c->reset_kind == TCPLIFE_RST_INJECTED);
     /* Once the teardown started, the connection is never "established"
      * again; once the handshake is done, only a SYN or SYN-ACK (step 1 or
      * 2, e.g. a retransmission) is reported as handshake. */
     if (c->teardown_started)
-        CHECK(r->phase != TL_PHASE_ESTABLISHED);
-    if (b->handshake_done && r->phase == TL_PHASE_HANDSHAKE)
+        CHECK(r->phase != TCPLIFE_PHASE_ESTABLISHED);
+    if (b->handshake_done && r->phase == TCPLIFE_PHASE_HANDSHAKE)
         CHECK(r->hs_step != 0);
-    if (b->tw_holder != TL_TW_NONE)
+    if (b->tw_holder != TCPLIFE_TW_NONE)
         CHECK(c->tw_holder == b->tw_holder && c->tw_start_ns == b->tw_start_ns);
-    CHECK(c->tw_holder < TL_TW_COUNT);
+    CHECK(c->tw_holder < TCPLIFE_TW_COUNT);
     /* TIME_WAIT is held once the last FIN is acknowledged; a FIN sent again
      * after that ACK reopens the teardown until it is acknowledged again. */
-    CHECK(c->tw_holder == TL_TW_NONE || c->ended || c->ep[0].fin_reacked || c->ep[1].fin_reacked);
+    CHECK(c->tw_holder == TCPLIFE_TW_NONE || c->ended || c->ep[0].fin_reacked || c->ep[1].fin_reacked);
 
     CHECK(name_ok(tl_outcome_name(tl_conn_outcome(c))));
-    CHECK(tl_conn_outcome(c) < TL_OUTCOME_COUNT);
+    CHECK(tl_conn_outcome(c) < TCPLIFE_OUTCOME_COUNT);
 }
 
 static void
@@ -369,19 +369,19 @@ check_zeek(unsigned frame, const tl_zeek_t *z, uint16_t old_len)
     size_t n = strlen(h);
 
     CHECK(z->started);
-    CHECK(z->hist_len <= TL_ZEEK_HISTORY_MAX && n == z->hist_len);
+    CHECK(z->hist_len <= TCPLIFE_ZEEK_HISTORY_MAX && n == z->hist_len);
     CHECK(z->hist_len >= old_len);
     for (size_t i = 0; i < n; i++)
         CHECK(h[i] != '\0' && strchr("SHADFRTGWIQshadfrtgwiq^", h[i]) != NULL);
-    CHECK(!z->hist_truncated || z->hist_len == TL_ZEEK_HISTORY_MAX);
-    CHECK(tl_zeek_conn_state_id(z) < TL_ZEEK_CONN_STATE_COUNT);
+    CHECK(!z->hist_truncated || z->hist_len == TCPLIFE_ZEEK_HISTORY_MAX);
+    CHECK(tl_zeek_conn_state_id(z) < TCPLIFE_ZEEK_CONN_STATE_COUNT);
     CHECK(name_ok(tl_zeek_conn_state(z)));
     CHECK(z->ep[0].is_orig != z->ep[1].is_orig);
     for (int i = 0; i < 2; i++) {
-        CHECK(z->ep[i].state < TL_ZEEK_EP_COUNT && z->ep[i].prev_state < TL_ZEEK_EP_COUNT);
-        CHECK(z->ep[i].n_blocks <= TL_ZEEK_MAX_BLOCKS);
+        CHECK(z->ep[i].state < TCPLIFE_ZEEK_EP_COUNT && z->ep[i].prev_state < TCPLIFE_ZEEK_EP_COUNT);
+        CHECK(z->ep[i].n_blocks <= TCPLIFE_ZEEK_MAX_BLOCKS);
     }
-    CHECK(tl_zeek_ep_state(z, true) < TL_ZEEK_EP_COUNT);
+    CHECK(tl_zeek_ep_state(z, true) < TCPLIFE_ZEEK_EP_COUNT);
     CHECK(name_ok(tl_zeek_ep_state_name(tl_zeek_ep_state(z, false))));
 }
 
@@ -424,40 +424,40 @@ check_views(unsigned frame, tl_conn_t *c, const tl_config_t *cfg, const tl_segme
         size_t n = strlen(buf);         /* NUL-terminated within cap */
         CHECK(n < cap && n == (need < cap ? need : cap - 1));
     }
-    CHECK(need < 512);                  /* the glue's TL_TCPDUMP_MAX: never cut */
+    CHECK(need < 512);                  /* the glue's TCPLIFE_TCPDUMP_MAX: never cut */
     free(buf);
 
     if (r->opts_known) {
         tl_negotiated_t ng;
         tl_conn_negotiated(c, &ng);
-        CHECK(ng.tfo < TL_TFO_COUNT && name_ok(tl_tfo_name(ng.tfo)));
-        CHECK(ng.auth < TL_AUTH_COUNT && name_ok(tl_auth_name(ng.auth)));
+        CHECK(ng.tfo < TCPLIFE_TFO_COUNT && name_ok(tl_tfo_name(ng.tfo)));
+        CHECK(ng.auth < TCPLIFE_AUTH_COUNT && name_ok(tl_auth_name(ng.auth)));
     }
     if (r->hs_retry) {
         int64_t expected = 0;
         tl_backoff_t b = tl_backoff_verdict(r->hs_step == 2, r->hs_retry, r->hs_backoff_ns,
                                             &expected);
-        CHECK(b < TL_BACKOFF_COUNT && name_ok(tl_backoff_text(b)));
+        CHECK(b < TCPLIFE_BACKOFF_COUNT && name_ok(tl_backoff_text(b)));
     }
     tl_conn_summarize(c, cfg, &sum);
-    CHECK(sum.outcome < TL_OUTCOME_COUNT && sum.outcome == tl_conn_outcome(c));
-    CHECK(sum.handshake < TL_HS_COUNT && name_ok(tl_hs_outcome_name(sum.handshake)));
+    CHECK(sum.outcome < TCPLIFE_OUTCOME_COUNT && sum.outcome == tl_conn_outcome(c));
+    CHECK(sum.handshake < TCPLIFE_HS_COUNT && name_ok(tl_hs_outcome_name(sum.handshake)));
     CHECK(sum.handshake == tl_conn_handshake_outcome(c));
-    CHECK(sum.teardown_kind < TL_TEARDOWN_COUNT && sum.rst_kind < TL_RST_COUNT);
-    CHECK(sum.tw_holder < TL_TW_COUNT && sum.initiator < TL_ROLE_COUNT);
-    CHECK(sum.final_state[0] < TL_STATE_COUNT && sum.final_state[1] < TL_STATE_COUNT);
-    CHECK(!sum.reset || sum.rst_kind != TL_RST_NONE);
+    CHECK(sum.teardown_kind < TCPLIFE_TEARDOWN_COUNT && sum.rst_kind < TCPLIFE_RST_COUNT);
+    CHECK(sum.tw_holder < TCPLIFE_TW_COUNT && sum.initiator < TCPLIFE_ROLE_COUNT);
+    CHECK(sum.final_state[0] < TCPLIFE_STATE_COUNT && sum.final_state[1] < TCPLIFE_STATE_COUNT);
+    CHECK(!sum.reset || sum.rst_kind != TCPLIFE_RST_NONE);
 }
 
 /* The verdict the glue stores per frame comes back byte for byte. */
 static void
 check_pack(unsigned frame, const tl_result_t *r)
 {
-    uint8_t buf[TL_PACKED_MAX];
+    uint8_t buf[TCPLIFE_PACKED_MAX];
     tl_result_t back;
     size_t n = tl_pack_result(r, buf);
 
-    CHECK(n > 0 && n <= TL_PACKED_MAX);
+    CHECK(n > 0 && n <= TCPLIFE_PACKED_MAX);
     memset(&back, 0x5a, sizeof back);
     CHECK(tl_unpack_result(buf, n, &back) == n);
     CHECK(memcmp(&back, r, sizeof back) == 0);
@@ -488,7 +488,7 @@ static void
 check_header(unsigned frame, const tl_segment_t *seg)
 {
     uint8_t h[60];
-    size_t n = seg->opt_bytes ? seg->opt_len : 0, hl = (TL_TCP_HDR_MIN + n + 3) & ~(size_t)3;
+    size_t n = seg->opt_bytes ? seg->opt_len : 0, hl = (TCPLIFE_TCP_HDR_MIN + n + 3) & ~(size_t)3;
     size_t cuts[2];
 
     memset(h, 0, sizeof h);
@@ -503,7 +503,7 @@ check_header(unsigned frame, const tl_segment_t *seg)
     h[14] = (uint8_t)(seg->win >> 8); h[15] = (uint8_t)seg->win;
     h[18] = (uint8_t)(seg->urp >> 8); h[19] = (uint8_t)seg->urp;
     if (n)
-        memcpy(h + TL_TCP_HDR_MIN, seg->opt_bytes, n);
+        memcpy(h + TCPLIFE_TCP_HDR_MIN, seg->opt_bytes, n);
     cuts[0] = hl;
     cuts[1] = frame % (hl + 1);
     for (int k = 0; k < 2; k++) {
@@ -512,17 +512,17 @@ check_header(unsigned frame, const tl_segment_t *seg)
 
         memset(&p, 0, sizeof p);
         got = tl_parse_tcp_header(h, cuts[k], &p);
-        if (cuts[k] < TL_TCP_HDR_MIN) {
+        if (cuts[k] < TCPLIFE_TCP_HDR_MIN) {
             CHECK(got == 0);
             continue;
         }
         CHECK(got == hl);
         CHECK(p.sport == seg->sport && p.dport == seg->dport && p.seq == seg->seq);
         CHECK(p.flags == (seg->flags & 0x0fff) && p.win == (seg->win & 0xffff) && p.urp == seg->urp);
-        CHECK(p.ack == ((seg->flags & TL_F_ACK) ? seg->ack : 0));
-        CHECK(p.opt_len <= cuts[k] - TL_TCP_HDR_MIN && p.opt_len <= 40);
-        CHECK(p.opt_len + p.opt_cut == hl - TL_TCP_HDR_MIN);     /* declared = captured + cut */
-        CHECK(!p.opt_len || p.opt_bytes == h + TL_TCP_HDR_MIN);
+        CHECK(p.ack == ((seg->flags & TCPLIFE_F_ACK) ? seg->ack : 0));
+        CHECK(p.opt_len <= cuts[k] - TCPLIFE_TCP_HDR_MIN && p.opt_len <= 40);
+        CHECK(p.opt_len + p.opt_cut == hl - TCPLIFE_TCP_HDR_MIN);     /* declared = captured + cut */
+        CHECK(!p.opt_len || p.opt_bytes == h + TCPLIFE_TCP_HDR_MIN);
         CHECK(!(p.has_mss || p.has_wscale || p.sack_perm || p.has_ts || p.tfo || p.md5 || p.ao)
               || p.opt_len > 0);
     }
@@ -638,7 +638,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         memset(&seg, 0, sizeof seg);
         /* tcp.flags is 12 bits: AE and the three reserved bits too. */
-        seg.flags = (uint16_t)(b1 | ((b2 & 16) ? TL_F_AE : 0) | ((b2 & 64) ? 0xe00 : 0));
+        seg.flags = (uint16_t)(b1 | ((b2 & 16) ? TCPLIFE_F_AE : 0) | ((b2 & 64) ? 0xe00 : 0));
         seg.seq = operand(&r, (b0 >> 4) & 3u, snd->isn, snd->next, &ok);
         if (!ok)
             break;
@@ -753,8 +753,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_views(frame, &s->conn, &cfg, &seg, &res, (b3 >> 5) & 3u);
 
         {
-            uint32_t end = seg.seq + seg.len + ((seg.flags & TL_F_SYN) ? 1u : 0u)
-                         + ((seg.flags & TL_F_FIN) ? 1u : 0u);
+            uint32_t end = seg.seq + seg.len + ((seg.flags & TCPLIFE_F_SYN) ? 1u : 0u)
+                         + ((seg.flags & TCPLIFE_F_FIN) ? 1u : 0u);
             if (!snd->seen || (int32_t)(end - snd->next) > 0)
                 snd->next = end;
             snd->seen = true;

@@ -9,7 +9,7 @@
  * buffer of exactly its size, so a read past it is a sanitizer report.
  * Checked after decoding (abort() on a violation):
  *   - the kind and the skip reason are in range, and a reason goes with
- *     TL_DEC_SKIP only;
+ *     TCPLIFE_DEC_SKIP only;
  *   - a TCP segment has IPv4 or IPv6 addresses, a length within the frame's
  *     wire length, its options inside the captured bytes;
  *   - a quoted header has addresses of one family.
@@ -41,20 +41,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!frame)
         return 0;
     memcpy(frame, data + 3, caplen);
-    tl_decode((tl_link_t)(data[0] % (TL_LINK_OTHER + 1)), frame, caplen, wire, &d);
+    tl_decode((tl_link_t)(data[0] % (TCPLIFE_LINK_OTHER + 1)), frame, caplen, wire, &d);
 
-    CHECK(d.kind >= TL_DEC_NONE && d.kind <= TL_DEC_SKIP);
-    CHECK((unsigned)d.skip < TL_SKIP_COUNT);
-    CHECK((d.kind == TL_DEC_SKIP) == (d.skip != TL_SKIP_NONE));
+    CHECK(d.kind >= TCPLIFE_DEC_NONE && d.kind <= TCPLIFE_DEC_SKIP);
+    CHECK((unsigned)d.skip < TCPLIFE_SKIP_COUNT);
+    CHECK((d.kind == TCPLIFE_DEC_SKIP) == (d.skip != TCPLIFE_SKIP_NONE));
     CHECK(tl_skip_text(d.skip)[0] != '?');
-    if (d.kind == TL_DEC_TCP) {
+    if (d.kind == TCPLIFE_DEC_TCP) {
         CHECK(d.seg.src.family == 4 || d.seg.src.family == 6);
         CHECK(d.seg.dst.family == d.seg.src.family);
         CHECK(d.conv_src.family == d.conv_dst.family);
         CHECK(d.seg.len <= wire);
         if (d.seg.opt_len)
             CHECK(d.seg.opt_bytes >= frame && d.seg.opt_bytes + d.seg.opt_len <= frame + caplen);
-    } else if (d.kind == TL_DEC_QUOTED) {
+    } else if (d.kind == TCPLIFE_DEC_QUOTED) {
         CHECK(d.seg.src.family == 4 || d.seg.src.family == 6);
         CHECK(d.seg.dst.family == d.seg.src.family);
     }

@@ -3,7 +3,7 @@
  * layout_check.c - the private epan layouts tl_epan_seam.c reads (TCP's tap
  * record `struct tcpheader` and conversation data `struct tcp_analysis`,
  * epan/dissectors/packet-tcp.h), checked against the table reviewed for
- * this Wireshark (TL_SEAM_LAYOUT in plugin/epan/tl_compat.h). Compiled
+ * this Wireshark (TCPLIFE_SEAM_LAYOUT in plugin/epan/tl_compat.h). Compiled
  * against the installed headers, as the plugin is.
  *
  * Fails (exit 1) when an offset or size differs, and when this version has
@@ -20,7 +20,7 @@
 
 #include "tl_compat.h"
 
-#ifdef TL_SEAM_LAYOUT
+#ifdef TCPLIFE_SEAM_LAYOUT
 #include <epan/dissectors/packet-tcp.h>
 #endif
 
@@ -31,8 +31,8 @@ main(void)
 
     printf("Wireshark headers %d.%d.%d\n", WIRESHARK_VERSION_MAJOR, WIRESHARK_VERSION_MINOR,
            WIRESHARK_VERSION_MICRO);
-#ifdef TL_SEAM_LAYOUT
-#define TL_X_(type, member, off, size)                                                  \
+#ifdef TCPLIFE_SEAM_LAYOUT
+#define TCPLIFE_X_(type, member, off, size)                                                  \
     do {                                                                                \
         size_t o = offsetof(type, member), s = sizeof(((type *)0)->member);            \
         int ok = o == (size_t)(off) && s == (size_t)(size);                             \
@@ -40,13 +40,13 @@ main(void)
                #type, #member, o, s, (int)(off), (int)(size));                          \
         bad |= !ok;                                                                     \
     } while (0);
-    TL_SEAM_LAYOUT(TL_X_)
-#undef TL_X_
+    TCPLIFE_SEAM_LAYOUT(TCPLIFE_X_)
+#undef TCPLIFE_X_
     if (bad)
         printf("FAIL: packet-tcp.h's layout changed since it was reviewed: check what the members "
-               "mean now, then update TL_SEAM_LAYOUT in plugin/epan/tl_compat.h\n");
+               "mean now, then update TCPLIFE_SEAM_LAYOUT in plugin/epan/tl_compat.h\n");
 #else
-    printf("FAIL: no reviewed TL_SEAM_LAYOUT for this Wireshark in plugin/epan/tl_compat.h: the "
+    printf("FAIL: no reviewed TCPLIFE_SEAM_LAYOUT for this Wireshark in plugin/epan/tl_compat.h: the "
            "plugin uses the public fallback (primed tcp.stream and tcp.len). Review struct "
            "tcpheader and struct tcp_analysis in epan/dissectors/packet-tcp.h, then add this "
            "version's table\n");

@@ -165,20 +165,20 @@ test_decode_ethernet_ipv4_tcp(void **state)
     tl_decoded_t d;
     size_t n = eth_tcp(f, 7);
     (void)state;
-    tl_decode(TL_LINK_ETHERNET, f, n, n, &d);
-    assert_int_equal(d.kind, TL_DEC_TCP);
+    tl_decode(TCPLIFE_LINK_ETHERNET, f, n, n, &d);
+    assert_int_equal(d.kind, TCPLIFE_DEC_TCP);
     assert_int_equal(d.seg.sport, 40000);
     assert_int_equal(d.seg.dport, 80);
     assert_int_equal(d.seg.seq, 1000);
     assert_int_equal(d.seg.len, 7);
-    assert_int_equal(d.seg.flags, TL_F_PSH | TL_F_ACK);
+    assert_int_equal(d.seg.flags, TCPLIFE_F_PSH | TCPLIFE_F_ACK);
     assert_int_equal(d.seg.src.family, 4);
     assert_int_equal(d.seg.src.bytes[3], 1);
     assert_true(d.seg.has_ip_id);
     assert_int_equal(d.seg.ip_id, 0x1234);
     assert_int_equal(d.conv_dst.bytes[3], 2);
     /* An Ethernet trailer does not count: the IP length says. */
-    tl_decode(TL_LINK_ETHERNET, f, n, n + 6, &d);
+    tl_decode(TCPLIFE_LINK_ETHERNET, f, n, n + 6, &d);
     assert_int_equal(d.seg.len, 7);
 }
 
@@ -192,15 +192,15 @@ test_decode_vlan_and_sll2(void **state)
     /* 802.1Q: the Ethernet header, a tag, then IPv4. */
     memmove(f, f + 4, 12);
     f[12] = 0x81; f[13] = 0x00; f[14] = 0x00; f[15] = 0x05; f[16] = 0x08; f[17] = 0x00;
-    tl_decode(TL_LINK_ETHERNET, f, n + 4, n + 4, &d);
-    assert_int_equal(d.kind, TL_DEC_TCP);
+    tl_decode(TCPLIFE_LINK_ETHERNET, f, n + 4, n + 4, &d);
+    assert_int_equal(d.kind, TCPLIFE_DEC_TCP);
     assert_int_equal(d.seg.dport, 80);
     /* Linux cooked v2: protocol first, ARPHRD_ETHER at offset 8. */
     memset(g, 0, 20);
     g[0] = 0x08; g[1] = 0x00; g[9] = 1;
     memcpy(g + 20, f + 18, n - 14);
-    tl_decode(TL_LINK_SLL2, g, 20 + n - 14, 20 + n - 14, &d);
-    assert_int_equal(d.kind, TL_DEC_TCP);
+    tl_decode(TCPLIFE_LINK_SLL2, g, 20 + n - 14, 20 + n - 14, &d);
+    assert_int_equal(d.kind, TCPLIFE_DEC_TCP);
     assert_int_equal(d.seg.sport, 40000);
 }
 
@@ -214,27 +214,27 @@ test_decode_what_epan_would_do_otherwise_is_skipped(void **state)
     /* An IP fragment (more fragments set). */
     n = eth_tcp(f, 8);
     f[14 + 6] = 0x20;
-    tl_decode(TL_LINK_ETHERNET, f, n, n, &d);
-    assert_int_equal(d.kind, TL_DEC_SKIP);
-    assert_int_equal(d.skip, TL_SKIP_FRAGMENT);
+    tl_decode(TCPLIFE_LINK_ETHERNET, f, n, n, &d);
+    assert_int_equal(d.kind, TCPLIFE_DEC_SKIP);
+    assert_int_equal(d.skip, TCPLIFE_SKIP_FRAGMENT);
     /* VXLAN: UDP to 4789. */
     n = put_eth(f, 0x0800);
     n += put_ipv4(f + n, 17, 8, 0);
     memset(f + n, 0, 8);
     f[n + 2] = 0x12; f[n + 3] = 0xb5;
-    tl_decode(TL_LINK_ETHERNET, f, n + 8, n + 8, &d);
-    assert_int_equal(d.skip, TL_SKIP_TUNNEL);
+    tl_decode(TCPLIFE_LINK_ETHERNET, f, n + 8, n + 8, &d);
+    assert_int_equal(d.skip, TCPLIFE_SKIP_TUNNEL);
     /* MPLS. */
     put_eth(f, 0x8847);
-    tl_decode(TL_LINK_ETHERNET, f, 60, 60, &d);
-    assert_int_equal(d.skip, TL_SKIP_ETHERTYPE);
+    tl_decode(TCPLIFE_LINK_ETHERNET, f, 60, 60, &d);
+    assert_int_equal(d.skip, TCPLIFE_SKIP_ETHERTYPE);
     /* A link type it does not read. */
-    tl_decode(TL_LINK_OTHER, f, 60, 60, &d);
-    assert_int_equal(d.skip, TL_SKIP_LINK);
+    tl_decode(TCPLIFE_LINK_OTHER, f, 60, 60, &d);
+    assert_int_equal(d.skip, TCPLIFE_SKIP_LINK);
     /* A TCP header cut at 18 bytes: epan numbers the stream, tracks nothing. */
     n = eth_tcp(f, 0);
-    tl_decode(TL_LINK_ETHERNET, f, n - 2, n, &d);
-    assert_int_equal(d.skip, TL_SKIP_TCP_TRUNCATED);
+    tl_decode(TCPLIFE_LINK_ETHERNET, f, n - 2, n, &d);
+    assert_int_equal(d.skip, TCPLIFE_SKIP_TCP_TRUNCATED);
 }
 
 static void
@@ -245,16 +245,16 @@ test_decode_no_tcp_is_none(void **state)
     size_t n;
     (void)state;
     put_eth(f, 0x0806);         /* ARP */
-    tl_decode(TL_LINK_ETHERNET, f, 42, 42, &d);
-    assert_int_equal(d.kind, TL_DEC_NONE);
+    tl_decode(TCPLIFE_LINK_ETHERNET, f, 42, 42, &d);
+    assert_int_equal(d.kind, TCPLIFE_DEC_NONE);
     n = eth_tcp(f, 0);          /* TCP cut at 10 bytes: epan stops before the stream */
-    tl_decode(TL_LINK_ETHERNET, f, n - 10, n, &d);
-    assert_int_equal(d.kind, TL_DEC_NONE);
+    tl_decode(TCPLIFE_LINK_ETHERNET, f, n - 10, n, &d);
+    assert_int_equal(d.kind, TCPLIFE_DEC_NONE);
     n = put_eth(f, 0x0800);     /* IPv4 header length below 20 */
     put_ipv4(f + n, 6, 20, 0);
     f[n] = 0x44;
-    tl_decode(TL_LINK_ETHERNET, f, 60, 60, &d);
-    assert_int_equal(d.kind, TL_DEC_NONE);
+    tl_decode(TCPLIFE_LINK_ETHERNET, f, 60, 60, &d);
+    assert_int_equal(d.kind, TCPLIFE_DEC_NONE);
 }
 
 static void
@@ -272,14 +272,14 @@ test_decode_icmp_error_quotes_tcp(void **state)
     n += 8;
     n += put_ipv4(f + n, 6, 20, 0);
     n += put_tcp(f + n, 40000, 80, 0x02, 4242);
-    tl_decode(TL_LINK_ETHERNET, f, n, n, &d);
-    assert_int_equal(d.kind, TL_DEC_QUOTED);
+    tl_decode(TCPLIFE_LINK_ETHERNET, f, n, n, &d);
+    assert_int_equal(d.kind, TCPLIFE_DEC_QUOTED);
     assert_int_equal(d.seg.sport, 40000);
-    assert_int_equal(d.seg.flags, TL_F_SYN);
+    assert_int_equal(d.seg.flags, TCPLIFE_F_SYN);
     assert_int_equal(d.seg.seq, 4242);
     /* Only 12 bytes of the quoted header: nothing for epan's stream. */
-    tl_decode(TL_LINK_ETHERNET, f, icmp + 8 + 20 + 12, n, &d);
-    assert_int_equal(d.kind, TL_DEC_NONE);
+    tl_decode(TCPLIFE_LINK_ETHERNET, f, icmp + 8 + 20 + 12, n, &d);
+    assert_int_equal(d.kind, TCPLIFE_DEC_NONE);
 }
 
 static void
@@ -303,8 +303,8 @@ test_decode_ipv6_extension_headers(void **state)
     n += put_tcp(f + n, 40000, 443, 0x10, 5);
     memset(f + n, 'y', 3);
     n += 3;
-    tl_decode(TL_LINK_ETHERNET, f, n, n, &d);
-    assert_int_equal(d.kind, TL_DEC_TCP);
+    tl_decode(TCPLIFE_LINK_ETHERNET, f, n, n, &d);
+    assert_int_equal(d.kind, TCPLIFE_DEC_TCP);
     assert_int_equal(d.seg.src.family, 6);
     assert_int_equal(d.seg.dport, 443);
     assert_int_equal(d.seg.len, 3);
@@ -312,8 +312,8 @@ test_decode_ipv6_extension_headers(void **state)
     /* A fragment header instead: skipped. */
     f[14 + 40] = 6;
     f[14 + 6] = 44;
-    tl_decode(TL_LINK_ETHERNET, f, n, n, &d);
-    assert_int_equal(d.skip, TL_SKIP_FRAGMENT);
+    tl_decode(TCPLIFE_LINK_ETHERNET, f, n, n, &d);
+    assert_int_equal(d.skip, TCPLIFE_SKIP_FRAGMENT);
 }
 
 static void
@@ -347,4 +347,4 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_decode_ipv6_extension_headers),
 };
 
-TL_TEST_MAIN(tests)
+TCPLIFE_TEST_MAIN(tests)

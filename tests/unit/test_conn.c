@@ -23,18 +23,18 @@ test_conn_handshake_data_and_client_first_four_way_close(void **state)
     tl_run_t r;
     (void)state;
     tl_run_init(&r);
-    TL_RUN(&r, normal_life);
+    TCPLIFE_RUN(&r, normal_life);
     /* Label spot checks: the transitions that make the ladder. */
-    assert_int_equal(r.res[1].label_send, TL_LABEL_ACTIVE_OPEN);
-    assert_int_equal(r.res[1].label_recv, TL_LABEL_PASSIVE_OPEN);
-    assert_int_equal(r.res[2].label_recv, TL_LABEL_OPEN_COMPLETE);
-    assert_int_equal(r.res[3].label_recv, TL_LABEL_OPEN_COMPLETE);
-    assert_int_equal(r.res[8].label_send, TL_LABEL_ACTIVE_CLOSE);
-    assert_int_equal(r.res[8].label_recv, TL_LABEL_PASSIVE_CLOSE);
-    assert_int_equal(r.res[9].label_recv, TL_LABEL_FIN_ACKED);
-    assert_int_equal(r.res[10].label_send, TL_LABEL_LAST_FIN_SENT);
-    assert_int_equal(r.res[10].label_recv, TL_LABEL_ENTER_TIME_WAIT);
-    assert_int_equal(r.res[11].label_recv, TL_LABEL_CLOSED_BY_ACK);
+    assert_int_equal(r.res[1].label_send, TCPLIFE_LABEL_ACTIVE_OPEN);
+    assert_int_equal(r.res[1].label_recv, TCPLIFE_LABEL_PASSIVE_OPEN);
+    assert_int_equal(r.res[2].label_recv, TCPLIFE_LABEL_OPEN_COMPLETE);
+    assert_int_equal(r.res[3].label_recv, TCPLIFE_LABEL_OPEN_COMPLETE);
+    assert_int_equal(r.res[8].label_send, TCPLIFE_LABEL_ACTIVE_CLOSE);
+    assert_int_equal(r.res[8].label_recv, TCPLIFE_LABEL_PASSIVE_CLOSE);
+    assert_int_equal(r.res[9].label_recv, TCPLIFE_LABEL_FIN_ACKED);
+    assert_int_equal(r.res[10].label_send, TCPLIFE_LABEL_LAST_FIN_SENT);
+    assert_int_equal(r.res[10].label_recv, TCPLIFE_LABEL_ENTER_TIME_WAIT);
+    assert_int_equal(r.res[11].label_recv, TCPLIFE_LABEL_CLOSED_BY_ACK);
     assert_int_equal(r.res[2].isn, r.sisn);
     assert_int_equal(r.res[2].peer_isn, r.cisn);
     assert_true(r.conn.handshake_done);
@@ -42,7 +42,7 @@ test_conn_handshake_data_and_client_first_four_way_close(void **state)
     assert_false(r.conn.reset);
 }
 
-TL_SCRIPT_TEST(test_conn_server_first_four_way_close,
+TCPLIFE_SCRIPT_TEST(test_conn_server_first_four_way_close,
         HANDSHAKE, DATA,
         /* 8 */ { S2C, "FA", 51, 101, 0, .x = { "teardown", "CLOSE_WAIT", "FIN_WAIT_1",
                   .td = 1, .init = "server", .api = API(CLOSE) } },
@@ -70,9 +70,9 @@ test_conn_three_way_close_fin_finack_ack(void **state)
                    .td = 3, .kind = "three-way", .init = "client", .api = API(FIN_ACK),
                    .rel_fin = 9, .tw = "client" } },
     };
-    TL_RUN_SCRIPT(r, script);
+    TCPLIFE_RUN_SCRIPT(r, script);
     /* FIN_WAIT_1 -> FIN_WAIT_2 (ACK part) -> TIME_WAIT (FIN part). */
-    assert_int_equal(r.res[9].label_recv, TL_LABEL_ENTER_TIME_WAIT);
+    assert_int_equal(r.res[9].label_recv, TCPLIFE_LABEL_ENTER_TIME_WAIT);
 }
 
 static void
@@ -93,13 +93,13 @@ test_conn_simultaneous_close_crossing_fins_both_time_wait(void **state)
                    .td = 4, .kind = "simultaneous", .init = "client", .api = API(FIN_ACK),
                    .rel_fin = 8, .tw = "both" } },
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.res[9].label_send, TL_LABEL_CROSSING_FIN_SENT);
-    assert_int_equal(r.res[9].label_recv, TL_LABEL_SIMULTANEOUS_CLOSE);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.res[9].label_send, TCPLIFE_LABEL_CROSSING_FIN_SENT);
+    assert_int_equal(r.res[9].label_recv, TCPLIFE_LABEL_SIMULTANEOUS_CLOSE);
     assert_true(r.conn.ended);
 }
 
-TL_SCRIPT_TEST(test_conn_half_close_server_sends_after_client_fin,
+TCPLIFE_SCRIPT_TEST(test_conn_half_close_server_sends_after_client_fin,
         HANDSHAKE,
         /* 4 */ EST_ROW(C2S, "PA", 1, 1, 100),
         /* 5 */ EST_ROW(S2C, "A", 1, 101, 0),
@@ -137,14 +137,14 @@ test_conn_refused_rst_answers_syn(void **state)
                   .api = API(NO_LISTENER), .an = { AN(HANDSHAKE_REFUSED) }, .rel_rst = 1,
                   .rst = "refused" } },
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.res[2].label_recv, TL_LABEL_RESET_RECEIVED);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.res[2].label_recv, TCPLIFE_LABEL_RESET_RECEIVED);
     assert_true(r.conn.reset);
     assert_int_equal(r.conn.reset_frame, 2);
     assert_false(r.conn.handshake_done);
 }
 
-TL_SCRIPT_TEST(test_conn_refused_after_syn_retransmission_links_latest_syn,
+TCPLIFE_SCRIPT_TEST(test_conn_refused_after_syn_retransmission_links_latest_syn,
         /* 1 */ { C2S, "S", 0, 0, 0, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED",
                   .hs = 1, .api = API(CONNECT) } },
         /* 2 */ { C2S, "S", 0, 0, 0, .dt_ms = 1000, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED",
@@ -175,11 +175,11 @@ test_conn_rst_with_unanswered_input_is_unread_data(void **state)
                   .an = { AN(CLOSED_STRAY_RST) }, .rel_rst = 6, .rst = "stray",
                   .api = API(NO_SOCKET) } },
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.res[5].label_send, TL_LABEL_RESET_SENT);
-    assert_int_equal(r.res[5].label_recv, TL_LABEL_RESET_RECEIVED);
-    assert_int_equal(r.res[5].rst_reason, TL_REASON_TCP_ABORT_ON_CLOSE);
-    assert_int_equal(r.res[7].rst_rule, TL_RULE_STRAY_RESET);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.res[5].label_send, TCPLIFE_LABEL_RESET_SENT);
+    assert_int_equal(r.res[5].label_recv, TCPLIFE_LABEL_RESET_RECEIVED);
+    assert_int_equal(r.res[5].rst_reason, TCPLIFE_REASON_TCP_ABORT_ON_CLOSE);
+    assert_int_equal(r.res[7].rst_rule, TCPLIFE_RULE_STRAY_RESET);
     assert_int_equal(r.conn.reset_frame, 5);
 }
 
@@ -209,13 +209,13 @@ test_conn_rst_not_covering_input_is_not_unread(void **state)
     tl_run_t r;
     (void)state;
     tl_run_init(&r);
-    TL_RUN(&r, rst_ack);
-    assert_int_equal(r.res[6].rst_rule, TL_RULE_ABORT);
-    assert_int_equal(r.res[6].rst_reason, TL_REASON_TCP_STATE);
+    TCPLIFE_RUN(&r, rst_ack);
+    assert_int_equal(r.res[6].rst_rule, TCPLIFE_RULE_ABORT);
+    assert_int_equal(r.res[6].rst_reason, TCPLIFE_REASON_TCP_STATE);
     tl_run_init(&r);
-    TL_RUN(&r, bare);
-    assert_int_equal(r.res[5].rst_rule, TL_RULE_STRAY_GONE);
-    assert_int_equal(r.res[5].rst_reason, TL_REASON_NO_SOCKET);
+    TCPLIFE_RUN(&r, bare);
+    assert_int_equal(r.res[5].rst_rule, TCPLIFE_RULE_STRAY_GONE);
+    assert_int_equal(r.res[5].rst_reason, TCPLIFE_REASON_NO_SOCKET);
 }
 
 static void
@@ -229,13 +229,13 @@ test_conn_rst_after_answering_all_input_is_abort(void **state)
                   .api = API(ABORT), .an = { AN(RESET_SEEN) }, .rel_rst = 7,
                   .rst = "abort" } },
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.conn.reset_kind, TL_RST_ABORT);
-    assert_int_equal(r.conn.reset_sender, TL_ROLE_SERVER);
-    assert_int_equal(tl_conn_outcome(&r.conn), TL_OUTCOME_RESET);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.conn.reset_kind, TCPLIFE_RST_ABORT);
+    assert_int_equal(r.conn.reset_sender, TCPLIFE_ROLE_SERVER);
+    assert_int_equal(tl_conn_outcome(&r.conn), TCPLIFE_OUTCOME_RESET);
 }
 
-TL_SCRIPT_TEST(test_conn_rst_counts_unacknowledged_bytes_as_lost,
+TCPLIFE_SCRIPT_TEST(test_conn_rst_counts_unacknowledged_bytes_as_lost,
         HANDSHAKE, DATA,
         /* 8 */ EST_ROW(C2S, "PA", 101, 51, 300),
         /* the server has answered frame 4 but acknowledges only up to 101
@@ -246,7 +246,7 @@ TL_SCRIPT_TEST(test_conn_rst_counts_unacknowledged_bytes_as_lost,
                   .rel_rst = 8, .rst = "abort", .unacked = 300 } },
 )
 
-TL_SCRIPT_TEST(test_conn_rst_answering_data_after_own_fin_is_data_after_close,
+TCPLIFE_SCRIPT_TEST(test_conn_rst_answering_data_after_own_fin_is_data_after_close,
         HANDSHAKE, DATA,
         /* 8 */ { C2S, "FA", 101, 51, 0, .x = { "teardown", "FIN_WAIT_1", "CLOSE_WAIT",
                   .td = 1, .init = "client", .api = API(CLOSE) } },
@@ -278,8 +278,8 @@ test_conn_rst_after_close_is_stray(void **state)
     tl_run_t r;
     (void)state;
     tl_run_init(&r);
-    TL_RUN(&r, normal_life);
-    TL_RUN(&r, after);
+    TCPLIFE_RUN(&r, normal_life);
+    TCPLIFE_RUN(&r, after);
     /* A stray RST does not turn a clean close into a reset. */
     assert_false(r.conn.reset);
 }
@@ -301,11 +301,11 @@ test_conn_segments_after_close_are_phase_closed(void **state)
     tl_run_t r;
     (void)state;
     tl_run_init(&r);
-    TL_RUN(&r, normal_life);
-    TL_RUN(&r, after);
+    TCPLIFE_RUN(&r, normal_life);
+    TCPLIFE_RUN(&r, after);
 }
 
-TL_SCRIPT_TEST(test_conn_rst_as_first_segment_is_stray,
+TCPLIFE_SCRIPT_TEST(test_conn_rst_as_first_segment_is_stray,
         /* 1 */ { C2S, "R", 1, 0, 0, .x = { "reset", "CLOSED", "CLOSED",
                   .roles_inferred = true, .midstream = true,
                   .an = { AN(RESET_NO_SOCKET), AN(ESTABLISHED_MIDSTREAM) }, .rst = "stray",
@@ -335,14 +335,14 @@ test_conn_syn_retransmissions_back_off_1_2_4_s(void **state)
                   .hs = 3, .ack = ACK_OK, .api = API(CONNECT_RETURNS), .rel_syn = 5 } },
     };
 #undef SYN_RETRY
-    TL_RUN_SCRIPT(r, script);
+    TCPLIFE_RUN_SCRIPT(r, script);
     /* A retransmission moves nobody: no transition labels at all. */
     for (uint32_t f = 2; f <= 4; f++) {
-        assert_int_equal(r.res[f].label_send, TL_LABEL_NONE);
-        assert_int_equal(r.res[f].label_recv, TL_LABEL_NONE);
-        assert_int_equal(r.res[f].prev_state[TL_ROLE_SERVER], TL_STATE_SYN_RECEIVED);
+        assert_int_equal(r.res[f].label_send, TCPLIFE_LABEL_NONE);
+        assert_int_equal(r.res[f].label_recv, TCPLIFE_LABEL_NONE);
+        assert_int_equal(r.res[f].prev_state[TCPLIFE_ROLE_SERVER], TCPLIFE_STATE_SYN_RECEIVED);
     }
-    assert_int_equal(r.conn.ep[TL_ROLE_CLIENT].syn_count, 4);
+    assert_int_equal(r.conn.ep[TCPLIFE_ROLE_CLIENT].syn_count, 4);
 }
 
 /* Frames 1-2 of HANDSHAKE. */
@@ -370,7 +370,7 @@ test_conn_synack_retransmissions_before_client_ack(void **state)
                   .hs = 3, .ack = ACK_OK, .api = API(CONNECT_RETURNS), .rel_syn = 4 } },
         /* 6 */ EST_ROW(C2S, "PA", 1, 1, 10),
     };
-    TL_RUN_SCRIPT(r, script);
+    TCPLIFE_RUN_SCRIPT(r, script);
     assert_int_equal(r.conn.hs_ack_frame, 5);
 }
 
@@ -394,9 +394,9 @@ test_conn_synack_after_step3_ack_reopens_step3(void **state)
         /* the server acknowledges the data: it is synchronized */
         /* 7 */ EST_ROW(S2C, "A", 1, 11, 0),
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.res[4].label_send, TL_LABEL_SYNACK_SENT);
-    assert_int_equal(r.res[7].label_send, TL_LABEL_SYNC_SHOWN);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.res[4].label_send, TCPLIFE_LABEL_SYNACK_SENT);
+    assert_int_equal(r.res[7].label_send, TCPLIFE_LABEL_SYNC_SHOWN);
     assert_int_equal(r.conn.hs_ack_frame, 5);
     assert_true(r.conn.handshake_done);
 }
@@ -425,11 +425,11 @@ test_conn_rst_from_server_that_never_took_the_ack_is_stray(void **state)
     tl_summary_t sum;
     (void)state;
     tl_run_init(&r);
-    TL_RUN(&r, script);
-    assert_int_equal(r.res[6].rst_rule, TL_RULE_STRAY_SYNACK_GIVEUP);
-    assert_int_equal(r.res[6].rst_reason, TL_REASON_TCP_FLAGS);
+    TCPLIFE_RUN(&r, script);
+    assert_int_equal(r.res[6].rst_rule, TCPLIFE_RULE_STRAY_SYNACK_GIVEUP);
+    assert_int_equal(r.res[6].rst_reason, TCPLIFE_REASON_TCP_FLAGS);
     tl_conn_summarize(&r.conn, &r.cfg, &sum);
-    assert_int_equal(sum.handshake, TL_HS_HALF_OPEN);
+    assert_int_equal(sum.handshake, TCPLIFE_HS_HALF_OPEN);
 }
 
 static void
@@ -443,13 +443,13 @@ test_conn_synack_acking_wrong_number_is_mismatch(void **state)
                   .hs = 2, .ack = ACK_BAD, .api = API(SYN_QUEUE), .rel_syn = 1,
                   .an = { AN(HANDSHAKE_ACK_MISMATCH) } } },
     };
-    TL_RUN_SCRIPT(r, script);
+    TCPLIFE_RUN_SCRIPT(r, script);
     assert_int_equal(r.res[2].isn, r.sisn);
     assert_int_equal(r.res[2].peer_isn, r.cisn);
-    assert_false(r.conn.ep[TL_ROLE_CLIENT].syn_acked);
+    assert_false(r.conn.ep[TCPLIFE_ROLE_CLIENT].syn_acked);
 }
 
-TL_SCRIPT_TEST(test_conn_step3_ack_acking_wrong_number_is_mismatch,
+TCPLIFE_SCRIPT_TEST(test_conn_step3_ack_acking_wrong_number_is_mismatch,
         SYN_AND_SYNACK,
         /* 3 */ { C2S, "A", 1, 7, 0, .x = { "handshake", "ESTABLISHED", "SYN_RECEIVED",
                   .hs = 3, .ack = ACK_BAD, .rel_syn = 2,
@@ -469,9 +469,9 @@ test_conn_syn_with_new_isn_is_flagged_not_counted(void **state)
         /* 2 */ { C2S, "S", 77, 0, 0, .dt_ms = 1000, .x = { "handshake", "SYN_SENT",
                   "SYN_RECEIVED", .hs = 1, .an = { AN(HANDSHAKE_NEW_ISN) } } },
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.conn.ep[TL_ROLE_CLIENT].isn, r.cisn);
-    assert_int_equal(r.conn.ep[TL_ROLE_CLIENT].syn_count, 1);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.conn.ep[TCPLIFE_ROLE_CLIENT].isn, r.cisn);
+    assert_int_equal(r.conn.ep[TCPLIFE_ROLE_CLIENT].syn_count, 1);
 }
 
 static void
@@ -491,8 +491,8 @@ test_conn_simultaneous_open_syns_cross(void **state)
                   .hs = 2, .ack = ACK_OK, .api = API(SIMOPEN), .rel_syn = 1 } },
         /* 5 */ EST_ROW(C2S, "PA", 1, 1, 10),
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.res[2].label_recv, TL_LABEL_SIMULTANEOUS_OPEN);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.res[2].label_recv, TCPLIFE_LABEL_SIMULTANEOUS_OPEN);
     assert_true(r.conn.simultaneous_open);
     assert_true(r.conn.handshake_done);
 }
@@ -521,8 +521,8 @@ test_conn_midstream_roles_from_well_known_port(void **state)
                   .td = 3, .kind = "three-way", .init = "client", .api = API(FIN_ACK),
                   .rel_fin = 4, .midstream = true, .roles_inferred = true, .tw = "client" } },
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.conn.ep[TL_ROLE_SERVER].port, 80);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.conn.ep[TCPLIFE_ROLE_SERVER].port, 80);
 }
 
 static void
@@ -541,8 +541,8 @@ test_conn_midstream_roles_from_lower_port(void **state)
     tl_run_init(&r);
     r.cport = 50000;
     r.sport = 8080;
-    TL_RUN(&r, script);
-    assert_int_equal(r.conn.ep[TL_ROLE_SERVER].port, 8080);
+    TCPLIFE_RUN(&r, script);
+    assert_int_equal(r.conn.ep[TCPLIFE_ROLE_SERVER].port, 8080);
 }
 
 static void
@@ -558,8 +558,8 @@ test_conn_first_segment_synack_infers_roles(void **state)
         /* 3 */ { C2S, "PA", 1, 1, 10, .x = { "established", "ESTABLISHED", "ESTABLISHED",
                   .roles_inferred = true } },
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.conn.ep[TL_ROLE_CLIENT].isn, r.cisn);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.conn.ep[TCPLIFE_ROLE_CLIENT].isn, r.cisn);
     assert_false(r.conn.midstream);
 }
 
@@ -589,8 +589,8 @@ test_conn_retransmitted_fin_is_not_a_new_step(void **state)
                   .td = 4, .kind = "four-way", .init = "client", .api = API(FIN_ACK),
                   .rel_fin = 7, .tw = "client" } },
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.conn.ep[TL_ROLE_CLIENT].fin_frame, 4);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.conn.ep[TCPLIFE_ROLE_CLIENT].fin_frame, 4);
 }
 
 static void
@@ -610,8 +610,8 @@ test_conn_duplicate_ack_of_fin_is_not_a_new_step(void **state)
                   .td = 4, .kind = "four-way", .init = "client", .api = API(FIN_ACK),
                   .rel_fin = 7, .tw = "client" } },
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.conn.ep[TL_ROLE_CLIENT].fin_ack_frame, 5);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.conn.ep[TCPLIFE_ROLE_CLIENT].fin_ack_frame, 5);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -627,15 +627,15 @@ test_conn_sequence_numbers_wrap_past_2_32(void **state)
     tl_run_init(&r);
     r.cisn = 0xFFFFFFF0u;
     r.sisn = 0xFFFFFFC0u;
-    TL_RUN(&r, normal_life);
+    TCPLIFE_RUN(&r, normal_life);
     /* The client's FIN is the last number before 2^32 and its ACK is 0; the
      * server's SYN is the last number before 2^32. */
     tl_run_init(&r);
     r.cisn = 0xFFFFFF9Au;
     r.sisn = 0xFFFFFFFFu;
-    TL_RUN(&r, normal_life);
-    assert_int_equal(r.conn.ep[TL_ROLE_CLIENT].fin_seq, 0xFFFFFFFFu);
-    assert_int_equal(r.conn.ep[TL_ROLE_CLIENT].nxt, 0u);
+    TCPLIFE_RUN(&r, normal_life);
+    assert_int_equal(r.conn.ep[TCPLIFE_ROLE_CLIENT].fin_seq, 0xFFFFFFFFu);
+    assert_int_equal(r.conn.ep[TCPLIFE_ROLE_CLIENT].nxt, 0u);
 }
 
 static void
@@ -649,8 +649,8 @@ test_conn_out_of_order_data_changes_nothing(void **state)
         /* 7 */ EST_ROW(S2C, "A", 1, 201, 0),
         /* 8 */ EST_ROW(C2S, "PA", 201, 1, 100),
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.conn.ep[TL_ROLE_CLIENT].nxt, r.cisn + 301);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.conn.ep[TCPLIFE_ROLE_CLIENT].nxt, r.cisn + 301);
 }
 
 static void
@@ -661,9 +661,9 @@ test_conn_ipv6_connection(void **state)
     tl_run_init(&r);
     r.caddr = tl_addr6(1);
     r.saddr = tl_addr6(2);
-    TL_RUN(&r, normal_life);
-    assert_int_equal(r.conn.ep[TL_ROLE_CLIENT].addr.family, 6);
-    assert_memory_equal(r.conn.ep[TL_ROLE_SERVER].addr.bytes, r.saddr.bytes, 16);
+    TCPLIFE_RUN(&r, normal_life);
+    assert_int_equal(r.conn.ep[TCPLIFE_ROLE_CLIENT].addr.family, 6);
+    assert_memory_equal(r.conn.ep[TCPLIFE_ROLE_SERVER].addr.bytes, r.saddr.bytes, 16);
 }
 
 static void
@@ -673,7 +673,7 @@ test_conn_same_ports_direction_decided_by_address(void **state)
     (void)state;
     tl_run_init(&r);
     r.cport = r.sport = 5555;
-    TL_RUN(&r, normal_life);
+    TCPLIFE_RUN(&r, normal_life);
 }
 
 static void
@@ -688,7 +688,7 @@ test_conn_ipv4_and_ipv6_same_bytes_are_different_addresses(void **state)
     r.saddr = tl_addr4(192, 0, 2, 1);
     r.caddr = r.saddr;
     r.caddr.family = 6;
-    TL_RUN(&r, normal_life);
+    TCPLIFE_RUN(&r, normal_life);
 }
 
 static const struct CMUnitTest tests[] = {
@@ -727,4 +727,4 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_conn_ipv4_and_ipv6_same_bytes_are_different_addresses),
 };
 
-TL_TEST_MAIN(tests)
+TCPLIFE_TEST_MAIN(tests)

@@ -33,9 +33,9 @@ test_rst_after_unanswered_keepalive_probes_is_timeout(void **state)
                    .api = API(KEEPALIVE_GAVE_UP), .an = { AN(RESET_TIMEOUT) }, .rel_rst = 9,
                    .rst = "timeout", .reason = "TCP_KEEPALIVE_TIMEOUT", .unread = 50 } },
     };
-    TL_RUN_SCRIPT(r, script);
+    TCPLIFE_RUN_SCRIPT(r, script);
     assert_int_equal(r.res[9].rel_ka, 8);
-    assert_int_equal(r.res[12].rst_rule, TL_RULE_KEEPALIVE);
+    assert_int_equal(r.res[12].rst_rule, TCPLIFE_RULE_KEEPALIVE);
 }
 
 static void
@@ -47,8 +47,8 @@ test_rst_long_after_everything_was_acknowledged_is_idle_timeout(void **state)
                   .api = API(IDLE_TIMEOUT), .an = { AN(RESET_TIMEOUT) }, .rel_rst = 7,
                   .rst = "timeout", .reason = "NOT_SPECIFIED" } },
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.res[8].rst_rule, TL_RULE_IDLE);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.res[8].rst_rule, TCPLIFE_RULE_IDLE);
 }
 
 static void
@@ -67,8 +67,8 @@ test_bare_rst_after_own_fin_acknowledged_is_fin_wait_2_timeout(void **state)
                    .init = "client", .api = API(NO_SOCKET), .an = { AN(RESET_NO_SOCKET) },
                    .rel_rst = 10, .rst = "stray", .reason = "NO_SOCKET" } },
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.res[11].rst_rule, TL_RULE_STRAY_FIN_WAIT_2);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.res[11].rst_rule, TCPLIFE_RULE_STRAY_FIN_WAIT_2);
 }
 
 static void
@@ -84,11 +84,11 @@ test_bare_rst_after_own_data_went_unacknowledged_is_user_timeout(void **state)
                    .an = { AN(RESET_NO_SOCKET), AN(RESET_DATA_LOST) }, .rel_rst = 10,
                    .rst = "stray", .reason = "NO_SOCKET", .unacked = 23 } },
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.res[11].rst_rule, TL_RULE_STRAY_USER_TIMEOUT);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.res[11].rst_rule, TCPLIFE_RULE_STRAY_USER_TIMEOUT);
 }
 
-TL_SCRIPT_TEST(test_accept_queue_overflow_rst_answers_the_handshake_ack,
+TCPLIFE_SCRIPT_TEST(test_accept_queue_overflow_rst_answers_the_handshake_ack,
         HANDSHAKE,
         /* 4 */ { S2C, "SA", 0, 1, 0, .dt_ms = 1000, .x = { "handshake", "ESTABLISHED",
                   "SYN_RECEIVED", .hs = 2, .ack = ACK_OK, .retry = 1, .backoff_ms = 1000,
@@ -125,15 +125,15 @@ test_rst_with_another_ttl_is_injected_and_sender_going_on_confirms(void **state)
     tl_summary_t sum;
     (void)state;
     tl_run_init(&r);
-    TL_RUN(&r, script);
-    assert_int_equal(r.res[6].rst_rule, TL_RULE_INJECTED_TTL);
-    assert_int_equal(r.res[7].label_send, TL_LABEL_NOT_RESET);
+    TCPLIFE_RUN(&r, script);
+    assert_int_equal(r.res[6].rst_rule, TCPLIFE_RULE_INJECTED_TTL);
+    assert_int_equal(r.res[7].label_send, TCPLIFE_LABEL_NOT_RESET);
     /* tcplife.rst.forged_frame: on the segment that disproves it, not on the RST */
     assert_int_equal(tl_result_forged_frame(&r.res[7]), 6);
     assert_int_equal(tl_result_forged_frame(&r.res[6]), 0);
     assert_int_equal(tl_result_forged_frame(&r.res[5]), 0);
     tl_conn_summarize(&r.conn, &r.cfg, &sum);
-    assert_int_equal(sum.rst_kind, TL_RST_INJECTED);
+    assert_int_equal(sum.rst_kind, TCPLIFE_RST_INJECTED);
 }
 
 /* The server's segments carry consecutive IP IDs (Linux counts per socket). */
@@ -157,8 +157,8 @@ test_rst_off_its_senders_ip_id_run_is_injected(void **state)
                    .x = { "reset", "CLOSED", "CLOSED", .an = { AN(RESET_INJECTED) },
                           .rel_rst = 10, .rst = "injected", .reason = "NOT_SPECIFIED" } },
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.res[11].rst_rule, TL_RULE_INJECTED_IPID);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.res[11].rst_rule, TCPLIFE_RULE_INJECTED_IPID);
 }
 
 static void
@@ -187,11 +187,11 @@ test_rst_continuing_its_senders_ip_ids_is_its_own(void **state)
     tl_run_t r;
     (void)state;
     tl_run_init(&r);
-    TL_RUN(&r, next_id);
+    TCPLIFE_RUN(&r, next_id);
     tl_run_init(&r);
-    TL_RUN(&r, zero_id);
+    TCPLIFE_RUN(&r, zero_id);
     tl_run_init(&r);
-    TL_RUN(&r, after_pause);
+    TCPLIFE_RUN(&r, after_pause);
 }
 
 static void
@@ -212,11 +212,11 @@ test_rst_not_at_rcv_nxt_is_ignored_and_connection_goes_on_when_sender_continues(
     tl_summary_t sum;
     (void)state;
     tl_run_init(&r);
-    TL_RUN(&r, script);
+    TCPLIFE_RUN(&r, script);
     tl_conn_summarize(&r.conn, &r.cfg, &sum);
     assert_false(sum.reset);
     assert_true(sum.injected);
-    assert_int_equal(tl_conn_outcome(&r.conn), TL_OUTCOME_OPEN);
+    assert_int_equal(tl_conn_outcome(&r.conn), TCPLIFE_OUTCOME_OPEN);
 }
 
 static void
@@ -231,8 +231,8 @@ test_crossing_linger0_rsts_are_both_aborts(void **state)
                   .an = { AN(RESET_SEEN), AN(RESET_CROSSING) }, .rel_rst = 4, .rst = "abort",
                   .reason = "TCP_STATE" } },
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.conn.reset_sender, TL_ROLE_CLIENT);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.conn.reset_sender, TCPLIFE_ROLE_CLIENT);
 }
 
 static void
@@ -247,8 +247,8 @@ test_lone_rst_ack_with_seq_0_refuses_an_unseen_syn(void **state)
     (void)state;
     tl_run_init(&r);
     r.sisn = 0;
-    TL_RUN(&r, script);
-    assert_int_equal(tl_conn_handshake_outcome(&r.conn), TL_HS_MIDSTREAM);
+    TCPLIFE_RUN(&r, script);
+    assert_int_equal(tl_conn_handshake_outcome(&r.conn), TCPLIFE_HS_MIDSTREAM);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -268,9 +268,9 @@ test_fin_long_after_a_lost_fin_is_not_a_simultaneous_close(void **state)
                   .td = 2, .kind = "four-way", .init = "client", .api = API(CLOSE),
                   .an = { AN(TEARDOWN_FIN_LOST) } } },
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.res[9].label_send, TL_LABEL_PEER_FIN_LOST);
-    assert_int_equal(r.res[9].label_recv, TL_LABEL_CLOSING_LOST_FIN);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.res[9].label_send, TCPLIFE_LABEL_PEER_FIN_LOST);
+    assert_int_equal(r.res[9].label_recv, TCPLIFE_LABEL_CLOSING_LOST_FIN);
 }
 
 static void
@@ -284,8 +284,8 @@ test_fin_from_syn_sent_does_not_close_a_silent_server(void **state)
                   .td = 1, .init = "client", .api = API(CLOSE),
                   .an = { AN(HANDSHAKE_DATA_BEFORE_SYNC) } } },
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(tl_conn_outcome(&r.conn), TL_OUTCOME_SYN_ONLY);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(tl_conn_outcome(&r.conn), TCPLIFE_OUTCOME_SYN_ONLY);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -308,8 +308,8 @@ test_frame_captured_twice_is_a_duplicate_not_a_retry(void **state)
           "SYN_RECEIVED", .hs = 1, .retry = 1, .backoff_ms = 1000, .api = API(CONNECT_RETRY), .rel_prev = 1,
           .an = { AN(HANDSHAKE_SYN_RETRANS) } } },
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.conn.ep[TL_ROLE_CLIENT].syn_count, 2);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.conn.ep[TCPLIFE_ROLE_CLIENT].syn_count, 2);
 }
 
 static void
@@ -323,9 +323,9 @@ test_syn_captured_after_its_synack_is_the_original(void **state)
         /* 3 */ { C2S, "A", 1, 1, 0, .x = { "handshake", "ESTABLISHED", "ESTABLISHED",
                   .hs = 3, .ack = ACK_OK, .api = API(CONNECT_RETURNS), .rel_syn = 1 } },
     };
-    TL_RUN_SCRIPT(r, script);
+    TCPLIFE_RUN_SCRIPT(r, script);
     assert_false(r.conn.roles_inferred);
-    assert_int_equal(r.conn.ep[TL_ROLE_CLIENT].syn_frame, 2);
+    assert_int_equal(r.conn.ep[TCPLIFE_ROLE_CLIENT].syn_frame, 2);
 }
 
 static void
@@ -345,12 +345,12 @@ test_client_side_only_capture_infers_the_synack_and_is_one_sided(void **state)
     tl_summary_t sum;
     (void)state;
     tl_run_init(&r);
-    TL_RUN(&r, script);
+    TCPLIFE_RUN(&r, script);
     assert_true(r.res[4].one_sided);
     tl_conn_summarize(&r.conn, &r.cfg, &sum);
     assert_true(sum.one_sided);
-    assert_int_equal(sum.handshake, TL_HS_COMPLETE);
-    assert_int_equal(sum.outcome, TL_OUTCOME_OPEN);
+    assert_int_equal(sum.handshake, TCPLIFE_HS_COMPLETE);
+    assert_int_equal(sum.outcome, TCPLIFE_OUTCOME_OPEN);
 }
 
 static void
@@ -365,10 +365,10 @@ test_server_side_only_capture_is_never_half_open(void **state)
         /* 3 */ { S2C, "PA", 1, 14, 100, .x = { "established", "ESTABLISHED", "ESTABLISHED",
                   .roles_inferred = true } },
     };
-    TL_RUN_SCRIPT(r, script);
+    TCPLIFE_RUN_SCRIPT(r, script);
     assert_true(tl_conn_one_sided(&r.conn));
-    assert_int_equal(tl_conn_outcome(&r.conn), TL_OUTCOME_OPEN);
-    assert_int_equal(tl_conn_handshake_outcome(&r.conn), TL_HS_COMPLETE);
+    assert_int_equal(tl_conn_outcome(&r.conn), TCPLIFE_OUTCOME_OPEN);
+    assert_int_equal(tl_conn_handshake_outcome(&r.conn), TCPLIFE_HS_COMPLETE);
 }
 
 static void
@@ -377,9 +377,9 @@ test_lone_syn_is_not_one_sided(void **state)
     static const tl_script_t script[] = {
         { C2S, "S", 0, 0, 0, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED", .hs = 1, .api = API(CONNECT) } },
     };
-    TL_RUN_SCRIPT(r, script);
+    TCPLIFE_RUN_SCRIPT(r, script);
     assert_false(tl_conn_one_sided(&r.conn));
-    assert_int_equal(tl_conn_outcome(&r.conn), TL_OUTCOME_SYN_ONLY);
+    assert_int_equal(tl_conn_outcome(&r.conn), TCPLIFE_OUTCOME_SYN_ONLY);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -410,10 +410,10 @@ test_windows_retrying_a_refused_connect_is_refused_each_time(void **state)
     (void)state;
     tl_run_init(&r);
     r.sisn = 0;
-    TL_RUN(&r, script);
-    assert_int_equal(r.res[3].backoff_stacks, 1u << TL_STACK_WINDOWS_REFUSED);
+    TCPLIFE_RUN(&r, script);
+    assert_int_equal(r.res[3].backoff_stacks, 1u << TCPLIFE_STACK_WINDOWS_REFUSED);
     tl_conn_summarize(&r.conn, &r.cfg, &sum);
-    assert_int_equal(sum.outcome, TL_OUTCOME_REFUSED);
+    assert_int_equal(sum.outcome, TCPLIFE_OUTCOME_REFUSED);
     assert_int_equal(sum.syn_retries, 2);
 #undef REFUSAL
 #undef RETRY
@@ -461,19 +461,19 @@ test_windows_refused_retry_in_new_streams_is_still_a_retry(void **state)
     (void)state;
     tl_run_init(&r);
     r.sisn = 0;
-    TL_RUN(&r, script);
-    assert_int_equal(r.res[3].backoff_stacks, 1u << TL_STACK_WINDOWS_REFUSED);
-    assert_int_equal(r.res[5].backoff_stacks, 1u << TL_STACK_WINDOWS_REFUSED);
+    TCPLIFE_RUN(&r, script);
+    assert_int_equal(r.res[3].backoff_stacks, 1u << TCPLIFE_STACK_WINDOWS_REFUSED);
+    assert_int_equal(r.res[5].backoff_stacks, 1u << TCPLIFE_STACK_WINDOWS_REFUSED);
     /* The last stream: refused, its SYN the second retry. */
     tl_conn_summarize(&r.conn, &r.cfg, &sum);
-    assert_int_equal(sum.outcome, TL_OUTCOME_REFUSED);
+    assert_int_equal(sum.outcome, TCPLIFE_OUTCOME_REFUSED);
     assert_int_equal(sum.syn_retries, 2);
     tl_run_init(&r);
     r.sisn = 0;
-    TL_RUN(&r, other_isn);
+    TCPLIFE_RUN(&r, other_isn);
     tl_run_init(&r);
     r.sisn = 0;
-    TL_RUN(&r, much_later);
+    TCPLIFE_RUN(&r, much_later);
 #undef REFUSAL
 #undef RETRY
 }
@@ -484,20 +484,20 @@ test_backoff_names_the_stacks_whose_schedule_fits(void **state)
     const int64_t s = INT64_C(1000000000);
     (void)state;
     /* Windows: 3 s, then 6 s */
-    assert_int_equal(tl_backoff_stacks(false, 1, 3 * s, false), 1u << TL_STACK_WINDOWS);
-    assert_int_equal(tl_backoff_stacks(false, 2, 6 * s, false), 1u << TL_STACK_WINDOWS);
+    assert_int_equal(tl_backoff_stacks(false, 1, 3 * s, false), 1u << TCPLIFE_STACK_WINDOWS);
+    assert_int_equal(tl_backoff_stacks(false, 2, 6 * s, false), 1u << TCPLIFE_STACK_WINDOWS);
     /* 1 s first: Linux (both), macOS */
     assert_int_equal(tl_backoff_stacks(false, 1, s, false),
-                     (1u << TL_STACK_LINUX) | (1u << TL_STACK_LINUX_LINEAR) | (1u << TL_STACK_XNU));
+                     (1u << TCPLIFE_STACK_LINUX) | (1u << TCPLIFE_STACK_LINUX_LINEAR) | (1u << TCPLIFE_STACK_XNU));
     /* the second retry tells doubling (2 s) from the 1 s series */
-    assert_int_equal(tl_backoff_stacks(false, 2, 2 * s, false), 1u << TL_STACK_LINUX);
+    assert_int_equal(tl_backoff_stacks(false, 2, 2 * s, false), 1u << TCPLIFE_STACK_LINUX);
     assert_int_equal(tl_backoff_stacks(false, 5, s, false),
-                     (1u << TL_STACK_LINUX_LINEAR) | (1u << TL_STACK_XNU));
+                     (1u << TCPLIFE_STACK_LINUX_LINEAR) | (1u << TCPLIFE_STACK_XNU));
     /* SYN-ACKs: no linear timeouts, no XNU table */
     assert_int_equal(tl_backoff_stacks(true, 2, s, false), 0);
     /* nobody waits 10 s first */
     assert_int_equal(tl_backoff_stacks(false, 1, 10 * s, false), 0);
-    assert_string_equal(tl_stack_name(TL_STACK_WINDOWS), "Windows (initial RTO 3 s, doubling)");
+    assert_string_equal(tl_stack_name(TCPLIFE_STACK_WINDOWS), "Windows (initial RTO 3 s, doubling)");
 }
 
 /* A RST after the answer to its sender's own request: unread answer and
@@ -522,11 +522,11 @@ test_rst_after_the_answer_to_its_own_request_leaves_the_reason_open(void **state
                          .rel_rst = 4, .rst = "unread_data", .unread = 100,
                          .reason = "TCP_ABORT_ON_CLOSE", .api = API(CLOSE_UNREAD) } },
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.res[8].rst_rule, TL_RULE_UNREAD_ANSWER);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.res[8].rst_rule, TCPLIFE_RULE_UNREAD_ANSWER);
     tl_run_init(&r);
-    TL_RUN(&r, unsolicited);
-    assert_int_equal(r.res[6].rst_rule, TL_RULE_UNREAD_DATA);
+    TCPLIFE_RUN(&r, unsolicited);
+    assert_int_equal(r.res[6].rst_rule, TCPLIFE_RULE_UNREAD_DATA);
 }
 
 static const struct CMUnitTest tests[] = {
@@ -554,4 +554,4 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_backoff_names_the_stacks_whose_schedule_fits),
 };
 
-TL_TEST_MAIN(tests)
+TCPLIFE_TEST_MAIN(tests)

@@ -5,7 +5,7 @@
  * and §3.10, plus named tests for the edges that matter most.
  *
  * The tables are indexed by the X-macro enums and every cell must be marked
- * decided: a state or event added to TL_STATE_MAP / TL_EVENT_MAP fails
+ * decided: a state or event added to TCPLIFE_STATE_MAP / TCPLIFE_EVENT_MAP fails
  * test_fsm_*_table_is_complete until its row or column is written here.
  */
 #include "tl_test.h"
@@ -15,18 +15,18 @@
 /* ------------------------------------------------------------------------ */
 
 typedef struct {
-    tl_state_t next;       /* TL_STATE_COUNT: stays in the row's state */
+    tl_state_t next;       /* TCPLIFE_STATE_COUNT: stays in the row's state */
     tl_label_t label;
     bool       decided;
 } cell_t;
 
-#define KEEP_ TL_STATE_COUNT
+#define KEEP_ TCPLIFE_STATE_COUNT
 /* Move to state S, saying why (label L). */
-#define GO(S, L)  { TL_STATE_##S, TL_LABEL_##L, true }
+#define GO(S, L)  { TCPLIFE_STATE_##S, TCPLIFE_LABEL_##L, true }
 /* Stay, nothing to say (a duplicate, or an ACK that changes nothing). */
-#define SAME      { KEEP_, TL_LABEL_NONE, true }
+#define SAME      { KEEP_, TCPLIFE_LABEL_NONE, true }
 /* Stay, but say what was sent. */
-#define STAY(L)   { KEEP_, TL_LABEL_##L, true }
+#define STAY(L)   { KEEP_, TCPLIFE_LABEL_##L, true }
 /* The unusual cells: state kept, the label names it and raises its anomaly. */
 #define SYN_AGAIN    STAY(SYN_ON_OPEN)
 #define SYNACK_AGAIN STAY(SYNACK_AFTER_CLOSE)
@@ -37,13 +37,13 @@ typedef struct {
 #define RST_SENT  GO(CLOSED, RESET_SENT)
 #define RST_RCVD  GO(CLOSED, RESET_RECEIVED)
 
-/* One row per state; the columns in TL_EVENT_MAP order. A new event is not
+/* One row per state; the columns in TCPLIFE_EVENT_MAP order. A new event is not
  * in this macro, so its cells stay undecided and the table test fails. */
 #define ROW(syn, synack, ack, ack_syn, ack_fin, fin, fin_crossing, rst) {    \
-        [TL_EV_SYN] = syn, [TL_EV_SYNACK] = synack, [TL_EV_ACK] = ack,       \
-        [TL_EV_ACK_SYN] = ack_syn, [TL_EV_ACK_FIN] = ack_fin,                \
-        [TL_EV_FIN] = fin, [TL_EV_FIN_CROSSING] = fin_crossing,              \
-        [TL_EV_RST] = rst }
+        [TCPLIFE_EV_SYN] = syn, [TCPLIFE_EV_SYNACK] = synack, [TCPLIFE_EV_ACK] = ack,       \
+        [TCPLIFE_EV_ACK_SYN] = ack_syn, [TCPLIFE_EV_ACK_FIN] = ack_fin,                \
+        [TCPLIFE_EV_FIN] = fin, [TCPLIFE_EV_FIN_CROSSING] = fin_crossing,              \
+        [TCPLIFE_EV_RST] = rst }
 
 /*
  * tl_on_send(): the endpoint that sent the segment; the event names what the
@@ -51,16 +51,16 @@ typedef struct {
  * RFC 9293 figure 5 on purpose, or where the pure function cannot follow the
  * RFC; they are listed at the end of this comment.
  */
-static const cell_t expect_send[][TL_EV_COUNT] = {
+static const cell_t expect_send[][TCPLIFE_EV_COUNT] = {
     /* columns: SYN, SYN-ACK, ACK, ACK of SYN, ACK of FIN, FIN, crossing FIN, RST */
-    [TL_STATE_CLOSED] = ROW(GO(SYN_SENT, ACTIVE_OPEN), GO(SYN_RECEIVED, SYNACK_SENT) /* (1) */,
+    [TCPLIFE_STATE_CLOSED] = ROW(GO(SYN_SENT, ACTIVE_OPEN), GO(SYN_RECEIVED, SYNACK_SENT) /* (1) */,
                             NOCONN_SENT, NOCONN_SENT, NOCONN_SENT, NOCONN_SENT, NOCONN_SENT,
                             SAME /* (2) §3.10.7.1: CLOSED answers with RST */),
-    [TL_STATE_LISTEN] = ROW(GO(SYN_SENT, ACTIVE_OPEN) /* fig. 5 LISTEN --SEND--> */,
+    [TCPLIFE_STATE_LISTEN] = ROW(GO(SYN_SENT, ACTIVE_OPEN) /* fig. 5 LISTEN --SEND--> */,
                             GO(SYN_RECEIVED, SYNACK_SENT) /* rcv SYN not captured */,
                             NOCONN_SENT, NOCONN_SENT, NOCONN_SENT, NOCONN_SENT, NOCONN_SENT,
                             SAME /* (2) §3.10.7.2: LISTEN answers an ACK with RST */),
-    [TL_STATE_SYN_SENT] = ROW(SAME /* SYN retransmitted */,
+    [TCPLIFE_STATE_SYN_SENT] = ROW(SAME /* SYN retransmitted */,
                               GO(SYN_RECEIVED, SYNACK_SENT) /* fig. 5 rcv SYN / snd SYN,ACK */,
                               STAY(BEFORE_SYNC), STAY(BEFORE_SYNC), STAY(BEFORE_SYNC),
                               /* §3.10.4: CLOSE in SYN-SENT sends nothing; a FIN
@@ -68,25 +68,25 @@ static const cell_t expect_send[][TL_EV_COUNT] = {
                                * answer) is an active close the peer cannot take */
                               GO(FIN_WAIT_1, ACTIVE_CLOSE), GO(FIN_WAIT_1, ACTIVE_CLOSE),
                               RST_SENT /* (3) */),
-    [TL_STATE_SYN_RECEIVED] = ROW(SYN_AGAIN /* (4) */, STAY(SYNACK_SENT) /* (5) */,
+    [TCPLIFE_STATE_SYN_RECEIVED] = ROW(SYN_AGAIN /* (4) */, STAY(SYNACK_SENT) /* (5) */,
                                   SAME, GO(ESTABLISHED, SYNC_SHOWN) /* (7) */, SAME,
                                   GO(FIN_WAIT_1, ACTIVE_CLOSE) /* §3.10.4 CLOSE in SYN-RECEIVED */,
                                   GO(FIN_WAIT_1, ACTIVE_CLOSE),
                                   RST_SENT),
-    [TL_STATE_ESTABLISHED] = ROW(SYN_AGAIN, GO(SYN_RECEIVED, SYNACK_SENT) /* (1) */,
+    [TCPLIFE_STATE_ESTABLISHED] = ROW(SYN_AGAIN, GO(SYN_RECEIVED, SYNACK_SENT) /* (1) */,
                                  SAME, SAME, SAME,
                                  GO(FIN_WAIT_1, ACTIVE_CLOSE), GO(FIN_WAIT_1, ACTIVE_CLOSE),
                                  RST_SENT),
-    [TL_STATE_FIN_WAIT_1] = ROW(SYN_AGAIN, SYNACK_AGAIN /* (8) */, SAME, SAME, SAME,
+    [TCPLIFE_STATE_FIN_WAIT_1] = ROW(SYN_AGAIN, SYNACK_AGAIN /* (8) */, SAME, SAME, SAME,
                                 SAME /* (9) */, SAME, RST_SENT),
-    [TL_STATE_FIN_WAIT_2] = ROW(SYN_AGAIN, SYNACK_AGAIN, SAME, SAME, SAME, SAME, SAME, RST_SENT),
-    [TL_STATE_CLOSE_WAIT] = ROW(SYN_AGAIN, SYNACK_AGAIN /* (8) */, SAME, SAME, SAME,
+    [TCPLIFE_STATE_FIN_WAIT_2] = ROW(SYN_AGAIN, SYNACK_AGAIN, SAME, SAME, SAME, SAME, SAME, RST_SENT),
+    [TCPLIFE_STATE_CLOSE_WAIT] = ROW(SYN_AGAIN, SYNACK_AGAIN /* (8) */, SAME, SAME, SAME,
                                 GO(LAST_ACK, LAST_FIN_SENT),
                                 GO(CLOSING, CROSSING_FIN_SENT) /* (6) */,
                                 RST_SENT),
-    [TL_STATE_CLOSING]   = ROW(SYN_AGAIN, SYNACK_AGAIN, SAME, SAME, SAME, SAME, SAME, RST_SENT),
-    [TL_STATE_LAST_ACK]  = ROW(SYN_AGAIN, SYNACK_AGAIN, SAME, SAME, SAME, SAME, SAME, RST_SENT),
-    [TL_STATE_TIME_WAIT] = ROW(SYN_AGAIN, SYNACK_AGAIN, SAME, SAME, SAME, SAME, SAME,
+    [TCPLIFE_STATE_CLOSING]   = ROW(SYN_AGAIN, SYNACK_AGAIN, SAME, SAME, SAME, SAME, SAME, RST_SENT),
+    [TCPLIFE_STATE_LAST_ACK]  = ROW(SYN_AGAIN, SYNACK_AGAIN, SAME, SAME, SAME, SAME, SAME, RST_SENT),
+    [TCPLIFE_STATE_TIME_WAIT] = ROW(SYN_AGAIN, SYNACK_AGAIN, SAME, SAME, SAME, SAME, SAME,
                                RST_SENT /* Linux kills the timewait socket after a RST */),
 };
 /*
@@ -122,41 +122,41 @@ static const cell_t expect_send[][TL_EV_COUNT] = {
 /*
  * tl_on_recv(): the endpoint the segment reached. Notes (n) as above.
  */
-static const cell_t expect_recv[][TL_EV_COUNT] = {
+static const cell_t expect_recv[][TCPLIFE_EV_COUNT] = {
     /* §3.10.7.1: in CLOSED everything but a RST is answered with RST. */
-    [TL_STATE_CLOSED] = ROW(NOCONN, NOCONN, NOCONN, NOCONN, NOCONN, NOCONN, NOCONN,
+    [TCPLIFE_STATE_CLOSED] = ROW(NOCONN, NOCONN, NOCONN, NOCONN, NOCONN, NOCONN, NOCONN,
                             SAME /* RST ignored */),
     /* §3.10.7.2: LISTEN takes a SYN; any ACK is answered with RST. */
-    [TL_STATE_LISTEN] = ROW(GO(SYN_RECEIVED, PASSIVE_OPEN), NOCONN, NOCONN, NOCONN, NOCONN,
+    [TCPLIFE_STATE_LISTEN] = ROW(GO(SYN_RECEIVED, PASSIVE_OPEN), NOCONN, NOCONN, NOCONN, NOCONN,
                             NOCONN, NOCONN, SAME /* RST ignored */),
-    [TL_STATE_SYN_SENT] = ROW(GO(SYN_RECEIVED, SIMULTANEOUS_OPEN) /* figure 7 */,
+    [TCPLIFE_STATE_SYN_SENT] = ROW(GO(SYN_RECEIVED, SIMULTANEOUS_OPEN) /* figure 7 */,
                               GO(ESTABLISHED, OPEN_COMPLETE),
                               SAME, SAME /* §3.10.7.3 fifth: dropped */, NOCONN,
                               NOCONN, NOCONN /* §3.10.7.3 fifth: dropped */,
                               RST_RCVD /* refused */),
-    [TL_STATE_SYN_RECEIVED] = ROW(SAME /* duplicate SYN */,
+    [TCPLIFE_STATE_SYN_RECEIVED] = ROW(SAME /* duplicate SYN */,
                                   GO(ESTABLISHED, OPEN_COMPLETE) /* figure 7 */,
                                   SAME, GO(ESTABLISHED, OPEN_COMPLETE), SAME /* (8) */,
                                   GO(CLOSE_WAIT, PASSIVE_CLOSE), GO(CLOSE_WAIT, PASSIVE_CLOSE),
                                   RST_RCVD /* (7) */),
-    [TL_STATE_ESTABLISHED] = ROW(CHALLENGE /* RFC 5961 §4.2 */,
+    [TCPLIFE_STATE_ESTABLISHED] = ROW(CHALLENGE /* RFC 5961 §4.2 */,
                                  SAME /* retransmitted SYN-ACK, re-ACKed */,
                                  SAME, SAME, SAME /* (8) */,
                                  GO(CLOSE_WAIT, PASSIVE_CLOSE), GO(CLOSE_WAIT, PASSIVE_CLOSE),
                                  RST_RCVD),
-    [TL_STATE_FIN_WAIT_1] = ROW(CHALLENGE, SAME, SAME, SAME, GO(FIN_WAIT_2, FIN_ACKED),
+    [TCPLIFE_STATE_FIN_WAIT_1] = ROW(CHALLENGE, SAME, SAME, SAME, GO(FIN_WAIT_2, FIN_ACKED),
                                 GO(CLOSING, SIMULTANEOUS_CLOSE), GO(CLOSING, SIMULTANEOUS_CLOSE),
                                 RST_RCVD),
-    [TL_STATE_FIN_WAIT_2] = ROW(CHALLENGE, SAME, SAME, SAME, SAME /* already acked */,
+    [TCPLIFE_STATE_FIN_WAIT_2] = ROW(CHALLENGE, SAME, SAME, SAME, SAME /* already acked */,
                                 GO(TIME_WAIT, ENTER_TIME_WAIT), GO(TIME_WAIT, ENTER_TIME_WAIT),
                                 RST_RCVD),
-    [TL_STATE_CLOSE_WAIT] = ROW(CHALLENGE, SAME, SAME, SAME, SAME /* (8) */,
+    [TCPLIFE_STATE_CLOSE_WAIT] = ROW(CHALLENGE, SAME, SAME, SAME, SAME /* (8) */,
                                 SAME, SAME /* duplicate FIN */, RST_RCVD),
-    [TL_STATE_CLOSING]    = ROW(CHALLENGE, SAME, SAME, SAME, GO(TIME_WAIT, ENTER_TIME_WAIT),
+    [TCPLIFE_STATE_CLOSING]    = ROW(CHALLENGE, SAME, SAME, SAME, GO(TIME_WAIT, ENTER_TIME_WAIT),
                                 SAME, SAME, RST_RCVD),
-    [TL_STATE_LAST_ACK]   = ROW(CHALLENGE, SAME, SAME, SAME, GO(CLOSED, CLOSED_BY_ACK),
+    [TCPLIFE_STATE_LAST_ACK]   = ROW(CHALLENGE, SAME, SAME, SAME, GO(CLOSED, CLOSED_BY_ACK),
                                 SAME, SAME, RST_RCVD),
-    [TL_STATE_TIME_WAIT]  = ROW(STAY(SYN_IN_TIME_WAIT) /* RFC 6191 */, SAME, SAME, SAME, SAME,
+    [TCPLIFE_STATE_TIME_WAIT]  = ROW(STAY(SYN_IN_TIME_WAIT) /* RFC 6191 */, SAME, SAME, SAME, SAME,
                                 SAME /* restarts the 2 MSL timer */, SAME,
                                 RST_RCVD /* RFC 9293; Linux unless tcp_rfc1337=1 */),
 };
@@ -169,38 +169,38 @@ static const cell_t expect_recv[][TL_EV_COUNT] = {
  *     ACK and nothing more.
  */
 
-_Static_assert(TL_COUNT(expect_send) == TL_STATE_COUNT,
-               "expect_send needs one row per TL_STATE_MAP entry");
-_Static_assert(TL_COUNT(expect_recv) == TL_STATE_COUNT,
-               "expect_recv needs one row per TL_STATE_MAP entry");
-_Static_assert(TL_COUNT(expect_send[0]) == TL_EV_COUNT,
-               "expect_send needs one column per TL_EVENT_MAP entry");
-_Static_assert(TL_COUNT(expect_recv[0]) == TL_EV_COUNT,
-               "expect_recv needs one column per TL_EVENT_MAP entry");
+_Static_assert(TCPLIFE_COUNT(expect_send) == TCPLIFE_STATE_COUNT,
+               "expect_send needs one row per TCPLIFE_STATE_MAP entry");
+_Static_assert(TCPLIFE_COUNT(expect_recv) == TCPLIFE_STATE_COUNT,
+               "expect_recv needs one row per TCPLIFE_STATE_MAP entry");
+_Static_assert(TCPLIFE_COUNT(expect_send[0]) == TCPLIFE_EV_COUNT,
+               "expect_send needs one column per TCPLIFE_EVENT_MAP entry");
+_Static_assert(TCPLIFE_COUNT(expect_recv[0]) == TCPLIFE_EV_COUNT,
+               "expect_recv needs one column per TCPLIFE_EVENT_MAP entry");
 
 /* Every state and event, generated from the X-macros. */
 static const tl_state_t all_states[] = {
-#define TL_X_(sym, str) TL_STATE_##sym,
-    TL_STATE_MAP(TL_X_)
-#undef TL_X_
+#define TCPLIFE_X_(sym, str) TCPLIFE_STATE_##sym,
+    TCPLIFE_STATE_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
 };
 static const tl_event_t all_events[] = {
-#define TL_X_(sym, str) TL_EV_##sym,
-    TL_EVENT_MAP(TL_X_)
-#undef TL_X_
+#define TCPLIFE_X_(sym, str) TCPLIFE_EV_##sym,
+    TCPLIFE_EVENT_MAP(TCPLIFE_X_)
+#undef TCPLIFE_X_
 };
-_Static_assert(TL_COUNT(all_states) == TL_STATE_COUNT, "state list");
-_Static_assert(TL_COUNT(all_events) == TL_EV_COUNT, "event list");
+_Static_assert(TCPLIFE_COUNT(all_states) == TCPLIFE_STATE_COUNT, "state list");
+_Static_assert(TCPLIFE_COUNT(all_events) == TCPLIFE_EV_COUNT, "event list");
 
 typedef tl_state_t (*transition_fn)(tl_state_t, tl_event_t, tl_label_t *);
 
 static void
-check_completeness(const cell_t table[][TL_EV_COUNT], const char *which)
+check_completeness(const cell_t table[][TCPLIFE_EV_COUNT], const char *which)
 {
     unsigned missing = 0;
 
-    for (size_t i = 0; i < TL_COUNT(all_states); i++)
-        for (size_t j = 0; j < TL_COUNT(all_events); j++)
+    for (size_t i = 0; i < TCPLIFE_COUNT(all_states); i++)
+        for (size_t j = 0; j < TCPLIFE_COUNT(all_events); j++)
             if (!table[all_states[i]][all_events[j]].decided) {
                 print_error("%s: cell (%s, %s) not decided\n", which,
                             tl_state_name(all_states[i]), tl_event_name(all_events[j]));
@@ -211,17 +211,17 @@ check_completeness(const cell_t table[][TL_EV_COUNT], const char *which)
 
 /* Compare every cell; report all mismatches, then fail once. */
 static void
-check_table(const cell_t table[][TL_EV_COUNT], transition_fn fn, const char *which)
+check_table(const cell_t table[][TCPLIFE_EV_COUNT], transition_fn fn, const char *which)
 {
     unsigned bad = 0;
 
-    for (size_t i = 0; i < TL_COUNT(all_states); i++) {
-        for (size_t j = 0; j < TL_COUNT(all_events); j++) {
+    for (size_t i = 0; i < TCPLIFE_COUNT(all_states); i++) {
+        for (size_t j = 0; j < TCPLIFE_COUNT(all_events); j++) {
             tl_state_t cur = all_states[i];
             tl_event_t ev = all_events[j];
             const cell_t *want = &table[cur][ev];
             tl_state_t want_next = want->next == KEEP_ ? cur : want->next;
-            tl_label_t label = TL_LABEL_COUNT;   /* must be overwritten */
+            tl_label_t label = TCPLIFE_LABEL_COUNT;   /* must be overwritten */
             tl_state_t got = fn(cur, ev, &label);
 
             if (got != want_next || label != want->label) {
@@ -274,14 +274,14 @@ check_labels_explain_changes(transition_fn fn, const char *which)
 {
     unsigned bad = 0;
 
-    for (size_t i = 0; i < TL_COUNT(all_states); i++) {
-        for (size_t j = 0; j < TL_COUNT(all_events); j++) {
+    for (size_t i = 0; i < TCPLIFE_COUNT(all_states); i++) {
+        for (size_t j = 0; j < TCPLIFE_COUNT(all_events); j++) {
             tl_label_t label;
             tl_state_t next = fn(all_states[i], all_events[j], &label);
             bool moved = next != all_states[i];
 
-            if ((moved && (label == TL_LABEL_NONE || label == TL_LABEL_UNEXPECTED))
-                || next >= TL_STATE_COUNT || label >= TL_LABEL_COUNT) {
+            if ((moved && (label == TCPLIFE_LABEL_NONE || label == TCPLIFE_LABEL_UNEXPECTED))
+                || next >= TCPLIFE_STATE_COUNT || label >= TCPLIFE_LABEL_COUNT) {
                 print_error("%s(%s, %s): -> %s with label \"%s\"\n", which,
                             tl_state_name(all_states[i]), tl_event_name(all_events[j]),
                             tl_state_name(next), tl_label_text(label));
@@ -311,13 +311,13 @@ static void
 test_fsm_out_of_range_event_is_unexpected_and_keeps_state(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < TL_COUNT(all_states); i++) {
-        tl_label_t label = TL_LABEL_NONE;
-        assert_int_equal(tl_on_send(all_states[i], TL_EV_COUNT, &label), all_states[i]);
-        assert_int_equal(label, TL_LABEL_UNEXPECTED);
-        label = TL_LABEL_NONE;
-        assert_int_equal(tl_on_recv(all_states[i], TL_EV_COUNT, &label), all_states[i]);
-        assert_int_equal(label, TL_LABEL_UNEXPECTED);
+    for (size_t i = 0; i < TCPLIFE_COUNT(all_states); i++) {
+        tl_label_t label = TCPLIFE_LABEL_NONE;
+        assert_int_equal(tl_on_send(all_states[i], TCPLIFE_EV_COUNT, &label), all_states[i]);
+        assert_int_equal(label, TCPLIFE_LABEL_UNEXPECTED);
+        label = TCPLIFE_LABEL_NONE;
+        assert_int_equal(tl_on_recv(all_states[i], TCPLIFE_EV_COUNT, &label), all_states[i]);
+        assert_int_equal(label, TCPLIFE_LABEL_UNEXPECTED);
     }
 }
 
@@ -329,7 +329,7 @@ static void
 check_edge(transition_fn fn, const char *which, tl_state_t cur, tl_event_t ev,
            tl_state_t want_next, tl_label_t want_label)
 {
-    tl_label_t label = TL_LABEL_COUNT;      /* must be overwritten */
+    tl_label_t label = TCPLIFE_LABEL_COUNT;      /* must be overwritten */
     tl_state_t next = fn(cur, ev, &label);
 
     if (next != want_next || label != want_label)
@@ -339,11 +339,11 @@ check_edge(transition_fn fn, const char *which, tl_state_t cur, tl_event_t ev,
 }
 
 #define EXPECT_SEND(cur, ev, next, lab)                                      \
-    check_edge(tl_on_send, "tl_on_send", TL_STATE_##cur, TL_EV_##ev,         \
-               TL_STATE_##next, TL_LABEL_##lab)
+    check_edge(tl_on_send, "tl_on_send", TCPLIFE_STATE_##cur, TCPLIFE_EV_##ev,         \
+               TCPLIFE_STATE_##next, TCPLIFE_LABEL_##lab)
 #define EXPECT_RECV(cur, ev, next, lab)                                      \
-    check_edge(tl_on_recv, "tl_on_recv", TL_STATE_##cur, TL_EV_##ev,         \
-               TL_STATE_##next, TL_LABEL_##lab)
+    check_edge(tl_on_recv, "tl_on_recv", TCPLIFE_STATE_##cur, TCPLIFE_EV_##ev,         \
+               TCPLIFE_STATE_##next, TCPLIFE_LABEL_##lab)
 
 static void
 test_fsm_send_syn_in_closed_enters_syn_sent(void **state)
@@ -535,18 +535,18 @@ test_fsm_every_pair_has_a_rule(void **state)
 
     (void)state;
     for (int f = 0; f < 2; f++)
-        for (size_t i = 0; i < TL_COUNT(all_states); i++)
-            for (size_t j = 0; j < TL_COUNT(all_events); j++) {
+        for (size_t i = 0; i < TCPLIFE_COUNT(all_states); i++)
+            for (size_t j = 0; j < TCPLIFE_COUNT(all_events); j++) {
                 tl_label_t label;
                 (void)fns[f](all_states[i], all_events[j], &label);
-                if (label == TL_LABEL_UNEXPECTED)
+                if (label == TCPLIFE_LABEL_UNEXPECTED)
                     fail_msg("%s(%s, %s) has no rule", f ? "tl_on_recv" : "tl_on_send",
                              tl_state_name(all_states[i]), tl_event_name(all_events[j]));
             }
-    assert_int_equal(tl_label_anomaly(TL_LABEL_CHALLENGE_ACK), TL_ANOMALY_HANDSHAKE_SYN_ON_OPEN);
-    assert_int_equal(tl_label_anomaly(TL_LABEL_NO_CONNECTION), TL_ANOMALY_CLOSED_NO_CONNECTION);
-    assert_int_equal(tl_label_anomaly(TL_LABEL_OPEN_COMPLETE), TL_ANOMALY_NONE);
-    assert_int_equal(tl_label_anomaly(TL_LABEL_COUNT), TL_ANOMALY_UNEXPECTED);
+    assert_int_equal(tl_label_anomaly(TCPLIFE_LABEL_CHALLENGE_ACK), TCPLIFE_ANOMALY_HANDSHAKE_SYN_ON_OPEN);
+    assert_int_equal(tl_label_anomaly(TCPLIFE_LABEL_NO_CONNECTION), TCPLIFE_ANOMALY_CLOSED_NO_CONNECTION);
+    assert_int_equal(tl_label_anomaly(TCPLIFE_LABEL_OPEN_COMPLETE), TCPLIFE_ANOMALY_NONE);
+    assert_int_equal(tl_label_anomaly(TCPLIFE_LABEL_COUNT), TCPLIFE_ANOMALY_UNEXPECTED);
 }
 
 static const struct CMUnitTest tests[] = {
@@ -584,4 +584,4 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_fsm_recv_fin_before_sync_is_not_processed),
 };
 
-TL_TEST_MAIN(tests)
+TCPLIFE_TEST_MAIN(tests)

@@ -30,7 +30,7 @@ test_header_linux_syn(void **state)
     assert_int_equal(s.dport, 80);
     assert_int_equal(s.seq, 0x01020304);
     assert_int_equal(s.ack, 0);            /* no ACK flag: epan shows no ack */
-    assert_int_equal(s.flags, TL_F_SYN);
+    assert_int_equal(s.flags, TCPLIFE_F_SYN);
     assert_int_equal(s.win, 64240);
     assert_true(s.has_mss);
     assert_int_equal(s.mss, 1460);
@@ -56,7 +56,7 @@ test_header_ack_flags_window_urgent(void **state)
     assert_int_equal(tl_parse_tcp_header(h, sizeof h, &s), 20);
     assert_int_equal(s.ack, 0xcafebabe);
     /* AE (0x100), CWR, ECE, URG, ACK, PSH, FIN */
-    assert_int_equal(s.flags, TL_F_AE | TL_F_CWR | TL_F_ECE | TL_F_URG | TL_F_ACK | TL_F_PSH | TL_F_FIN);
+    assert_int_equal(s.flags, TCPLIFE_F_AE | TCPLIFE_F_CWR | TCPLIFE_F_ECE | TCPLIFE_F_URG | TCPLIFE_F_ACK | TCPLIFE_F_PSH | TCPLIFE_F_FIN);
     assert_int_equal(s.win, 502);
     assert_int_equal(s.urp, 0x1234);
     assert_null(s.opt_bytes);
@@ -529,4 +529,4 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ip_header_before_ipv6),
 };
 
-TL_TEST_MAIN(tests)
+TCPLIFE_TEST_MAIN(tests)

@@ -51,7 +51,7 @@ typedef struct {
 static const char *
 headline(const tl_result_t *res)
 {
-    static char buf[TL_HEADLINE_MAX];
+    static char buf[TCPLIFE_HEADLINE_MAX];
 
     tl_headline(res, buf, sizeof buf);
     return buf;
@@ -82,7 +82,7 @@ run_headlines(const tl_headline_row_t *rows, size_t n)
     {                                                                   \
         static const tl_headline_row_t rows_[] = { __VA_ARGS__ };       \
         (void)state;                                                    \
-        run_headlines(rows_, TL_COUNT(rows_));                          \
+        run_headlines(rows_, TCPLIFE_COUNT(rows_));                          \
     }
 
 /* ------------------------------------------------------------------------ */
@@ -257,7 +257,7 @@ test_headline_unknown_phase_reads_question_mark(void **state)
     memset(&res, 0, sizeof res);            /* phase none, both CLOSED */
     assert_string_equal(headline(&res), "?" BOTH_CLOSED);
     res.phase = 200;
-    res.state[TL_ROLE_SERVER] = 200;
+    res.state[TCPLIFE_ROLE_SERVER] = 200;
     assert_string_equal(headline(&res), "?" EM "client CLOSED, server ?");
 }
 
@@ -265,10 +265,10 @@ static void
 test_headline_teardown_steps_three_only_for_three_way(void **state)
 {
     (void)state;
-    assert_int_equal(tl_teardown_steps(TL_TEARDOWN_THREE_WAY), 3);
-    assert_int_equal(tl_teardown_steps(TL_TEARDOWN_FOUR_WAY), 4);
-    assert_int_equal(tl_teardown_steps(TL_TEARDOWN_SIMULTANEOUS), 4);
-    assert_int_equal(tl_teardown_steps(TL_TEARDOWN_NONE), 4);
+    assert_int_equal(tl_teardown_steps(TCPLIFE_TEARDOWN_THREE_WAY), 3);
+    assert_int_equal(tl_teardown_steps(TCPLIFE_TEARDOWN_FOUR_WAY), 4);
+    assert_int_equal(tl_teardown_steps(TCPLIFE_TEARDOWN_SIMULTANEOUS), 4);
+    assert_int_equal(tl_teardown_steps(TCPLIFE_TEARDOWN_NONE), 4);
 }
 
 static const struct CMUnitTest tests[] = {
@@ -291,4 +291,4 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_headline_teardown_steps_three_only_for_three_way),
 };
 
-TL_TEST_MAIN(tests)
+TCPLIFE_TEST_MAIN(tests)

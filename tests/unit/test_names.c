@@ -51,71 +51,71 @@ static void
 test_names_states_are_unique_and_nonempty(void **state)
 {
     (void)state;
-    check_vocabulary("state", state_, TL_STATE_COUNT, -1);
+    check_vocabulary("state", state_, TCPLIFE_STATE_COUNT, -1);
 }
 
 static void
 test_names_phases_are_unique_and_nonempty(void **state)
 {
     (void)state;
-    check_vocabulary("phase", phase_, TL_PHASE_COUNT, TL_PHASE_NONE);
+    check_vocabulary("phase", phase_, TCPLIFE_PHASE_COUNT, TCPLIFE_PHASE_NONE);
 }
 
 static void
 test_names_roles_are_unique_and_nonempty(void **state)
 {
     (void)state;
-    check_vocabulary("role", role_, TL_ROLE_COUNT, -1);
+    check_vocabulary("role", role_, TCPLIFE_ROLE_COUNT, -1);
 }
 
 static void
 test_names_teardown_kinds_are_unique_and_nonempty(void **state)
 {
     (void)state;
-    check_vocabulary("teardown", teardown_, TL_TEARDOWN_COUNT, TL_TEARDOWN_NONE);
+    check_vocabulary("teardown", teardown_, TCPLIFE_TEARDOWN_COUNT, TCPLIFE_TEARDOWN_NONE);
 }
 
 static void
 test_names_events_are_unique_and_nonempty(void **state)
 {
     (void)state;
-    check_vocabulary("event", event_, TL_EV_COUNT, -1);
+    check_vocabulary("event", event_, TCPLIFE_EV_COUNT, -1);
 }
 
 static void
 test_names_labels_are_unique_and_nonempty(void **state)
 {
     (void)state;
-    check_vocabulary("label", label_, TL_LABEL_COUNT, TL_LABEL_NONE);
+    check_vocabulary("label", label_, TCPLIFE_LABEL_COUNT, TCPLIFE_LABEL_NONE);
 }
 
 static void
 test_names_apis_are_unique_and_nonempty(void **state)
 {
     (void)state;
-    check_vocabulary("api", api_, TL_API_COUNT, TL_API_NONE);
+    check_vocabulary("api", api_, TCPLIFE_API_COUNT, TCPLIFE_API_NONE);
 }
 
 static void
 test_names_anomalies_are_unique_and_nonempty(void **state)
 {
     (void)state;
-    check_vocabulary("anomaly", anomaly_, TL_ANOMALY_COUNT, TL_ANOMALY_NONE);
+    check_vocabulary("anomaly", anomaly_, TCPLIFE_ANOMALY_COUNT, TCPLIFE_ANOMALY_NONE);
 }
 
 static void
 test_names_anomaly_severities_are_in_range(void **state)
 {
     (void)state;
-    assert_int_equal(tl_anomaly_severity(TL_ANOMALY_NONE), 0);
-    for (int i = 1; i < TL_ANOMALY_COUNT; i++) {
+    assert_int_equal(tl_anomaly_severity(TCPLIFE_ANOMALY_NONE), 0);
+    for (int i = 1; i < TCPLIFE_ANOMALY_COUNT; i++) {
         int sev = tl_anomaly_severity((tl_anomaly_t)i);
         assert_true(sev >= 0 && sev <= 3);   /* not assert_in_range: deprecated in cmocka 2 */
     }
     /* The expert severities the glue maps them to: spot checks. */
-    assert_int_equal(tl_anomaly_severity(TL_ANOMALY_HANDSHAKE_ACK_MISMATCH), 2);
-    assert_int_equal(tl_anomaly_severity(TL_ANOMALY_ESTABLISHED_MIDSTREAM), 0);
-    assert_int_equal(tl_anomaly_severity(TL_ANOMALY_COUNT), 0);
+    assert_int_equal(tl_anomaly_severity(TCPLIFE_ANOMALY_HANDSHAKE_ACK_MISMATCH), 2);
+    assert_int_equal(tl_anomaly_severity(TCPLIFE_ANOMALY_ESTABLISHED_MIDSTREAM), 0);
+    assert_int_equal(tl_anomaly_severity(TCPLIFE_ANOMALY_COUNT), 0);
     assert_int_equal(tl_anomaly_severity((tl_anomaly_t)-1), 0);
 }
 
@@ -128,20 +128,20 @@ test_names_states_match_spec_spelling(void **state)
         "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT",
     };
     (void)state;
-    assert_int_equal(TL_COUNT(spec), TL_STATE_COUNT);
-    assert_string_equal(tl_state_name(TL_STATE_CLOSED), "CLOSED");
-    assert_string_equal(tl_state_name(TL_STATE_LISTEN), "LISTEN");
-    assert_string_equal(tl_state_name(TL_STATE_SYN_SENT), "SYN_SENT");
-    assert_string_equal(tl_state_name(TL_STATE_SYN_RECEIVED), "SYN_RECEIVED");
-    assert_string_equal(tl_state_name(TL_STATE_ESTABLISHED), "ESTABLISHED");
-    assert_string_equal(tl_state_name(TL_STATE_FIN_WAIT_1), "FIN_WAIT_1");
-    assert_string_equal(tl_state_name(TL_STATE_FIN_WAIT_2), "FIN_WAIT_2");
-    assert_string_equal(tl_state_name(TL_STATE_CLOSE_WAIT), "CLOSE_WAIT");
-    assert_string_equal(tl_state_name(TL_STATE_CLOSING), "CLOSING");
-    assert_string_equal(tl_state_name(TL_STATE_LAST_ACK), "LAST_ACK");
-    assert_string_equal(tl_state_name(TL_STATE_TIME_WAIT), "TIME_WAIT");
+    assert_int_equal(TCPLIFE_COUNT(spec), TCPLIFE_STATE_COUNT);
+    assert_string_equal(tl_state_name(TCPLIFE_STATE_CLOSED), "CLOSED");
+    assert_string_equal(tl_state_name(TCPLIFE_STATE_LISTEN), "LISTEN");
+    assert_string_equal(tl_state_name(TCPLIFE_STATE_SYN_SENT), "SYN_SENT");
+    assert_string_equal(tl_state_name(TCPLIFE_STATE_SYN_RECEIVED), "SYN_RECEIVED");
+    assert_string_equal(tl_state_name(TCPLIFE_STATE_ESTABLISHED), "ESTABLISHED");
+    assert_string_equal(tl_state_name(TCPLIFE_STATE_FIN_WAIT_1), "FIN_WAIT_1");
+    assert_string_equal(tl_state_name(TCPLIFE_STATE_FIN_WAIT_2), "FIN_WAIT_2");
+    assert_string_equal(tl_state_name(TCPLIFE_STATE_CLOSE_WAIT), "CLOSE_WAIT");
+    assert_string_equal(tl_state_name(TCPLIFE_STATE_CLOSING), "CLOSING");
+    assert_string_equal(tl_state_name(TCPLIFE_STATE_LAST_ACK), "LAST_ACK");
+    assert_string_equal(tl_state_name(TCPLIFE_STATE_TIME_WAIT), "TIME_WAIT");
     /* ... and no other spelling: every enum value is one of the list. */
-    for (int i = 0; i < TL_STATE_COUNT; i++)
+    for (int i = 0; i < TCPLIFE_STATE_COUNT; i++)
         assert_string_equal(tl_state_name((tl_state_t)i), spec[i]);
 }
 
@@ -149,31 +149,31 @@ static void
 test_names_phases_match_spec_spelling(void **state)
 {
     (void)state;
-    assert_int_equal(TL_PHASE_COUNT, 6);   /* NONE + the five of SPEC "Phases" */
-    assert_string_equal(tl_phase_name(TL_PHASE_HANDSHAKE), "handshake");
-    assert_string_equal(tl_phase_name(TL_PHASE_ESTABLISHED), "established");
-    assert_string_equal(tl_phase_name(TL_PHASE_TEARDOWN), "teardown");
-    assert_string_equal(tl_phase_name(TL_PHASE_RESET), "reset");
-    assert_string_equal(tl_phase_name(TL_PHASE_CLOSED), "closed");
+    assert_int_equal(TCPLIFE_PHASE_COUNT, 6);   /* NONE + the five of SPEC "Phases" */
+    assert_string_equal(tl_phase_name(TCPLIFE_PHASE_HANDSHAKE), "handshake");
+    assert_string_equal(tl_phase_name(TCPLIFE_PHASE_ESTABLISHED), "established");
+    assert_string_equal(tl_phase_name(TCPLIFE_PHASE_TEARDOWN), "teardown");
+    assert_string_equal(tl_phase_name(TCPLIFE_PHASE_RESET), "reset");
+    assert_string_equal(tl_phase_name(TCPLIFE_PHASE_CLOSED), "closed");
 }
 
 static void
 test_names_teardown_kinds_match_spec_spelling(void **state)
 {
     (void)state;
-    assert_int_equal(TL_TEARDOWN_COUNT, 4);
-    assert_string_equal(tl_teardown_name(TL_TEARDOWN_FOUR_WAY), "four-way");
-    assert_string_equal(tl_teardown_name(TL_TEARDOWN_THREE_WAY), "three-way");
-    assert_string_equal(tl_teardown_name(TL_TEARDOWN_SIMULTANEOUS), "simultaneous");
+    assert_int_equal(TCPLIFE_TEARDOWN_COUNT, 4);
+    assert_string_equal(tl_teardown_name(TCPLIFE_TEARDOWN_FOUR_WAY), "four-way");
+    assert_string_equal(tl_teardown_name(TCPLIFE_TEARDOWN_THREE_WAY), "three-way");
+    assert_string_equal(tl_teardown_name(TCPLIFE_TEARDOWN_SIMULTANEOUS), "simultaneous");
 }
 
 static void
 test_names_roles_match_spec_spelling(void **state)
 {
     (void)state;
-    assert_int_equal(TL_ROLE_COUNT, 2);
-    assert_string_equal(tl_role_name(TL_ROLE_CLIENT), "client");
-    assert_string_equal(tl_role_name(TL_ROLE_SERVER), "server");
+    assert_int_equal(TCPLIFE_ROLE_COUNT, 2);
+    assert_string_equal(tl_role_name(TCPLIFE_ROLE_CLIENT), "client");
+    assert_string_equal(tl_role_name(TCPLIFE_ROLE_SERVER), "server");
 }
 
 /* SPEC's tcplife.api examples appear in the texts of the matching calls. */
@@ -181,9 +181,9 @@ static void
 test_names_api_texts_contain_spec_examples(void **state)
 {
     (void)state;
-    assert_non_null(strstr(tl_api_text(TL_API_CONNECT_RETURNS), "connect() returns"));
-    assert_non_null(strstr(tl_api_text(TL_API_CLOSE), "close() or shutdown(SHUT_WR)"));
-    assert_non_null(strstr(tl_api_text(TL_API_CLOSE), "read() returns 0 at peer"));
+    assert_non_null(strstr(tl_api_text(TCPLIFE_API_CONNECT_RETURNS), "connect() returns"));
+    assert_non_null(strstr(tl_api_text(TCPLIFE_API_CLOSE), "close() or shutdown(SHUT_WR)"));
+    assert_non_null(strstr(tl_api_text(TCPLIFE_API_CLOSE), "read() returns 0 at peer"));
 }
 
 /* Expert groups are a column of the anomaly map. */
@@ -191,9 +191,9 @@ static void
 test_names_anomaly_groups(void **state)
 {
     (void)state;
-    assert_int_equal(tl_anomaly_group(TL_ANOMALY_HANDSHAKE_SYN_RETRANS), TL_GROUP_SEQUENCE);
-    assert_int_equal(tl_anomaly_group(TL_ANOMALY_RESET_INJECTED), TL_GROUP_PROTOCOL);
-    assert_int_equal(tl_anomaly_group(TL_ANOMALY_COUNT), TL_GROUP_PROTOCOL);
+    assert_int_equal(tl_anomaly_group(TCPLIFE_ANOMALY_HANDSHAKE_SYN_RETRANS), TCPLIFE_GROUP_SEQUENCE);
+    assert_int_equal(tl_anomaly_group(TCPLIFE_ANOMALY_RESET_INJECTED), TCPLIFE_GROUP_PROTOCOL);
+    assert_int_equal(tl_anomaly_group(TCPLIFE_ANOMALY_COUNT), TCPLIFE_GROUP_PROTOCOL);
 }
 
 static const struct CMUnitTest tests[] = {
@@ -214,4 +214,4 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_names_api_texts_contain_spec_examples),
 };
 
-TL_TEST_MAIN(tests)
+TCPLIFE_TEST_MAIN(tests)

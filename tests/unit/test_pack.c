@@ -16,7 +16,7 @@ test_pack_round_trip_of_random_bytes_is_exact(void **state)
     (void)state;
     for (int i = 0; i < 20000; i++) {
         tl_result_t r, back;
-        uint8_t buf[TL_PACKED_MAX + 8];
+        uint8_t buf[TCPLIFE_PACKED_MAX + 8];
         uint8_t *raw = (uint8_t *)&r;
         size_t n;
         int density = rand_r(&seed) % 100;
@@ -24,7 +24,7 @@ test_pack_round_trip_of_random_bytes_is_exact(void **state)
         for (size_t j = 0; j < sizeof r; j++)
             raw[j] = (rand_r(&seed) % 100 < density) ? (uint8_t)rand_r(&seed) : 0;
         n = tl_pack_result(&r, buf);
-        assert_true(n <= TL_PACKED_MAX);
+        assert_true(n <= TCPLIFE_PACKED_MAX);
         memset(&back, 0xa5, sizeof back);
         assert_int_equal(tl_unpack_result(buf, n, &back), n);
         assert_memory_equal(&r, &back, sizeof r);
@@ -35,14 +35,14 @@ static void
 test_pack_data_segment_is_small(void **state)
 {
     tl_result_t r;
-    uint8_t buf[TL_PACKED_MAX];
+    uint8_t buf[TCPLIFE_PACKED_MAX];
     (void)state;
     memset(&r, 0, sizeof r);
-    r.flags = TL_F_ACK | TL_F_PSH;
+    r.flags = TCPLIFE_F_ACK | TCPLIFE_F_PSH;
     r.len = 1448;
-    r.phase = TL_PHASE_ESTABLISHED;
-    r.sender = TL_ROLE_SERVER;
-    r.state[0] = r.state[1] = r.prev_state[0] = r.prev_state[1] = TL_STATE_ESTABLISHED;
+    r.phase = TCPLIFE_PHASE_ESTABLISHED;
+    r.sender = TCPLIFE_ROLE_SERVER;
+    r.state[0] = r.state[1] = r.prev_state[0] = r.prev_state[1] = TCPLIFE_STATE_ESTABLISHED;
     assert_true(tl_pack_result(&r, buf) <= 12);   /* prev_state = state costs nothing */
     memset(&r, 0, sizeof r);
     /* all zero: one map byte */
@@ -53,11 +53,11 @@ static void
 test_pack_truncated_input_is_rejected(void **state)
 {
     tl_result_t r, back;
-    uint8_t buf[TL_PACKED_MAX];
+    uint8_t buf[TCPLIFE_PACKED_MAX];
     size_t n;
     (void)state;
     memset(&r, 0, sizeof r);
-    r.flags = TL_F_SYN;
+    r.flags = TCPLIFE_F_SYN;
     r.isn = 0x12345678;
     r.tw_start_ns = INT64_C(1700000000000000000);
     n = tl_pack_result(&r, buf);
@@ -112,7 +112,7 @@ test_pack_relative_zeroes_what_the_segment_says(void **state)
     r.isn = 0x12345678;
     r.peer_isn = 0x9abcdef0;
     r.rel_syn = 999;
-    r.tw_holder = TL_TW_CLIENT;             /* and, for the test, TIME_WAIT from now */
+    r.tw_holder = TCPLIFE_TW_CLIENT;             /* and, for the test, TIME_WAIT from now */
     r.tw_start_ns = seg.time_ns;
     r.tw_duration_ns = INT64_C(60000000000);
     r.tw_left_ns = r.tw_duration_ns;
@@ -133,4 +133,4 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_pack_truncated_input_is_rejected),
 };
 
-TL_TEST_MAIN(tests)
+TCPLIFE_TEST_MAIN(tests)

@@ -12,12 +12,12 @@
 static void
 assert_round_trip(tl_park_tmpl_t *t, const tl_conn_t *c, const tl_zeek_t *z, size_t *len)
 {
-    uint8_t buf[TL_PARK_MAX];
+    uint8_t buf[TCPLIFE_PARK_MAX];
     tl_conn_t c2;
     tl_zeek_t z2;
     size_t n = tl_park(t, c, z, buf);
 
-    assert_true(n > 0 && n <= TL_PARK_MAX);
+    assert_true(n > 0 && n <= TCPLIFE_PARK_MAX);
     memset(&c2, 0xa5, sizeof c2);
     memset(&z2, 0x5a, sizeof z2);
     assert_true(tl_unpark(t, buf, n, &c2, &z2));
@@ -72,7 +72,7 @@ run_conn(tl_run_t *r, uint16_t cport, uint32_t cisn, uint32_t sisn, int64_t star
     r->cisn = cisn;
     r->sisn = sisn;
     r->now_ns = start_ns;
-    for (size_t i = 0; i < TL_COUNT(conn_script); i++)
+    for (size_t i = 0; i < TCPLIFE_COUNT(conn_script); i++)
         tl_run_segment(r, &conn_script[i]);
 }
 
@@ -133,7 +133,7 @@ test_park_keeps_what_its_rewrites_cannot(void **state)
 {
     static tl_run_t a;
     tl_zeek_t z;
-    uint8_t buf[TL_PARK_MAX];
+    uint8_t buf[TCPLIFE_PARK_MAX];
     (void)state;
     tl_zeek_init(&z);
     run_conn(&a, 51000, 1000, 5000, INT64_C(1700000000) * 1000000000);
@@ -151,7 +151,7 @@ test_park_damaged_input_is_rejected(void **state)
     tl_park_tmpl_t t;
     tl_zeek_t z, z2;
     tl_conn_t c2;
-    uint8_t buf[TL_PARK_MAX];
+    uint8_t buf[TCPLIFE_PARK_MAX];
     size_t n;
     unsigned seed = 99;
     (void)state;
@@ -181,4 +181,4 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_park_damaged_input_is_rejected),
 };
 
-TL_TEST_MAIN(tests)
+TCPLIFE_TEST_MAIN(tests)

@@ -34,7 +34,7 @@ test_tcpdump_handshake_absolute_then_relative(void **state)
 {
     static const uint8_t syn_opts[] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7 };
     tl_tcpdump_t st = { 0 };
-    tl_segment_t s = seg(true, TL_F_SYN, 1000, 0, 0);
+    tl_segment_t s = seg(true, TCPLIFE_F_SYN, 1000, 0, 0);
     (void)state;
     s.win = 64240;
     s.opt_bytes = syn_opts;
@@ -42,13 +42,13 @@ test_tcpdump_handshake_absolute_then_relative(void **state)
     assert_string_equal(fmt(&st, s),
         "Flags [S], seq 1000, win 64240, options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7], length 0");
     /* the first segment with ACK records the bases and prints absolute numbers */
-    assert_string_equal(fmt(&st, seg(false, TL_F_SYN | TL_F_ACK, 5000, 1001, 0)),
+    assert_string_equal(fmt(&st, seg(false, TCPLIFE_F_SYN | TCPLIFE_F_ACK, 5000, 1001, 0)),
         "Flags [S.], seq 5000, ack 1001, win 502, length 0");
-    assert_string_equal(fmt(&st, seg(true, TL_F_ACK, 1001, 5001, 0)),
+    assert_string_equal(fmt(&st, seg(true, TCPLIFE_F_ACK, 1001, 5001, 0)),
         "Flags [.], ack 1, win 502, length 0");
-    assert_string_equal(fmt(&st, seg(true, TL_F_PSH | TL_F_ACK, 1001, 5001, 7)),
+    assert_string_equal(fmt(&st, seg(true, TCPLIFE_F_PSH | TCPLIFE_F_ACK, 1001, 5001, 7)),
         "Flags [P.], seq 1:8, ack 1, win 502, length 7");
-    assert_string_equal(fmt(&st, seg(false, TL_F_FIN | TL_F_ACK, 5001, 1008, 0)),
+    assert_string_equal(fmt(&st, seg(false, TCPLIFE_F_FIN | TCPLIFE_F_ACK, 5001, 1008, 0)),
         "Flags [F.], seq 1, ack 8, win 502, length 0");
 }
 
@@ -57,8 +57,8 @@ test_tcpdump_rst_without_ack_prints_absolute_seq(void **state)
 {
     tl_tcpdump_t st = { 0 };
     (void)state;
-    (void)fmt(&st, seg(false, TL_F_SYN | TL_F_ACK, 5000, 1001, 0));
-    assert_string_equal(fmt(&st, seg(true, TL_F_RST, 1001, 0, 0)),
+    (void)fmt(&st, seg(false, TCPLIFE_F_SYN | TCPLIFE_F_ACK, 5000, 1001, 0));
+    assert_string_equal(fmt(&st, seg(true, TCPLIFE_F_RST, 1001, 0, 0)),
         "Flags [R], seq 1001, win 502, length 0");
 }
 
@@ -66,10 +66,10 @@ static void
 test_tcpdump_flags_order_and_urgent_pointer(void **state)
 {
     tl_tcpdump_t st = { 0 };
-    tl_segment_t s = seg(true, TL_F_SYN | TL_F_ECE | TL_F_CWR, 1, 0, 0);
+    tl_segment_t s = seg(true, TCPLIFE_F_SYN | TCPLIFE_F_ECE | TCPLIFE_F_CWR, 1, 0, 0);
     (void)state;
     assert_string_equal(fmt(&st, s), "Flags [SEW], seq 1, win 502, length 0");
-    s = seg(true, TL_F_URG | TL_F_PSH, 1, 0, 1);
+    s = seg(true, TCPLIFE_F_URG | TCPLIFE_F_PSH, 1, 0, 1);
     s.urp = 1;
     assert_string_equal(fmt(&st, s), "Flags [PU], seq 1:2, win 502, urg 1, length 1");
     s = seg(true, 0, 1, 0, 0);
@@ -84,8 +84,8 @@ test_tcpdump_sack_blocks_are_relative_to_the_other_direction(void **state)
     tl_tcpdump_t st = { 0 };
     tl_segment_t s;
     (void)state;
-    (void)fmt(&st, seg(false, TL_F_SYN | TL_F_ACK, 5000, 1001, 0));
-    s = seg(true, TL_F_ACK, 1001, 5001, 0);
+    (void)fmt(&st, seg(false, TCPLIFE_F_SYN | TCPLIFE_F_ACK, 5000, 1001, 0));
+    s = seg(true, TCPLIFE_F_ACK, 1001, 5001, 0);
     s.opt_bytes = sack;
     s.opt_len = sizeof sack;
     /* 6449 - 5000 = 1449, 7897 - 5000 = 2897 */
@@ -100,7 +100,7 @@ test_tcpdump_tfo_and_malformed_options(void **state)
     static const uint8_t cookie[] = { 34, 10, 1, 2, 3, 4, 5, 6, 7, 8 };
     static const uint8_t bad[] = { 2, 9, 0 };
     tl_tcpdump_t st = { 0 };
-    tl_segment_t s = seg(true, TL_F_SYN, 1, 0, 0);
+    tl_segment_t s = seg(true, TCPLIFE_F_SYN, 1, 0, 0);
     (void)state;
     s.opt_bytes = req; s.opt_len = sizeof req;
     assert_string_equal(fmt(&st, s), "Flags [S], seq 1, win 502, options [tfo  cookiereq], length 0");
@@ -136,9 +136,9 @@ test_tcpdump_ae_flag_is_not_printed(void **state)
     tl_tcpdump_t st = { 0 };
     (void)state;
     /* 4.99.3 reads the flags byte only (later releases print AE as 'e') */
-    assert_string_equal(fmt(&st, seg(true, TL_F_SYN | TL_F_ECE | TL_F_CWR | TL_F_AE, 1000, 0, 0)),
+    assert_string_equal(fmt(&st, seg(true, TCPLIFE_F_SYN | TCPLIFE_F_ECE | TCPLIFE_F_CWR | TCPLIFE_F_AE, 1000, 0, 0)),
         "Flags [SEW], seq 1000, win 502, length 0");
-    assert_string_equal(fmt(&st, seg(true, TL_F_AE, 1000, 0, 0)), "Flags [none], win 502, length 0");
+    assert_string_equal(fmt(&st, seg(true, TCPLIFE_F_AE, 1000, 0, 0)), "Flags [none], win 502, length 0");
 }
 
 static void
@@ -151,14 +151,14 @@ test_tcpdump_mptcp_capable(void **state)
                                      0, 0x10, 0, 0 };
     static const uint8_t v5[] = { 30, 4, 0x05, 0x01 };
     (void)state;
-    assert_string_equal(OPTS(TL_F_SYN, syn12),
+    assert_string_equal(OPTS(TCPLIFE_F_SYN, syn12),
         SYN_OPTS "mptcp 12 capable v0 csum {0x102030405060708}], length 0");
-    assert_string_equal(OPTS(TL_F_SYN, syn4), SYN_OPTS "mptcp 4 capable v1], length 0");
-    assert_string_equal(OPTS(TL_F_ACK, ack20),
+    assert_string_equal(OPTS(TCPLIFE_F_SYN, syn4), SYN_OPTS "mptcp 4 capable v1], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, ack20),
         ACK_OPTS "mptcp 20 capable v1 {0x102030405060708,0x807060504030201}], length 0");
-    assert_string_equal(OPTS(TL_F_ACK, ack22),
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, ack22),
         ACK_OPTS "mptcp 22 capable v1 csum {0x102030405060708,0x807060504030201},eol], length 0");
-    assert_string_equal(OPTS(TL_F_SYN, v5), SYN_OPTS "mptcp 4 capable Unknown Version (5)], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_SYN, v5), SYN_OPTS "mptcp 4 capable Unknown Version (5)], length 0");
 }
 
 static void
@@ -170,12 +170,12 @@ test_tcpdump_mptcp_join(void **state)
     (void)state;
     for (int i = 0; i < 20; i++)
         ack[4 + i] = (uint8_t)i;
-    assert_string_equal(OPTS(TL_F_SYN, syn),
+    assert_string_equal(OPTS(TCPLIFE_F_SYN, syn),
         SYN_OPTS "mptcp 12 join backup id 3 token 0xdeadbeef nonce 0x2a], length 0");
-    assert_string_equal(OPTS(TL_F_SYN | TL_F_ACK, synack),
+    assert_string_equal(OPTS(TCPLIFE_F_SYN | TCPLIFE_F_ACK, synack),
         "Flags [S.], seq 1000, ack 5000, win 502, options "
         "[mptcp 16 join id 4 hmac 0x102030405060708 nonce 0x10203], length 0");
-    assert_string_equal(OPTS(TL_F_ACK, ack),
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, ack),
         ACK_OPTS "mptcp 24 join hmac 0x000102030405060708090a0b0c0d0e0f10111213], length 0");
 }
 
@@ -189,11 +189,11 @@ test_tcpdump_mptcp_dss(void **state)
     static const uint8_t map8[] = { 30, 28, 0x20, 0x0f, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8,
                                     0, 0, 0, 1, 0, 0x10, 0, 0 };
     (void)state;
-    assert_string_equal(OPTS(TL_F_ACK, ack4), ACK_OPTS "mptcp 8 dss ack 256], length 0");
-    assert_string_equal(OPTS(TL_F_ACK, ack8), ACK_OPTS "mptcp 12 dss ack 72623859790382856], length 0");
-    assert_string_equal(OPTS(TL_F_ACK, map4),
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, ack4), ACK_OPTS "mptcp 8 dss ack 256], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, ack8), ACK_OPTS "mptcp 12 dss ack 72623859790382856], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, map4),
         ACK_OPTS "mptcp 20 dss fin ack 7 seq 9 subseq 1 len 1440 csum 0xabcd], length 0");
-    assert_string_equal(OPTS(TL_F_ACK, map8),
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, map8),
         ACK_OPTS "mptcp 28 dss ack 72623859790382856 seq 72623859790382856 subseq 1 len 16 csum 0x0], length 0");
 }
 
@@ -212,21 +212,21 @@ test_tcpdump_mptcp_add_addr(void **state)
     static const uint8_t badver[] = { 30, 30, 0x3f, 7, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                                       0, 0x16, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0 };
     (void)state;
-    assert_string_equal(OPTS(TL_F_ACK, v4), ACK_OPTS "mptcp 8 add-addr v1 id 1 192.168.0.1], length 0");
-    assert_string_equal(OPTS(TL_F_ACK, port),
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, v4), ACK_OPTS "mptcp 8 add-addr v1 id 1 192.168.0.1], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, port),
         ACK_OPTS "mptcp 10 add-addr v1-echo id 2 192.168.0.1:8080,eol], length 0");
-    assert_string_equal(OPTS(TL_F_ACK, hmac),
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, hmac),
         ACK_OPTS "mptcp 16 add-addr v1 id 1 10.0.2.1 hmac 0x102030405060708], length 0");
-    assert_string_equal(OPTS(TL_F_ACK, v0port),
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, v0port),
         ACK_OPTS "mptcp 18 add-addr v0-ip4 id 1 10.0.2.1:80 hmac 0x102030405060708,eol], length 0");
     /* IPv6 as tcpdump's addrtostr6(): "::" for the longest zero run, a
      * mapped IPv4 tail dotted, a trailing run ending in "::" */
-    assert_string_equal(OPTS(TL_F_ACK, v6), ACK_OPTS "mptcp 20 add-addr v0-ip6 id 7 2001:db8::1], length 0");
-    assert_string_equal(OPTS(TL_F_ACK, mapped),
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, v6), ACK_OPTS "mptcp 20 add-addr v0-ip6 id 7 2001:db8::1], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, mapped),
         ACK_OPTS "mptcp 22 add-addr v1 id 7 ::ffff:10.1.2.3:443,eol], length 0");
-    assert_string_equal(OPTS(TL_F_ACK, trail),
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, trail),
         ACK_OPTS "mptcp 28 add-addr v1 id 7 fe80:: hmac 0x102030405060708], length 0");
-    assert_string_equal(OPTS(TL_F_ACK, badver),
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, badver),
         ACK_OPTS "mptcp 30 add-addr [bad version/echo] id 7 1:0:2:::22 hmac 0x102030405060708,eol], length 0");
 }
 
@@ -240,12 +240,12 @@ test_tcpdump_mptcp_other_subtypes(void **state)
     static const uint8_t fclose[] = { 30, 12, 0x70, 0, 1, 2, 3, 4, 5, 6, 7, 8 };
     static const uint8_t unknown[] = { 30, 4, 0xf0, 0 };
     (void)state;
-    assert_string_equal(OPTS(TL_F_ACK, rem), ACK_OPTS "mptcp 6 rem-addr id 1 2 3,eol], length 0");
-    assert_string_equal(OPTS(TL_F_ACK, prio3), ACK_OPTS "mptcp 3 prio backup,eol], length 0");
-    assert_string_equal(OPTS(TL_F_ACK, prio4), ACK_OPTS "mptcp 4 prio non-backup id 9], length 0");
-    assert_string_equal(OPTS(TL_F_ACK, fail), ACK_OPTS "mptcp 12 fail seq 72623859790382856], length 0");
-    assert_string_equal(OPTS(TL_F_ACK, fclose), ACK_OPTS "mptcp 12 fast-close key 0x102030405060708], length 0");
-    assert_string_equal(OPTS(TL_F_ACK, unknown), ACK_OPTS "mptcp 4 unknown], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, rem), ACK_OPTS "mptcp 6 rem-addr id 1 2 3,eol], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, prio3), ACK_OPTS "mptcp 3 prio backup,eol], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, prio4), ACK_OPTS "mptcp 4 prio non-backup id 9], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, fail), ACK_OPTS "mptcp 12 fail seq 72623859790382856], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, fclose), ACK_OPTS "mptcp 12 fast-close key 0x102030405060708], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, unknown), ACK_OPTS "mptcp 4 unknown], length 0");
 }
 
 static void
@@ -261,15 +261,15 @@ test_tcpdump_mptcp_rejected_ends_with_bad_opt(void **state)
     static const uint8_t after[] = { 1, 1, 30, 6, 0x20, 0x01, 0, 0 };
     (void)state;
     /* capable 12 and join 12 need SYN, dss no SYN and no bytes left over */
-    assert_string_equal(OPTS(TL_F_ACK, cap12), ACK_OPTS "mptcp 12 capable[bad opt]");
-    assert_string_equal(OPTS(TL_F_ACK, join12), ACK_OPTS "mptcp 12 join[bad opt]");
-    assert_string_equal(OPTS(TL_F_ACK, dss_tail), ACK_OPTS "mptcp 10 dss ack 256[bad opt]");
-    assert_string_equal(OPTS(TL_F_SYN, dss_syn), SYN_OPTS "mptcp 8 dss[bad opt]");
-    assert_string_equal(OPTS(TL_F_ACK, dss3), ACK_OPTS "mptcp 3 dss[bad opt]");
-    assert_string_equal(OPTS(TL_F_ACK, add9), ACK_OPTS "mptcp 9 add-addr[bad opt]");
-    assert_string_equal(OPTS(TL_F_ACK, short2), ACK_OPTS "mptcp[bad opt]");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, cap12), ACK_OPTS "mptcp 12 capable[bad opt]");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, join12), ACK_OPTS "mptcp 12 join[bad opt]");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, dss_tail), ACK_OPTS "mptcp 10 dss ack 256[bad opt]");
+    assert_string_equal(OPTS(TCPLIFE_F_SYN, dss_syn), SYN_OPTS "mptcp 8 dss[bad opt]");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, dss3), ACK_OPTS "mptcp 3 dss[bad opt]");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, add9), ACK_OPTS "mptcp 9 add-addr[bad opt]");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, short2), ACK_OPTS "mptcp[bad opt]");
     /* after a good option tcpdump closes the bracket */
-    assert_string_equal(opts(TL_F_SYN, after, sizeof after, 0, 0), SYN_OPTS "nop,nop,mptcp 6 dss[bad opt]]");
+    assert_string_equal(opts(TCPLIFE_F_SYN, after, sizeof after, 0, 0), SYN_OPTS "nop,nop,mptcp 6 dss[bad opt]]");
 }
 
 static void
@@ -280,11 +280,11 @@ test_tcpdump_md5_wording(void **state)
     for (int i = 0; i < 16; i++)
         md5[2 + i] = (uint8_t)i;
     /* tcpdump with libcrypto (Debian's) and no -M secret */
-    assert_string_equal(OPTS(TL_F_ACK, md5),
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, md5),
         ACK_OPTS "md5 shared secret not supplied with -M, can't check - 000102030405060708090a0b0c0d0e0f,eol], length 0");
     /* options cut by the snaplen: the payload is not there to check */
     md5[18] = md5[19] = 1;
-    assert_string_equal(opts(TL_F_ACK, md5, sizeof md5, 20, 0),
+    assert_string_equal(opts(TCPLIFE_F_ACK, md5, sizeof md5, 20, 0),
         ACK_OPTS "md5 snaplen too short, can't check - 000102030405060708090a0b0c0d0e0f,nop,nop, [|tcp]");
 }
 
@@ -299,17 +299,17 @@ test_tcpdump_numbers_in_other_options(void **state)
     static const uint8_t lens[] = { 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 3, 3, 7, 0, 0, 0 };
     static const uint8_t sackok[] = { 4, 4, 1, 1 };
     (void)state;
-    assert_string_equal(OPTS(TL_F_ACK, echo), ACK_OPTS "echo 256,echoreply 2], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, echo), ACK_OPTS "echo 256,echoreply 2], length 0");
     /* ccecho has an empty name in 4.99.3's table */
-    assert_string_equal(OPTS(TL_F_ACK, cc), ACK_OPTS "cc 3,ccnew 4, 5,eol], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, cc), ACK_OPTS "cc 3,ccnew 4, 5,eol], length 0");
     /* uto: the raw value, then minutes (low bit set) or seconds */
-    assert_string_equal(OPTS(TL_F_ACK, uto), ACK_OPTS "uto 0x12d 9000,uto 0x1e 15], length 0");
-    assert_string_equal(OPTS(TL_F_SYN, scps), SYN_OPTS "scps cap 81 id 7], length 0");
-    assert_string_equal(OPTS(TL_F_ACK, unknown), ACK_OPTS "unknown-48 0x3031,unknown-200,eol], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, uto), ACK_OPTS "uto 0x12d 9000,uto 0x1e 15], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_SYN, scps), SYN_OPTS "scps cap 81 id 7], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, unknown), ACK_OPTS "unknown-48 0x3031,unknown-200,eol], length 0");
     /* a length other than the value's: "[len N]", and tcpdump moves on by
      * the value's size (the sackOK's two bytes are read as nops) */
-    assert_string_equal(OPTS(TL_F_ACK, lens), ACK_OPTS "TS val 1 ecr 2,wscale 7,eol], length 0");
-    assert_string_equal(OPTS(TL_F_ACK, sackok), ACK_OPTS "sackOK[len 4],nop,nop], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, lens), ACK_OPTS "TS val 1 ecr 2,wscale 7,eol], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, sackok), ACK_OPTS "sackOK[len 4],nop,nop], length 0");
 }
 
 static void
@@ -319,12 +319,12 @@ test_tcpdump_value_beyond_the_options_is_bad(void **state)
     static const uint8_t last[] = { 1, 1, 1, 2 };
     (void)state;
     /* scps's 2 value bytes are not in the header */
-    assert_string_equal(OPTS(TL_F_SYN, scps), SYN_OPTS "mss 1460,nop,nop,scps[bad opt]]");
+    assert_string_equal(OPTS(TCPLIFE_F_SYN, scps), SYN_OPTS "mss 1460,nop,nop,scps[bad opt]]");
     /* a kind in the header's last byte: tcpdump reads its length from the
      * payload (no length fits), or from past the datagram without one */
-    assert_string_equal(opts(TL_F_ACK | TL_F_PSH, last, sizeof last, 0, 3),
+    assert_string_equal(opts(TCPLIFE_F_ACK | TCPLIFE_F_PSH, last, sizeof last, 0, 3),
         "Flags [P.], seq 1000:1003, ack 5000, win 502, options [nop,nop,nop,[bad opt]]");
-    assert_string_equal(OPTS(TL_F_ACK, last), ACK_OPTS "nop,nop,nop, [|tcp]");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, last), ACK_OPTS "nop,nop,nop, [|tcp]");
 }
 
 static void
@@ -337,19 +337,19 @@ test_tcpdump_options_cut_by_the_snaplen(void **state)
     static const uint8_t mp[] = { 30, 8, 0x20, 0x01, 0, 0, 1, 0, 1, 1, 8, 10, 0, 0 };
     (void)state;
     /* in the first option: " [|tcp]"; after a complete one: " [|tcp]>" */
-    assert_string_equal(opts(TL_F_ACK, unknown, sizeof unknown, 6, 0), ACK_OPTS "unknown-48 0x30303030 [|tcp]");
-    assert_string_equal(opts(TL_F_ACK, ts, sizeof ts, 6, 0), ACK_OPTS "nop,nop,TS [|tcp]>");
+    assert_string_equal(opts(TCPLIFE_F_ACK, unknown, sizeof unknown, 6, 0), ACK_OPTS "unknown-48 0x30303030 [|tcp]");
+    assert_string_equal(opts(TCPLIFE_F_ACK, ts, sizeof ts, 6, 0), ACK_OPTS "nop,nop,TS [|tcp]>");
     /* at a kind or length byte: " [|tcp]" only */
-    assert_string_equal(opts(TL_F_ACK, ts, 2, 10, 0), ACK_OPTS "nop,nop, [|tcp]");
-    assert_string_equal(opts(TL_F_ACK, ts, 3, 9, 0), ACK_OPTS "nop,nop, [|tcp]");
-    assert_string_equal(opts(TL_F_ACK, NULL, 0, 8, 0), ACK_OPTS " [|tcp]");
+    assert_string_equal(opts(TCPLIFE_F_ACK, ts, 2, 10, 0), ACK_OPTS "nop,nop, [|tcp]");
+    assert_string_equal(opts(TCPLIFE_F_ACK, ts, 3, 9, 0), ACK_OPTS "nop,nop, [|tcp]");
+    assert_string_equal(opts(TCPLIFE_F_ACK, NULL, 0, 8, 0), ACK_OPTS " [|tcp]");
     /* values printed as they are read: tcp-ao's MAC byte by byte, SACK
      * block by block (relative to the first ACK's, less one: 4999) */
-    assert_string_equal(opts(TL_F_ACK, ao, sizeof ao, 4, 0),
+    assert_string_equal(opts(TCPLIFE_F_ACK, ao, sizeof ao, 4, 0),
         ACK_OPTS "tcp-ao keyid 1 rnextkeyid 2 mac 0x30303030 [|tcp]");
-    assert_string_equal(opts(TL_F_ACK, sack, sizeof sack, 5, 0), ACK_OPTS "sack 2 {1:2} [|tcp]");
+    assert_string_equal(opts(TCPLIFE_F_ACK, sack, sizeof sack, 5, 0), ACK_OPTS "sack 2 {1:2} [|tcp]");
     /* tcpdump's protocol name stays "mptcp" after an MPTCP option */
-    assert_string_equal(opts(TL_F_ACK, mp, sizeof mp, 6, 0),
+    assert_string_equal(opts(TCPLIFE_F_ACK, mp, sizeof mp, 6, 0),
         ACK_OPTS "mptcp 8 dss ack 256,nop,nop,TS [|mptcp]>");
 }
 
@@ -357,7 +357,7 @@ static void
 test_tcpdump_truncates_safely_and_reports_needed_length(void **state)
 {
     tl_tcpdump_t st = { 0 };
-    tl_segment_t s = seg(true, TL_F_SYN, 1, 0, 0);
+    tl_segment_t s = seg(true, TCPLIFE_F_SYN, 1, 0, 0);
     char small[8];
     size_t need;
     (void)state;
@@ -386,4 +386,4 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_tcpdump_options_cut_by_the_snaplen),
 };
 
-TL_TEST_MAIN(tests)
+TCPLIFE_TEST_MAIN(tests)

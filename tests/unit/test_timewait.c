@@ -33,8 +33,8 @@ test_timewait_starts_at_the_ack_of_the_last_fin_and_lasts_2msl(void **state)
     tl_run_t r;
     (void)state;
     tl_run_init(&r);
-    TL_RUN(&r, life);
-    assert_int_equal(r.conn.tw_holder, TL_TW_CLIENT);
+    TCPLIFE_RUN(&r, life);
+    assert_int_equal(r.conn.tw_holder, TCPLIFE_TW_CLIENT);
     assert_int_equal(r.res[7].tw_start_ns, r.now_ns);
     assert_int_equal(r.res[7].tw_duration_ns, 60 * S_NS);
     assert_int_equal(r.res[7].tw_left_ns, 60 * S_NS);
@@ -73,10 +73,10 @@ test_timewait_later_segments_show_time_left(void **state)
     tl_run_t r;
     (void)state;
     tl_run_init(&r);
-    TL_RUN(&r, life);
-    TL_RUN(&r, later);
+    TCPLIFE_RUN(&r, life);
+    TCPLIFE_RUN(&r, later);
     assert_int_equal(r.res[8].tw_left_ns, 50 * S_NS);
-    assert_int_equal(r.res[8].label_send, TL_LABEL_FINAL_ACK_LOST);
+    assert_int_equal(r.res[8].label_send, TCPLIFE_LABEL_FINAL_ACK_LOST);
     /* Each re-ACK restarts the 60 s; the start stays the first entry. */
     assert_int_equal(r.res[9].tw_left_ns, 60 * S_NS);
     assert_int_equal(r.res[11].tw_left_ns, 60 * S_NS);
@@ -104,8 +104,8 @@ test_timewait_holder_is_both_after_simultaneous_close(void **state)
         { S2C, "A",  2, 2, 0, .x = { "teardown", "TIME_WAIT", "TIME_WAIT", .td = 4,
           .kind = "simultaneous", .init = "client", .api = API(FIN_ACK), .rel_fin = 4, .tw = "both" } },
     };
-    TL_RUN_SCRIPT(r, script);
-    assert_int_equal(r.conn.tw_holder, TL_TW_BOTH);
+    TCPLIFE_RUN_SCRIPT(r, script);
+    assert_int_equal(r.conn.tw_holder, TCPLIFE_TW_BOTH);
 }
 
 /* Feed a new connection's SYN against a finished `prev`. */
@@ -123,7 +123,7 @@ reuse_check(const tl_run_t *prev, int64_t after_ns, uint32_t isn, bool ts, uint3
     syn.dst = prev->saddr;
     syn.sport = prev->cport;
     syn.dport = prev->sport;
-    syn.flags = TL_F_SYN;
+    syn.flags = TCPLIFE_F_SYN;
     syn.seq = isn;
     syn.has_ts = ts;
     syn.tsval = tsval;
@@ -137,7 +137,7 @@ test_timewait_reuse_inside_time_wait_is_flagged_with_gap_and_time_left(void **st
     tl_result_t res;
     (void)state;
     tl_run_init(&r);
-    TL_RUN(&r, life);
+    TCPLIFE_RUN(&r, life);
     assert_true(reuse_check(&r, 2 * S_NS, 1000 + 65537, false, 0, &res));
     assert_true(res.tw_reuse);
     assert_int_equal(res.tw_reuse_gap_ns, 2 * S_NS);
@@ -145,9 +145,9 @@ test_timewait_reuse_inside_time_wait_is_flagged_with_gap_and_time_left(void **st
     /* the client's old sequence space ended at ISN+2 (FIN): higher ISN */
     assert_true(res.tw_reuse_isn_higher);
     assert_false(res.tw_reuse_ts_known);
-    assert_true(tl_result_has_anomaly(&res, TL_ANOMALY_TIME_WAIT_REUSE));
+    assert_true(tl_result_has_anomaly(&res, TCPLIFE_ANOMALY_TIME_WAIT_REUSE));
     /* the holder is the client, who sends the SYN: nothing can refuse it */
-    assert_false(tl_result_has_anomaly(&res, TL_ANOMALY_TIME_WAIT_REUSE_REJECTABLE));
+    assert_false(tl_result_has_anomaly(&res, TCPLIFE_ANOMALY_TIME_WAIT_REUSE_REJECTABLE));
 }
 
 static void
@@ -157,7 +157,7 @@ test_timewait_reuse_after_expiry_is_not_flagged(void **state)
     tl_result_t res;
     (void)state;
     tl_run_init(&r);
-    TL_RUN(&r, life);
+    TCPLIFE_RUN(&r, life);
     assert_false(reuse_check(&r, 60 * S_NS, 1000 + 65537, false, 0, &res));
     assert_false(res.tw_reuse);
     assert_int_equal(res.n_anomalies, 0);
@@ -170,7 +170,7 @@ test_timewait_reuse_msl_profile_changes_the_window(void **state)
     tl_result_t res;
     (void)state;
     tl_run_init(&r);
-    TL_RUN(&r, life);
+    TCPLIFE_RUN(&r, life);
     r.cfg.time_wait_ns = 240 * S_NS;        /* rfc9293 profile */
     assert_true(reuse_check(&r, 100 * S_NS, 1000 + 65537, false, 0, &res));
     assert_int_equal(res.tw_reuse_left_ns, 140 * S_NS);
@@ -197,15 +197,15 @@ test_timewait_reuse_toward_holder_with_lower_isn_and_no_ts_is_rejectable(void **
     tl_result_t res;
     (void)state;
     tl_run_init(&r);
-    TL_RUN(&r, script);
+    TCPLIFE_RUN(&r, script);
     /* ISN 500 is below the client's old 1002: RFC 6191 lets the server drop it */
     assert_true(reuse_check(&r, 1 * S_NS, 500, false, 0, &res));
     assert_false(res.tw_reuse_isn_higher);
-    assert_true(tl_result_has_anomaly(&res, TL_ANOMALY_TIME_WAIT_REUSE_REJECTABLE));
+    assert_true(tl_result_has_anomaly(&res, TCPLIFE_ANOMALY_TIME_WAIT_REUSE_REJECTABLE));
     /* the same SYN with a higher ISN is fine */
     assert_true(reuse_check(&r, 1 * S_NS, 3000, false, 0, &res));
     assert_true(res.tw_reuse_isn_higher);
-    assert_false(tl_result_has_anomaly(&res, TL_ANOMALY_TIME_WAIT_REUSE_REJECTABLE));
+    assert_false(tl_result_has_anomaly(&res, TCPLIFE_ANOMALY_TIME_WAIT_REUSE_REJECTABLE));
 }
 
 static void
@@ -248,37 +248,37 @@ test_outcome_of_each_kind_of_connection(void **state)
     (void)state;
 
     tl_run_init(&r);
-    assert_int_equal(tl_conn_outcome(&r.conn), TL_OUTCOME_OPEN);
-    TL_RUN(&r, syn_only);
-    assert_int_equal(tl_conn_outcome(&r.conn), TL_OUTCOME_SYN_ONLY);
+    assert_int_equal(tl_conn_outcome(&r.conn), TCPLIFE_OUTCOME_OPEN);
+    TCPLIFE_RUN(&r, syn_only);
+    assert_int_equal(tl_conn_outcome(&r.conn), TCPLIFE_OUTCOME_SYN_ONLY);
     tl_run_init(&r);
-    TL_RUN(&r, half_open);
-    assert_int_equal(tl_conn_outcome(&r.conn), TL_OUTCOME_HALF_OPEN);
+    TCPLIFE_RUN(&r, half_open);
+    assert_int_equal(tl_conn_outcome(&r.conn), TCPLIFE_OUTCOME_HALF_OPEN);
     tl_run_init(&r);
-    TL_RUN(&r, refused);
-    assert_int_equal(tl_conn_outcome(&r.conn), TL_OUTCOME_REFUSED);
+    TCPLIFE_RUN(&r, refused);
+    assert_int_equal(tl_conn_outcome(&r.conn), TCPLIFE_OUTCOME_REFUSED);
     tl_run_init(&r);
-    TL_RUN(&r, life);
-    assert_int_equal(tl_conn_outcome(&r.conn), TL_OUTCOME_CLOSED);
-    assert_string_equal(tl_outcome_name(TL_OUTCOME_HALF_OPEN), "half_open");
+    TCPLIFE_RUN(&r, life);
+    assert_int_equal(tl_conn_outcome(&r.conn), TCPLIFE_OUTCOME_CLOSED);
+    assert_string_equal(tl_outcome_name(TCPLIFE_OUTCOME_HALF_OPEN), "half_open");
 }
 
-/* The MSL profiles and their TIME_WAIT (tl_core.h TL_MSL_MAP). */
+/* The MSL profiles and their TIME_WAIT (tl_core.h TCPLIFE_MSL_MAP). */
 static void
 test_timewait_msl_profiles(void **state)
 {
     const int64_t s = INT64_C(1000000000);
     (void)state;
-    assert_int_equal(tl_msl_time_wait_ns(TL_MSL_LINUX, 0), 60 * s);
-    assert_int_equal(tl_msl_time_wait_ns(TL_MSL_RFC9293, 0), 240 * s);
-    assert_int_equal(tl_msl_time_wait_ns(TL_MSL_BSD, 0), 60 * s);
-    assert_int_equal(tl_msl_time_wait_ns(TL_MSL_WINDOWS, 0), 240 * s);
-    assert_int_equal(tl_msl_time_wait_ns(TL_MSL_CUSTOM, 30), 60 * s);
+    assert_int_equal(tl_msl_time_wait_ns(TCPLIFE_MSL_LINUX, 0), 60 * s);
+    assert_int_equal(tl_msl_time_wait_ns(TCPLIFE_MSL_RFC9293, 0), 240 * s);
+    assert_int_equal(tl_msl_time_wait_ns(TCPLIFE_MSL_BSD, 0), 60 * s);
+    assert_int_equal(tl_msl_time_wait_ns(TCPLIFE_MSL_WINDOWS, 0), 240 * s);
+    assert_int_equal(tl_msl_time_wait_ns(TCPLIFE_MSL_CUSTOM, 30), 60 * s);
     /* capped at a day of MSL; unknown profiles are linux */
-    assert_int_equal(tl_msl_time_wait_ns(TL_MSL_CUSTOM, 4000000000u), 2 * 86400 * s);
-    assert_int_equal(tl_msl_time_wait_ns(TL_MSL_COUNT, 5), 60 * s);
-    assert_string_equal(tl_msl_name(TL_MSL_RFC9293), "rfc9293");
-    assert_string_equal(tl_msl_name(TL_MSL_COUNT), "?");
+    assert_int_equal(tl_msl_time_wait_ns(TCPLIFE_MSL_CUSTOM, 4000000000u), 2 * 86400 * s);
+    assert_int_equal(tl_msl_time_wait_ns(TCPLIFE_MSL_COUNT, 5), 60 * s);
+    assert_string_equal(tl_msl_name(TCPLIFE_MSL_RFC9293), "rfc9293");
+    assert_string_equal(tl_msl_name(TCPLIFE_MSL_COUNT), "?");
 }
 
 static const struct CMUnitTest tests[] = {
@@ -294,4 +294,4 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_outcome_of_each_kind_of_connection),
 };
 
-TL_TEST_MAIN(tests)
+TCPLIFE_TEST_MAIN(tests)

@@ -56,7 +56,7 @@ seg_of(uint32_t i)
     s.sport = (uint16_t)(1024 + k);
     s.dst = tl_addr4(192, 0, 2, 80);
     s.dport = 443;
-    s.flags = TL_F_SYN;
+    s.flags = TCPLIFE_F_SYN;
     s.seq = 1000 + i;
     s.time_ns = INT64_C(1700000000000000000) + (int64_t)i * 1000;
     s.frame = i + 1;
@@ -181,7 +181,7 @@ test_tuples_reuse_in_time_wait_names_the_previous_connection(void **state)
           .x = { "handshake", "SYN_SENT", "SYN_RECEIVED", .hs = 1, .api = API(CONNECT),
                  .an = { AN(TIME_WAIT_REUSE) } } },
     };
-    TL_RUN_SCRIPT(r, script);
+    TCPLIFE_RUN_SCRIPT(r, script);
     /* The runner checked prev_stream against the reuse on every row. */
     assert_true(r.res[8].tw_reuse);
     assert_true(r.res[8].tw_reuse_isn_higher);
@@ -195,4 +195,4 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_tuples_reuse_in_time_wait_names_the_previous_connection),
 };
 
-TL_TEST_MAIN(tests)
+TCPLIFE_TEST_MAIN(tests)

@@ -73,7 +73,7 @@ zrun_row(zrun_t *r, const zrow_t *row)
     seg.dport = c2s ? r->sport : r->cport;
     seg.flags = tl_parse_flags(row->flags);
     seg.seq = (c2s ? r->cisn : r->sisn) + row->seq;
-    seg.ack = (seg.flags & TL_F_ACK) ? (c2s ? r->sisn : r->cisn) + row->ack : 0;
+    seg.ack = (seg.flags & TCPLIFE_F_ACK) ? (c2s ? r->sisn : r->cisn) + row->ack : 0;
     seg.len = row->len;
     seg.win = row->zero_win ? 0 : 64240;
     tl_zeek_observe(&r->z, &seg);
@@ -86,7 +86,7 @@ zrun_rows(zrun_t *r, const zrow_t *rows, size_t n)
         zrun_row(r, &rows[i]);
 }
 
-#define ZRUN(r, script) zrun_rows((r), (script), TL_COUNT(script))
+#define ZRUN(r, script) zrun_rows((r), (script), TCPLIFE_COUNT(script))
 
 /* Run a script against the default ports and check both columns. */
 static void
@@ -101,9 +101,9 @@ expect_script(const zrow_t *rows, size_t n, uint16_t server_port,
 }
 
 #define EXPECT(script, state, history) \
-    expect_script((script), TL_COUNT(script), 7001, (state), (history))
+    expect_script((script), TCPLIFE_COUNT(script), 7001, (state), (history))
 #define EXPECT_PORT(script, port, state, history) \
-    expect_script((script), TL_COUNT(script), (port), (state), (history))
+    expect_script((script), TCPLIFE_COUNT(script), (port), (state), (history))
 
 /* ------------------------------------------------------------------------ */
 /* Building blocks                                                           */
@@ -136,7 +136,7 @@ test_zeek_nothing_seen_is_oth_with_empty_history(void **state)
     assert_string_equal(tl_zeek_conn_state(&z), "OTH");
     assert_string_equal(tl_zeek_history(&z), "");
     assert_false(tl_zeek_history_truncated(&z));
-    assert_int_equal(tl_zeek_ep_state(&z, true), TL_ZEEK_EP_INACTIVE);
+    assert_int_equal(tl_zeek_ep_state(&z, true), TCPLIFE_ZEEK_EP_INACTIVE);
 }
 
 /* Client-first four-way close: both endpoints TCP_CLOSED -> SF. The
@@ -677,7 +677,7 @@ test_zeek_both_server_ports_flip_only_from_lower_port(void **state)
 /* ------------------------------------------------------------------------ */
 
 /* Many FINs at new numbers overflow the kept history: the first
- * TL_ZEEK_HISTORY_MAX letters stay, the flag says letters were dropped. */
+ * TCPLIFE_ZEEK_HISTORY_MAX letters stay, the flag says letters were dropped. */
 static void
 test_zeek_long_history_is_truncated_and_flagged(void **state)
 {
@@ -687,11 +687,11 @@ test_zeek_long_history_is_truncated_and_flagged(void **state)
 
     zrun_init(&r, 7001);
     ZRUN(&r, rows);
-    for (uint32_t i = 0; i < 2 * TL_ZEEK_HISTORY_MAX; i++) {
+    for (uint32_t i = 0; i < 2 * TCPLIFE_ZEEK_HISTORY_MAX; i++) {
         zrow_t fin = { C2S, "FPA", 1, 1, i + 1, false };
         zrun_row(&r, &fin);
     }
-    assert_int_equal(strlen(tl_zeek_history(&r.z)), TL_ZEEK_HISTORY_MAX);
+    assert_int_equal(strlen(tl_zeek_history(&r.z)), TCPLIFE_ZEEK_HISTORY_MAX);
     assert_true(tl_zeek_history_truncated(&r.z));
     assert_memory_equal(tl_zeek_history(&r.z), "ShAFFFF", 7);
     assert_string_equal(tl_zeek_conn_state(&r.z), "S2");
@@ -726,13 +726,13 @@ static void
 test_zeek_names_cover_every_value(void **state)
 {
     (void)state;
-    assert_string_equal(tl_zeek_conn_state_name(TL_ZEEK_S0), "S0");
-    assert_string_equal(tl_zeek_conn_state_name(TL_ZEEK_RSTOS0), "RSTOS0");
-    assert_string_equal(tl_zeek_conn_state_name(TL_ZEEK_OTH), "OTH");
-    assert_string_equal(tl_zeek_conn_state_name(TL_ZEEK_CONN_STATE_COUNT), "?");
-    assert_string_equal(tl_zeek_ep_state_name(TL_ZEEK_EP_SYN_ACK_SENT), "TCP_SYN_ACK_SENT");
-    assert_string_equal(tl_zeek_ep_state_name(TL_ZEEK_EP_COUNT), "?");
-    for (int s = 0; s < TL_ZEEK_CONN_STATE_COUNT; s++)
+    assert_string_equal(tl_zeek_conn_state_name(TCPLIFE_ZEEK_S0), "S0");
+    assert_string_equal(tl_zeek_conn_state_name(TCPLIFE_ZEEK_RSTOS0), "RSTOS0");
+    assert_string_equal(tl_zeek_conn_state_name(TCPLIFE_ZEEK_OTH), "OTH");
+    assert_string_equal(tl_zeek_conn_state_name(TCPLIFE_ZEEK_CONN_STATE_COUNT), "?");
+    assert_string_equal(tl_zeek_ep_state_name(TCPLIFE_ZEEK_EP_SYN_ACK_SENT), "TCP_SYN_ACK_SENT");
+    assert_string_equal(tl_zeek_ep_state_name(TCPLIFE_ZEEK_EP_COUNT), "?");
+    for (int s = 0; s < TCPLIFE_ZEEK_CONN_STATE_COUNT; s++)
         assert_string_not_equal(tl_zeek_conn_state_name((tl_zeek_conn_state_t)s), "?");
 }
 
@@ -777,4 +777,4 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_zeek_names_cover_every_value),
 };
 
-TL_TEST_MAIN(tests)
+TCPLIFE_TEST_MAIN(tests)

@@ -26,8 +26,8 @@ typedef enum { C2S, S2C } tl_dir_t;
 /* Expected handshake ack check (tcplife.handshake.ack_ok). */
 enum { ACK_NA = 0, ACK_OK, ACK_BAD };
 
-#define API(x) TL_API_##x
-#define AN(x)  TL_ANOMALY_##x
+#define API(x) TCPLIFE_API_##x
+#define AN(x)  TCPLIFE_ANOMALY_##x
 
 typedef struct {
     const char  *phase;                 /* tl_phase_name() */
@@ -40,7 +40,7 @@ typedef struct {
     const char  *kind;                  /* teardown kind, NULL = none yet */
     const char  *init;                  /* "client"/"server", NULL = no FIN yet */
     tl_api_t     api;
-    tl_anomaly_t an[TL_MAX_ANOMALIES];  /* the anomaly set, any order */
+    tl_anomaly_t an[TCPLIFE_MAX_ANOMALIES];  /* the anomaly set, any order */
     uint32_t     rel_syn, rel_fin, rel_prev, rel_rst;
     uint32_t     rel_ack_not_taken;
     bool         fin_retrans, midstream, roles_inferred;
@@ -67,7 +67,7 @@ typedef struct {
                                          * as the previous connection */
 } tl_script_t;
 
-#define TL_RUN_MAX_FRAMES 64
+#define TCPLIFE_RUN_MAX_FRAMES 64
 
 typedef struct {
     tl_conn_t    conn;
@@ -79,7 +79,7 @@ typedef struct {
     uint32_t     cisn, sisn;
     uint32_t     frame;                 /* last frame number used */
     int64_t      now_ns;
-    tl_result_t  res[TL_RUN_MAX_FRAMES + 1];  /* by frame number */
+    tl_result_t  res[TCPLIFE_RUN_MAX_FRAMES + 1];  /* by frame number */
     /* The 4-tuple index the glue keeps (tl_tuples.h): conn is stream
      * `stream`, prev the one before it. */
     tl_tuples_t  tuples;
@@ -164,14 +164,14 @@ tl_run_segment(tl_run_t *r, const tl_script_t *row)
     seg.dport = c2s ? r->sport : r->cport;
     seg.flags = tl_parse_flags(row->flags);
     seg.seq = (c2s ? r->cisn : r->sisn) + row->seq;
-    seg.ack = (seg.flags & TL_F_ACK) ? (c2s ? r->sisn : r->cisn) + row->ack : 0;
+    seg.ack = (seg.flags & TCPLIFE_F_ACK) ? (c2s ? r->sisn : r->cisn) + row->ack : 0;
     seg.len = row->len;
     seg.win = 64240;
     seg.has_ttl = row->ttl != 0;
     seg.ttl = row->ttl;
     seg.has_ip_id = row->ip_id != 0;
     seg.ip_id = row->ip_id;
-    assert_true(seg.frame <= TL_RUN_MAX_FRAMES);
+    assert_true(seg.frame <= TCPLIFE_RUN_MAX_FRAMES);
     if (row->new_stream) {
         r->prev = r->conn;
         r->has_prev = true;
@@ -192,17 +192,17 @@ tl_run_segment(tl_run_t *r, const tl_script_t *row)
 }
 
 /* Append "what: got X, expected Y" to buf. */
-#define TL_DIFF_(buf, fmt, ...) \
+#define TCPLIFE_DIFF_(buf, fmt, ...) \
     snprintf((buf) + strlen(buf), sizeof(buf) - strlen(buf), "\n    " fmt, __VA_ARGS__)
-#define TL_CMP_INT_(buf, name, got, want) do {                               \
+#define TCPLIFE_CMP_INT_(buf, name, got, want) do {                               \
         long long g_ = (long long)(got), w_ = (long long)(want);             \
         if (g_ != w_)                                                        \
-            TL_DIFF_(buf, "%s: got %lld, expected %lld", name, g_, w_);      \
+            TCPLIFE_DIFF_(buf, "%s: got %lld, expected %lld", name, g_, w_);      \
     } while (0)
-#define TL_CMP_STR_(buf, name, got, want) do {                               \
+#define TCPLIFE_CMP_STR_(buf, name, got, want) do {                               \
         const char *g_ = (got), *w_ = (want);                                \
         if (strcmp(g_, w_) != 0)                                             \
-            TL_DIFF_(buf, "%s: got \"%s\", expected \"%s\"", name, g_, w_);  \
+            TCPLIFE_DIFF_(buf, "%s: got \"%s\", expected \"%s\"", name, g_, w_);  \
     } while (0)
 
 static inline void
@@ -211,57 +211,57 @@ tl_check(const tl_result_t *res, const tl_script_t *row, uint32_t frame)
     const tl_expect_t *x = &row->x;
     char buf[2048] = "";
 
-    TL_CMP_STR_(buf, "phase", tl_phase_name((tl_phase_t)res->phase), x->phase ? x->phase : "(unset)");
-    TL_CMP_STR_(buf, "sender", tl_role_name((tl_role_t)res->sender),
+    TCPLIFE_CMP_STR_(buf, "phase", tl_phase_name((tl_phase_t)res->phase), x->phase ? x->phase : "(unset)");
+    TCPLIFE_CMP_STR_(buf, "sender", tl_role_name((tl_role_t)res->sender),
                 row->dir == C2S ? "client" : "server");
-    TL_CMP_STR_(buf, "state.client", tl_state_name((tl_state_t)res->state[TL_ROLE_CLIENT]),
+    TCPLIFE_CMP_STR_(buf, "state.client", tl_state_name((tl_state_t)res->state[TCPLIFE_ROLE_CLIENT]),
                 x->client ? x->client : "(unset)");
-    TL_CMP_STR_(buf, "state.server", tl_state_name((tl_state_t)res->state[TL_ROLE_SERVER]),
+    TCPLIFE_CMP_STR_(buf, "state.server", tl_state_name((tl_state_t)res->state[TCPLIFE_ROLE_SERVER]),
                 x->server ? x->server : "(unset)");
-    TL_CMP_INT_(buf, "handshake.step", res->hs_step, x->hs);
-    TL_CMP_INT_(buf, "handshake ack checked", res->hs_ack_checked, x->ack != ACK_NA);
-    TL_CMP_INT_(buf, "handshake.ack_ok", res->hs_ack_ok, x->ack == ACK_OK);
-    TL_CMP_INT_(buf, "handshake.retry", res->hs_retry, x->retry);
-    TL_CMP_INT_(buf, "handshake.backoff (ns)", res->hs_backoff_ns, x->backoff_ms * 1000000);
-    TL_CMP_INT_(buf, "teardown.step", res->td_step, x->td);
-    TL_CMP_STR_(buf, "teardown.kind", tl_teardown_name((tl_teardown_t)res->td_kind),
+    TCPLIFE_CMP_INT_(buf, "handshake.step", res->hs_step, x->hs);
+    TCPLIFE_CMP_INT_(buf, "handshake ack checked", res->hs_ack_checked, x->ack != ACK_NA);
+    TCPLIFE_CMP_INT_(buf, "handshake.ack_ok", res->hs_ack_ok, x->ack == ACK_OK);
+    TCPLIFE_CMP_INT_(buf, "handshake.retry", res->hs_retry, x->retry);
+    TCPLIFE_CMP_INT_(buf, "handshake.backoff (ns)", res->hs_backoff_ns, x->backoff_ms * 1000000);
+    TCPLIFE_CMP_INT_(buf, "teardown.step", res->td_step, x->td);
+    TCPLIFE_CMP_STR_(buf, "teardown.kind", tl_teardown_name((tl_teardown_t)res->td_kind),
                 x->kind ? x->kind : "");
-    TL_CMP_STR_(buf, "teardown.initiator",
+    TCPLIFE_CMP_STR_(buf, "teardown.initiator",
                 res->td_started ? tl_role_name((tl_role_t)res->td_initiator) : "(none)",
                 x->init ? x->init : "(none)");
-    TL_CMP_STR_(buf, "api", tl_api_text((tl_api_t)res->api), tl_api_text(x->api));
-    TL_CMP_INT_(buf, "related SYN frame", res->rel_syn, x->rel_syn);
-    TL_CMP_INT_(buf, "related FIN frame", res->rel_fin, x->rel_fin);
-    TL_CMP_INT_(buf, "previous transmission frame", res->rel_prev, x->rel_prev);
-    TL_CMP_INT_(buf, "frame the RST answers", res->rel_rst, x->rel_rst);
-    TL_CMP_INT_(buf, "handshake ACK not taken", res->rel_ack_not_taken, x->rel_ack_not_taken);
-    TL_CMP_INT_(buf, "fin_retrans", res->fin_retrans, x->fin_retrans);
-    TL_CMP_INT_(buf, "midstream", res->midstream, x->midstream);
-    TL_CMP_INT_(buf, "roles_inferred", res->roles_inferred, x->roles_inferred);
-    TL_CMP_STR_(buf, "rst.kind", tl_rst_kind_name((tl_rst_kind_t)res->rst_kind), x->rst ? x->rst : "");
-    TL_CMP_INT_(buf, "rst.unread_data", res->rst_unread_data, x->rst && strcmp(x->rst, "unread_data") == 0);
-    TL_CMP_INT_(buf, "rst.unread_bytes", res->rst_unread_bytes, x->unread);
-    TL_CMP_INT_(buf, "rst.unacked_bytes", res->rst_unacked_bytes, x->unacked);
-    TL_CMP_INT_(buf, "half_close", res->half_close, x->hc > 0);
-    TL_CMP_INT_(buf, "half_close.bytes", res->hc_bytes, x->hc);
-    TL_CMP_STR_(buf, "time_wait.holder", tl_tw_holder_name((tl_tw_holder_t)res->tw_holder), x->tw ? x->tw : "");
+    TCPLIFE_CMP_STR_(buf, "api", tl_api_text((tl_api_t)res->api), tl_api_text(x->api));
+    TCPLIFE_CMP_INT_(buf, "related SYN frame", res->rel_syn, x->rel_syn);
+    TCPLIFE_CMP_INT_(buf, "related FIN frame", res->rel_fin, x->rel_fin);
+    TCPLIFE_CMP_INT_(buf, "previous transmission frame", res->rel_prev, x->rel_prev);
+    TCPLIFE_CMP_INT_(buf, "frame the RST answers", res->rel_rst, x->rel_rst);
+    TCPLIFE_CMP_INT_(buf, "handshake ACK not taken", res->rel_ack_not_taken, x->rel_ack_not_taken);
+    TCPLIFE_CMP_INT_(buf, "fin_retrans", res->fin_retrans, x->fin_retrans);
+    TCPLIFE_CMP_INT_(buf, "midstream", res->midstream, x->midstream);
+    TCPLIFE_CMP_INT_(buf, "roles_inferred", res->roles_inferred, x->roles_inferred);
+    TCPLIFE_CMP_STR_(buf, "rst.kind", tl_rst_kind_name((tl_rst_kind_t)res->rst_kind), x->rst ? x->rst : "");
+    TCPLIFE_CMP_INT_(buf, "rst.unread_data", res->rst_unread_data, x->rst && strcmp(x->rst, "unread_data") == 0);
+    TCPLIFE_CMP_INT_(buf, "rst.unread_bytes", res->rst_unread_bytes, x->unread);
+    TCPLIFE_CMP_INT_(buf, "rst.unacked_bytes", res->rst_unacked_bytes, x->unacked);
+    TCPLIFE_CMP_INT_(buf, "half_close", res->half_close, x->hc > 0);
+    TCPLIFE_CMP_INT_(buf, "half_close.bytes", res->hc_bytes, x->hc);
+    TCPLIFE_CMP_STR_(buf, "time_wait.holder", tl_tw_holder_name((tl_tw_holder_t)res->tw_holder), x->tw ? x->tw : "");
     if (x->reason)
-        TL_CMP_STR_(buf, "rst.reason", tl_rst_reason_name((tl_rst_reason_t)res->rst_reason), x->reason);
-    TL_CMP_STR_(buf, "keepalive", tl_keepalive_name((tl_keepalive_t)res->keepalive), x->ka ? x->ka : "");
-    TL_CMP_INT_(buf, "duplicate", res->dup_of, x->dup);
+        TCPLIFE_CMP_STR_(buf, "rst.reason", tl_rst_reason_name((tl_rst_reason_t)res->rst_reason), x->reason);
+    TCPLIFE_CMP_STR_(buf, "keepalive", tl_keepalive_name((tl_keepalive_t)res->keepalive), x->ka ? x->ka : "");
+    TCPLIFE_CMP_INT_(buf, "duplicate", res->dup_of, x->dup);
 
-    for (unsigned i = 0; i < TL_MAX_ANOMALIES; i++) {
-        if (x->an[i] == TL_ANOMALY_NONE)
+    for (unsigned i = 0; i < TCPLIFE_MAX_ANOMALIES; i++) {
+        if (x->an[i] == TCPLIFE_ANOMALY_NONE)
             continue;
         if (!tl_result_has_anomaly(res, x->an[i]))
-            TL_DIFF_(buf, "missing anomaly: %s", tl_anomaly_text(x->an[i]));
+            TCPLIFE_DIFF_(buf, "missing anomaly: %s", tl_anomaly_text(x->an[i]));
     }
     for (unsigned i = 0; i < res->n_anomalies; i++) {
         bool wanted = false;
-        for (unsigned j = 0; j < TL_MAX_ANOMALIES; j++)
+        for (unsigned j = 0; j < TCPLIFE_MAX_ANOMALIES; j++)
             wanted = wanted || x->an[j] == (tl_anomaly_t)res->anomalies[i];
         if (!wanted)
-            TL_DIFF_(buf, "unexpected anomaly: %s",
+            TCPLIFE_DIFF_(buf, "unexpected anomaly: %s",
                      tl_anomaly_text((tl_anomaly_t)res->anomalies[i]));
     }
 
@@ -281,24 +281,24 @@ tl_run_rows(tl_run_t *r, const tl_script_t *rows, size_t n)
     }
 }
 
-#define TL_RUN(r, script) tl_run_rows((r), (script), TL_COUNT(script))
+#define TCPLIFE_RUN(r, script) tl_run_rows((r), (script), TCPLIFE_COUNT(script))
 
 /* In a test function: a fresh run r (192.0.2.1:51000 -> 198.51.100.2:80),
  * the script fed to it, each verdict checked; r stays for more asserts. */
-#define TL_RUN_SCRIPT(r, script) \
+#define TCPLIFE_RUN_SCRIPT(r, script) \
     tl_run_t r;                  \
     (void)state;                 \
     tl_run_init(&r);             \
-    TL_RUN(&r, script)
+    TCPLIFE_RUN(&r, script)
 
-/* A test that is only a script: TL_SCRIPT_TEST(name, rows...) defines
+/* A test that is only a script: TCPLIFE_SCRIPT_TEST(name, rows...) defines
  * static void name(void **state) that runs the rows on a fresh run. */
-#define TL_SCRIPT_TEST(name, ...)                                   \
+#define TCPLIFE_SCRIPT_TEST(name, ...)                                   \
     static void                                                     \
     name(void **state)                                              \
     {                                                               \
         static const tl_script_t script_[] = { __VA_ARGS__ };       \
-        TL_RUN_SCRIPT(r_, script_);                                 \
+        TCPLIFE_RUN_SCRIPT(r_, script_);                                 \
     }
 
 #endif /* TCPLIFE_TL_SCRIPT_H */

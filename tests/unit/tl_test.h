@@ -2,7 +2,7 @@
 /*
  * tl_test.h - shared glue for the core's cmocka unit tests.
  *
- * Each test binary ends with TL_TEST_MAIN(tests). Without arguments it runs
+ * Each test binary ends with TCPLIFE_TEST_MAIN(tests). Without arguments it runs
  * the whole group; with one argument it runs only the case of that name
  * (ctest registers one case per cmocka_unit_test() line, see
  * tests/unit/CMakeLists.txt). A name that is not in the group fails, so a
@@ -22,20 +22,20 @@
 
 #include "tcplife/tl_core.h"
 
-#define TL_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define TCPLIFE_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Flag letters of the packet scripts (S A F R P) -> TL_F_* bits. */
+/* Flag letters of the packet scripts (S A F R P) -> TCPLIFE_F_* bits. */
 static inline uint16_t
 tl_parse_flags(const char *s)
 {
     uint16_t f = 0;
     for (; *s; s++) {
         switch (*s) {
-        case 'S': f |= TL_F_SYN; break;
-        case 'A': f |= TL_F_ACK; break;
-        case 'F': f |= TL_F_FIN; break;
-        case 'R': f |= TL_F_RST; break;
-        case 'P': f |= TL_F_PSH; break;
+        case 'S': f |= TCPLIFE_F_SYN; break;
+        case 'A': f |= TCPLIFE_F_ACK; break;
+        case 'F': f |= TCPLIFE_F_FIN; break;
+        case 'R': f |= TCPLIFE_F_RST; break;
+        case 'P': f |= TCPLIFE_F_PSH; break;
         default:  fail_msg("unknown flag letter '%c' in \"%s\"", *s, s);
         }
     }
@@ -51,11 +51,11 @@ tl_test_known(const struct CMUnitTest *tests, size_t n, const char *name)
     return 0;
 }
 
-#define TL_TEST_MAIN(tests)                                                  \
+#define TCPLIFE_TEST_MAIN(tests)                                                  \
     int main(int argc, char **argv)                                          \
     {                                                                        \
         if (argc > 1) {                                                      \
-            if (!tl_test_known((tests), TL_COUNT(tests), argv[1])) {         \
+            if (!tl_test_known((tests), TCPLIFE_COUNT(tests), argv[1])) {         \
                 fprintf(stderr, "%s: no test case named %s\n", argv[0],      \
                         argv[1]);                                            \
                 return 2;                                                    \
