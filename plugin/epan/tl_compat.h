@@ -37,7 +37,7 @@
  * the values tests/layout prints.
  */
 #if WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR == 0 && defined(__LP64__)
-#define TCPLIFE_SEAM_LAYOUT(X)                               \
+#define TCPLIFE_SEAM_LAYOUT(X)                          \
     X(struct tcpheader, th_rawseq, 0, 4)                \
     X(struct tcpheader, th_rawack, 8, 4)                \
     X(struct tcpheader, th_have_seglen, 16, 4)          \
@@ -47,11 +47,11 @@
     X(struct tcpheader, th_hlen, 32, 1)                 \
     X(struct tcpheader, th_stream, 44, 4)               \
     X(struct tcp_analysis, stream, 304, 4)
-#elif WIRESHARK_VERSION_MAJOR == 4 && (WIRESHARK_VERSION_MINOR == 4 || WIRESHARK_VERSION_MINOR == 6) \
-    && defined(__LP64__)
+#elif WIRESHARK_VERSION_MAJOR == 4 \
+    && (WIRESHARK_VERSION_MINOR == 4 || WIRESHARK_VERSION_MINOR == 6) && defined(__LP64__)
 /* 4.4.19 (Debian 13) and 4.6.9 (unstable): gboolean became bool
  * (th_have_seglen, th_use_ace before th_stream, tcp_flow_t's flags). */
-#define TCPLIFE_SEAM_LAYOUT(X)                               \
+#define TCPLIFE_SEAM_LAYOUT(X)                          \
     X(struct tcpheader, th_rawseq, 0, 4)                \
     X(struct tcpheader, th_rawack, 8, 4)                \
     X(struct tcpheader, th_have_seglen, 16, 1)          \

@@ -7,8 +7,9 @@
  * field_info member.
  *
  * The private layouts are read only where tl_compat.h has a reviewed
- * TCPLIFE_SEAM_LAYOUT for the Wireshark built against: on any other version the
- * internal path is not even compiled, and the plugin uses the primed fields.
+ * TCPLIFE_SEAM_LAYOUT for the Wireshark built against: on any other
+ * version the internal path is not even compiled, and the plugin uses the
+ * primed fields.
  * It keeps no per-file state: tl_extract.c decides per file which path to
  * take.
  */
@@ -212,14 +213,15 @@ gint64
 tl_seam_ip_before(const tl_tcp_item_t *it, tl_segment_t *seg, bool *first_fragment)
 {
     gint before = MIN(it->start, TCPLIFE_IP_BEFORE_MAX);
+    const guint8 *p;
 
     if (before < 20) {
         seg->has_ip_id = seg->has_ttl = false;
         *first_fragment = false;
         return -1;
     }
-    return tl_ip_header_before(tvb_get_ptr(it->ds, it->start - before, before + TCPLIFE_TCP_HDR_MIN) + before,
-                               (size_t)before, seg, first_fragment);
+    p = tvb_get_ptr(it->ds, it->start - before, before + TCPLIFE_TCP_HDR_MIN);
+    return tl_ip_header_before(p + before, (size_t)before, seg, first_fragment);
 }
 
 /* ---------------------------------------------------------------------

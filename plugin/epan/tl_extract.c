@@ -295,7 +295,8 @@ extract(proto_tree *tree, const tl_seam_items_t *items, guint count, tvbuff_t *f
                 v.len = rec.len;
             }
         } else {
-            v.have_stream = tl_seam_field_uint(tree, wanted_hf[TCPLIFE_W_STREAM], it.layer, &v.stream);
+            v.have_stream = tl_seam_field_uint(tree, wanted_hf[TCPLIFE_W_STREAM], it.layer,
+                                               &v.stream);
             v.have_len = tl_seam_field_uint(tree, wanted_hf[TCPLIFE_W_LEN], it.layer, &v.len);
         }
         /* A quoted header is skipped, not counted. epan gives one no

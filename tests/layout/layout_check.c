@@ -32,13 +32,13 @@ main(void)
     printf("Wireshark headers %d.%d.%d\n", WIRESHARK_VERSION_MAJOR, WIRESHARK_VERSION_MINOR,
            WIRESHARK_VERSION_MICRO);
 #ifdef TCPLIFE_SEAM_LAYOUT
-#define TCPLIFE_X_(type, member, off, size)                                                  \
-    do {                                                                                \
-        size_t o = offsetof(type, member), s = sizeof(((type *)0)->member);            \
-        int ok = o == (size_t)(off) && s == (size_t)(size);                             \
-        printf("%-6s %s.%s: offset %zu size %zu (reviewed: %d %d)\n", ok ? "ok" : "CHANGED", \
-               #type, #member, o, s, (int)(off), (int)(size));                          \
-        bad |= !ok;                                                                     \
+#define TCPLIFE_X_(type, member, off, size)                                                     \
+    do {                                                                                        \
+        size_t o = offsetof(type, member), s = sizeof(((type *)0)->member);                     \
+        int ok = o == (size_t)(off) && s == (size_t)(size);                                     \
+        printf("%-6s %s.%s: offset %zu size %zu (reviewed: %d %d)\n", ok ? "ok" : "CHANGED",    \
+               #type, #member, o, s, (int)(off), (int)(size));                                  \
+        bad |= !ok;                                                                             \
     } while (0);
     TCPLIFE_SEAM_LAYOUT(TCPLIFE_X_)
 #undef TCPLIFE_X_
@@ -46,10 +46,10 @@ main(void)
         printf("FAIL: packet-tcp.h's layout changed since it was reviewed: check what the members "
                "mean now, then update TCPLIFE_SEAM_LAYOUT in plugin/epan/tl_compat.h\n");
 #else
-    printf("FAIL: no reviewed TCPLIFE_SEAM_LAYOUT for this Wireshark in plugin/epan/tl_compat.h: the "
-           "plugin uses the public fallback (primed tcp.stream and tcp.len). Review struct "
-           "tcpheader and struct tcp_analysis in epan/dissectors/packet-tcp.h, then add this "
-           "version's table\n");
+    printf("FAIL: no reviewed TCPLIFE_SEAM_LAYOUT for this Wireshark in "
+           "plugin/epan/tl_compat.h: the plugin uses the public fallback (primed tcp.stream "
+           "and tcp.len). Review struct tcpheader and struct tcp_analysis in "
+           "epan/dissectors/packet-tcp.h, then add this version's table\n");
     bad = 1;
 #endif
     return bad;
