@@ -160,9 +160,11 @@ sz() { awk -v k="$1" '$1 == k { print $2 }' "$WORK/sizes.txt"; }
 # The plugin's own count of what it keeps (TCPLIFE_MEMSTATS, printed when
 # the file is closed): frames, packed per-frame store, connections, and the
 # bytes of their records (connection, tcpdump renumberings, 4-tuple entry).
+# With -2: a single pass stores no frame (nothing could read it), two
+# passes and the GUI store every one.
 MEMSTATS=$("${runner[@]}" env -i PATH=/usr/bin:/bin HOME="$WORK/home" \
     WIRESHARK_CONFIG_DIR="$WORK/home" WIRESHARK_PLUGIN_DIR="$PLUG" WIRESHARK_EXTCAP_DIR="$WORK/extcap" \
-    TCPLIFE_MEMSTATS=1 tshark -r "$BIG" -Y tcp -q 2>&1 >/dev/null | grep '^tcplife memstats:')
+    TCPLIFE_MEMSTATS=1 tshark -2 -r "$BIG" -Y tcp -q 2>&1 >/dev/null | grep '^tcplife memstats:')
 ms() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' <<<"$MEMSTATS"; }
 
 say "== tcplife conn --json vs tshark -2 -z tcplife,conn,json on $BIG"
@@ -311,7 +313,7 @@ echo
 ST=$(ms store) CB=$(ms conn_bytes) NC=$(ms connections) NF=$(ms frames)
 MAPS=$(( NC * (24 + 3 * 8) ))
 echo "Plugin state, counted by the plugin (TCPLIFE_MEMSTATS; tl_conn_rec_t $(ms conn_rec) B, $(ms live) live at the end, $(ms parks) parks, $(ms unparks) unparks):"
-printf '  per frame      %6.1f B  packed verdicts and their index (%d frames, %.1f MB)\n' \
+printf '  per frame      %6.1f B  packed verdicts and their index (%d frames, %.1f MB; tshark -2 and the GUI, a single pass stores none)\n' \
     "$(echo "$ST / $NF" | bc -l)" "$NF" "$(echo "$ST / 1048576" | bc -l)"
 printf '  per connection %6.1f B  records %d B + map items and wmem headers %d B (%d connections)\n' \
     "$(echo "($CB + $MAPS) / $NC" | bc -l)" "$CB" "$MAPS" "$NC"

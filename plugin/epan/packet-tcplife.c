@@ -5,9 +5,11 @@
  *
  * On the first pass each TCP layer's fields are extracted, fed to that
  * connection's tracker, and the verdict is stored per frame in file scope
- * (epan fills a post-dissector's wanted fields only on the first pass). On
- * every pass the tree is rendered from the stored verdict only, so tshark's
- * single pass, tshark -2 and the GUI show the same thing.
+ * (epan fills a post-dissector's wanted fields only on the first pass). A
+ * later pass renders from the stored verdict only, so tshark's single
+ * pass, tshark -2 and the GUI show the same thing. A program that never
+ * comes back to a frame (tshark's single pass) stores nothing: see
+ * frames_kept().
  */
 #include <epan/packet.h>
 #include <epan/prefs.h>
@@ -15,6 +17,7 @@
 #include <epan/wmem_scopes.h>
 
 #include "tl_compat.h"
+#include "tl_epan_seam.h"
 #include "tl_glue.h"
 #include "tcplife/tl_pack.h"
 
@@ -24,12 +27,18 @@ static int tcplife_tap = -1;
 
 /* File scope: 4-tuple -> latest connection on it (for TIME_WAIT reuse),
  * emptied with the file. The connections' records are tl_conns.c's. */
-static guint64 stat_frames;      /* frames stored (TCPLIFE_MEMSTATS) */
-/* The last frame the first pass tracked. Frames come in order on a first
- * pass; one that comes again unvisited (the GUI dissects a frame for its
- * read filter, then again to list it) is read from the store like a later
- * pass instead of being fed to its connection twice. */
+static guint64 stat_frames;      /* frames tracked (TCPLIFE_MEMSTATS) */
+static guint64 stat_stored;      /* frames stored */
+/* The last frame the first pass tracked, and where its record is in the
+ * file. Frames come in order on a first pass; one that comes again
+ * unvisited (the GUI dissects a frame for its read filter, then again to
+ * list it) is read from the store like a later pass instead of being fed
+ * to its connection twice. */
 static guint32 last_tracked;
+static gint64  last_tracked_off;
+
+/* Whether a later pass can come back to this file's frames (frames_kept()). */
+static enum { FRAMES_UNKNOWN, FRAMES_KEPT, FRAMES_ONCE } frames_fate;
 
 /* MSL profiles: the values and their sources are the core's (TCPLIFE_MSL_MAP in
  * tl_core.h); this is their preference list. */
@@ -128,7 +137,52 @@ relative(tvbuff_t *tvb, packet_info *pinfo, tl_layer_result_t *lr, gboolean to_r
     tl_result_relative(&lr->r, &seg, to_relative);
 }
 
-/* First pass: track every TCP layer of the frame, store the verdicts. */
+/*
+ * Whether the program keeps this file's frames, so that a later pass (the
+ * GUI, sharkd, tshark -2's second pass) can dissect them again and read
+ * the store. A program that keeps them numbers the frames it keeps 1, 2,
+ * 3, ... (a read filter's rejects are not numbered) and can give the time
+ * of every one of them. tshark's single pass and rawshark keep three at
+ * most: the time reference (frame 1), the last one displayed and the last
+ * one read. So from frame 5 on, one of frames 2 and 3 has no time there,
+ * and every frame has one in a program that keeps them. The provider is
+ * asked through the seam (epan_get_frame_ts() is not exported). Until the
+ * answer every frame is stored, and when the provider cannot be asked,
+ * all of them. Storing in a single pass costs about 6 bytes and 650
+ * instructions a frame that nothing reads (docs/benchmarks.md, "Nothing
+ * stored in a single pass").
+ */
+static guint32  prev_num;
+static nstime_t prev_ts;
+
+static gboolean
+frames_kept(void)
+{
+    return frames_fate != FRAMES_ONCE;
+}
+
+static void
+frames_fate_learn(packet_info *pinfo)
+{
+    if (frames_fate == FRAMES_UNKNOWN) {
+        switch (tl_seam_frames_kept(pinfo, prev_num, &prev_ts)) {
+        case 1:
+        case -2:
+            frames_fate = FRAMES_KEPT;
+            break;
+        case 0:
+            frames_fate = FRAMES_ONCE;
+            break;
+        default:
+            break;
+        }
+        prev_num = pinfo->num;
+        prev_ts = pinfo->abs_ts;
+    }
+}
+
+/* First pass: track every TCP layer of the frame, store the verdicts when
+ * a later pass can read them. */
 static gboolean
 track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr)
 {
@@ -193,7 +247,7 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr
         tl_zeek_observe(&rec->zeek, &x[i].seg);
     }
     stat_frames++;
-    {
+    if (frames_kept()) {
         const char *shown[TCPLIFE_MAX_LAYERS];
 
         tl_result_t shown_r[TCPLIFE_MAX_LAYERS];
@@ -205,6 +259,7 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr
             relative(tvb, pinfo, &fr->layer[i], TRUE);
         }
         tl_store_frame(pinfo->num, fr);
+        stat_stored++;
         for (guint i = 0; i < n; i++) {
             fr->layer[i].tcpdump = shown[i];
             fr->layer[i].r = shown_r[i];
@@ -258,12 +313,23 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     tl_stored_t fr;
     gboolean visited = PINFO_FD_VISITED(pinfo);
     gboolean tap = have_tap_listener(tcplife_tap), show = tl_tree_wanted(tree);
-    gboolean first = !visited && pinfo->num > last_tracked;
+    /* A new record under the last tracked frame's number: the read filter
+     * rejected that frame (tshark -2 -R, the GUI), and no pass will show
+     * it. The connection saw its segment; this record takes its place in
+     * the store. */
+    gboolean renumbered = !visited && pinfo->num == last_tracked
+                          && pinfo->fd->file_off != last_tracked_off;
+    gboolean first = (!visited && pinfo->num > last_tracked) || renumbered;
 
+    if (!visited)
+        frames_fate_learn(pinfo);
+    if (renumbered)
+        tl_store_drop_last(pinfo->num);
     if (first) {
         if (!track_frame(tvb, tree, pinfo, &fr))
             return 0;
         last_tracked = pinfo->num;
+        last_tracked_off = pinfo->fd->file_off;
     } else {
         /* A later pass only reads what the first one stored: skip the
          * decoding when nothing will read it either. */
@@ -321,10 +387,12 @@ tcplife_cleanup(void)
     if (!g_getenv("TCPLIFE_MEMSTATS"))
         return;
     tl_conns_memstats(&cs);
-    fprintf(stderr, "tcplife memstats: frames %" G_GUINT64_FORMAT " store %" G_GSIZE_FORMAT
+    fprintf(stderr, "tcplife memstats: frames %" G_GUINT64_FORMAT " stored %" G_GUINT64_FORMAT
+            " store %" G_GSIZE_FORMAT
             " connections %" G_GUINT64_FORMAT " conn_bytes %" G_GUINT64_FORMAT
             " conn_rec %zu live %" G_GUINT64_FORMAT " parks %" G_GUINT64_FORMAT
-            " unparks %" G_GUINT64_FORMAT "\n", stat_frames, tl_store_bytes(), cs.conns, cs.bytes,
+            " unparks %" G_GUINT64_FORMAT "\n", stat_frames, stat_stored, tl_store_bytes(),
+            cs.conns, cs.bytes,
             sizeof(tl_conn_rec_t), cs.live, cs.parks, cs.unparks);
 }
 
@@ -334,8 +402,11 @@ tcplife_init(void)
     tl_conns_reset();
     tl_store_reset();
     tl_extract_reset();
-    stat_frames = 0;
+    stat_frames = stat_stored = 0;
     last_tracked = 0;
+    last_tracked_off = -1;
+    frames_fate = FRAMES_UNKNOWN;
+    prev_num = 0;
     apply_prefs();
 }
 

@@ -147,6 +147,45 @@ tl_seam_tapping(packet_info *pinfo)
 }
 
 /* ---------------------------------------------------------------------
+ * The packet provider: which frames the program keeps.
+ * --------------------------------------------------------------------- */
+
+#ifdef TCPLIFE_SEAM_LAYOUT
+/* epan's struct epan_session (epan/epan-int.h, not installed), as 4.0, 4.4
+ * and 4.6 define it: the provider's data, then the provider's functions
+ * (struct packet_provider_funcs, epan.h). */
+struct tl_session_mirror {
+    struct packet_provider_data *prov;
+    struct packet_provider_funcs funcs;
+};
+#endif
+
+int
+tl_seam_frames_kept(packet_info *pinfo, guint32 prev_num, const nstime_t *prev_ts)
+{
+#ifdef TCPLIFE_SEAM_LAYOUT
+    const struct tl_session_mirror *s = (const struct tl_session_mirror *)pinfo->epan;
+    const nstime_t *ts;
+
+    if (off_why || !s || !s->funcs.get_frame_ts)
+        return -2;
+    if (pinfo->num < 5 || prev_num + 1 != pinfo->num)
+        return -1;
+    /* Every provider knows the frame read just before this one: the
+     * answer must be its time, or this is not the provider reviewed. */
+    ts = s->funcs.get_frame_ts(s->prov, prev_num);
+    if (!ts || nstime_cmp(ts, prev_ts) != 0)
+        return -2;
+    return s->funcs.get_frame_ts(s->prov, 2) && s->funcs.get_frame_ts(s->prov, 3);
+#else
+    (void)pinfo;
+    (void)prev_num;
+    (void)prev_ts;
+    return -2;
+#endif
+}
+
+/* ---------------------------------------------------------------------
  * field_info: where an item lies, a primed field's value.
  * --------------------------------------------------------------------- */
 

@@ -55,6 +55,15 @@ void     tl_seam_distrust(const char *what);
  * queue entry: call once per file. */
 gboolean tl_seam_tapping(packet_info *pinfo);
 
+/* Whether the program keeps the file's frames for a later pass (see
+ * frames_kept() in packet-tcplife.c), asked of the packet provider that
+ * epan_get_frame_ts() would ask (that function is not exported): 1 kept,
+ * 0 not kept (tshark's single pass), -1 not known from this frame (ask a
+ * later one), -2 never known here (the session is not the one reviewed, or
+ * the internal path is off): keep everything. prev_num and prev_ts are the
+ * frame dissected just before this one. */
+int      tl_seam_frames_kept(packet_info *pinfo, guint32 prev_num, const nstime_t *prev_ts);
+
 /* One `tcp` item: the header epan delimited. */
 typedef struct {
     tvbuff_t     *ds;    /* the data source holding the header */

@@ -90,6 +90,17 @@ static gsize       bytes_total;
 static guint32     w_group;         /* the group being written, G_MAXUINT32: none */
 static guint32     w_last;          /* the last frame written */
 static store_refs_t w_refs;
+/* What the last record changed in the writer, for tl_store_drop_last(). */
+static struct {
+    guint32 frame;              /* its frame; 0: nothing to undo */
+    guint   n_chunks;
+    guint32 used, present, refs_n;
+    guint   n;                  /* its layers */
+    struct {
+        guint16 *stream_slot, stream_was, sender_was;
+        guint8   snd;
+    } l[TCPLIFE_MAX_LAYERS];
+} undo;
 /* The reader's place: the last frame read, and the record after it. */
 /* The first verdict of each kind of segment in the file (kind_of()): the
  * reference of a layer whose connection has no alike layer in its group
@@ -117,6 +128,7 @@ tl_store_reset(void)
     bytes_total = 0;
     w_group = G_MAXUINT32;
     w_last = 0;
+    undo.frame = 0;
     rd.valid = FALSE;
     kind_tmpl = wmem_alloc_array(wmem_file_scope(), tl_result_t, KINDS);
     memset(kind_have, 0, sizeof kind_have);
@@ -235,6 +247,7 @@ G_STATIC_ASSERT(sizeof(tl_result_t) % 8 == 0);
 #define BY_STREAM 64
 static guint16 w_by_stream[BY_STREAM][TCPLIFE_ROLE_COUNT], w_by_sender[TCPLIFE_ROLE_COUNT];
 
+
 static int
 choose_reference(const store_refs_t *refs, const tl_layer_result_t *l)
 {
@@ -251,11 +264,16 @@ choose_reference(const store_refs_t *refs, const tl_layer_result_t *l)
 }
 
 static void
-note_written(const store_refs_t *refs, const tl_layer_result_t *l)
+note_written(const store_refs_t *refs, const tl_layer_result_t *l, guint i)
 {
     guint snd = l->r.sender < TCPLIFE_ROLE_COUNT ? l->r.sender : 0;
+    guint16 *slot = &w_by_stream[l->stream % BY_STREAM][snd];
 
-    w_by_stream[l->stream % BY_STREAM][snd] = (guint16)refs->n;
+    undo.l[i].stream_slot = slot;
+    undo.l[i].stream_was = *slot;
+    undo.l[i].sender_was = w_by_sender[snd];
+    undo.l[i].snd = (guint8)snd;
+    *slot = (guint16)refs->n;
     w_by_sender[snd] = (guint16)refs->n;
 }
 
@@ -309,6 +327,13 @@ tl_store_frame(guint32 frame, const tl_stored_t *fr)
         memset(w_by_stream, 0, sizeof w_by_stream);
         memset(w_by_sender, 0, sizeof w_by_sender);
     }
+    grp = group_at(g, TRUE);
+    undo.frame = frame;
+    undo.n_chunks = n_chunks;
+    undo.used = used;
+    undo.present = grp->present;
+    undo.refs_n = w_refs.n;
+    undo.n = n;
     head = p++;
     if (fr->untracked) {
         *head = UNTRACKED_ESC;
@@ -379,17 +404,46 @@ tl_store_frame(guint32 frame, const tl_stored_t *fr)
             *head |= (guint8)(flags << 3);
         /* A layer without an offset keeps passing on its reference's. */
         remember(&w_refs, l->stream, &l->r, hdr_off);
-        note_written(&w_refs, l);
+        note_written(&w_refs, l, i);
         if (!kind_known(kind)) {
             kind_tmpl[kind] = l->r;
             kind_have[kind / 8] |= (guint8)(1u << (kind % 8));
         }
     }
     off = append(buf, (guint32)(p - buf));
-    grp = group_at(g, TRUE);
     if (!grp->present)
         grp->off = off;
     grp->present |= 1u << (frame % TCPLIFE_GROUP);
+}
+
+/*
+ * Forget the record of `frame` if it is the last one written: a first pass
+ * that numbers a new record like the one before (its read filter rejected
+ * that one: tshark -2 -R, the GUI) stores the new one in its place. The
+ * bytes are written over; the first verdict of a kind stays the template
+ * (the reader takes templates from memory, not from records).
+ */
+void
+tl_store_drop_last(guint32 frame)
+{
+    store_group_t *grp;
+
+    if (!frame || undo.frame != frame || w_last != frame)
+        return;
+    for (guint i = undo.n; i-- > 0;) {
+        *undo.l[i].stream_slot = undo.l[i].stream_was;
+        w_by_sender[undo.l[i].snd] = undo.l[i].sender_was;
+    }
+    w_refs.n = undo.refs_n;
+    /* A record that went to a new chunk: the old one ends with its JUMP
+     * byte (or full), so the next record starts the new chunk again. */
+    used = n_chunks == undo.n_chunks ? undo.used : 0;
+    grp = group_at(frame / TCPLIFE_GROUP, FALSE);
+    if (grp)
+        grp->present = undo.present;
+    w_last = frame - 1;
+    undo.frame = 0;
+    rd.valid = FALSE;
 }
 
 /* Decode frame's record at *pp (chunk *chunk) into fr (may be NULL: only

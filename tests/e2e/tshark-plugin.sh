@@ -18,7 +18,8 @@
 # any report fails the run (exit 1, the report on stderr) even when tshark
 # itself exits 0. WIRESHARK_DEBUG_WMEM_OVERRIDE and G_SLICE are passed
 # through when set, and so are TCPLIFE_PARK_FRAMES (tl_conns.c),
-# TCPLIFE_EPAN_FALLBACK and TCPLIFE_EPAN_REPORT (tl_extract.c).
+# TCPLIFE_EPAN_FALLBACK and TCPLIFE_EPAN_REPORT (tl_extract.c), and
+# TCPLIFE_MEMSTATS (packet-tcplife.c).
 #
 # TCPLIFE_TSHARK_WRAP: a command prefix for tshark, split on spaces, e.g.
 # "valgrind --tool=memcheck ..." (tests/memcheck/run.sh) or "timeout 30"
@@ -61,6 +62,7 @@ tshark_isolated() {
         ${TCPLIFE_PARK_FRAMES:+TCPLIFE_PARK_FRAMES="$TCPLIFE_PARK_FRAMES"} \
         ${TCPLIFE_EPAN_FALLBACK:+TCPLIFE_EPAN_FALLBACK="$TCPLIFE_EPAN_FALLBACK"} \
         ${TCPLIFE_EPAN_REPORT:+TCPLIFE_EPAN_REPORT="$TCPLIFE_EPAN_REPORT"} \
+        ${TCPLIFE_MEMSTATS:+TCPLIFE_MEMSTATS="$TCPLIFE_MEMSTATS"} \
         "${san[@]}" \
         "${wrap[@]}" tshark "$@"
 }
