@@ -360,18 +360,30 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 }
 
 /*
- * The post-dissector's handle carries its protocol: epan checks that
- * tcplife is enabled, names it for exceptions ("Malformed Packet:
- * TCPLIFE") and pushes its layer around each call, and pops it again when
- * tcplife adds nothing to the tree. That costs about 430 instructions a
- * packet and pass, 0.8 % of tshark's on the benchmark (docs/benchmarks.md,
- * "One seam for epan internals"): under the 1 % a step may cost, so not
- * worth a handle that does epan's work itself.
+ * The post-dissector's handle has no protocol, and does the two things
+ * epan would do for one that has: it returns at once when tcplife is
+ * disabled (Analyze > Enabled Protocols, --disable-protocol), and names
+ * tcplife as the protocol being dissected (expert items, "Malformed
+ * Packet: TCPLIFE"). What it leaves out is the layer epan would push on
+ * pinfo->layers around each call, and pop again when tcplife adds nothing:
+ * about 400 instructions a packet, 0.8 % of tshark's on the benchmark,
+ * in a budget of 5 % for all of tcplife (#15; docs/benchmarks.md, "The
+ * post-dissector's layer"). No tcplife field is looked up by layer.
  */
+static protocol_t *tcplife_protocol;
+
 static int
 dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    return dissect_layers(tvb, pinfo, tree);
+    const char *saved = pinfo->current_proto;
+    int len;
+
+    if (!proto_is_protocol_enabled(tcplife_protocol))
+        return 0;
+    pinfo->current_proto = "TCPLIFE";
+    len = dissect_layers(tvb, pinfo, tree);
+    pinfo->current_proto = saved;
+    return len;
 }
 
 /*
@@ -432,7 +444,8 @@ proto_register_tcplife(void)
     prefs_register_bool_preference(module, "tcpdump", "Show tcpdump notation",
         "Add tcplife.tcpdump: each segment as tcpdump prints it (made when shown or filtered on)",
         &pref_tcpdump);
-    tcplife_handle = create_dissector_handle(dissect_tcplife, proto_tcplife);
+    tcplife_protocol = find_protocol_by_id(proto_tcplife);
+    tcplife_handle = create_dissector_handle(dissect_tcplife, -1);
     register_init_routine(tcplife_init);
     register_cleanup_routine(tcplife_cleanup);
     tcplife_tap = register_tap("tcplife");
