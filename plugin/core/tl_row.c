@@ -33,14 +33,73 @@ tl_conn_column_numeric(int i)
     return i >= 0 && i < TCPLIFE_CONN_COLS && conn_numeric[i];
 }
 
+/*
+ * Cell text made without printf: almost every cell is a name or a number,
+ * and snprintf() per cell made a row cost about 15,000 instructions (the
+ * table of -z tcplife,conn makes each row twice: its widths, then its
+ * lines). Text that does not fit is cut as snprintf() cuts it.
+ */
+typedef struct {
+    char *p, *end;          /* end: where the NUL goes at the latest */
+} out_t;
+
+static out_t
+out_at(char *buf, size_t cap)
+{
+    out_t o = { buf, buf + cap - 1 };
+    return o;
+}
+
+static void
+out_s(out_t *o, const char *s)
+{
+    while (*s && o->p < o->end)
+        *o->p++ = *s++;
+}
+
+static void
+out_c(out_t *o, char ch)
+{
+    if (o->p < o->end)
+        *o->p++ = ch;
+}
+
+/* v in decimal, at least `digits` digits (zeros in front). */
+static void
+out_u(out_t *o, uint64_t v, int digits)
+{
+    char d[20];
+    int n = 0;
+
+    do {
+        d[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v && n < (int)sizeof d);
+    while (n < digits && n < (int)sizeof d)
+        d[n++] = '0';
+    while (n > 0)
+        out_c(o, d[--n]);
+}
+
+static char *
+out_end(out_t *o, char *buf)
+{
+    *o->p = '\0';
+    return buf;
+}
+
 char *
 tl_host_format(const tl_endpoint_t *ep, char *buf, size_t cap)
 {
     if (cap == 0)
         return buf;
     if ((ep->addr.family != 4 && ep->addr.family != 6)
-        || !inet_ntop(ep->addr.family == 4 ? AF_INET : AF_INET6, ep->addr.bytes, buf, (socklen_t)cap))
-        snprintf(buf, cap, "?");
+        || !inet_ntop(ep->addr.family == 4 ? AF_INET : AF_INET6, ep->addr.bytes, buf, (socklen_t)cap)) {
+        out_t o = out_at(buf, cap);
+
+        out_s(&o, "?");
+        return out_end(&o, buf);
+    }
     return buf;
 }
 
@@ -48,14 +107,23 @@ char *
 tl_endpoint_format(const tl_endpoint_t *ep, char *buf, size_t cap)
 {
     char host[INET6_ADDRSTRLEN];
+    out_t o;
 
-    if (ep->addr.family == 4)
-        snprintf(buf, cap, "%s:%u", tl_host_format(ep, host, sizeof host), ep->port);
-    else if (ep->addr.family == 6)
-        snprintf(buf, cap, "[%s]:%u", tl_host_format(ep, host, sizeof host), ep->port);
-    else
-        snprintf(buf, cap, "?:%u", ep->port);
-    return buf;
+    if (cap == 0)
+        return buf;
+    o = out_at(buf, cap);
+    if (ep->addr.family == 4) {
+        out_s(&o, tl_host_format(ep, host, sizeof host));
+    } else if (ep->addr.family == 6) {
+        out_c(&o, '[');
+        out_s(&o, tl_host_format(ep, host, sizeof host));
+        out_c(&o, ']');
+    } else {
+        out_c(&o, '?');
+    }
+    out_c(&o, ':');
+    out_u(&o, ep->port, 1);
+    return out_end(&o, buf);
 }
 
 char *
@@ -69,12 +137,68 @@ tl_utc_format(int64_t ns, char *buf, size_t cap)
         snprintf(buf, cap, "?");
         return buf;
     }
-    snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)((ns % 1000000000) / 1000));
-    return buf;
+    if (ns < 0 || cap == 0) {
+        snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)((ns % 1000000000) / 1000));
+        return buf;
+    }
+    {
+        out_t o = out_at(buf, cap);
+
+        out_u(&o, (uint64_t)(tm.tm_year + 1900), 4);
+        out_c(&o, '-');
+        out_u(&o, (uint64_t)(tm.tm_mon + 1), 2);
+        out_c(&o, '-');
+        out_u(&o, (uint64_t)tm.tm_mday, 2);
+        out_c(&o, 'T');
+        out_u(&o, (uint64_t)tm.tm_hour, 2);
+        out_c(&o, ':');
+        out_u(&o, (uint64_t)tm.tm_min, 2);
+        out_c(&o, ':');
+        out_u(&o, (uint64_t)tm.tm_sec, 2);
+        out_c(&o, '.');
+        out_u(&o, (uint64_t)((ns % 1000000000) / 1000), 6);
+        out_c(&o, 'Z');
+        return out_end(&o, buf);
+    }
 }
 
-#define CELL(i, ...) snprintf(row->cell[i], TCPLIFE_CELL_MAX, __VA_ARGS__)
+/* Cell i: a name, two joined by sep, a number; "%.6f" seconds stay
+ * snprintf()'s (its rounding of the double is the output's). */
+static void
+cell_s(tl_row_t *row, int i, const char *a)
+{
+    out_t o = out_at(row->cell[i], TCPLIFE_CELL_MAX);
+
+    out_s(&o, a);
+    out_end(&o, row->cell[i]);
+}
+
+static void
+cell_join(tl_row_t *row, int i, const char *a, char sep, const char *b)
+{
+    out_t o = out_at(row->cell[i], TCPLIFE_CELL_MAX);
+
+    out_s(&o, a);
+    out_c(&o, sep);
+    out_s(&o, b);
+    out_end(&o, row->cell[i]);
+}
+
+static void
+cell_u(tl_row_t *row, int i, uint64_t v)
+{
+    out_t o = out_at(row->cell[i], TCPLIFE_CELL_MAX);
+
+    out_u(&o, v, 1);
+    out_end(&o, row->cell[i]);
+}
+
+static void
+cell_secs(tl_row_t *row, int i, int64_t ns)
+{
+    snprintf(row->cell[i], TCPLIFE_CELL_MAX, "%.6f", (double)ns / 1e9);
+}
 
 void
 tl_row_build(tl_row_t *row, uint32_t stream, const tl_conn_t *conn, const tl_zeek_t *zeek,
@@ -84,47 +208,49 @@ tl_row_build(tl_row_t *row, uint32_t stream, const tl_conn_t *conn, const tl_zee
     const char *c = "client", *sv = "server";
 
     tl_conn_summarize(conn, cfg, s);
-    CELL(0, "%" PRIu32, stream);
+    cell_u(row, 0, stream);
     tl_endpoint_format(&conn->ep[TCPLIFE_ROLE_CLIENT], row->cell[1], TCPLIFE_CELL_MAX);
     tl_endpoint_format(&conn->ep[TCPLIFE_ROLE_SERVER], row->cell[2], TCPLIFE_CELL_MAX);
     tl_utc_format(s->start_ns, row->cell[3], TCPLIFE_CELL_MAX);
-    CELL(4, "%.6f", (double)s->duration_ns / 1e9);
-    CELL(5, "%s", tl_hs_outcome_name(s->handshake));
-    CELL(6, "%u", s->syn_retries);
-    CELL(7, "%u", s->synack_retries);
+    cell_secs(row, 4, s->duration_ns);
+    cell_s(row, 5, tl_hs_outcome_name(s->handshake));
+    cell_u(row, 6, s->syn_retries);
+    cell_u(row, 7, s->synack_retries);
     if (s->reset)
-        CELL(8, "reset");
+        cell_s(row, 8, "reset");
     else if (s->teardown)
-        CELL(8, "%s/%s", tl_role_name(s->initiator),
-             s->teardown_kind ? tl_teardown_name(s->teardown_kind) : "half-closed");
+        cell_join(row, 8, tl_role_name(s->initiator), '/',
+                  s->teardown_kind ? tl_teardown_name(s->teardown_kind) : "half-closed");
     else
-        CELL(8, "open");
+        cell_s(row, 8, "open");
     if (s->half_close) {
-        CELL(9, "%s>%s", s->hc_sender == TCPLIFE_ROLE_CLIENT ? c : sv, s->hc_sender == TCPLIFE_ROLE_CLIENT ? sv : c);
-        CELL(10, "%" PRIu32, s->hc_bytes);
+        bool from_client = s->hc_sender == TCPLIFE_ROLE_CLIENT;
+
+        cell_join(row, 9, from_client ? c : sv, '>', from_client ? sv : c);
+        cell_u(row, 10, s->hc_bytes);
     } else {
-        CELL(9, "-");
-        CELL(10, "-");
+        cell_s(row, 9, "-");
+        cell_s(row, 10, "-");
     }
     if (s->half_close && s->hc_duration_known)
-        CELL(11, "%.6f", (double)s->hc_duration_ns / 1e9);
+        cell_secs(row, 11, s->hc_duration_ns);
     else
-        CELL(11, "-");
+        cell_s(row, 11, "-");
     if (s->reset || s->injected)
-        CELL(12, "%s/%s", tl_role_name(s->rst_sender), tl_rst_kind_name(s->rst_kind));
+        cell_join(row, 12, tl_role_name(s->rst_sender), '/', tl_rst_kind_name(s->rst_kind));
     else
-        CELL(12, "-");
+        cell_s(row, 12, "-");
     if (s->tw_holder) {
-        CELL(13, "%s", tl_tw_holder_name(s->tw_holder));
+        cell_s(row, 13, tl_tw_holder_name(s->tw_holder));
         tl_utc_format(s->tw_expires_ns, row->cell[14], TCPLIFE_CELL_MAX);
     } else {
-        CELL(13, "-");
-        CELL(14, "-");
+        cell_s(row, 13, "-");
+        cell_s(row, 14, "-");
     }
-    CELL(15, "%s/%s", tl_state_name(s->final_state[TCPLIFE_ROLE_CLIENT]),
-         tl_state_name(s->final_state[TCPLIFE_ROLE_SERVER]));
-    CELL(16, "%s", tl_zeek_conn_state(zeek));
-    CELL(17, "%s", tl_zeek_history(zeek));
+    cell_join(row, 15, tl_state_name(s->final_state[TCPLIFE_ROLE_CLIENT]), '/',
+              tl_state_name(s->final_state[TCPLIFE_ROLE_SERVER]));
+    cell_s(row, 16, tl_zeek_conn_state(zeek));
+    cell_s(row, 17, tl_zeek_history(zeek));
 }
 
 /* Rows are made in a line buffer and written with one fwrite(): putc() per
