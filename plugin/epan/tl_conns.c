@@ -19,6 +19,7 @@
 #include <epan/wmem_scopes.h>
 
 #include "tl_glue.h"
+#include "tl_pages.h"
 #include "tcplife/tl_park.h"
 #include "tcplife/tl_tuples.h"
 
@@ -39,9 +40,8 @@ typedef guintptr tl_slot_t;
 #define BLOB_HEAD 4
 G_STATIC_ASSERT(G_ALIGNOF(tl_td_change_t) <= BLOB_HEAD);
 
-/* Slots in pages, so the table grows without copying or doubling. */
+/* Slots in pages (tl_pages.h), so the table grows without copying or doubling. */
 #define SLOT_PAGE_BITS 12
-#define SLOT_PAGE (1u << SLOT_PAGE_BITS)
 
 /* Blobs are cut from 64 KB arena chunks and never freed one by one (an
  * unparked connection's blob stays until the file closes: a connection is
@@ -55,8 +55,8 @@ typedef struct {
     tl_conn_rec_t  rec;
 } tl_cached_t;
 
-static tl_slot_t  **pages;
-static guint32      n_pages, n_slots;
+static tl_pages_t   slots;        /* tl_slot_t by stream */
+static guint32      n_slots;      /* 1 + the highest stream with a slot */
 static guint64      n_conns, n_parks, n_unparks, arena_bytes;
 static guint32     *live_list;   /* streams with a live record */
 static guint        n_live, cap_live;
@@ -93,8 +93,8 @@ tuples_free(void *ctx _U_, void *p)
 void
 tl_conns_reset(void)
 {
-    pages = NULL;
-    n_pages = n_slots = 0;
+    tl_pages_reset(&slots, SLOT_PAGE_BITS, sizeof(tl_slot_t));
+    n_slots = 0;
     n_conns = n_parks = n_unparks = arena_bytes = 0;
     last_sweep = 0;
     {
@@ -122,32 +122,6 @@ tl_tuples_t *
 tl_conns_tuples(void)
 {
     return &tuples;
-}
-
-/* The slot of a stream, NULL when there is none and create is false. */
-static tl_slot_t *
-slot_of(guint32 stream, gboolean create)
-{
-    guint32 p = stream >> SLOT_PAGE_BITS;
-
-    if (p >= n_pages) {
-        guint32 n;
-
-        if (!create)
-            return NULL;
-        n = MAX(p + 1, n_pages * 2);
-        pages = (tl_slot_t **)wmem_realloc(wmem_file_scope(), pages, n * sizeof *pages);
-        memset(pages + n_pages, 0, (n - n_pages) * sizeof *pages);
-        n_pages = n;
-    }
-    if (!pages[p]) {
-        if (!create)
-            return NULL;
-        pages[p] = (tl_slot_t *)wmem_alloc0(wmem_file_scope(), SLOT_PAGE * sizeof(tl_slot_t));
-    }
-    if (create)
-        n_slots = MAX(n_slots, stream + 1);
-    return &pages[p][stream & (SLOT_PAGE - 1)];
 }
 
 static guint32
@@ -232,7 +206,8 @@ tl_conns_touch(guint32 stream, guint32 frame)
 
     if (stream >= TCPLIFE_STREAM_MAX)
         return NULL;
-    s = slot_of(stream, TRUE);
+    s = (tl_slot_t *)tl_pages_create(&slots, stream);
+    n_slots = MAX(n_slots, stream + 1);
     if (*s & SLOT_LIVE) {
         rec = (tl_conn_rec_t *)(*s & ~SLOT_LIVE);
     } else {
@@ -290,7 +265,7 @@ tl_conns_idle(guint32 frame)
         return;
     last_sweep = frame;
     for (guint i = 0; i < n_live;) {
-        tl_slot_t *s = slot_of(live_list[i], FALSE);
+        tl_slot_t *s = (tl_slot_t *)tl_pages_get(&slots, live_list[i]);
 
         if (((tl_conn_rec_t *)(*s & ~SLOT_LIVE))->touched + idle_frames < frame) {
             park(s);
@@ -304,7 +279,7 @@ tl_conns_idle(guint32 frame)
 const tl_conn_rec_t *
 tl_conns_get(guint32 stream)
 {
-    const tl_slot_t *s = slot_of(stream, FALSE);
+    const tl_slot_t *s = (const tl_slot_t *)tl_pages_get(&slots, stream);
     tl_cached_t *c;
 
     if (!s || !*s)
@@ -333,19 +308,16 @@ tl_conns_memstats(tl_conns_stats_t *st)
     st->live = n_live;
     st->parks = n_parks;
     st->unparks = n_unparks;
-    st->bytes = (guint64)n_pages * sizeof *pages + arena_bytes + tl_tuples_bytes(&tuples)
+    st->bytes = (guint64)tl_pages_bytes(&slots) + arena_bytes + tl_tuples_bytes(&tuples)
               + (guint64)(n_live + n_free) * sizeof(tl_conn_rec_t);
-    for (guint32 p = 0; p < n_pages; p++)
-        if (pages[p])
-            st->bytes += SLOT_PAGE * sizeof(tl_slot_t);
     for (guint i = 0; i < n_live; i++) {
-        const tl_slot_t *s = slot_of(live_list[i], FALSE);
+        const tl_slot_t *s = (const tl_slot_t *)tl_pages_get(&slots, live_list[i]);
 
         st->bytes += (guint64)((const tl_conn_rec_t *)(*s & ~SLOT_LIVE))->td_cap * sizeof(tl_td_change_t);
     }
     /* Blobs with their own allocation, beyond the arena's. */
     for (guint32 i = 0; i < n_slots; i++) {
-        const tl_slot_t *s = slot_of(i, FALSE);
+        const tl_slot_t *s = (const tl_slot_t *)tl_pages_get(&slots, i);
 
         if (s && *s && !(*s & SLOT_LIVE) && blob_size((const guint8 *)*s) > ARENA_MAX)
             st->bytes += blob_size((const guint8 *)*s);

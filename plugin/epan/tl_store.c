@@ -38,13 +38,13 @@
 #include <epan/wmem_scopes.h>
 
 #include "tl_glue.h"
+#include "tl_pages.h"
 #include "tcplife/tl_pack.h"
 
 #define CHUNK_BITS 16
 #define CHUNK_SIZE (1u << CHUNK_BITS)
 #define TCPLIFE_GROUP   32
 #define GROUP_PAGE_BITS 10
-#define GROUP_PAGE (1u << GROUP_PAGE_BITS)
 #define JUMP 0
 #define UNTRACKED_ESC 7
 
@@ -84,8 +84,7 @@ typedef struct {
 static guint8    **chunks;
 static guint       n_chunks, cap_chunks;
 static guint32     used;            /* bytes used in the last chunk */
-static store_group_t **gpages;
-static guint       n_gpages;
+static tl_pages_t  groups;          /* store_group_t by frame / TCPLIFE_GROUP */
 static gsize       bytes_total;
 static guint32     w_group;         /* the group being written, G_MAXUINT32: none */
 static guint32     w_last;          /* the last frame written */
@@ -123,8 +122,7 @@ tl_store_reset(void)
     chunks = NULL;
     n_chunks = cap_chunks = 0;
     used = CHUNK_SIZE;
-    gpages = NULL;
-    n_gpages = 0;
+    tl_pages_reset(&groups, GROUP_PAGE_BITS, sizeof(store_group_t));
     bytes_total = 0;
     w_group = G_MAXUINT32;
     w_last = 0;
@@ -137,13 +135,8 @@ tl_store_reset(void)
 gsize
 tl_store_bytes(void)
 {
-    gsize b = bytes_total + (gsize)cap_chunks * sizeof *chunks + (gsize)n_gpages * sizeof *gpages
-            + KINDS * sizeof(tl_result_t);
-
-    for (guint i = 0; i < n_gpages; i++)
-        if (gpages[i])
-            b += GROUP_PAGE * sizeof(store_group_t);
-    return b;
+    return bytes_total + (gsize)cap_chunks * sizeof *chunks + tl_pages_bytes(&groups)
+         + KINDS * sizeof(tl_result_t);
 }
 
 static void
@@ -171,29 +164,6 @@ append(const guint8 *rec, guint32 len)
     memcpy(chunks[n_chunks - 1] + used, rec, len);
     used += len;
     return (guint32)(n_chunks - 1) << CHUNK_BITS | (used - len);
-}
-
-static store_group_t *
-group_at(guint32 g, gboolean create)
-{
-    guint p = g >> GROUP_PAGE_BITS;
-
-    if (p >= n_gpages) {
-        guint n;
-
-        if (!create)
-            return NULL;
-        n = MAX(p + 1, n_gpages * 2);
-        gpages = (store_group_t **)wmem_realloc(wmem_file_scope(), gpages, n * sizeof *gpages);
-        memset(gpages + n_gpages, 0, (n - n_gpages) * sizeof *gpages);
-        n_gpages = n;
-    }
-    if (!gpages[p]) {
-        if (!create)
-            return NULL;
-        gpages[p] = (store_group_t *)wmem_alloc0(wmem_file_scope(), GROUP_PAGE * sizeof(store_group_t));
-    }
-    return &gpages[p][g & (GROUP_PAGE - 1)];
 }
 
 static guint8 *
@@ -327,7 +297,7 @@ tl_store_frame(guint32 frame, const tl_stored_t *fr)
         memset(w_by_stream, 0, sizeof w_by_stream);
         memset(w_by_sender, 0, sizeof w_by_sender);
     }
-    grp = group_at(g, TRUE);
+    grp = (store_group_t *)tl_pages_create(&groups, g);
     undo.frame = frame;
     undo.n_chunks = n_chunks;
     undo.used = used;
@@ -438,7 +408,7 @@ tl_store_drop_last(guint32 frame)
     /* A record that went to a new chunk: the old one ends with its JUMP
      * byte (or full), so the next record starts the new chunk again. */
     used = n_chunks == undo.n_chunks ? undo.used : 0;
-    grp = group_at(frame / TCPLIFE_GROUP, FALSE);
+    grp = (store_group_t *)tl_pages_get(&groups, frame / TCPLIFE_GROUP);
     if (grp)
         grp->present = undo.present;
     w_last = frame - 1;
@@ -548,7 +518,7 @@ gboolean
 tl_store_get(guint32 frame, tl_stored_t *fr)
 {
     guint32 g = frame / TCPLIFE_GROUP, from;
-    const store_group_t *grp = group_at(g, FALSE);
+    const store_group_t *grp = (const store_group_t *)tl_pages_get(&groups, g);
 
     if (!grp || !(grp->present & (1u << (frame % TCPLIFE_GROUP))))
         return FALSE;
