@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_timewait.c - TIME_WAIT holder and timing, early reuse of a 4-tuple
- * (tl_timewait.c), half-close duration and the whole-connection outcome.
+ * (tl_timewait.c, and as the glue meets it, through tl_conn_observe_stream()),
+ * half-close duration and the whole-connection outcome.
  * Scripts as in test_conn.c: client 192.0.2.1:51000, server
  * 198.51.100.2:80, ISNs 1000 and 5000, TIME_WAIT 60 s (the Linux profile).
  */
@@ -208,6 +209,31 @@ test_timewait_reuse_toward_holder_with_lower_isn_and_no_ts_is_rejectable(void **
     assert_false(tl_result_has_anomaly(&res, TCPLIFE_ANOMALY_TIME_WAIT_REUSE_REJECTABLE));
 }
 
+/* Through the script runner, which calls the core as the glue does
+ * (tl_conn_observe_stream() and the 4-tuple index): a new connection 2 s
+ * into the old one's TIME_WAIT is an early reuse, and the verdict names
+ * the old connection. */
+static void
+test_timewait_reuse_through_the_tuple_index_names_the_previous_connection(void **state)
+{
+    static const tl_script_t again[] = {
+        /* the same 4-tuple again, 2 s later, ISN 100000 above the old one */
+        { C2S, "S", 100000, 0, 0, .dt_ms = 2000, .new_stream = true,
+          .x = { "handshake", "SYN_SENT", "SYN_RECEIVED", .hs = 1, .api = API(CONNECT),
+                 .an = { AN(TIME_WAIT_REUSE) } } },
+    };
+    tl_run_t r;
+    (void)state;
+    tl_run_init(&r);
+    TCPLIFE_RUN(&r, life);
+    TCPLIFE_RUN(&r, again);
+    /* The runner checked prev_stream against the reuse on every row. */
+    assert_true(r.res[8].tw_reuse);
+    assert_true(r.res[8].tw_reuse_isn_higher);
+    assert_int_equal(r.res[8].tw_reuse_gap_ns, 2 * S_NS);
+    assert_int_equal(r.tuples.n, 1);
+}
+
 static void
 test_tuple_is_the_same_in_both_directions(void **state)
 {
@@ -290,6 +316,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_timewait_reuse_after_expiry_is_not_flagged),
     cmocka_unit_test(test_timewait_reuse_msl_profile_changes_the_window),
     cmocka_unit_test(test_timewait_reuse_toward_holder_with_lower_isn_and_no_ts_is_rejectable),
+    cmocka_unit_test(test_timewait_reuse_through_the_tuple_index_names_the_previous_connection),
     cmocka_unit_test(test_tuple_is_the_same_in_both_directions),
     cmocka_unit_test(test_outcome_of_each_kind_of_connection),
 };

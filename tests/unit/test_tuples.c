@@ -4,7 +4,7 @@
  * (tl_tuples.c) and tl_conn_observe_stream(), the one call a segment makes
  * into the core: a new connection on a 4-tuple finds the one before it,
  * whatever the index's size, and only a connection that really has that
- * 4-tuple.
+ * 4-tuple. A reuse in TIME_WAIT through it: test_timewait.c.
  */
 #include <stdlib.h>
 
@@ -156,43 +156,9 @@ test_tuples_hash_match_with_another_tuple_is_passed_over(void **state)
     tl_tuples_clear(&t);
 }
 
-/* Through the script runner, which calls the core as the glue does: a new
- * connection 2 s into the old one's TIME_WAIT is an early reuse, and the
- * verdict names the old connection. */
-static void
-test_tuples_reuse_in_time_wait_names_the_previous_connection(void **state)
-{
-    static const tl_script_t script[] = {
-        { C2S, "S",  0, 0, 0, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED", .hs = 1, .api = API(CONNECT) } },
-        { S2C, "SA", 0, 1, 0, .dt_ms = 100, .x = { "handshake", "ESTABLISHED", "SYN_RECEIVED", .hs = 2,
-          .ack = ACK_OK, .api = API(SYN_QUEUE), .rel_syn = 1 } },
-        { C2S, "A",  1, 1, 0, .dt_ms = 100, .x = { "handshake", "ESTABLISHED", "ESTABLISHED", .hs = 3,
-          .ack = ACK_OK, .api = API(CONNECT_RETURNS), .rel_syn = 2 } },
-        { C2S, "FA", 1, 1, 0, .dt_ms = 100, .x = { "teardown", "FIN_WAIT_1", "CLOSE_WAIT", .td = 1,
-          .init = "client", .api = API(CLOSE) } },
-        { S2C, "A",  1, 2, 0, .dt_ms = 100, .x = { "teardown", "FIN_WAIT_2", "CLOSE_WAIT", .td = 2,
-          .init = "client", .api = API(FIN_ACK), .rel_fin = 4 } },
-        { S2C, "FA", 1, 2, 0, .dt_ms = 100, .x = { "teardown", "TIME_WAIT", "LAST_ACK", .td = 3,
-          .kind = "four-way", .init = "client", .api = API(CLOSE_AFTER_EOF) } },
-        { C2S, "A",  2, 2, 0, .dt_ms = 100, .x = { "teardown", "TIME_WAIT", "CLOSED", .td = 4,
-          .kind = "four-way", .init = "client", .api = API(FIN_ACK), .rel_fin = 6, .tw = "client" } },
-        /* the same 4-tuple again, 2 s later, ISN 100000 above the old one */
-        { C2S, "S", 100000, 0, 0, .dt_ms = 2000, .new_stream = true,
-          .x = { "handshake", "SYN_SENT", "SYN_RECEIVED", .hs = 1, .api = API(CONNECT),
-                 .an = { AN(TIME_WAIT_REUSE) } } },
-    };
-    TCPLIFE_RUN_SCRIPT(r, script);
-    /* The runner checked prev_stream against the reuse on every row. */
-    assert_true(r.res[8].tw_reuse);
-    assert_true(r.res[8].tw_reuse_isn_higher);
-    assert_int_equal(r.res[8].tw_reuse_gap_ns, 2 * INT64_C(1000000000));
-    assert_int_equal(r.tuples.n, 1);
-}
-
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_tuples_latest_connection_on_each_tuple_through_growth),
     cmocka_unit_test(test_tuples_hash_match_with_another_tuple_is_passed_over),
-    cmocka_unit_test(test_tuples_reuse_in_time_wait_names_the_previous_connection),
 };
 
 TCPLIFE_TEST_MAIN(tests)
