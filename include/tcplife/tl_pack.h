@@ -52,6 +52,18 @@ typedef struct {
  */
 void tl_result_relative(tl_result_t *r, const tl_relative_t *seg, bool to_relative);
 
+/*
+ * A verdict's kind, below TCPLIFE_RESULT_KINDS, for a front end that keeps
+ * a template verdict per kind and stores others as their difference from
+ * it: alike segments of different connections (two SYN-ACKs, two data
+ * segments from a server) have one kind. Made of the segment's SYN, ACK,
+ * FIN, RST and PSH flags, its sender and handshake step (verdicts that
+ * differ in these only have distinct kinds), mixed with its phase,
+ * teardown step and RST kind (which may share a kind).
+ */
+#define TCPLIFE_RESULT_KINDS 256
+unsigned tl_result_kind(const tl_result_t *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -182,3 +182,14 @@ tl_result_relative(tl_result_t *r, const tl_relative_t *seg, bool to_relative)
         }
     }
 }
+
+unsigned
+tl_result_kind(const tl_result_t *r)
+{
+    unsigned k = (unsigned)(r->flags & (TCPLIFE_F_SYN | TCPLIFE_F_ACK | TCPLIFE_F_FIN | TCPLIFE_F_RST
+                                        | TCPLIFE_F_PSH)) << 3
+               | (unsigned)(r->sender & 1) << 2 | (unsigned)(r->hs_step & 3);
+
+    return (k ^ (unsigned)r->phase * 0x9bu ^ (unsigned)r->td_step * 0x35u ^ (unsigned)r->rst_kind * 0x71u)
+           % TCPLIFE_RESULT_KINDS;
+}

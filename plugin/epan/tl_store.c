@@ -14,10 +14,11 @@
  * reference, choose_reference()): the stream as a step from the
  * reference's, the header offset as "the same", and the verdict packed
  * XOR the reference's when that is its connection's latest alike verdict,
- * else XOR the file's first verdict of its kind (kind_of(): a SYN-ACK is
- * most like another connection's SYN-ACK). tl_pack_result() then keeps
- * the non-zero bytes: a verdict equal to its reference takes one byte, a
- * data segment like the one before it from the same side 3 bytes or so.
+ * else XOR the file's first verdict of its kind (tl_result_kind(): a
+ * SYN-ACK is most like another connection's SYN-ACK). tl_pack_result()
+ * then keeps the non-zero bytes: a verdict equal to its reference takes
+ * one byte, a data segment like the one before it from the same side 3
+ * bytes or so.
  * A reader decodes from the start of the group, or goes on from the frame
  * it read last, which is how every later pass reads.
  *
@@ -71,7 +72,7 @@ typedef struct {
 /* A layer already written or read in the current group. */
 typedef struct {
     guint32     stream, hdr_off;
-    guint       kind;           /* kind_of(&r) */
+    guint       kind;           /* tl_result_kind(&r) */
     tl_result_t r;
 } store_ref_t;
 
@@ -101,11 +102,12 @@ static struct {
     } l[TCPLIFE_MAX_LAYERS];
 } undo;
 /* The reader's place: the last frame read, and the record after it. */
-/* The first verdict of each kind of segment in the file (kind_of()): the
+/* The first verdict of each kind of segment in the file (tl_result_kind()): the
  * reference of a layer whose connection has no alike layer in its group
  * (a SYN-ACK is told apart from another connection's SYN-ACK, not from
  * its own SYN). Made on the first pass, read on every later one. */
-#define KINDS 256
+#define KINDS TCPLIFE_RESULT_KINDS
+G_STATIC_ASSERT(KINDS <= 256);      /* a kind is written as a byte */
 static tl_result_t *kind_tmpl;
 static guint8      kind_have[KINDS / 8];
 static struct {
@@ -247,16 +249,6 @@ note_written(const store_refs_t *refs, const tl_layer_result_t *l, guint i)
     w_by_sender[snd] = (guint16)refs->n;
 }
 
-/* A segment's kind: its flags, side, phase and handshake / teardown step. */
-static guint
-kind_of(const tl_result_t *r)
-{
-    guint k = (guint)(r->flags & (TCPLIFE_F_SYN | TCPLIFE_F_ACK | TCPLIFE_F_FIN | TCPLIFE_F_RST | TCPLIFE_F_PSH)) << 3
-            | (guint)(r->sender & 1) << 2 | (guint)(r->hs_step & 3);
-
-    return (k ^ (guint)r->phase * 0x9bu ^ (guint)r->td_step * 0x35u ^ (guint)r->rst_kind * 0x71u) % KINDS;
-}
-
 static gboolean
 kind_known(guint k)
 {
@@ -273,7 +265,7 @@ remember(store_refs_t *refs, guint32 stream, const tl_result_t *r, guint32 hdr_o
     e = &refs->l[refs->n++];
     e->stream = stream;
     e->hdr_off = hdr_off;
-    e->kind = kind_of(r);
+    e->kind = tl_result_kind(r);
     e->r = *r;
 }
 
@@ -317,7 +309,7 @@ tl_store_frame(guint32 frame, const tl_stored_t *fr)
         int ri = choose_reference(&w_refs, l);
         const store_ref_t *ref = ri >= 0 ? &w_refs.l[ri] : NULL;
         guint8 flags = 0, *fl = i == 0 && !fr->untracked ? NULL : p++, extra = 0;
-        guint kind = kind_of(&l->r);
+        guint kind = tl_result_kind(&l->r);
         const tl_result_t *like = ref ? &ref->r : NULL;
         tl_result_t d = l->r;
         guint32 base, hdr_off = l->hdr_off ? l->hdr_off : ref ? ref->hdr_off : 0;
