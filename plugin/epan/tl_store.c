@@ -223,13 +223,14 @@ static guint16 w_by_stream[BY_STREAM][TCPLIFE_ROLE_COUNT], w_by_sender[TCPLIFE_R
 static int
 choose_reference(const store_refs_t *refs, const tl_layer_result_t *l)
 {
-    guint snd = l->r.sender < TCPLIFE_ROLE_COUNT ? l->r.sender : 0;
+    tl_role_t snd = l->r.sender < TCPLIFE_ROLE_COUNT ? (tl_role_t)l->r.sender : TCPLIFE_ROLE_CLIENT;
+    tl_role_t peer = tl_peer(snd);
     const guint16 *slot = w_by_stream[l->stream % BY_STREAM];
 
     if (slot[snd] && refs->l[slot[snd] - 1].stream == l->stream)
         return slot[snd] - 1;
-    if (slot[1 - snd] && refs->l[slot[1 - snd] - 1].stream == l->stream)
-        return slot[1 - snd] - 1;
+    if (slot[peer] && refs->l[slot[peer] - 1].stream == l->stream)
+        return slot[peer] - 1;
     if (w_by_sender[snd])
         return w_by_sender[snd] - 1;
     return (int)refs->n - 1;
