@@ -83,7 +83,7 @@ typedef struct {
 } tl_syn_opts_t;
 
 /* TFO outcome (tcplife.opt.tfo). */
-#define TCPLIFE_TFO_MAP(X)                           \
+#define TCPLIFE_TFO_MAP(X)                      \
     X(NONE,              "none")                \
     X(COOKIE_REQUEST,    "cookie_request")      \
     X(DATA_ACCEPTED,     "data_accepted")       \
@@ -97,7 +97,7 @@ typedef enum {
 } tl_tfo_t;
 
 /* Segment authentication (tcplife.opt.auth). */
-#define TCPLIFE_AUTH_MAP(X)                          \
+#define TCPLIFE_AUTH_MAP(X)                     \
     X(NONE,     "none")                         \
     X(MD5,      "md5")                          \
     X(AO,       "ao")                           \
@@ -376,10 +376,11 @@ void tl_conn_negotiated(const tl_conn_t *conn, tl_negotiated_t *out);
  * Linux: exponential backoff from a 1 s initial RTO (1, 2, 4, 8, 16 s) or,
  * for SYNs on Linux 6.7+, tcp_syn_linear_timeouts (the first 4 retries 1 s
  * apart). *expected_ns gets the exponential expectation. */
-#define TCPLIFE_BACKOFF_MAP(X)                                                   \
-    X(EXPONENTIAL, "matches Linux exponential backoff (initial RTO 1 s, doubling)") \
+#define TCPLIFE_BACKOFF_MAP(X)                                                              \
+    X(EXPONENTIAL, "matches Linux exponential backoff (initial RTO 1 s, doubling)")         \
     X(LINEAR,      "matches Linux tcp_syn_linear_timeouts (first 4 SYN retries 1 s apart)") \
-    X(OTHER,       "does not match Linux's schedule: another stack, a custom RTO, or losses before the capture point")
+    X(OTHER,       "does not match Linux's schedule: another stack, a custom RTO, or "      \
+      "losses before the capture point")
 
 typedef enum {
 #define TCPLIFE_X_(sym, str) TCPLIFE_BACKOFF_##sym,
@@ -393,10 +394,10 @@ tl_backoff_t tl_backoff_verdict(bool synack, uint8_t retry, int64_t interval_ns,
 
 /* Stacks whose SYN / SYN-ACK retransmission schedule an interval fits
  * (docs/syn-backoff.md). Bits of tcplife.handshake.backoff_stacks. */
-#define TCPLIFE_STACK_MAP(X)                                                                  \
-    X(LINUX,         "Linux before 6.5 or FreeBSD (initial RTO 1 s, doubling)")          \
-    X(LINUX_LINEAR,  "Linux 6.5+ (tcp_syn_linear_timeouts: five SYN retries 1 s apart)") \
-    X(WINDOWS,       "Windows (initial RTO 3 s, doubling)")                              \
+#define TCPLIFE_STACK_MAP(X)                                                              \
+    X(LINUX,         "Linux before 6.5 or FreeBSD (initial RTO 1 s, doubling)")           \
+    X(LINUX_LINEAR,  "Linux 6.5+ (tcp_syn_linear_timeouts: five SYN retries 1 s apart)")  \
+    X(WINDOWS,       "Windows (initial RTO 3 s, doubling)")                               \
     X(XNU,           "macOS or iOS (XNU tcp_syn_backoff: 1 s five times, then doubling)") \
     X(WINDOWS_REFUSED, "Windows connect() retrying a refused connection (under 1.5 s)")
 
@@ -484,10 +485,10 @@ int64_t tl_timewait_expires(const tl_conn_t *conn, const tl_config_t *cfg);
  *   bsd      FreeBSD net.inet.tcp.msl default 30000 ms (macOS: 15 s MSL)
  *   windows  TcpTimedWaitDelay default 0xF0 = 240 seconds
  */
-#define TCPLIFE_MSL_MAP(X)                                                                       \
+#define TCPLIFE_MSL_MAP(X)                                                                   \
     X(LINUX,   "linux",   "Linux: TIME_WAIT 60 s (TCP_TIMEWAIT_LEN)",              60)       \
     X(RFC9293, "rfc9293", "RFC 9293: MSL 2 min, TIME_WAIT 4 min",                  240)      \
-    X(BSD,     "bsd",     "FreeBSD: MSL 30 s (net.inet.tcp.msl), TIME_WAIT 60 s",   60)       \
+    X(BSD,     "bsd",     "FreeBSD: MSL 30 s (net.inet.tcp.msl), TIME_WAIT 60 s",   60)      \
     X(WINDOWS, "windows", "Windows: TIME_WAIT 240 s (TcpTimedWaitDelay)",          240)      \
     X(CUSTOM,  "custom",  "Custom MSL (TIME_WAIT = 2 x MSL)",                      0)
 
@@ -511,7 +512,7 @@ const char *tl_msl_text(tl_msl_profile_t p);
 int64_t tl_msl_time_wait_ns(tl_msl_profile_t p, unsigned custom_msl_s);
 
 /* How the handshake went, for summaries (batch "handshake" column). */
-#define TCPLIFE_HS_OUTCOME_MAP(X)                \
+#define TCPLIFE_HS_OUTCOME_MAP(X)           \
     X(COMPLETE,  "complete")                \
     X(HALF_OPEN, "half_open")               \
     X(REFUSED,   "refused")                 \

@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 /* Zeek's per-endpoint TCP states (the script-level TCP_* constants). */
-#define TCPLIFE_ZEEK_EP_STATE_MAP(X)                     \
+#define TCPLIFE_ZEEK_EP_STATE_MAP(X)                \
     X(INACTIVE,     "TCP_INACTIVE")                 \
     X(SYN_SENT,     "TCP_SYN_SENT")                 \
     X(SYN_ACK_SENT, "TCP_SYN_ACK_SENT")             \
@@ -44,7 +44,7 @@ typedef enum {
 } tl_zeek_ep_state_t;
 
 /* conn.log conn_state values, as Zeek's Conn::conn_state() spells them. */
-#define TCPLIFE_ZEEK_CONN_STATE_MAP(X)                                                   \
+#define TCPLIFE_ZEEK_CONN_STATE_MAP(X)                                              \
     X(S0,     "S0")      /* attempt seen, no reply */                               \
     X(S1,     "S1")      /* established, not terminated */                          \
     X(SF,     "SF")      /* normal establishment and termination */                 \

@@ -413,8 +413,8 @@ check_capture(run_t *r, const char *name, bool records)
         char client[TCPLIFE_CELL_MAX], server[TCPLIFE_CELL_MAX];
 
         printf("stat\tconnections\t%u\nstat\tclosed\t%u\nstat\treset\t%u\nstat\trefused\t%u\n"
-               "stat\thalf_open\t%u\n", conns, outcome[TCPLIFE_OUTCOME_CLOSED], outcome[TCPLIFE_OUTCOME_RESET],
-               hs[TCPLIFE_HS_REFUSED], hs[TCPLIFE_HS_HALF_OPEN]);
+               "stat\thalf_open\t%u\n", conns, outcome[TCPLIFE_OUTCOME_CLOSED],
+               outcome[TCPLIFE_OUTCOME_RESET], hs[TCPLIFE_HS_REFUSED], hs[TCPLIFE_HS_HALF_OPEN]);
         for (int k = 0; k < 2; k++) {
             printf("check\t%d\t%" PRIu64 "\t%d\n", k, cc[k].n, cc[k].n > 0);
             if (!cc[k].n)
@@ -422,8 +422,10 @@ check_capture(run_t *r, const char *name, bool records)
             for (uint32_t s = 0; s < r->nrecs; s++)
                 if (r->recs[s] && tl_conn_handshake_outcome(&r->recs[s]->conn) == (tl_hs_outcome_t)cc[k].hs)
                     printf("conn\t%d\t%u\t%s\t%s\t\n", k, s,
-                           tl_endpoint_format(&r->recs[s]->conn.ep[TCPLIFE_ROLE_CLIENT], client, sizeof client),
-                           tl_endpoint_format(&r->recs[s]->conn.ep[TCPLIFE_ROLE_SERVER], server, sizeof server));
+                           tl_endpoint_format(&r->recs[s]->conn.ep[TCPLIFE_ROLE_CLIENT], client,
+                                              sizeof client),
+                           tl_endpoint_format(&r->recs[s]->conn.ep[TCPLIFE_ROLE_SERVER], server,
+                                              sizeof server));
         }
         for (int k = 0; k < FC_COUNT; k++) {
             /* The connections in the order of their first frame, each with
@@ -452,8 +454,10 @@ check_capture(run_t *r, const char *name, bool records)
                 const rec_t *rc = st < r->nrecs ? r->recs[st] : NULL;
 
                 printf("conn\t%d\t%u\t%s\t%s\t%s\n", 2 + k, st,
-                       rc ? tl_endpoint_format(&rc->conn.ep[TCPLIFE_ROLE_CLIENT], client, sizeof client) : "?",
-                       rc ? tl_endpoint_format(&rc->conn.ep[TCPLIFE_ROLE_SERVER], server, sizeof server) : "?",
+                       rc ? tl_endpoint_format(&rc->conn.ep[TCPLIFE_ROLE_CLIENT], client, sizeof client)
+                          : "?",
+                       rc ? tl_endpoint_format(&rc->conn.ep[TCPLIFE_ROLE_SERVER], server, sizeof server)
+                          : "?",
                        fr->str);
                 g_string_free(fr, TRUE);
             }

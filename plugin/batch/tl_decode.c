@@ -433,7 +433,8 @@ null_loop(frame_t *f, int network_order)
         return;
     }
     fam = network_order ? be32(f->p)
-                        : ((uint32_t)f->p[3] << 24 | (uint32_t)f->p[2] << 16 | (uint32_t)f->p[1] << 8 | f->p[0]);
+                        : ((uint32_t)f->p[3] << 24 | (uint32_t)f->p[2] << 16 | (uint32_t)f->p[1] << 8
+                           | f->p[0]);
     if (!network_order && (fam & 0xffff0000u))
         fam = (fam >> 24) | ((fam >> 8) & 0xff00) | ((fam << 8) & 0xff0000) | (fam << 24);
     if (fam == 2)

@@ -40,17 +40,17 @@ typedef enum {
 } tl_link_t;
 
 /* Why a frame was skipped: symbol, text. */
-#define TCPLIFE_SKIP_MAP(X)                                                                          \
-    X(NONE,          "not skipped")                                                             \
-    X(LINK,          "a link type or link header tcplife does not decode")                      \
+#define TCPLIFE_SKIP_MAP(X)                                                                             \
+    X(NONE,          "not skipped")                                                                     \
+    X(LINK,          "a link type or link header tcplife does not decode")                              \
     X(ETHERTYPE,     "an EtherType that can carry IP which tcplife does not decode (MPLS, PPPoE, ...)") \
-    X(LLC,           "IP in 802.2 LLC/SNAP")                                                    \
-    X(TUNNEL,        "a tunnel (IP in IP, GRE, L2TP, VXLAN, Geneve, GTP-U, Teredo, CAPWAP)")    \
-    X(FRAGMENT,      "an IP fragment (epan reassembles fragments)")                             \
-    X(IP6_EXT,       "an IPv6 header tcplife does not walk (AH, mobility, jumbogram, ...)")     \
-    X(TCP_TRUNCATED, "a TCP header cut below 20 bytes by the snapshot length")                  \
-    X(TCP_BAD,       "a TCP header epan flags (data offset below 5, or longer than its datagram)") \
-    X(ICMP,          "an ICMP error quoting TCP in a form tcplife does not decode")             \
+    X(LLC,           "IP in 802.2 LLC/SNAP")                                                            \
+    X(TUNNEL,        "a tunnel (IP in IP, GRE, L2TP, VXLAN, Geneve, GTP-U, Teredo, CAPWAP)")            \
+    X(FRAGMENT,      "an IP fragment (epan reassembles fragments)")                                     \
+    X(IP6_EXT,       "an IPv6 header tcplife does not walk (AH, mobility, jumbogram, ...)")             \
+    X(TCP_TRUNCATED, "a TCP header cut below 20 bytes by the snapshot length")                          \
+    X(TCP_BAD,       "a TCP header epan flags (data offset below 5, or longer than its datagram)")      \
+    X(ICMP,          "an ICMP error quoting TCP in a form tcplife does not decode")                     \
     X(NO_IP_HEADER,  "a TCP header whose IP header the tracker's own reading does not find")
 
 typedef enum {

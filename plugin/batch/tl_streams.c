@@ -144,7 +144,8 @@ tl_streams_segment(tl_streams_t *s, const tl_addr_t *src, const tl_addr_t *dst, 
             fwd->base = seq;
         }
     }
-    if (full && ((flags & TCPLIFE_F_RST) || (flags & (TCPLIFE_F_FIN | TCPLIFE_F_ACK)) == (TCPLIFE_F_FIN | TCPLIFE_F_ACK)))
+    if (full && ((flags & TCPLIFE_F_RST)
+                 || (flags & (TCPLIFE_F_FIN | TCPLIFE_F_ACK)) == (TCPLIFE_F_FIN | TCPLIFE_F_ACK)))
         c->closed = true;
     if (full) {
         rev = &c->flow[1 - dir];

@@ -14,7 +14,7 @@
 #include <epan/ftypes/ftypes.h>
 #include <epan/stats_tree.h>
 
-#define TCPLIFE_WS_AT_LEAST(maj, min) \
+#define TCPLIFE_WS_AT_LEAST(maj, min)   \
     (WIRESHARK_VERSION_MAJOR > (maj) || \
      (WIRESHARK_VERSION_MAJOR == (maj) && WIRESHARK_VERSION_MINOR >= (min)))
 

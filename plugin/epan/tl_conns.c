@@ -252,7 +252,8 @@ park(tl_slot_t *s)
     *s = (tl_slot_t)blob;
     if (n_free == cap_free) {
         cap_free = cap_free ? cap_free * 2 : 256;
-        free_recs = (tl_conn_rec_t **)wmem_realloc(wmem_file_scope(), free_recs, cap_free * sizeof *free_recs);
+        free_recs = (tl_conn_rec_t **)wmem_realloc(wmem_file_scope(), free_recs,
+                                                   cap_free * sizeof *free_recs);
     }
     free_recs[n_free++] = rec;
     n_parks++;

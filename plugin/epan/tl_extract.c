@@ -78,7 +78,7 @@
  * cost 3,800 instructions a packet. Where the layer sits comes from
  * pinfo->layers.
  */
-#define TCPLIFE_WANTED_MAP(X)                                    \
+#define TCPLIFE_WANTED_MAP(X)                               \
     X(TCP,      "tcp")                                      \
     X(STREAM,   "tcp.stream")                               \
     X(LEN,      "tcp.len")

@@ -68,7 +68,7 @@ static char ei_names[TCPLIFE_ANOMALY_COUNT][64] = {
  * SEQUENCE) names epan's PI_ group, its severity column the severity, its
  * text the summary. Row 0, TCPLIFE_ANOMALY_NONE, is not registered. */
 static ei_register_info ei[] = {
-#define TCPLIFE_X_(sym, sev, group, str) \
+#define TCPLIFE_X_(sym, sev, group, str)   \
     { &ei_tcplife[TCPLIFE_ANOMALY_##sym],  \
       { ei_names[TCPLIFE_ANOMALY_##sym], PI_##group, TCPLIFE_PI_SEV_##sev, str, EXPFILL } },
     TCPLIFE_ANOMALY_MAP(TCPLIFE_X_)

@@ -41,7 +41,7 @@ typedef enum {
 } tl_render_group_t;
 
 /* X(id, filter name, display name, type, display base, strings, render group, blurb) */
-#define TCPLIFE_FIELD_MAP(X)                                                                                 \
+#define TCPLIFE_FIELD_MAP(X)                                                                            \
     X(STREAM, "tcplife.stream", "Stream index",                                                         \
       FT_UINT32, BASE_DEC, NULL, OWN, "tcp.stream of this TCP layer")                                   \
     X(PHASE, "tcplife.phase", "Phase",                                                                  \

@@ -102,13 +102,14 @@ flow_comment(const tl_result_t *r, const tl_layer_result_t *lr, const char *labe
         const char *kind = tl_rst_kind_name((tl_rst_kind_t)r->rst_kind);
         switch ((tl_rst_kind_t)r->rst_kind) {
         case TCPLIFE_RST_REFUSED:          NOTE("RST %s: no listener, ECONNREFUSED", kind); break;
-        case TCPLIFE_RST_UNREAD_DATA:      NOTE("RST %s: closed with %u unread bytes", kind, r->rst_unread_bytes); break;
+        case TCPLIFE_RST_UNREAD_DATA:      NOTE("RST %s: closed with %u unread bytes", kind,
+                                           r->rst_unread_bytes); break;
         case TCPLIFE_RST_DATA_AFTER_CLOSE: NOTE("RST %s: data after its FIN discarded", kind); break;
         case TCPLIFE_RST_ABORT:            NOTE("RST %s", kind); break;
         case TCPLIFE_RST_TIMEOUT:          NOTE("RST %s: %s", kind, r->rst_rule == TCPLIFE_RULE_KEEPALIVE
                                            ? "keepalive gave up" : "idle timer"); break;
         case TCPLIFE_RST_INJECTED:         NOTE("RST %s: most likely forged", kind); break;
-        default:                      NOTE("RST %s: no live connection (%s)", kind,
+        default:                           NOTE("RST %s: no live connection (%s)", kind,
                                            tl_rst_reason_name((tl_rst_reason_t)r->rst_reason)); break;
         }
         if (r->rst_unacked_bytes)

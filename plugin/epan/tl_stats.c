@@ -180,7 +180,8 @@ tl_stats_intervals(const tl_conn_rec_t *rec, const tl_summary_t *s, tl_interval_
                                     s->tw_start_ns, s->tw_expires_ns };
     if (s->tw_holder == TCPLIFE_TW_CLIENT || s->tw_holder == TCPLIFE_TW_BOTH) {
         char *host = tl_stats_host(&rec->conn.ep[TCPLIFE_ROLE_CLIENT]);
-        out[n++] = (tl_interval_t){ TCPLIFE_PEAK_TIME_WAIT, g_strdup_printf("%s (client, to %s)", host, server),
+        out[n++] = (tl_interval_t){ TCPLIFE_PEAK_TIME_WAIT,
+                                    g_strdup_printf("%s (client, to %s)", host, server),
                                     s->tw_start_ns, s->tw_expires_ns };
         g_free(host);
     }
@@ -197,7 +198,8 @@ draw_conn(tl_stat_t *st)
     tl_rows_out_t o;
     tl_row_t row;
 
-    tl_rows_init(&o, st->fmt == OUT_TSV ? TCPLIFE_ROWS_TSV : st->fmt == OUT_JSON ? TCPLIFE_ROWS_JSON : TCPLIFE_ROWS_TABLE);
+    tl_rows_init(&o, st->fmt == OUT_TSV ? TCPLIFE_ROWS_TSV
+                     : st->fmt == OUT_JSON ? TCPLIFE_ROWS_JSON : TCPLIFE_ROWS_TABLE);
     for (int pass = o.fmt == TCPLIFE_ROWS_TABLE ? 0 : 1; pass < 2; pass++) {
         if (pass == 1)
             tl_rows_begin(stdout, &o, st->filter);
@@ -295,7 +297,8 @@ static void
 draw_sum(tl_stat_t *st)
 {
     GPtrArray *keys = sorted_streams(st);
-    guint outcome[TCPLIFE_OUTCOME_COUNT] = { 0 }, kind[TCPLIFE_TEARDOWN_COUNT] = { 0 }, rst[TCPLIFE_RST_COUNT] = { 0 };
+    guint outcome[TCPLIFE_OUTCOME_COUNT] = { 0 }, kind[TCPLIFE_TEARDOWN_COUNT] = { 0 };
+    guint rst[TCPLIFE_RST_COUNT] = { 0 };
     guint hs[TCPLIFE_HS_COUNT] = { 0 };
     guint half_close = 0;
     GHashTable *synq = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_edges);
@@ -318,7 +321,8 @@ draw_sum(tl_stat_t *st)
         half_close += s.half_close;
         nint = tl_stats_intervals(rec, &s, iv);
         for (guint i = 0; i < nint; i++) {
-            add_interval(iv[i].kind == TCPLIFE_PEAK_SYN_QUEUE ? synq : tw, iv[i].key, iv[i].start_ns, iv[i].end_ns);
+            add_interval(iv[i].kind == TCPLIFE_PEAK_SYN_QUEUE ? synq : tw, iv[i].key,
+                         iv[i].start_ns, iv[i].end_ns);
             g_free(iv[i].key);
         }
     }
@@ -362,7 +366,8 @@ tl_arrow_label(const tl_result_t *r, gboolean with_len, gsize max_chars)
 {
     GString *l = g_string_new(NULL);
     static const struct { guint16 bit; const char *name; } f[] = {
-        { TCPLIFE_F_SYN, "SYN" }, { TCPLIFE_F_FIN, "FIN" }, { TCPLIFE_F_RST, "RST" }, { TCPLIFE_F_PSH, "PSH" }, { TCPLIFE_F_ACK, "ACK" },
+        { TCPLIFE_F_SYN, "SYN" }, { TCPLIFE_F_FIN, "FIN" }, { TCPLIFE_F_RST, "RST" },
+        { TCPLIFE_F_PSH, "PSH" }, { TCPLIFE_F_ACK, "ACK" },
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS(f); i++)
@@ -393,7 +398,8 @@ draw_ladder(tl_stat_t *st)
     for (guint k = 0; k < keys->len; k++) {
         guint32 stream = GPOINTER_TO_UINT(g_ptr_array_index(keys, k));
         const tl_conn_rec_t *rec = tl_conns_get(stream);
-        char *c = tl_stats_endpoint(&rec->conn.ep[TCPLIFE_ROLE_CLIENT]), *s = tl_stats_endpoint(&rec->conn.ep[TCPLIFE_ROLE_SERVER]);
+        char *c = tl_stats_endpoint(&rec->conn.ep[TCPLIFE_ROLE_CLIENT]);
+        char *s = tl_stats_endpoint(&rec->conn.ep[TCPLIFE_ROLE_SERVER]);
         gint64 t0 = -1;
 
         g_string_append_printf(out, "\nStream %u: client %s, server %s\n", stream, c, s);
@@ -497,8 +503,9 @@ parse_args(tl_stat_t *st, const char *opt_arg, char **err)
 
         /* "json" is also a protocol name: here it is always the option. */
         if ((tsv || json) && (st->kind != STAT_CONN || st->fmt != OUT_TABLE)) {
-            *err = g_strdup_printf("-z %s: option \"%s\" not allowed here (%s%s)", opt_arg, tsv ? "tsv" : "json",
-                                   valid, st->kind == STAT_CONN ? "; one output format only" : "");
+            *err = g_strdup_printf("-z %s: option \"%s\" not allowed here (%s%s)", opt_arg,
+                                   tsv ? "tsv" : "json", valid,
+                                   st->kind == STAT_CONN ? "; one output format only" : "");
             return FALSE;
         } else if (tsv || json) {
             st->fmt = tsv ? OUT_TSV : OUT_JSON;

@@ -93,7 +93,8 @@ table_init(stat_tap_table_ui *ui)
 }
 
 static tap_packet_status
-table_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data, tap_flags_t flags _U_)
+table_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data,
+             tap_flags_t flags _U_)
 {
     stat_data_t *sd = (stat_data_t *)tapdata;
     const tl_layer_result_t *lr = (const tl_layer_result_t *)data;

@@ -257,7 +257,8 @@ render_conn(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const tl_conn_rec_
         /* Known only once every frame was seen: the expert item sits in this
          * two-pass subtree, on every segment of the connection. */
         tl_anomaly_t a = hs == TCPLIFE_HS_HALF_OPEN ? TCPLIFE_ANOMALY_HANDSHAKE_HALF_OPEN
-                       : hs == TCPLIFE_HS_SYN_ONLY ? TCPLIFE_ANOMALY_HANDSHAKE_SYN_ONLY : TCPLIFE_ANOMALY_COUNT;
+                       : hs == TCPLIFE_HS_SYN_ONLY ? TCPLIFE_ANOMALY_HANDSHAKE_SYN_ONLY
+                       : TCPLIFE_ANOMALY_COUNT;
 
         if (a != TCPLIFE_ANOMALY_COUNT && (experts || expert_named(t, a)))
             expert_add_info(pinfo, hi, &ei_tcplife[a]);
@@ -265,7 +266,8 @@ render_conn(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const tl_conn_rec_
     if (tl_conn_one_sided(conn))
         LEAF(st, CONN_ONE_SIDED, proto_tree_add_boolean_format_value(st,
             HF(CONN_ONE_SIDED), tvb, 0, 0, TRUE,
-            "True (only one direction captured: the other side's states are inferred from what this one acknowledges)"));
+            "True (only one direction captured: the other side's states are inferred "
+            "from what this one acknowledges)"));
     LEAF(st, CONN_ZEEK_STATE, proto_tree_add_string(st, HF(CONN_ZEEK_STATE), tvb, 0, 0,
                                                     tl_zeek_conn_state(&rec->zeek)));
     LEAF(st, CONN_HISTORY, proto_tree_add_string_format_value(st, HF(CONN_HISTORY),

@@ -319,9 +319,9 @@ TCPLIFE_SCRIPT_TEST(test_conn_rst_as_first_segment_is_stray,
 static void
 test_conn_syn_retransmissions_back_off_1_2_4_s(void **state)
 {
-#define SYN_RETRY(n, ms, prev)                                                  \
+#define SYN_RETRY(n, ms, prev)                                                        \
     { C2S, "S", 0, 0, 0, .dt_ms = ms, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED", \
-      .hs = 1, .retry = n, .backoff_ms = ms, .api = API(CONNECT_RETRY),         \
+      .hs = 1, .retry = n, .backoff_ms = ms, .api = API(CONNECT_RETRY),               \
       .an = { AN(HANDSHAKE_SYN_RETRANS) }, .rel_prev = prev } }
     static const tl_script_t script[] = {
         /* 1 */ { C2S, "S", 0, 0, 0, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED",
@@ -346,9 +346,9 @@ test_conn_syn_retransmissions_back_off_1_2_4_s(void **state)
 }
 
 /* Frames 1-2 of HANDSHAKE. */
-#define SYN_AND_SYNACK                                                         \
-    /* 1 */ { C2S, "S",  0, 0, 0, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED", \
-              .hs = 1, .api = API(CONNECT) } },                                \
+#define SYN_AND_SYNACK                                                               \
+    /* 1 */ { C2S, "S",  0, 0, 0, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED",    \
+              .hs = 1, .api = API(CONNECT) } },                                      \
     /* 2 */ { S2C, "SA", 0, 1, 0, .x = { "handshake", "ESTABLISHED", "SYN_RECEIVED", \
               .hs = 2, .ack = ACK_OK, .api = API(SYN_QUEUE), .rel_syn = 1 } }
 

@@ -77,9 +77,11 @@ test_bare_rst_after_own_data_went_unacknowledged_is_user_timeout(void **state)
     static const tl_script_t script[] = {
         HANDSHAKE, DATA,
         /* 8 */ EST_ROW(C2S, "PA", 101, 51, 13),
-        /* 9 */ { C2S, "PA", 101, 51, 13, .dt_ms = 200, .x = { "established", "ESTABLISHED", "ESTABLISHED" } },
+        /* 9 */ { C2S, "PA", 101, 51, 13, .dt_ms = 200,
+                  .x = { "established", "ESTABLISHED", "ESTABLISHED" } },
         /* the client's socket gave up silently; the server's next data finds none */
-        /* 10 */ { S2C, "PA", 51, 101, 23, .dt_ms = 3000, .x = { "established", "ESTABLISHED", "ESTABLISHED" } },
+        /* 10 */ { S2C, "PA", 51, 101, 23, .dt_ms = 3000,
+                   .x = { "established", "ESTABLISHED", "ESTABLISHED" } },
         /* 11 */ { C2S, "R", 101, 0, 0, .x = { "reset", "CLOSED", "CLOSED", .api = API(NO_SOCKET),
                    .an = { AN(RESET_NO_SOCKET), AN(RESET_DATA_LOST) }, .rel_rst = 10,
                    .rst = "stray", .reason = "NO_SOCKET", .unacked = 23 } },
@@ -140,11 +142,15 @@ test_rst_with_another_ttl_is_injected_and_sender_going_on_confirms(void **state)
 #define IPID_RUN                                                                       \
     HANDSHAKE,                                                                         \
     /* 4 */ EST_ROW(C2S, "PA", 1, 1, 100),                                             \
-    /* 5 */ { S2C, "A", 1, 101, 0, .ip_id = 2001, .x = { "established", "ESTABLISHED", "ESTABLISHED" } }, \
-    /* 6 */ { S2C, "PA", 1, 101, 50, .ip_id = 2002, .x = { "established", "ESTABLISHED", "ESTABLISHED" } }, \
+    /* 5 */ { S2C, "A", 1, 101, 0, .ip_id = 2001,                                      \
+              .x = { "established", "ESTABLISHED", "ESTABLISHED" } },                  \
+    /* 6 */ { S2C, "PA", 1, 101, 50, .ip_id = 2002,                                    \
+              .x = { "established", "ESTABLISHED", "ESTABLISHED" } },                  \
     /* 7 */ EST_ROW(C2S, "A", 101, 51, 0),                                             \
-    /* 8 */ { S2C, "PA", 51, 101, 50, .ip_id = 2003, .x = { "established", "ESTABLISHED", "ESTABLISHED" } }, \
-    /* 9 */ { S2C, "PA", 101, 101, 50, .ip_id = 2005, .x = { "established", "ESTABLISHED", "ESTABLISHED" } }, \
+    /* 8 */ { S2C, "PA", 51, 101, 50, .ip_id = 2003,                                   \
+              .x = { "established", "ESTABLISHED", "ESTABLISHED" } },                  \
+    /* 9 */ { S2C, "PA", 101, 101, 50, .ip_id = 2005,                                  \
+              .x = { "established", "ESTABLISHED", "ESTABLISHED" } },                  \
     /* 10 */ EST_ROW(C2S, "A", 101, 151, 0)
 
 static void
@@ -389,12 +395,12 @@ test_lone_syn_is_not_one_sided(void **state)
 static void
 test_windows_retrying_a_refused_connect_is_refused_each_time(void **state)
 {
-#define REFUSAL(n) { S2C, "RA", 0, 1, 0, .x = { "reset", "CLOSED", "CLOSED",                   \
+#define REFUSAL(n) { S2C, "RA", 0, 1, 0, .x = { "reset", "CLOSED", "CLOSED",                    \
                      .api = API(NO_LISTENER), .an = { AN(HANDSHAKE_REFUSED) }, .rel_rst = n,    \
                      .rst = "refused", .reason = "NO_SOCKET" } }
 #define RETRY(n, prev) { C2S, "S", 0, 0, 0, .dt_ms = 500, .x = { "handshake", "SYN_SENT", "CLOSED", \
-                         .hs = 1, .retry = n, .backoff_ms = 500, .api = API(CONNECT_RETRY),       \
-                         .rel_prev = prev, .an = { AN(HANDSHAKE_SYN_RETRANS),                     \
+                         .hs = 1, .retry = n, .backoff_ms = 500, .api = API(CONNECT_RETRY),         \
+                         .rel_prev = prev, .an = { AN(HANDSHAKE_SYN_RETRANS),                       \
                          AN(HANDSHAKE_RETRY_AFTER_REFUSED) } } }
     static const tl_script_t script[] = {
         /* 1 */ { C2S, "S", 0, 0, 0, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED",
@@ -424,11 +430,11 @@ test_windows_retrying_a_refused_connect_is_refused_each_time(void **state)
 static void
 test_windows_refused_retry_in_new_streams_is_still_a_retry(void **state)
 {
-#define REFUSAL(n) { S2C, "RA", 0, 1, 0, .x = { "reset", "CLOSED", "CLOSED",                   \
+#define REFUSAL(n) { S2C, "RA", 0, 1, 0, .x = { "reset", "CLOSED", "CLOSED",                    \
                      .api = API(NO_LISTENER), .an = { AN(HANDSHAKE_REFUSED) }, .rel_rst = n,    \
                      .rst = "refused", .reason = "NO_SOCKET" } }
-#define RETRY(n, prev) { C2S, "S", 0, 0, 0, .dt_ms = 500, .new_stream = true,                 \
-                         .x = { "handshake", "SYN_SENT", "CLOSED",                              \
+#define RETRY(n, prev) { C2S, "S", 0, 0, 0, .dt_ms = 500, .new_stream = true,                     \
+                         .x = { "handshake", "SYN_SENT", "CLOSED",                                \
                          .hs = 1, .retry = n, .backoff_ms = 500, .api = API(CONNECT_RETRY),       \
                          .rel_prev = prev, .an = { AN(HANDSHAKE_SYN_RETRANS),                     \
                          AN(HANDSHAKE_RETRY_AFTER_REFUSED) } } }
@@ -488,7 +494,8 @@ test_backoff_names_the_stacks_whose_schedule_fits(void **state)
     assert_int_equal(tl_backoff_stacks(false, 2, 6 * s, false), 1u << TCPLIFE_STACK_WINDOWS);
     /* 1 s first: Linux (both), macOS */
     assert_int_equal(tl_backoff_stacks(false, 1, s, false),
-                     (1u << TCPLIFE_STACK_LINUX) | (1u << TCPLIFE_STACK_LINUX_LINEAR) | (1u << TCPLIFE_STACK_XNU));
+                     (1u << TCPLIFE_STACK_LINUX) | (1u << TCPLIFE_STACK_LINUX_LINEAR)
+                     | (1u << TCPLIFE_STACK_XNU));
     /* the second retry tells doubling (2 s) from the 1 s series */
     assert_int_equal(tl_backoff_stacks(false, 2, 2 * s, false), 1u << TCPLIFE_STACK_LINUX);
     assert_int_equal(tl_backoff_stacks(false, 5, s, false),

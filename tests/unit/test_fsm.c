@@ -39,8 +39,8 @@ typedef struct {
 
 /* One row per state; the columns in TCPLIFE_EVENT_MAP order. A new event is not
  * in this macro, so its cells stay undecided and the table test fails. */
-#define ROW(syn, synack, ack, ack_syn, ack_fin, fin, fin_crossing, rst) {    \
-        [TCPLIFE_EV_SYN] = syn, [TCPLIFE_EV_SYNACK] = synack, [TCPLIFE_EV_ACK] = ack,       \
+#define ROW(syn, synack, ack, ack_syn, ack_fin, fin, fin_crossing, rst) {              \
+        [TCPLIFE_EV_SYN] = syn, [TCPLIFE_EV_SYNACK] = synack, [TCPLIFE_EV_ACK] = ack,  \
         [TCPLIFE_EV_ACK_SYN] = ack_syn, [TCPLIFE_EV_ACK_FIN] = ack_fin,                \
         [TCPLIFE_EV_FIN] = fin, [TCPLIFE_EV_FIN_CROSSING] = fin_crossing,              \
         [TCPLIFE_EV_RST] = rst }
@@ -338,10 +338,10 @@ check_edge(transition_fn fn, const char *which, tl_state_t cur, tl_event_t ev,
                  tl_label_text(label), tl_state_name(want_next), tl_label_text(want_label));
 }
 
-#define EXPECT_SEND(cur, ev, next, lab)                                      \
+#define EXPECT_SEND(cur, ev, next, lab)                                                \
     check_edge(tl_on_send, "tl_on_send", TCPLIFE_STATE_##cur, TCPLIFE_EV_##ev,         \
                TCPLIFE_STATE_##next, TCPLIFE_LABEL_##lab)
-#define EXPECT_RECV(cur, ev, next, lab)                                      \
+#define EXPECT_RECV(cur, ev, next, lab)                                                \
     check_edge(tl_on_recv, "tl_on_recv", TCPLIFE_STATE_##cur, TCPLIFE_EV_##ev,         \
                TCPLIFE_STATE_##next, TCPLIFE_LABEL_##lab)
 

@@ -56,7 +56,8 @@ test_header_ack_flags_window_urgent(void **state)
     assert_int_equal(tl_parse_tcp_header(h, sizeof h, &s), 20);
     assert_int_equal(s.ack, 0xcafebabe);
     /* AE (0x100), CWR, ECE, URG, ACK, PSH, FIN */
-    assert_int_equal(s.flags, TCPLIFE_F_AE | TCPLIFE_F_CWR | TCPLIFE_F_ECE | TCPLIFE_F_URG | TCPLIFE_F_ACK | TCPLIFE_F_PSH | TCPLIFE_F_FIN);
+    assert_int_equal(s.flags, TCPLIFE_F_AE | TCPLIFE_F_CWR | TCPLIFE_F_ECE | TCPLIFE_F_URG | TCPLIFE_F_ACK
+                              | TCPLIFE_F_PSH | TCPLIFE_F_FIN);
     assert_int_equal(s.win, 502);
     assert_int_equal(s.urp, 0x1234);
     assert_null(s.opt_bytes);

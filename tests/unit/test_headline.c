@@ -30,16 +30,16 @@ typedef struct {
 #define SEG(dir, flags, seq, ack, len, ...) { dir, flags, seq, ack, len, .x = { 0 }, __VA_ARGS__ }
 
 /* Segments of tl_blocks.h's HANDSHAKE and DATA (frames 1-7), headlines checked. */
-#define HANDSHAKE_ROWS                                                                 \
-    /* 1 */ { SEG(C2S, "S", 0, 0, 0),                                                  \
+#define HANDSHAKE_ROWS                                                                      \
+    /* 1 */ { SEG(C2S, "S", 0, 0, 0),                                                       \
               "Handshake 1/3: SYN, ISN j=1000" EM "client SYN_SENT, server SYN_RECEIVED" }, \
-    /* 2 */ { SEG(S2C, "SA", 0, 1, 0),                                                 \
-              "Handshake 2/3: SYN-ACK, ISN k=5000, ack = j+1 " YES                     \
-              EM "client ESTABLISHED, server SYN_RECEIVED" },                          \
+    /* 2 */ { SEG(S2C, "SA", 0, 1, 0),                                                      \
+              "Handshake 2/3: SYN-ACK, ISN k=5000, ack = j+1 " YES                          \
+              EM "client ESTABLISHED, server SYN_RECEIVED" },                               \
     /* 3 */ { SEG(C2S, "A", 1, 1, 0), "Handshake 3/3: ACK, ack = k+1 " YES BOTH_EST }
-#define DATA_ROWS                                                                      \
+#define DATA_ROWS                                                                          \
     /* 4 */ { SEG(C2S, "PA", 1, 1, 100), "Established: client sends 100 bytes" BOTH_EST }, \
-    /* 5 */ { SEG(S2C, "A", 1, 101, 0), "Established: ACK from server" BOTH_EST },     \
+    /* 5 */ { SEG(S2C, "A", 1, 101, 0), "Established: ACK from server" BOTH_EST },         \
     /* 6 */ { SEG(S2C, "PA", 1, 101, 50), "Established: server sends 50 bytes" BOTH_EST }, \
     /* 7 */ { SEG(C2S, "A", 101, 51, 0), "Established: ACK from client" BOTH_EST }
 /* Frame 8: the client's FIN after DATA. */
@@ -82,7 +82,7 @@ run_headlines(const tl_headline_row_t *rows, size_t n)
     {                                                                   \
         static const tl_headline_row_t rows_[] = { __VA_ARGS__ };       \
         (void)state;                                                    \
-        run_headlines(rows_, TCPLIFE_COUNT(rows_));                          \
+        run_headlines(rows_, TCPLIFE_COUNT(rows_));                     \
     }
 
 /* ------------------------------------------------------------------------ */

@@ -136,7 +136,8 @@ test_tcpdump_ae_flag_is_not_printed(void **state)
     tl_tcpdump_t st = { 0 };
     (void)state;
     /* 4.99.3 reads the flags byte only (later releases print AE as 'e') */
-    assert_string_equal(fmt(&st, seg(true, TCPLIFE_F_SYN | TCPLIFE_F_ECE | TCPLIFE_F_CWR | TCPLIFE_F_AE, 1000, 0, 0)),
+    assert_string_equal(fmt(&st, seg(true, TCPLIFE_F_SYN | TCPLIFE_F_ECE | TCPLIFE_F_CWR | TCPLIFE_F_AE,
+                                     1000, 0, 0)),
         "Flags [SEW], seq 1000, win 502, length 0");
     assert_string_equal(fmt(&st, seg(true, TCPLIFE_F_AE, 1000, 0, 0)), "Flags [none], win 502, length 0");
 }
@@ -194,7 +195,8 @@ test_tcpdump_mptcp_dss(void **state)
     assert_string_equal(OPTS(TCPLIFE_F_ACK, map4),
         ACK_OPTS "mptcp 20 dss fin ack 7 seq 9 subseq 1 len 1440 csum 0xabcd], length 0");
     assert_string_equal(OPTS(TCPLIFE_F_ACK, map8),
-        ACK_OPTS "mptcp 28 dss ack 72623859790382856 seq 72623859790382856 subseq 1 len 16 csum 0x0], length 0");
+        ACK_OPTS "mptcp 28 dss ack 72623859790382856 seq 72623859790382856 "
+        "subseq 1 len 16 csum 0x0], length 0");
 }
 
 static void
@@ -221,13 +223,15 @@ test_tcpdump_mptcp_add_addr(void **state)
         ACK_OPTS "mptcp 18 add-addr v0-ip4 id 1 10.0.2.1:80 hmac 0x102030405060708,eol], length 0");
     /* IPv6 as tcpdump's addrtostr6(): "::" for the longest zero run, a
      * mapped IPv4 tail dotted, a trailing run ending in "::" */
-    assert_string_equal(OPTS(TCPLIFE_F_ACK, v6), ACK_OPTS "mptcp 20 add-addr v0-ip6 id 7 2001:db8::1], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, v6),
+        ACK_OPTS "mptcp 20 add-addr v0-ip6 id 7 2001:db8::1], length 0");
     assert_string_equal(OPTS(TCPLIFE_F_ACK, mapped),
         ACK_OPTS "mptcp 22 add-addr v1 id 7 ::ffff:10.1.2.3:443,eol], length 0");
     assert_string_equal(OPTS(TCPLIFE_F_ACK, trail),
         ACK_OPTS "mptcp 28 add-addr v1 id 7 fe80:: hmac 0x102030405060708], length 0");
     assert_string_equal(OPTS(TCPLIFE_F_ACK, badver),
-        ACK_OPTS "mptcp 30 add-addr [bad version/echo] id 7 1:0:2:::22 hmac 0x102030405060708,eol], length 0");
+        ACK_OPTS "mptcp 30 add-addr [bad version/echo] id 7 1:0:2:::22 "
+        "hmac 0x102030405060708,eol], length 0");
 }
 
 static void
@@ -244,7 +248,8 @@ test_tcpdump_mptcp_other_subtypes(void **state)
     assert_string_equal(OPTS(TCPLIFE_F_ACK, prio3), ACK_OPTS "mptcp 3 prio backup,eol], length 0");
     assert_string_equal(OPTS(TCPLIFE_F_ACK, prio4), ACK_OPTS "mptcp 4 prio non-backup id 9], length 0");
     assert_string_equal(OPTS(TCPLIFE_F_ACK, fail), ACK_OPTS "mptcp 12 fail seq 72623859790382856], length 0");
-    assert_string_equal(OPTS(TCPLIFE_F_ACK, fclose), ACK_OPTS "mptcp 12 fast-close key 0x102030405060708], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, fclose),
+        ACK_OPTS "mptcp 12 fast-close key 0x102030405060708], length 0");
     assert_string_equal(OPTS(TCPLIFE_F_ACK, unknown), ACK_OPTS "mptcp 4 unknown], length 0");
 }
 
@@ -269,7 +274,8 @@ test_tcpdump_mptcp_rejected_ends_with_bad_opt(void **state)
     assert_string_equal(OPTS(TCPLIFE_F_ACK, add9), ACK_OPTS "mptcp 9 add-addr[bad opt]");
     assert_string_equal(OPTS(TCPLIFE_F_ACK, short2), ACK_OPTS "mptcp[bad opt]");
     /* after a good option tcpdump closes the bracket */
-    assert_string_equal(opts(TCPLIFE_F_SYN, after, sizeof after, 0, 0), SYN_OPTS "nop,nop,mptcp 6 dss[bad opt]]");
+    assert_string_equal(opts(TCPLIFE_F_SYN, after, sizeof after, 0, 0),
+        SYN_OPTS "nop,nop,mptcp 6 dss[bad opt]]");
 }
 
 static void
@@ -281,7 +287,8 @@ test_tcpdump_md5_wording(void **state)
         md5[2 + i] = (uint8_t)i;
     /* tcpdump with libcrypto (Debian's) and no -M secret */
     assert_string_equal(OPTS(TCPLIFE_F_ACK, md5),
-        ACK_OPTS "md5 shared secret not supplied with -M, can't check - 000102030405060708090a0b0c0d0e0f,eol], length 0");
+        ACK_OPTS "md5 shared secret not supplied with -M, can't check - "
+        "000102030405060708090a0b0c0d0e0f,eol], length 0");
     /* options cut by the snaplen: the payload is not there to check */
     md5[18] = md5[19] = 1;
     assert_string_equal(opts(TCPLIFE_F_ACK, md5, sizeof md5, 20, 0),
@@ -305,7 +312,8 @@ test_tcpdump_numbers_in_other_options(void **state)
     /* uto: the raw value, then minutes (low bit set) or seconds */
     assert_string_equal(OPTS(TCPLIFE_F_ACK, uto), ACK_OPTS "uto 0x12d 9000,uto 0x1e 15], length 0");
     assert_string_equal(OPTS(TCPLIFE_F_SYN, scps), SYN_OPTS "scps cap 81 id 7], length 0");
-    assert_string_equal(OPTS(TCPLIFE_F_ACK, unknown), ACK_OPTS "unknown-48 0x3031,unknown-200,eol], length 0");
+    assert_string_equal(OPTS(TCPLIFE_F_ACK, unknown),
+        ACK_OPTS "unknown-48 0x3031,unknown-200,eol], length 0");
     /* a length other than the value's: "[len N]", and tcpdump moves on by
      * the value's size (the sackOK's two bytes are read as nops) */
     assert_string_equal(OPTS(TCPLIFE_F_ACK, lens), ACK_OPTS "TS val 1 ecr 2,wscale 7,eol], length 0");
@@ -337,7 +345,8 @@ test_tcpdump_options_cut_by_the_snaplen(void **state)
     static const uint8_t mp[] = { 30, 8, 0x20, 0x01, 0, 0, 1, 0, 1, 1, 8, 10, 0, 0 };
     (void)state;
     /* in the first option: " [|tcp]"; after a complete one: " [|tcp]>" */
-    assert_string_equal(opts(TCPLIFE_F_ACK, unknown, sizeof unknown, 6, 0), ACK_OPTS "unknown-48 0x30303030 [|tcp]");
+    assert_string_equal(opts(TCPLIFE_F_ACK, unknown, sizeof unknown, 6, 0),
+        ACK_OPTS "unknown-48 0x30303030 [|tcp]");
     assert_string_equal(opts(TCPLIFE_F_ACK, ts, sizeof ts, 6, 0), ACK_OPTS "nop,nop,TS [|tcp]>");
     /* at a kind or length byte: " [|tcp]" only */
     assert_string_equal(opts(TCPLIFE_F_ACK, ts, 2, 10, 0), ACK_OPTS "nop,nop, [|tcp]");

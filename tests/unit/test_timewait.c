@@ -90,7 +90,8 @@ static void
 test_timewait_holder_is_both_after_simultaneous_close(void **state)
 {
     static const tl_script_t script[] = {
-        { C2S, "S",  0, 0, 0, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED", .hs = 1, .api = API(CONNECT) } },
+        { C2S, "S",  0, 0, 0, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED", .hs = 1,
+          .api = API(CONNECT) } },
         { S2C, "SA", 0, 1, 0, .x = { "handshake", "ESTABLISHED", "SYN_RECEIVED", .hs = 2,
           .ack = ACK_OK, .api = API(SYN_QUEUE), .rel_syn = 1 } },
         { C2S, "A",  1, 1, 0, .x = { "handshake", "ESTABLISHED", "ESTABLISHED", .hs = 3,
@@ -182,7 +183,8 @@ test_timewait_reuse_toward_holder_with_lower_isn_and_no_ts_is_rejectable(void **
 {
     /* server-first close: the server holds TIME_WAIT and receives the SYN */
     static const tl_script_t script[] = {
-        { C2S, "S",  0, 0, 0, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED", .hs = 1, .api = API(CONNECT) } },
+        { C2S, "S",  0, 0, 0, .x = { "handshake", "SYN_SENT", "SYN_RECEIVED", .hs = 1,
+          .api = API(CONNECT) } },
         { S2C, "SA", 0, 1, 0, .x = { "handshake", "ESTABLISHED", "SYN_RECEIVED", .hs = 2,
           .ack = ACK_OK, .api = API(SYN_QUEUE), .rel_syn = 1 } },
         { C2S, "A",  1, 1, 0, .x = { "handshake", "ESTABLISHED", "ESTABLISHED", .hs = 3,

@@ -194,15 +194,15 @@ tl_run_segment(tl_run_t *r, const tl_script_t *row)
 /* Append "what: got X, expected Y" to buf. */
 #define TCPLIFE_DIFF_(buf, fmt, ...) \
     snprintf((buf) + strlen(buf), sizeof(buf) - strlen(buf), "\n    " fmt, __VA_ARGS__)
-#define TCPLIFE_CMP_INT_(buf, name, got, want) do {                               \
+#define TCPLIFE_CMP_INT_(buf, name, got, want) do {                          \
         long long g_ = (long long)(got), w_ = (long long)(want);             \
         if (g_ != w_)                                                        \
-            TCPLIFE_DIFF_(buf, "%s: got %lld, expected %lld", name, g_, w_);      \
+            TCPLIFE_DIFF_(buf, "%s: got %lld, expected %lld", name, g_, w_); \
     } while (0)
-#define TCPLIFE_CMP_STR_(buf, name, got, want) do {                               \
-        const char *g_ = (got), *w_ = (want);                                \
-        if (strcmp(g_, w_) != 0)                                             \
-            TCPLIFE_DIFF_(buf, "%s: got \"%s\", expected \"%s\"", name, g_, w_);  \
+#define TCPLIFE_CMP_STR_(buf, name, got, want) do {                              \
+        const char *g_ = (got), *w_ = (want);                                    \
+        if (strcmp(g_, w_) != 0)                                                 \
+            TCPLIFE_DIFF_(buf, "%s: got \"%s\", expected \"%s\"", name, g_, w_); \
     } while (0)
 
 static inline void
@@ -239,12 +239,14 @@ tl_check(const tl_result_t *res, const tl_script_t *row, uint32_t frame)
     TCPLIFE_CMP_INT_(buf, "midstream", res->midstream, x->midstream);
     TCPLIFE_CMP_INT_(buf, "roles_inferred", res->roles_inferred, x->roles_inferred);
     TCPLIFE_CMP_STR_(buf, "rst.kind", tl_rst_kind_name((tl_rst_kind_t)res->rst_kind), x->rst ? x->rst : "");
-    TCPLIFE_CMP_INT_(buf, "rst.unread_data", res->rst_unread_data, x->rst && strcmp(x->rst, "unread_data") == 0);
+    TCPLIFE_CMP_INT_(buf, "rst.unread_data", res->rst_unread_data,
+                     x->rst && strcmp(x->rst, "unread_data") == 0);
     TCPLIFE_CMP_INT_(buf, "rst.unread_bytes", res->rst_unread_bytes, x->unread);
     TCPLIFE_CMP_INT_(buf, "rst.unacked_bytes", res->rst_unacked_bytes, x->unacked);
     TCPLIFE_CMP_INT_(buf, "half_close", res->half_close, x->hc > 0);
     TCPLIFE_CMP_INT_(buf, "half_close.bytes", res->hc_bytes, x->hc);
-    TCPLIFE_CMP_STR_(buf, "time_wait.holder", tl_tw_holder_name((tl_tw_holder_t)res->tw_holder), x->tw ? x->tw : "");
+    TCPLIFE_CMP_STR_(buf, "time_wait.holder", tl_tw_holder_name((tl_tw_holder_t)res->tw_holder),
+                     x->tw ? x->tw : "");
     if (x->reason)
         TCPLIFE_CMP_STR_(buf, "rst.reason", tl_rst_reason_name((tl_rst_reason_t)res->rst_reason), x->reason);
     TCPLIFE_CMP_STR_(buf, "keepalive", tl_keepalive_name((tl_keepalive_t)res->keepalive), x->ka ? x->ka : "");
@@ -286,19 +288,19 @@ tl_run_rows(tl_run_t *r, const tl_script_t *rows, size_t n)
 /* In a test function: a fresh run r (192.0.2.1:51000 -> 198.51.100.2:80),
  * the script fed to it, each verdict checked; r stays for more asserts. */
 #define TCPLIFE_RUN_SCRIPT(r, script) \
-    tl_run_t r;                  \
-    (void)state;                 \
-    tl_run_init(&r);             \
+    tl_run_t r;                       \
+    (void)state;                      \
+    tl_run_init(&r);                  \
     TCPLIFE_RUN(&r, script)
 
 /* A test that is only a script: TCPLIFE_SCRIPT_TEST(name, rows...) defines
  * static void name(void **state) that runs the rows on a fresh run. */
-#define TCPLIFE_SCRIPT_TEST(name, ...)                                   \
+#define TCPLIFE_SCRIPT_TEST(name, ...)                              \
     static void                                                     \
     name(void **state)                                              \
     {                                                               \
         static const tl_script_t script_[] = { __VA_ARGS__ };       \
-        TCPLIFE_RUN_SCRIPT(r_, script_);                                 \
+        TCPLIFE_RUN_SCRIPT(r_, script_);                            \
     }
 
 #endif /* TCPLIFE_TL_SCRIPT_H */

@@ -51,11 +51,11 @@ tl_test_known(const struct CMUnitTest *tests, size_t n, const char *name)
     return 0;
 }
 
-#define TCPLIFE_TEST_MAIN(tests)                                                  \
+#define TCPLIFE_TEST_MAIN(tests)                                             \
     int main(int argc, char **argv)                                          \
     {                                                                        \
         if (argc > 1) {                                                      \
-            if (!tl_test_known((tests), TCPLIFE_COUNT(tests), argv[1])) {         \
+            if (!tl_test_known((tests), TCPLIFE_COUNT(tests), argv[1])) {    \
                 fprintf(stderr, "%s: no test case named %s\n", argv[0],      \
                         argv[1]);                                            \
                 return 2;                                                    \
