@@ -118,7 +118,16 @@ tl_parse_tcp_header(const uint8_t *p, size_t cap, tl_segment_t *seg)
 
         seg->opt_bytes = p + TCPLIFE_TCP_HDR_MIN;
         seg->opt_len = (uint8_t)n;
-        parse_options(seg->opt_bytes, n, seg);
+        /* NOP, NOP, timestamps: nearly every segment of a Linux or BSD
+         * connection after its handshake; the walk below would read them
+         * the same. */
+        if (n == 12 && tl_be32(seg->opt_bytes) == 0x0101080au) {
+            seg->has_ts = true;
+            seg->tsval = tl_be32(seg->opt_bytes + 4);
+            seg->tsecr = tl_be32(seg->opt_bytes + 8);
+        } else {
+            parse_options(seg->opt_bytes, n, seg);
+        }
     }
     return hlen;
 }
@@ -143,15 +152,24 @@ tl_parse_tcp_header(const uint8_t *p, size_t cap, tl_segment_t *seg)
  */
 #define TCPLIFE_IP6_EXT_MAX 256      /* extension header bytes looked through */
 
+/* The ones' complement sum of the header (RFC 1071) holds as 0xffff. It is
+ * summed in 32-bit words in host order: the sum of 16-bit words is the same
+ * folded, and 0xffff is 0xffff in either byte order (n is a multiple of 4). */
 static bool
 ip4_checksum_ok(const uint8_t *h, size_t n)
 {
-    uint32_t s = 0;
+    uint64_t s = 0;
 
-    for (size_t i = 0; i < n; i += 2)
-        s += tl_be16(h + i);
-    while (s >> 16)
-        s = (s & 0xffff) + (s >> 16);
+    for (size_t i = 0; i < n; i += 4) {
+        uint32_t w;
+
+        memcpy(&w, h + i, 4);
+        s += w;
+    }
+    s = (s & 0xffffffffu) + (s >> 32);
+    s = (s & 0xffffffffu) + (s >> 32);
+    s = (s & 0xffff) + (s >> 16);
+    s = (s & 0xffff) + (s >> 16);
     return s == 0xffff;
 }
 

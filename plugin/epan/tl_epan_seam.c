@@ -189,6 +189,14 @@ tl_seam_frames_kept(packet_info *pinfo, guint32 prev_num, const nstime_t *prev_t
  * field_info: where an item lies, a primed field's value.
  * --------------------------------------------------------------------- */
 
+/* Bytes looked at in front of a TCP header for its IP header: IPv4 with
+ * options, IPv6 with extension headers. They are the capture's bytes, read
+ * with tvb calls from the data source epan gave the `tcp` item; a change in
+ * how epan lays out its data sources can only make the IP header not be
+ * found there (tl_ip_header_before() checks version, lengths, protocol and
+ * checksum), never make this read epan's memory. */
+#define TCPLIFE_IP_BEFORE_MAX (40 + 256)
+
 const tl_seam_items_t *
 tl_seam_items(proto_tree *tree, int hf, guint *count)
 {
@@ -210,10 +218,13 @@ tl_seam_item(const tl_seam_items_t *items, guint i, tl_tcp_item_t *out)
     out->cap = out->ds ? tvb_captured_length_remaining(out->ds, out->start) : -1;
     if (out->cap < TCPLIFE_TCP_HDR_MIN) {
         out->hdr = NULL;
+        out->before = 0;
         return;
     }
     out->cap = MIN(out->cap, 60);
-    out->hdr = tvb_get_ptr(out->ds, out->start, out->cap);
+    /* The bytes in front for tl_seam_ip_before() come in the same read. */
+    out->before = MIN(out->start, TCPLIFE_IP_BEFORE_MAX);
+    out->hdr = tvb_get_ptr(out->ds, out->start - out->before, out->before + out->cap) + out->before;
 }
 
 gboolean
@@ -240,27 +251,16 @@ tl_seam_field_uint(proto_tree *tree, int hf, int layer, guint32 *value)
  * The bytes in front of a TCP header.
  * --------------------------------------------------------------------- */
 
-/* Bytes looked at in front of a TCP header for its IP header: IPv4 with
- * options, IPv6 with extension headers. They are the capture's bytes, read
- * with tvb calls from the data source epan gave the `tcp` item; a change in
- * how epan lays out its data sources can only make the IP header not be
- * found there (tl_ip_header_before() checks version, lengths, protocol and
- * checksum), never make this read epan's memory. */
-#define TCPLIFE_IP_BEFORE_MAX (40 + 256)
 
 gint64
 tl_seam_ip_before(const tl_tcp_item_t *it, tl_segment_t *seg, bool *first_fragment)
 {
-    gint before = MIN(it->start, TCPLIFE_IP_BEFORE_MAX);
-    const guint8 *p;
-
-    if (before < 20) {
+    if (!it->hdr || it->before < 20) {
         seg->has_ip_id = seg->has_ttl = false;
         *first_fragment = false;
         return -1;
     }
-    p = tvb_get_ptr(it->ds, it->start - before, before + TCPLIFE_TCP_HDR_MIN);
-    return tl_ip_header_before(p + before, (size_t)before, seg, first_fragment);
+    return tl_ip_header_before(it->hdr, (size_t)it->before, seg, first_fragment);
 }
 
 /* ---------------------------------------------------------------------

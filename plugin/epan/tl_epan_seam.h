@@ -73,6 +73,8 @@ typedef struct {
     const guint8 *hdr;   /* its captured bytes, at most 60 (the longest TCP
                           * header); NULL when fewer than TCPLIFE_TCP_HDR_MIN */
     gint          cap;   /* how many hdr holds */
+    gint          before; /* readable bytes in front of hdr, at most
+                           * TCPLIFE_IP_BEFORE_MAX (read in the same call) */
 } tl_tcp_item_t;
 
 /* The frame's instances of the primed field hf (the `tcp` items): *count

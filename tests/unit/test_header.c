@@ -375,6 +375,97 @@ test_ip_header_before_ipv4_options_beat_a_lookalike(void **state)
     assert_memory_equal(s.src.bytes, ((const uint8_t[]){ 10, 6, 0, 1 }), 4);
 }
 
+/* Random headers of every IHL: one whose checksum holds is taken over the
+ * nearer plausible lookalike inside its options; with the checksum broken
+ * the nearest plausible header is taken (the summing order is the core's
+ * own: this checks it against the 16-bit reference above). */
+static void
+test_ip_header_before_checksum_decides_on_random_headers(void **state)
+{
+    unsigned seed = 20261207;
+    (void)state;
+
+    for (int iter = 0; iter < 4000; iter++) {
+        uint8_t buf[60 + 40];
+        /* IHL 8 and up: the lookalike lies past the real header's fixed
+         * fields (from byte 12 on). */
+        unsigned ihl = 8 + (unsigned)rand_r(&seed) % 8, look = (ihl - 5) * 4;
+        tl_segment_t s;
+        bool frag;
+
+        ip4_before(buf, ihl, (uint16_t)(ihl * 4 + 40), 0x4000, 6);
+        for (unsigned j = 4; j < ihl * 4; j++)
+            if (j != 6 && j != 7 && j != 9)
+                buf[j] = (uint8_t)rand_r(&seed);
+        buf[8] = 49;                    /* the real TTL */
+        if (ihl >= 10 && buf[ihl * 4 - 40] >> 4 == 6)
+            buf[ihl * 4 - 40] ^= 0x80;  /* no IPv6 lookalike either */
+        /* An IHL-5 lookalike ending at the TCP header: version/IHL, a
+         * total length, not a fragment, protocol 6, its own TTL 200. */
+        buf[look] = 0x45;
+        buf[look + 2] = 0;
+        buf[look + 3] = 60;
+        buf[look + 6] = buf[look + 7] = 0;
+        buf[look + 8] = 200;
+        buf[look + 9] = 6;
+        ip4_checksum(buf, ihl);
+        {
+            /* Skip the rare lookalike whose own checksum holds too. */
+            uint32_t sum = 0;
+            for (unsigned i = 0; i < 20; i += 2)
+                sum += (uint32_t)(buf[look + i] << 8 | buf[look + i + 1]);
+            while (sum >> 16)
+                sum = (sum & 0xffff) + (sum >> 16);
+            if (sum == 0xffff)
+                continue;
+        }
+        memset(&s, 0, sizeof s);
+        assert_int_equal(tl_ip_header_before(buf + ihl * 4, ihl * 4, &s, &frag), 40);
+        assert_int_equal(s.ttl, 49);
+        buf[10] ^= (uint8_t)(1u << (rand_r(&seed) % 8));  /* broken: the nearest plausible */
+        assert_int_equal(tl_ip_header_before(buf + ihl * 4, ihl * 4, &s, &frag), 40);
+        assert_int_equal(s.ttl, 200);
+    }
+}
+
+/* NOP, NOP, timestamps (read without the option walk) and the same option
+ * in other layouts (read by the walk) give the same values. */
+static void
+test_header_timestamps_any_layout(void **state)
+{
+    static const uint8_t layouts[][12] = {
+        { 1, 1, 8, 10, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88 },
+        { 8, 10, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 1, 1 },
+        { 1, 8, 10, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0 },
+        { 1, 1, 8, 9, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88 },   /* bad length */
+    };
+    (void)state;
+
+    for (size_t k = 0; k < sizeof layouts / sizeof layouts[0]; k++) {
+        uint8_t h[32] = { 0x12, 0x34, 0x00, 0x50, 0, 0, 0, 1, 0, 0, 0, 2, 0x80, 0x10 };
+        tl_segment_t s;
+
+        memcpy(h + 20, layouts[k], 12);
+        memset(&s, 0xff, sizeof s);
+        assert_int_equal(tl_parse_tcp_header(h, sizeof h, &s), 32);
+        assert_int_equal(s.opt_len, 12);
+        assert_false(s.has_mss);
+        if (k < 3) {
+            assert_true(s.has_ts);
+            assert_int_equal(s.tsval, 0x11223344u);
+            assert_int_equal(s.tsecr, 0x55667788u);
+        } else {
+            assert_false(s.has_ts);
+        }
+        /* Cut by the snaplen after 10 option bytes: timestamps only where
+         * they come first. */
+        memset(&s, 0, sizeof s);
+        assert_int_equal(tl_parse_tcp_header(h, 30, &s), 32);
+        assert_int_equal(s.has_ts, k == 1);
+        assert_int_equal(s.opt_cut, 2);
+    }
+}
+
 static void
 test_ip_header_before_ipv4_fragments_and_lengths(void **state)
 {
@@ -526,6 +617,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_ip_header_before_ipv4_fields),
     cmocka_unit_test(test_ip_header_before_ipv4_options_beat_a_lookalike),
     cmocka_unit_test(test_ip_header_before_ipv4_fragments_and_lengths),
+    cmocka_unit_test(test_ip_header_before_checksum_decides_on_random_headers),
+    cmocka_unit_test(test_header_timestamps_any_layout),
     cmocka_unit_test(test_ip_header_before_tunnel_gives_the_inner_header),
     cmocka_unit_test(test_ip_header_before_ipv6),
 };
