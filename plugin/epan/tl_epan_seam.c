@@ -345,3 +345,25 @@ tl_seam_tree_visible(proto_tree *tree)
      * reads it the same way. */
     return tree && PTREE_DATA(tree)->visible;
 }
+
+gboolean
+tl_seam_protos_referenced(proto_tree *tree, const header_field_info *a, const header_field_info *b)
+{
+    const tree_data_t *td;
+
+    /* As proto_field_is_referenced() decides for one (epan/proto.c, the
+     * same from 1.12 to 4.6): a visible tree; a referenced field; a
+     * protocol, in a tree that makes real protocol items. */
+    if (!tree)
+        return FALSE;
+    td = PTREE_DATA(tree);
+    if (td->visible)
+        return TRUE;
+    for (int i = 0; i < 2; i++) {
+        const header_field_info *h = i ? b : a;
+
+        if (h && (h->ref_type != HF_REF_TYPE_NONE || (h->type == FT_PROTOCOL && !td->fake_protocols)))
+            return TRUE;
+    }
+    return FALSE;
+}

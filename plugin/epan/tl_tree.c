@@ -297,6 +297,7 @@ tl_tree_render_untracked(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gu
  * filter on _ws.expert), since the expert items hang on our items.
  */
 static int expert_tap = -2, expert_proto = -1;
+static const header_field_info *hfi_tl, *hfi_expert;
 
 static void
 wanted_init(void)
@@ -305,6 +306,8 @@ wanted_init(void)
         return;
     expert_tap = find_tap_id("expert");
     expert_proto = proto_get_id_by_filter_name("_ws.expert");
+    hfi_tl = proto_registrar_get_nth(proto_tl);
+    hfi_expert = expert_proto > 0 ? proto_registrar_get_nth(expert_proto) : NULL;
 }
 
 /* Expert info has readers: a visible tree, -z expert or the GUI's Expert
@@ -320,7 +323,11 @@ experts_wanted(proto_tree *tree)
 gboolean
 tl_tree_wanted(proto_tree *tree)
 {
-    return proto_field_is_referenced(tree, proto_tl) || (tree && experts_wanted(tree));
+    if (!tree)
+        return FALSE;
+    wanted_init();
+    return tl_seam_protos_referenced(tree, hfi_tl, hfi_expert)
+        || (expert_tap > 0 && have_tap_listener(expert_tap));
 }
 
 gboolean
