@@ -14,10 +14,12 @@
  * row code (tl_row.c). Several files given to `conn` (or to `check --set`)
  * are one capture read in the order given: a ring buffer's files.
  *
- * -j N (default 1) splits each capture by connection between N worker
- * threads, fed by the reading thread, and merges what they found: the same
- * output as -j 1, byte for byte (frame_in(), par_finish()). Reading the
- * file stays on one thread, so the gain is bounded by it.
+ * -j N (default 1) runs N threads: one reads the file, N - 1 decode and
+ * track, from -j 3 each the connections that hash to it, and their results
+ * are merged: the same output as -j 1, byte for byte (frame_in(),
+ * par_finish()). Reading is most of the work (docs/benchmarks.md), and it
+ * stays on one thread: -j 2, reading beside tracking, is the best on two
+ * cores.
  *
  * A frame it cannot decode as epan would (tl_decode.h) is never guessed
  * at: the frames skipped and why go to stderr, and the exit status is 3, so
@@ -51,7 +53,7 @@
 #define EXIT_BAD_INPUT 2
 #define EXIT_SKIPPED 3
 
-/* -j: at most this many workers (each decodes every frame). */
+/* -j: at most this many threads (each worker decodes every frame). */
 #define TCPLIFE_JOBS_MAX 64
 
 /* What the plugin keeps per connection for its rows (tl_glue.h). */
@@ -174,9 +176,10 @@ link_of(int encap)
 }
 
 /*
- * -j N: one capture split by connection. The reader (the main thread, the
- * only one touching libwiretap) copies the frames into batches every worker
- * sees; each worker decodes every frame (cheap) and tracks only the
+ * -j N: the reader (the main thread, the only one touching libwiretap)
+ * copies the frames into batches every worker sees. With one worker (-j 2)
+ * that worker does what frame() does. With more, the capture is split by
+ * connection: each worker decodes every frame (cheap) and tracks only the
  * connections whose address/port pair hashes to it, in its own run_t: its
  * streams, its 4-tuple index, its records. Everything on one pair (every
  * tcp.stream on it, both directions, the 4-tuple's latest connection) is in
@@ -241,7 +244,8 @@ frame_in(run_t *r, int encap, const uint8_t *data, uint32_t caplen, uint32_t len
             r->first_skip[d.skip] = r->frame;
         return;
     case TCPLIFE_DEC_QUOTED:
-        if (part && part_of(&d.conv_src, &d.conv_dst, d.seg.sport, d.seg.dport, part->n) != part->id)
+        if (part && part->n > 1
+            && part_of(&d.conv_src, &d.conv_dst, d.seg.sport, d.seg.dport, part->n) != part->id)
             return;
         tl_streams_segment(r->streams, &d.conv_src, &d.conv_dst, d.seg.sport, d.seg.dport, d.seg.flags,
                            d.seg.seq, d.seg.ack, false, &is_new);
@@ -251,7 +255,7 @@ frame_in(run_t *r, int encap, const uint8_t *data, uint32_t caplen, uint32_t len
     case TCPLIFE_DEC_TCP:
         break;
     }
-    if (part) {
+    if (part && part->n > 1) {
         tl_tuple_t t;
 
         if (part_of(&d.conv_src, &d.conv_dst, d.seg.sport, d.seg.dport, part->n) != part->id)
@@ -663,15 +667,15 @@ read_file(run_t *r, const char *path, par_t *par, bool quiet)
     return ok;
 }
 
-/* Read files[0 .. n) as one capture into r, with `jobs` workers (1: none,
- * read_file() alone). After a file that does not open: stop there if
+/* Read files[0 .. n) as one capture into r, with `jobs` threads (1: this
+ * one, read_file() alone; N: this one reading, N - 1 workers). After a file that does not open: stop there if
  * stop_at_open, else go on (every error is told). Returns READ_OK, or the
  * worst of READ_OPEN and READ_DAMAGED. */
 static int
 read_files(run_t *r, char **files, int n, unsigned jobs, bool stop_at_open)
 {
     int worst_rd = READ_OK;
-    par_t *par = jobs > 1 ? par_start(r, jobs) : NULL;
+    par_t *par = jobs > 1 ? par_start(r, jobs - 1) : NULL;
     bool quiet = false;
 
     for (;;) {
@@ -735,8 +739,8 @@ usage(FILE *out)
           "       tw_reuse: frames); --set: all files as one capture; --records:\n"
           "       the lines tcplife-check reads\n"
           "--msl  TIME_WAIT profile: linux (default), rfc9293, bsd, windows, custom\n"
-          "-j N   split each capture by connection between N threads (1 to 64,\n"
-          "       default 1); the output is the same\n\n"
+          "-j N   N threads (1 to 64, default 1): one reads, the others track,\n"
+          "       from 3 on each a share of the connections; the output is the same\n\n"
           "exit status: 0 done (check: all passed), 1 a check failed, 2 bad usage or\n"
           "a file that cannot be read, 3 frames skipped (a link, tunnel or fragment\n"
           "this program does not decode: tshark with the tcplife plugin does)\n", out);
@@ -953,7 +957,7 @@ main(int argc, char **argv)
             unsigned long n = strtoul(v, &end, 10);
 
             if (!*v || *end || *v == '-' || *v == '+' || n < 1 || n > TCPLIFE_JOBS_MAX) {
-                fprintf(stderr, "tcplife: -j %s: workers from 1 to %d\n", v, TCPLIFE_JOBS_MAX);
+                fprintf(stderr, "tcplife: -j %s: threads from 1 to %d\n", v, TCPLIFE_JOBS_MAX);
                 return EXIT_BAD_INPUT;
             }
             jobs = (unsigned)n;

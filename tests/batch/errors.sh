@@ -32,9 +32,9 @@ expect 2 "usage:" empty frobnicate "$good"
 expect 2 "unknown option --bogus" empty conn --bogus "$good"
 expect 2 "not a profile" empty conn --msl lunar "$good"
 for j in 0 -1 65 x 2x ""; do
-    expect 2 "workers from 1 to 64" empty check -j "$j" "$good"
+    expect 2 "threads from 1 to 64" empty check -j "$j" "$good"
 done
-expect 2 "workers from 1 to 64" empty conn -j0 "$good"
+expect 2 "threads from 1 to 64" empty conn -j0 "$good"
 expect 2 "usage:" empty conn --json
 expect 2 "No such file" empty conn "$tmp/absent.pcap"
 printf 'not a capture\n' >"$tmp/text.pcap"

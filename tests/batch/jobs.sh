@@ -4,9 +4,10 @@
 # jobs.sh BUILD_DIR CAPTURE...           each capture on its own
 # jobs.sh BUILD_DIR --made SAMPLES_DIR   captures made here (below)
 #
-# `tcplife -j N` splits one capture by connection between N workers and
-# merges their results: the output must be byte for byte -j 1's, with the
-# same exit status and the same stderr, for N = 2 and 3: `check --records`,
+# `tcplife -j N` reads on one thread and tracks on N - 1 others, from -j 3
+# with the capture split by connection between them, and merges their
+# results: the output must be byte for byte -j 1's, with the same exit
+# status and the same stderr, for N = 2, 3 and 4: `check --records`,
 # `check`, `conn --json` and `conn` (the table, whose widths come from every
 # row). --made builds the captures where the split has the most to get
 # wrong: every sample capture joined end to end (mergecap -a: 4-tuples
@@ -24,17 +25,17 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcplife-jobs.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 fail=0 n=0
 
-# same LABEL ARGS...: tcplife ARGS with -j 1, 2, 3 inserted after the command.
+# same LABEL CMD ARGS...: tcplife CMD -j N ARGS, N from 1 to 4.
 same() {
     local label=$1 cmd=$2 j rc
     shift 2
-    for j in 1 2 3; do
+    for j in 1 2 3 4; do
         rc=0
         "$tl" "$cmd" -j "$j" "$@" >"$tmp/out.$j" 2>"$tmp/err.$j" || rc=$?
         echo "$rc" >"$tmp/rc.$j"
         sed -i "s|$tmp/||g" "$tmp/err.$j"
     done
-    for j in 2 3; do
+    for j in 2 3 4; do
         if ! cmp -s "$tmp/out.1" "$tmp/out.$j" || ! cmp -s "$tmp/err.1" "$tmp/err.$j" \
            || ! cmp -s "$tmp/rc.1" "$tmp/rc.$j"; then
             echo "FAIL: $label: tcplife $cmd -j $j $* differs from -j 1 (exit $(cat "$tmp/rc.1") / $(cat "$tmp/rc.$j")):"
@@ -59,7 +60,7 @@ each() {   # each CAPTURE...: every way of reading one capture
 
 if [ "${1:-}" != --made ]; then
     each "$@"
-    echo "$n comparisons of -j 1, 2 and 3 on $# capture(s): identical"
+    echo "$n comparisons of -j 1 to 4 on $# capture(s): identical"
     exit $fail
 fi
 
@@ -122,5 +123,5 @@ each "$tmp/odd.pcap"
 line=$("$tl" check "$tmp/odd.pcap")
 [[ $line == *": 16 connections"*"tw_reuse 15"* ]] || { echo "FAIL: odd.pcap is not what it was made to be: $line"; fail=1; }
 
-echo "$n comparisons of -j 1, 2 and 3 on the made captures: identical"
+echo "$n comparisons of -j 1 to 4 on the made captures: identical"
 exit $fail
