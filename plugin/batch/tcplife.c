@@ -36,6 +36,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <glib.h>
 #include <wiretap/wtap.h>
@@ -667,6 +668,21 @@ read_file(run_t *r, const char *path, par_t *par, bool quiet)
     return ok;
 }
 
+/* Whether every file can be read a second time (par_finish() may ask): not
+ * stdin ("-"), a pipe or a terminal. A file that cannot be stat()ed will not
+ * open either. */
+static bool
+rereadable(char **files, int n)
+{
+    for (int i = 0; i < n; i++) {
+        struct stat st;
+
+        if (!strcmp(files[i], "-") || (stat(files[i], &st) == 0 && !S_ISREG(st.st_mode)))
+            return false;
+    }
+    return true;
+}
+
 /* Read files[0 .. n) as one capture into r, with `jobs` threads (1: this
  * one, read_file() alone; N: this one reading, N - 1 workers). After a file that does not open: stop there if
  * stop_at_open, else go on (every error is told). Returns READ_OK, or the
@@ -675,8 +691,14 @@ static int
 read_files(run_t *r, char **files, int n, unsigned jobs, bool stop_at_open)
 {
     int worst_rd = READ_OK;
-    par_t *par = jobs > 1 ? par_start(r, jobs - 1) : NULL;
+    par_t *par;
     bool quiet = false;
+
+    /* A split that turns out wrong is read again: not possible from a pipe,
+     * which then gets one worker (nothing split). */
+    if (jobs > 2 && !rereadable(files, n))
+        jobs = 2;
+    par = jobs > 1 ? par_start(r, jobs - 1) : NULL;
 
     for (;;) {
         worst_rd = READ_OK;

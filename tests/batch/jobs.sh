@@ -120,6 +120,17 @@ for i in range(16):
     pkt(eth + ip4(c, s, tcp(40000, 80, isn + 2, sisn + 2, 0x10)))
 EOF
 each "$tmp/odd.pcap"
+# From a pipe the capture cannot be read again: it is not split.
+for j in 1 2 3 4; do
+    "$tl" check --records -j "$j" - <"$tmp/odd.pcap" >"$tmp/pipe.$j" 2>&1
+    echo "exit $?" >>"$tmp/pipe.$j"
+    if ! cmp -s "$tmp/pipe.1" "$tmp/pipe.$j"; then
+        echo "FAIL: tcplife check --records -j $j - <odd.pcap differs from -j 1:"
+        diff "$tmp/pipe.1" "$tmp/pipe.$j" | head -n 20
+        fail=1
+    fi
+done
+n=$((n + 1))
 line=$("$tl" check "$tmp/odd.pcap")
 [[ $line == *": 16 connections"*"tw_reuse 15"* ]] || { echo "FAIL: odd.pcap is not what it was made to be: $line"; fail=1; }
 
