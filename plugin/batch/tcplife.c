@@ -3,8 +3,8 @@
  * tcplife - the direct batch program: the plugin's connection rows and
  * checks without tshark.
  *
- *   tcplife conn [--json|--tsv] [--msl PROFILE] FILE...
- *   tcplife check [--records] [--set] [--msl PROFILE] FILE...
+ *   tcplife conn [--json|--tsv] [--msl PROFILE] [-j N] FILE...
+ *   tcplife check [--records] [--set] [--msl PROFILE] [-j N] FILE...
  *
  * It reads captures with libwiretap (every format Wireshark opens), decodes
  * only what the tracker needs (tl_decode.c), numbers connections as epan
@@ -13,6 +13,13 @@
  * conn` prints what `tshark -2 -q -z tcplife,conn` prints, through the same
  * row code (tl_row.c). Several files given to `conn` (or to `check --set`)
  * are one capture read in the order given: a ring buffer's files.
+ *
+ * -j N (default 1) runs N threads: one reads the file, N - 1 decode and
+ * track, from -j 3 each the connections that hash to it, and their results
+ * are merged: the same output as -j 1, byte for byte (frame_in(),
+ * par_finish()). Reading is most of the work (docs/benchmarks.md), and it
+ * stays on one thread: -j 2, reading beside tracking, is the best on two
+ * cores.
  *
  * A frame it cannot decode as epan would (tl_decode.h) is never guessed
  * at: the frames skipped and why go to stderr, and the exit status is 3, so
@@ -23,11 +30,13 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <glib.h>
 #include <wiretap/wtap.h>
@@ -44,6 +53,9 @@
 #define EXIT_CHECK_FAILED 1
 #define EXIT_BAD_INPUT 2
 #define EXIT_SKIPPED 3
+
+/* -j: at most this many threads (each worker decodes every frame). */
+#define TCPLIFE_JOBS_MAX 64
 
 /* What the plugin keeps per connection for its rows (tl_glue.h). */
 typedef struct {
@@ -118,7 +130,8 @@ run_free(run_t *r)
     g_array_free(r->hits, TRUE);
 }
 
-static rec_t *
+/* Inlined: frame_in() has two callers now, and -j 1 keeps its one call. */
+static inline __attribute__((always_inline)) rec_t *
 rec_for(run_t *r, uint32_t stream)
 {
     if (stream >= r->cap) {
@@ -163,9 +176,57 @@ link_of(int encap)
     }
 }
 
-/* One frame, as the plugin's track_frame() takes it. */
-static void
-frame(run_t *r, int encap, const uint8_t *data, uint32_t caplen, uint32_t len, int64_t time_ns)
+/*
+ * -j N: the reader (the main thread, the only one touching libwiretap)
+ * copies the frames into batches every worker sees. With one worker (-j 2)
+ * that worker does what frame() does. With more, the capture is split by
+ * connection: each worker decodes every frame (cheap) and tracks only the
+ * connections whose address/port pair hashes to it, in its own run_t: its
+ * streams, its 4-tuple index, its records. Everything on one pair (every
+ * tcp.stream on it, both directions, the 4-tuple's latest connection) is in
+ * one worker, so each connection sees exactly the frames it sees with -j 1,
+ * in the same order. The worker numbers its streams itself and notes the
+ * frame that created each; a frame creates at most one stream
+ * (tl_streams_segment()), and epan numbers streams in the order of their
+ * creating frames, so the merge renumbers by that frame.
+ */
+typedef struct {
+    unsigned id, n;         /* this worker, of n */
+    GArray  *created;       /* uint32_t: the frame that created each local stream */
+    bool     mismatch;      /* a segment whose 4-tuple (the tracker's, from the IP
+                             * header found behind TCP) belongs to another worker
+                             * than its pair (epan's, from the front): the 4-tuple
+                             * index would be split, so the merge is not used */
+} part_t;
+
+/* The worker of an address/port pair, whichever the direction. The top bits
+ * of a multiplicative remix: the 4-tuple index and GHashTable take the low
+ * bits of the same hash. */
+static unsigned
+part_of_tuple(const tl_tuple_t *t, unsigned n)
+{
+    return (unsigned)(((uint64_t)(tl_tuple_hash(t) * 0x9e3779b1u) * n) >> 32);
+}
+
+static unsigned
+part_of(const tl_addr_t *src, const tl_addr_t *dst, uint16_t sport, uint16_t dport, unsigned n)
+{
+    tl_segment_t seg;
+    tl_tuple_t t;
+
+    seg.src = *src;
+    seg.dst = *dst;
+    seg.sport = sport;
+    seg.dport = dport;
+    tl_tuple_of(&seg, &t);
+    return part_of_tuple(&t, n);
+}
+
+/* One frame, as the plugin's track_frame() takes it; with part, only if
+ * its connection is that worker's (frames skipped: worker 0 counts them). */
+static inline __attribute__((always_inline)) void
+frame_in(run_t *r, int encap, const uint8_t *data, uint32_t caplen, uint32_t len, int64_t time_ns,
+         part_t *part)
 {
     tl_decoded_t d;
     tl_result_t res;
@@ -178,18 +239,36 @@ frame(run_t *r, int encap, const uint8_t *data, uint32_t caplen, uint32_t len, i
     case TCPLIFE_DEC_NONE:
         return;
     case TCPLIFE_DEC_SKIP:
+        if (part && part->id != 0)
+            return;
         if (r->skipped[d.skip]++ == 0)
             r->first_skip[d.skip] = r->frame;
         return;
     case TCPLIFE_DEC_QUOTED:
+        if (part && part->n > 1
+            && part_of(&d.conv_src, &d.conv_dst, d.seg.sport, d.seg.dport, part->n) != part->id)
+            return;
         tl_streams_segment(r->streams, &d.conv_src, &d.conv_dst, d.seg.sport, d.seg.dport, d.seg.flags,
                            d.seg.seq, d.seg.ack, false, &is_new);
+        if (part && is_new)
+            g_array_append_val(part->created, r->frame);
         return;
     case TCPLIFE_DEC_TCP:
         break;
     }
+    if (part && part->n > 1) {
+        tl_tuple_t t;
+
+        if (part_of(&d.conv_src, &d.conv_dst, d.seg.sport, d.seg.dport, part->n) != part->id)
+            return;
+        tl_tuple_of(&d.seg, &t);
+        if (part_of_tuple(&t, part->n) != part->id)
+            part->mismatch = true;
+    }
     stream = tl_streams_segment(r->streams, &d.conv_src, &d.conv_dst, d.seg.sport, d.seg.dport,
                                 d.seg.flags, d.seg.seq, d.seg.ack, true, &is_new);
+    if (part && is_new)
+        g_array_append_val(part->created, r->frame);
     d.seg.frame = r->frame;
     d.seg.time_ns = time_ns;
     rec = rec_for(r, stream);
@@ -202,6 +281,297 @@ frame(run_t *r, int encap, const uint8_t *data, uint32_t caplen, uint32_t len, i
         hit(r, FC_DATA_AFTER_CLOSE, stream);
     if (res.tw_reuse)
         hit(r, FC_TW_REUSE, stream);
+}
+
+static void
+frame(run_t *r, int encap, const uint8_t *data, uint32_t caplen, uint32_t len, int64_t time_ns)
+{
+    frame_in(r, encap, data, caplen, len, time_ns, NULL);
+}
+
+/* The frames of a batch: their bytes one after the other in `bytes`. */
+typedef struct {
+    uint32_t frame, caplen, len;
+    int32_t  encap;
+    int64_t  time_ns;
+    size_t   off;
+} pframe_t;
+
+#define BATCH_FRAMES 4096
+#define BATCH_BYTES  (1u << 20)
+#define BATCH_POOL   8
+
+typedef struct {
+    pframe_t *fr;
+    uint32_t  nfr;
+    uint8_t  *bytes;
+    size_t    nbytes, capbytes;
+    gint      refs;         /* workers yet to finish it */
+} batch_t;
+
+static batch_t batch_end;   /* pushed to a worker: no more frames */
+
+/* A queue of batches, on pthreads (which ThreadSanitizer sees; GLib's own
+ * locks it does not). Never more than the pool and batch_end in one. */
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t  cv;
+    batch_t        *item[BATCH_POOL + 1];
+    unsigned        head, n;
+} queue_t;
+
+static void
+queue_init(queue_t *q)
+{
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->cv, NULL);
+    q->head = q->n = 0;
+}
+
+static void
+queue_destroy(queue_t *q)
+{
+    pthread_cond_destroy(&q->cv);
+    pthread_mutex_destroy(&q->mu);
+}
+
+static void
+queue_push(queue_t *q, batch_t *b)
+{
+    pthread_mutex_lock(&q->mu);
+    g_assert(q->n < G_N_ELEMENTS(q->item));
+    q->item[(q->head + q->n++) % G_N_ELEMENTS(q->item)] = b;
+    pthread_cond_signal(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* The next batch; wait: until there is one, else NULL when empty. */
+static batch_t *
+queue_pop(queue_t *q, bool wait)
+{
+    batch_t *b = NULL;
+
+    pthread_mutex_lock(&q->mu);
+    while (wait && !q->n)
+        pthread_cond_wait(&q->cv, &q->mu);
+    if (q->n) {
+        b = q->item[q->head];
+        q->head = (q->head + 1) % G_N_ELEMENTS(q->item);
+        q->n--;
+    }
+    pthread_mutex_unlock(&q->mu);
+    return b;
+}
+
+typedef struct {
+    run_t     run;
+    part_t    part;
+    queue_t   in;           /* batch_t*, then &batch_end */
+    queue_t  *pool;         /* the shared free batches */
+    pthread_t thread;
+} worker_t;
+
+typedef struct {
+    unsigned  n;
+    worker_t *w;
+    queue_t   pool;
+    batch_t  *cur;          /* being filled by the reader */
+} par_t;
+
+static void *
+worker_main(void *data)
+{
+    worker_t *w = (worker_t *)data;
+    batch_t *b;
+
+    while ((b = queue_pop(&w->in, true)) != &batch_end) {
+        for (uint32_t i = 0; i < b->nfr; i++) {
+            const pframe_t *f = &b->fr[i];
+
+            w->run.frame = f->frame;
+            frame_in(&w->run, f->encap, b->bytes + f->off, f->caplen, f->len, f->time_ns, &w->part);
+        }
+        if (g_atomic_int_dec_and_test(&b->refs))
+            queue_push(w->pool, b);     /* the last one done gives it back */
+    }
+    return NULL;
+}
+
+static par_t *
+par_start(const run_t *r, unsigned n)
+{
+    par_t *p = g_new0(par_t, 1);
+
+    p->n = n;
+    queue_init(&p->pool);
+    for (unsigned i = 0; i < BATCH_POOL; i++) {
+        batch_t *b = g_new0(batch_t, 1);
+
+        b->fr = g_new(pframe_t, BATCH_FRAMES);
+        b->capbytes = BATCH_BYTES;
+        b->bytes = (uint8_t *)g_malloc(b->capbytes);
+        queue_push(&p->pool, b);
+    }
+    p->w = g_new0(worker_t, n);
+    for (unsigned i = 0; i < n; i++) {
+        worker_t *w = &p->w[i];
+
+        run_init(&w->run, r->cfg.time_wait_ns, r->keep_hits);
+        w->part.id = i;
+        w->part.n = n;
+        w->part.created = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+        queue_init(&w->in);
+        w->pool = &p->pool;
+        if ((errno = pthread_create(&w->thread, NULL, worker_main, w))) {
+            fprintf(stderr, "tcplife: a worker thread: %s\n", g_strerror(errno));
+            exit(EXIT_BAD_INPUT);
+        }
+    }
+    return p;
+}
+
+/* The batch being filled, to every worker. */
+static void
+par_flush(par_t *p)
+{
+    batch_t *b = p->cur;
+
+    if (!b)
+        return;
+    p->cur = NULL;
+    if (!b->nfr) {
+        queue_push(&p->pool, b);
+        return;
+    }
+    g_atomic_int_set(&b->refs, (gint)p->n);
+    for (unsigned i = 0; i < p->n; i++)
+        queue_push(&p->w[i].in, b);
+}
+
+static void
+par_frame(par_t *p, uint32_t fnum, int encap, const uint8_t *data, uint32_t caplen, uint32_t len,
+          int64_t time_ns)
+{
+    batch_t *b = p->cur;
+    pframe_t *f;
+
+    if (b && (b->nfr == BATCH_FRAMES || b->nbytes + caplen > b->capbytes))
+        par_flush(p);
+    if (!(b = p->cur)) {
+        b = p->cur = queue_pop(&p->pool, true);
+        b->nfr = 0;
+        b->nbytes = 0;
+        if (caplen > b->capbytes) {
+            b->capbytes = caplen;
+            b->bytes = (uint8_t *)g_realloc(b->bytes, b->capbytes);
+        }
+    }
+    f = &b->fr[b->nfr++];
+    f->frame = fnum;
+    f->encap = encap;
+    f->caplen = caplen;
+    f->len = len;
+    f->time_ns = time_ns;
+    f->off = b->nbytes;
+    memcpy(b->bytes + b->nbytes, data, caplen);
+    b->nbytes += caplen;
+}
+
+/* The workers' runs as one: r's streams renumbered by creating frame, its
+ * records, hits (in frame order) and counts. Returns false, r untouched,
+ * when a worker saw a 4-tuple that is not its pair's (part_t.mismatch). */
+static bool
+par_finish(par_t *p, run_t *r)
+{
+    unsigned n = p->n;
+    uint32_t total = 0, **map = g_new0(uint32_t *, n);
+    guint *at = g_new0(guint, n);
+    bool ok = true;
+
+    par_flush(p);
+    for (unsigned i = 0; i < n; i++)
+        queue_push(&p->w[i].in, &batch_end);
+    for (unsigned i = 0; i < n; i++) {
+        pthread_join(p->w[i].thread, NULL);
+        ok &= !p->w[i].part.mismatch;
+        total += p->w[i].part.created->len;
+    }
+    if (ok) {
+        /* Global tcp.stream: the rank of the creating frame. */
+        for (unsigned i = 0; i < n; i++)
+            map[i] = g_new(uint32_t, p->w[i].part.created->len + 1);
+        for (uint32_t g = 0; g < total; g++) {
+            unsigned best = n;
+            uint32_t bf = 0;
+
+            for (unsigned i = 0; i < n; i++) {
+                GArray *c = p->w[i].part.created;
+
+                if (at[i] < c->len && (best == n || g_array_index(c, uint32_t, at[i]) < bf)) {
+                    best = i;
+                    bf = g_array_index(c, uint32_t, at[i]);
+                }
+            }
+            map[best][at[best]++] = g;
+        }
+        g_assert(r->nrecs == 0);
+        if (total) {
+            r->recs = g_new0(rec_t *, total);
+            r->cap = r->nrecs = total;
+        }
+        for (unsigned i = 0; i < n; i++) {
+            run_t *wr = &p->w[i].run;
+
+            for (uint32_t s = 0; s < wr->nrecs; s++) {
+                r->recs[map[i][s]] = wr->recs[s];
+                wr->recs[s] = NULL;
+            }
+            for (int k = 0; k < FC_COUNT; k++)
+                r->fc[k] += wr->fc[k];
+            at[i] = 0;
+        }
+        memcpy(r->skipped, p->w[0].run.skipped, sizeof r->skipped);
+        memcpy(r->first_skip, p->w[0].run.first_skip, sizeof r->first_skip);
+        /* Hits in frame order (a frame is one worker's: no ties across). */
+        for (;;) {
+            unsigned best = n;
+            uint32_t bf = 0;
+
+            for (unsigned i = 0; i < n; i++) {
+                GArray *h = p->w[i].run.hits;
+
+                if (at[i] < h->len && (best == n || g_array_index(h, hit_t, at[i]).frame < bf)) {
+                    best = i;
+                    bf = g_array_index(h, hit_t, at[i]).frame;
+                }
+            }
+            if (best == n)
+                break;
+            {
+                hit_t h = g_array_index(p->w[best].run.hits, hit_t, at[best]++);
+
+                h.stream = map[best][h.stream];
+                g_array_append_val(r->hits, h);
+            }
+        }
+    }
+    for (unsigned i = 0; i < n; i++) {
+        run_free(&p->w[i].run);
+        g_array_free(p->w[i].part.created, TRUE);
+        queue_destroy(&p->w[i].in);
+        g_free(map[i]);
+    }
+    for (batch_t *b; (b = queue_pop(&p->pool, false));) {
+        g_free(b->fr);
+        g_free(b->bytes);
+        g_free(b);
+    }
+    queue_destroy(&p->pool);
+    g_free(p->w);
+    g_free(p);
+    g_free(map);
+    g_free(at);
+    return ok;
 }
 
 /* A progress line on stderr, at most once a second, only on a terminal. */
@@ -239,13 +609,13 @@ progress(progress_t *p, wtap *wth, uint32_t frames, bool done)
         fprintf(stderr, "\rtcplife: %s: %" PRIu32 " frames", p->file, frames);
 }
 
-/* Read one file into r: READ_OK, READ_OPEN (not opened: not a capture, no
- * such file) or READ_DAMAGED (what was read before the damage stays in r),
- * the error on stderr. */
+/* Read one file into r (par: to its workers): READ_OK, READ_OPEN (not
+ * opened: not a capture, no such file) or READ_DAMAGED (what was read
+ * before the damage stays in r), the error on stderr unless quiet. */
 enum { READ_OK, READ_OPEN, READ_DAMAGED };
 
 static int
-read_file(run_t *r, const char *path)
+read_file(run_t *r, const char *path, par_t *par, bool quiet)
 {
     int err = 0;
     char *err_info = NULL;
@@ -256,7 +626,8 @@ read_file(run_t *r, const char *path)
     int ok = READ_OK;
 
     if (!wth) {
-        fprintf(stderr, "tcplife: %s: %s%s%s\n", path, wtap_strerror(err), err_info ? ": " : "",
+        if (!quiet)
+            fprintf(stderr, "tcplife: %s: %s%s%s\n", path, wtap_strerror(err), err_info ? ": " : "",
                 err_info ? err_info : "");
         g_free(err_info);
         return READ_OPEN;
@@ -272,15 +643,22 @@ read_file(run_t *r, const char *path)
         r->frame++;
         if ((r->frame & 0xffff) == 0)
             progress(&prog, wth, r->frame, false);
-        if (rec->rec_type == REC_TYPE_PACKET)
+        if (rec->rec_type != REC_TYPE_PACKET)
+            ;
+        else if (!par)
             frame(r, rec->rec_header.packet_header.pkt_encap, tl_wtap_data(&wr),
                   rec->rec_header.packet_header.caplen, rec->rec_header.packet_header.len,
                   tl_time_ns_clamped((int64_t)rec->ts.secs, (int32_t)rec->ts.nsecs));
+        else
+            par_frame(par, r->frame, rec->rec_header.packet_header.pkt_encap, tl_wtap_data(&wr),
+                      rec->rec_header.packet_header.caplen, rec->rec_header.packet_header.len,
+                      tl_time_ns_clamped((int64_t)rec->ts.secs, (int32_t)rec->ts.nsecs));
         wtap_rec_reset(&wr.rec);    /* the record's options block, as tshark does */
     }
     progress(&prog, wth, r->frame, true);
     if (err != 0) {
-        fprintf(stderr, "tcplife: %s: %s%s%s (after frame %" PRIu32 ")\n", path, wtap_strerror(err),
+        if (!quiet)
+            fprintf(stderr, "tcplife: %s: %s%s%s (after frame %" PRIu32 ")\n", path, wtap_strerror(err),
                 err_info ? ": " : "", err_info ? err_info : "", r->frame);
         g_free(err_info);
         ok = READ_DAMAGED;
@@ -288,6 +666,65 @@ read_file(run_t *r, const char *path)
     tl_wtap_rec_cleanup(&wr);
     wtap_close(wth);
     return ok;
+}
+
+/* Whether every file can be read a second time (par_finish() may ask): not
+ * stdin ("-"), a pipe or a terminal. A file that cannot be stat()ed will not
+ * open either. */
+static bool
+rereadable(char **files, int n)
+{
+    for (int i = 0; i < n; i++) {
+        struct stat st;
+
+        if (!strcmp(files[i], "-") || (stat(files[i], &st) == 0 && !S_ISREG(st.st_mode)))
+            return false;
+    }
+    return true;
+}
+
+/* Read files[0 .. n) as one capture into r, with `jobs` threads (1: this
+ * one, read_file() alone; N: this one reading, N - 1 workers). After a file that does not open: stop there if
+ * stop_at_open, else go on (every error is told). Returns READ_OK, or the
+ * worst of READ_OPEN and READ_DAMAGED. */
+static int
+read_files(run_t *r, char **files, int n, unsigned jobs, bool stop_at_open)
+{
+    int worst_rd = READ_OK;
+    par_t *par;
+    bool quiet = false;
+
+    /* A split that turns out wrong is read again: not possible from a pipe,
+     * which then gets one worker (nothing split). */
+    if (jobs > 2 && !rereadable(files, n))
+        jobs = 2;
+    par = jobs > 1 ? par_start(r, jobs - 1) : NULL;
+
+    for (;;) {
+        worst_rd = READ_OK;
+        for (int i = 0; i < n; i++) {
+            int rd = read_file(r, files[i], par, quiet);
+
+            if (rd == READ_OPEN || (rd == READ_DAMAGED && worst_rd == READ_OK))
+                worst_rd = rd;
+            if (rd == READ_OPEN && stop_at_open)
+                break;
+        }
+        if (!par || par_finish(par, r))
+            return worst_rd;
+        /* A 4-tuple not its pair's (a header the tracker finds elsewhere
+         * than epan: rare, odd frames): the split would not be -j 1's, so
+         * read again in one piece, the errors told once. */
+        par = NULL;
+        quiet = true;
+        {
+            int64_t tw = r->cfg.time_wait_ns;
+            bool keep = r->keep_hits;
+
+            run_free(r);
+            run_init(r, tw, keep);
+        }
+    }
 }
 
 /* Frames skipped: on stderr, a line per reason. Returns whether any were. */
@@ -312,8 +749,9 @@ report_skipped(const run_t *r, const char *what)
 static void
 usage(FILE *out)
 {
-    fputs("usage: tcplife conn [--json|--tsv] [--msl PROFILE] [--msl-custom SECONDS] FILE...\n"
-          "       tcplife check [--set] [--records] [--msl PROFILE] [--msl-custom SECONDS] FILE...\n"
+    fputs("usage: tcplife conn [--json|--tsv] [--msl PROFILE] [--msl-custom SECONDS] [-j N] FILE...\n"
+          "       tcplife check [--set] [--records] [--msl PROFILE] [--msl-custom SECONDS] [-j N]\n"
+          "                     FILE...\n"
           "       tcplife --version\n\n"
           "conn   one row per TCP connection, as tshark -2 -q -z tcplife,conn[,json|,tsv]\n"
           "       prints it; several files are one capture read in the order given\n"
@@ -322,14 +760,16 @@ usage(FILE *out)
           "       (refused, half_open: connections; unread_data, data_after_close,\n"
           "       tw_reuse: frames); --set: all files as one capture; --records:\n"
           "       the lines tcplife-check reads\n"
-          "--msl  TIME_WAIT profile: linux (default), rfc9293, bsd, windows, custom\n\n"
+          "--msl  TIME_WAIT profile: linux (default), rfc9293, bsd, windows, custom\n"
+          "-j N   N threads (1 to 64, default 1): one reads, the others track,\n"
+          "       from 3 on each a share of the connections; the output is the same\n\n"
           "exit status: 0 done (check: all passed), 1 a check failed, 2 bad usage or\n"
           "a file that cannot be read, 3 frames skipped (a link, tunnel or fragment\n"
           "this program does not decode: tshark with the tcplife plugin does)\n", out);
 }
 
 static int
-cmd_conn(run_t *r, tl_rows_fmt_t fmt, char **files, int nfiles)
+cmd_conn(run_t *r, tl_rows_fmt_t fmt, char **files, int nfiles, unsigned jobs)
 {
     int status = 0;
     tl_rows_out_t o;
@@ -338,13 +778,12 @@ cmd_conn(run_t *r, tl_rows_fmt_t fmt, char **files, int nfiles)
 
     /* A file that does not open prints nothing (as tshark); a damaged one
      * the rows of what was read before the damage, and exit 2. */
-    for (int i = 0; i < nfiles; i++) {
-        int rd = read_file(r, files[i]);
-
-        if (rd == READ_OPEN)
-            return EXIT_BAD_INPUT;
-        if (rd == READ_DAMAGED)
-            status = EXIT_BAD_INPUT;
+    switch (read_files(r, files, nfiles, jobs, true)) {
+    case READ_OPEN:
+        return EXIT_BAD_INPUT;
+    case READ_DAMAGED:
+        status = EXIT_BAD_INPUT;
+        break;
     }
     /* Rows are made, printed and dropped; the table makes them twice (its
      * column widths first). */
@@ -491,6 +930,7 @@ main(int argc, char **argv)
     tl_msl_profile_t msl = TCPLIFE_MSL_LINUX;
     unsigned msl_custom = 30;
     bool set = false, records = false;
+    unsigned jobs = 1;
     int i, status = 0;
 
     if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-v"))) {
@@ -533,6 +973,16 @@ main(int argc, char **argv)
             }
             msl = (tl_msl_profile_t)p;
             i++;
+        } else if (!strncmp(a, "-j", 2) && (a[2] || i + 1 < argc)) {
+            const char *v = a[2] ? a + 2 : argv[++i];
+            char *end;
+            unsigned long n = strtoul(v, &end, 10);
+
+            if (!*v || *end || *v == '-' || *v == '+' || n < 1 || n > TCPLIFE_JOBS_MAX) {
+                fprintf(stderr, "tcplife: -j %s: threads from 1 to %d\n", v, TCPLIFE_JOBS_MAX);
+                return EXIT_BAD_INPUT;
+            }
+            jobs = (unsigned)n;
         } else if (!strcmp(a, "--msl-custom") && i + 1 < argc) {
             char *end;
             unsigned long v = strtoul(argv[i + 1], &end, 10);
@@ -563,15 +1013,14 @@ main(int argc, char **argv)
         run_t r;
 
         run_init(&r, tl_msl_time_wait_ns(msl, msl_custom), false);
-        status = cmd_conn(&r, fmt, argv + i, argc - i);
+        status = cmd_conn(&r, fmt, argv + i, argc - i, jobs);
         run_free(&r);
     } else if (set) {
         run_t r;
         bool ok = true;
 
         run_init(&r, tl_msl_time_wait_ns(msl, msl_custom), records);
-        for (int f = i; f < argc; f++)
-            ok &= read_file(&r, argv[f]) == READ_OK;
+        ok = read_files(&r, argv + i, argc - i, jobs, false) == READ_OK;
         status = ok ? check_capture(&r, argv[i], records) : EXIT_BAD_INPUT;
         run_free(&r);
     } else {
@@ -579,7 +1028,7 @@ main(int argc, char **argv)
             run_t r;
 
             run_init(&r, tl_msl_time_wait_ns(msl, msl_custom), records);
-            if (read_file(&r, argv[f]) == READ_OK)
+            if (read_files(&r, argv + f, 1, jobs, false) == READ_OK)
                 status = worst(status, check_capture(&r, argv[f], records));
             else
                 status = worst(status, EXIT_BAD_INPUT);

@@ -31,6 +31,10 @@ expect 2 "usage:" empty
 expect 2 "usage:" empty frobnicate "$good"
 expect 2 "unknown option --bogus" empty conn --bogus "$good"
 expect 2 "not a profile" empty conn --msl lunar "$good"
+for j in 0 -1 65 x 2x ""; do
+    expect 2 "threads from 1 to 64" empty check -j "$j" "$good"
+done
+expect 2 "threads from 1 to 64" empty conn -j0 "$good"
 expect 2 "usage:" empty conn --json
 expect 2 "No such file" empty conn "$tmp/absent.pcap"
 printf 'not a capture\n' >"$tmp/text.pcap"
@@ -40,5 +44,7 @@ expect 2 "isn't a capture file" empty check "$tmp/text.pcap"
 size=$(stat -c %s "$good")
 head -c $((size - 10)) "$good" >"$tmp/cut.pcap"
 expect 2 "Less data was read\|damaged" rows conn --json "$tmp/cut.pcap"
+expect 2 "Less data was read\|damaged" rows conn --json -j 2 "$tmp/cut.pcap"
+expect 2 "No such file" empty check -j 2 "$tmp/absent.pcap"
 "$tl" --version | grep -q "^tcplife " || { echo "FAIL: --version"; fail=1; }
 exit $fail
