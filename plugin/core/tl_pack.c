@@ -1,20 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tl_pack.c - a verdict (tl_result_t) in a few bytes, for per-frame storage.
+ * Three parts, used together by the plugin's store (plugin/epan/tl_store.c):
  *
- * A verdict is 168 bytes and mostly zeros: an ordinary data segment sets the
- * flags, the length, the phase, the sender and four states. The plugin keeps
- * one per TCP layer of every frame for the whole file, so it stores them
- * zero-suppressed: a bitmap of the 8-byte blocks that hold a non-zero byte
- * (7 blocks a byte, bit 7 set when another map byte follows: one byte for
- * a verdict whose first seven blocks hold everything), then per such block
- * a mask of its non-zero bytes and those bytes. The
- * round trip is exact for every byte of the structure (padding included),
- * so a field added to tl_result_t is stored without touching this file.
- * A data segment takes 12 bytes (the state before it is stored XOR the
- * state after it, zero when unchanged). The fields every segment sets come
- * first in tl_result_t, so most verdicts only need their first two blocks
- * looked at byte by byte.
+ * Packing (tl_pack_result(), tl_unpack_result()). A verdict is mostly
+ * zeros: an ordinary data segment sets the flags, the length, the phase,
+ * the sender and four states. It is stored zero-suppressed: a bitmap of the
+ * 8-byte blocks that hold a non-zero byte (7 blocks a byte, bit 7 set when
+ * another map byte follows: one byte for a verdict whose first seven blocks
+ * hold everything), then per such block a mask of its non-zero bytes and
+ * those bytes. The round trip is exact for every byte of the structure
+ * (padding included), so a field added to tl_result_t is stored without
+ * touching this file. The fields every segment sets come first in
+ * tl_result_t, so most verdicts only need their first two blocks looked at
+ * byte by byte.
+ *
+ * Relative verdicts (tl_result_relative()). Before packing, what the
+ * segment itself gives is taken out, so that two alike segments of a
+ * connection give alike bytes: frame numbers as a distance back from the
+ * segment's frame, a handshake's ISNs XOR the segment's own seq and ack,
+ * TIME_WAIT's times against the segment's time. Its own inverse, given the
+ * same segment (frame, time, header bytes) on every pass.
+ *
+ * Kinds (tl_result_kind()). A small hash of what sort of segment a verdict
+ * is (flags, sender, handshake and teardown step, phase, RST kind). The
+ * store XORs a verdict with an alike one before packing: its connection's
+ * latest alike verdict, else the file's first verdict of its kind (a
+ * SYN-ACK is most like another connection's SYN-ACK).
  */
 #include <stddef.h>
 #include <string.h>

@@ -148,7 +148,7 @@ relative(tvbuff_t *tvb, packet_info *pinfo, tl_layer_result_t *lr, gboolean to_r
  * and every frame has one in a program that keeps them. The provider is
  * asked through the seam (epan_get_frame_ts() is not exported). Until the
  * answer every frame is stored, and when the provider cannot be asked,
- * all of them. Storing in a single pass costs about 6 bytes and 650
+ * all of them. Storing in a single pass costs about 6 bytes and 830
  * instructions a frame that nothing reads (docs/benchmarks.md, "Nothing
  * stored in a single pass").
  */
@@ -323,8 +323,8 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 
     if (!visited)
         frames_fate_learn(pinfo);
-    if (renumbered)
-        tl_store_drop_last(pinfo->num);
+    if (renumbered && tl_store_drop_last(pinfo->num))
+        stat_stored--;      /* the rejected frame's record: replaced, not kept */
     if (first) {
         if (!track_frame(tvb, tree, pinfo, &fr))
             return 0;

@@ -97,7 +97,7 @@ typedef struct {
 /* tl_store.c: per-frame records for the whole file (file scope). */
 void     tl_store_reset(void);
 void     tl_store_frame(guint32 frame, const tl_stored_t *fr);
-void     tl_store_drop_last(guint32 frame);
+gboolean tl_store_drop_last(guint32 frame);
 gboolean tl_store_get(guint32 frame, tl_stored_t *fr);
 gsize    tl_store_bytes(void);
 

@@ -384,15 +384,16 @@ tl_store_frame(guint32 frame, const tl_stored_t *fr)
  * that numbers a new record like the one before (its read filter rejected
  * that one: tshark -2 -R, the GUI) stores the new one in its place. The
  * bytes are written over; the first verdict of a kind stays the template
- * (the reader takes templates from memory, not from records).
+ * (the reader takes templates from memory, not from records). TRUE: a
+ * record was forgotten.
  */
-void
+gboolean
 tl_store_drop_last(guint32 frame)
 {
     store_group_t *grp;
 
     if (!frame || undo.frame != frame || w_last != frame)
-        return;
+        return FALSE;
     for (guint i = undo.n; i-- > 0;) {
         *undo.l[i].stream_slot = undo.l[i].stream_was;
         w_by_sender[undo.l[i].snd] = undo.l[i].sender_was;
@@ -407,6 +408,7 @@ tl_store_drop_last(guint32 frame)
     w_last = frame - 1;
     undo.frame = 0;
     rd.valid = FALSE;
+    return TRUE;
 }
 
 /* Decode frame's record at *pp (chunk *chunk) into fr (may be NULL: only

@@ -12,7 +12,8 @@
 #     fields as in tshark -2 without a filter (rows matched on the frame's
 #     time and TCP sequence number, as the frame numbers differ), for two
 #     filters: one keeping SYNs, FINs and RSTs, one keeping the segments
-#     with an odd sequence number (about half, at random).
+#     with an odd sequence number (about half, at random); and the store
+#     holds the frames the filter keeps, not the rejected ones as well.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$1 capture=$2
@@ -58,6 +59,16 @@ for filter in 'tcp.flags.syn == 1 || tcp.flags.fin == 1 || tcp.flags.reset == 1'
     if ! comm -13 "$tmp/all" "$tmp/some" >"$tmp/extra" || [ -s "$tmp/extra" ]; then
         echo "FAIL: tshark -2 -R '$filter' shows rows tshark -2 does not:" >&2
         head -5 "$tmp/extra" >&2
+        status=1
+    fi
+    # The store holds the frames the filter keeps: a rejected frame's
+    # record is replaced by the next one's (only the file's last frame,
+    # if rejected, stays stored unseen).
+    shown=$(TCPLIFE_MEMSTATS=1 "$here/tshark-plugin.sh" "$build" -n -2 -R "$filter" -r "$capture" \
+                -Y tcplife -T fields -e frame.number 2>"$tmp/rstat" | wc -l)
+    stored=$(memstat stored "$tmp/rstat")
+    if [ -z "$stored" ] || [ "$stored" -lt "$shown" ] || [ "$stored" -gt $((shown + 1)) ]; then
+        echo "FAIL: tshark -2 -R '$filter': ${stored:-no} frames stored for $shown shown" >&2
         status=1
     fi
 done
