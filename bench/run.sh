@@ -17,7 +17,8 @@
 #     "without the plugin" = an empty WIRESHARK_PLUGIN_DIR;
 #  4. counts the core's instructions per segment under callgrind
 #     (bench/replay_core.c on the capture's segments) and whole tshark's
-#     per packet (-Y tcp and -z tcplife,conn on the 10% cut, the tcplife
+#     per packet (-Y tcp and -z tcplife,conn on the 10% cut, with default
+#     preferences and with tools/tcplife-check's, the tcplife
 #     filter and -V on the 1% cut: the numbers to trust on a shared
 #     machine, where times move by 20-30%), estimates the
 #     plugin's own state per frame and per connection from the sizes of the
@@ -82,9 +83,9 @@ tsh() {   # tsh PLUGIN_DIR ARGS...
     "${runner[@]}" env -i PATH=/usr/bin:/bin HOME="$WORK/home" WIRESHARK_CONFIG_DIR="$WORK/home" \
         WIRESHARK_PLUGIN_DIR="$pd" WIRESHARK_EXTCAP_DIR="$WORK/extcap" TZ=UTC LC_ALL=C tshark "$@"
 }
-tsh "$PLUG" -G plugins 2>/dev/null | grep -q "^tcplife\.so.*$PLUG" \
+tsh "$PLUG" -G plugins 2>/dev/null | grep "^tcplife\.so.*$PLUG" >/dev/null \
     || { echo "the freshly built tcplife.so does not load" >&2; exit 1; }
-if tsh "$WORK/noplugins" -G plugins 2>/dev/null | grep -q '^tcplife\.so'; then
+if tsh "$WORK/noplugins" -G plugins 2>/dev/null | grep '^tcplife\.so' >/dev/null; then
     echo "tcplife.so loads even from an empty plugin folder (installed globally?)" >&2; exit 1
 fi
 
@@ -118,6 +119,11 @@ measure() {
 }
 NOP=$WORK/noplugins
 FAST=(-o tcp.desegment_tcp_streams:FALSE -o tcp.analyze_sequence_numbers:FALSE)
+# The preferences tools/tcplife-check runs tshark with (issue #15's
+# targets): TCP's reassembly, sequence analysis and timestamps off, and with
+# the plugin no tcpdump text.
+CHECK_BASE=("${FAST[@]}" -o tcp.calculate_timestamps:FALSE)
+CHECK_PLUG=("${CHECK_BASE[@]}" -o tcplife.tcpdump:FALSE)
 # tcptrace is the tool to beat for a batch run: install it when missing.
 command -v tcptrace >/dev/null || apt-get install -y --no-install-recommends tcptrace >/dev/null 2>&1 || true
 have_tcptrace=0
@@ -136,8 +142,9 @@ for r in $(seq "$RUNS"); do
     measure conv.base     "$NOP"  -r "$BIG" -q -z conv,tcp
     measure V.base        "$NOP"  -r "$BIG" -V
     measure V.plugin      "$PLUG" -r "$BIG" -V
-    measure fast.base     "$NOP"  -r "$BIG" -Y tcp -q "${FAST[@]}"
-    measure fast.plugin   "$PLUG" -r "$BIG" -Y tcp -q "${FAST[@]}"
+    measure fast.base     "$NOP"  -r "$BIG" -Y tcp -q "${CHECK_BASE[@]}"
+    measure fast.plugin   "$PLUG" -r "$BIG" -Y tcp -q "${CHECK_PLUG[@]}"
+    measure conn.check.plugin "$PLUG" -r "$BIG" -q -z tcplife,conn "${CHECK_PLUG[@]}"
     measure sum.plugin    "$PLUG" -r "$BIG" -q -z tcplife,sum
     measure check -       "$TOP/tools/tcplife-check" --plugin-dir "$PLUG" -j 1 "$BIG"
     measure check.tshark - "$TOP/tools/tcplife-check" --tshark --plugin-dir "$PLUG" -j 1 "$BIG"
@@ -217,6 +224,12 @@ IR_FP=$(tsh_ir "$PLUG" -r "$CACHE/cut-$n10.pcap" -Y tcp -q)
 IR_CP=$(tsh_ir "$PLUG" -r "$CACHE/cut-$n10.pcap" -q -z tcplife,conn)
 IR_S0=$(tsh_ir "$NOP" -r "$CACHE/cut-1.pcap" -Y tcp -q)
 IR_S1=$(tsh_ir "$PLUG" -r "$CACHE/cut-1.pcap" -Y tcp -q)
+# The same with the check's preferences (#15's targets).
+IR_KB=$(tsh_ir "$NOP" -r "$CACHE/cut-$n10.pcap" -Y tcp -q "${CHECK_BASE[@]}")
+IR_KP=$(tsh_ir "$PLUG" -r "$CACHE/cut-$n10.pcap" -Y tcp -q "${CHECK_PLUG[@]}")
+IR_KC=$(tsh_ir "$PLUG" -r "$CACHE/cut-$n10.pcap" -q -z tcplife,conn "${CHECK_PLUG[@]}")
+IR_K0=$(tsh_ir "$NOP" -r "$CACHE/cut-1.pcap" -Y tcp -q "${CHECK_BASE[@]}")
+IR_K1=$(tsh_ir "$PLUG" -r "$CACHE/cut-1.pcap" -Y tcp -q "${CHECK_PLUG[@]}")
 # The filter and -V runs on the 1% cut (-V is six times the instructions);
 # each with its own start-up run.
 ir_pp() {   # ir_pp PLUGIN_DIR ARGS...: instructions per packet on cut-$n1, start-up off
@@ -274,8 +287,9 @@ row  "-q -z conv,tcp, no plugin (vs -Y tcp -q no plugin)" conv.base filter.base 
 base "-V, no plugin" V.base
 row  "-V, plugin" V.plugin V.base "<= 1.05"
 row  "-q -z tcplife,sum, plugin, default TCP prefs" sum.plugin filter.base ""
-row  "-Y tcp -q, no plugin, reassembly+seq analysis off" fast.base filter.base ""
+row  "-Y tcp -q, no plugin, the check's prefs" fast.base filter.base ""
 row  "-Y tcp -q, plugin, the check's prefs (vs the same, no plugin)" fast.plugin fast.base "<= 1.05"
+row  "-q -z tcplife,conn, check's prefs (vs no plugin, same)" conn.check.plugin fast.base "<= 1.10"
 row  "tools/tcplife-check BIG (vs -Y tcp -q no plugin)" check filter.base ""
 if [ $have_tcptrace = 1 ]; then
     base "tcptrace -n BIG" tcptrace
@@ -332,6 +346,13 @@ printf '  -Y tcp -q plugin    %8.0f Ir/packet   ratio %.2f (target <= 1.05)\n' "
     "$(echo "$(ipp "$IR_FP" "$IR_S1") / $(ipp "$IR_FB" "$IR_S0")" | bc -l)"
 printf '  -z tcplife,conn     %8.0f Ir/packet   ratio %.2f (target <= 1.10)\n' "$(ipp "$IR_CP" "$IR_S1")" \
     "$(echo "$(ipp "$IR_CP" "$IR_S1") / $(ipp "$IR_FB" "$IR_S0")" | bc -l)"
+echo "The same with the check's preferences (reassembly, sequence analysis, timestamps, tcpdump text off;"
+echo "start-up $IR_K0 / $IR_K1 Ir):"
+printf '  -Y tcp -q no plugin %8.0f Ir/packet\n' "$(ipp "$IR_KB" "$IR_K0")"
+printf '  -Y tcp -q plugin    %8.0f Ir/packet   ratio %.3f (target <= 1.05)\n' "$(ipp "$IR_KP" "$IR_K1")" \
+    "$(echo "$(ipp "$IR_KP" "$IR_K1") / $(ipp "$IR_KB" "$IR_K0")" | bc -l)"
+printf '  -z tcplife,conn     %8.0f Ir/packet   ratio %.3f (target <= 1.10)\n' "$(ipp "$IR_KC" "$IR_K1")" \
+    "$(echo "$(ipp "$IR_KC" "$IR_K1") / $(ipp "$IR_KB" "$IR_K0")" | bc -l)"
 echo "Whole tshark under callgrind, cut-$n1 (each run's own 1-packet start-up taken off):"
 printf '  -Y tcp.flags.fin == 1, no plugin      %8.0f Ir/packet\n' "$IR_FIN"
 printf '  -Y tcplife.phase == "teardown"        %8.0f Ir/packet   ratio %.2f (target <= 1.05)\n' \
