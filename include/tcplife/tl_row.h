@@ -51,24 +51,37 @@ void tl_row_build(tl_row_t *row, uint32_t stream, const tl_conn_t *conn, const t
 typedef enum { TCPLIFE_ROWS_TABLE, TCPLIFE_ROWS_TSV, TCPLIFE_ROWS_JSON } tl_rows_fmt_t;
 
 /*
- * Rows printed as -z tcplife,conn prints them, one at a time (nobody has
- * to keep them): tl_rows_init(); for the table, tl_rows_measure() every
- * row first (the column widths); then tl_rows_begin(), tl_rows_put() per
- * row, tl_rows_end(). The table has a title line "TCP Lifecycle:
- * connections" with "  Filter: F" when filter is not NULL. Each returns
- * false when writing failed.
+ * Rows printed as -z tcplife,conn prints them: tl_rows_init(); for the
+ * table, tl_rows_measure() every row first (the column widths); then
+ * tl_rows_begin(), tl_rows_put() per row, tl_rows_end(); tl_rows_free().
+ * The table has a title line "TCP Lifecycle: connections" with
+ * "  Filter: F" when filter is not NULL. Each returns false when writing
+ * failed.
+ *
+ * The table keeps the rows it measured, packed (their cells' text, about
+ * 170 bytes a row): tl_rows_next_kept() gives them back in order, so the
+ * second pass does not make them again (unpacking a parked connection and
+ * making its row is most of a -z tcplife,conn table's cost). It returns
+ * false at the end, and for every row when keeping failed for lack of
+ * memory (tl_rows_kept() false): then the caller makes the rows again.
  */
 typedef struct {
     tl_rows_fmt_t fmt;
     size_t        width[TCPLIFE_CONN_COLS];
     size_t        n;                 /* rows put */
+    char         *kept;              /* measured rows, packed */
+    size_t        kept_len, kept_cap, kept_at;
+    bool          kept_lost;         /* a row could not be kept */
 } tl_rows_out_t;
 
 void tl_rows_init(tl_rows_out_t *o, tl_rows_fmt_t fmt);
 void tl_rows_measure(tl_rows_out_t *o, const tl_row_t *row);
+bool tl_rows_kept(const tl_rows_out_t *o);
+bool tl_rows_next_kept(tl_rows_out_t *o, tl_row_t *row);
 bool tl_rows_begin(FILE *out, tl_rows_out_t *o, const char *filter);
 bool tl_rows_put(FILE *out, tl_rows_out_t *o, const tl_row_t *row);
 bool tl_rows_end(FILE *out, tl_rows_out_t *o);
+void tl_rows_free(tl_rows_out_t *o);
 
 #ifdef __cplusplus
 }

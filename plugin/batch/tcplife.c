@@ -785,12 +785,18 @@ cmd_conn(run_t *r, tl_rows_fmt_t fmt, char **files, int nfiles, unsigned jobs)
         status = EXIT_BAD_INPUT;
         break;
     }
-    /* Rows are made, printed and dropped; the table makes them twice (its
-     * column widths first). */
+    /* Rows are made, printed and dropped; the table measures them all
+     * first (its column widths) and keeps them packed for its lines. */
     tl_rows_init(&o, fmt);
     for (int pass = fmt == TCPLIFE_ROWS_TABLE ? 0 : 1; pass < 2 && ok; pass++) {
-        if (pass == 1)
+        if (pass == 1) {
             ok = tl_rows_begin(stdout, &o, NULL);
+            if (ok && tl_rows_kept(&o)) {
+                while (ok && tl_rows_next_kept(&o, &row))
+                    ok = tl_rows_put(stdout, &o, &row);
+                break;
+            }
+        }
         for (uint32_t s = 0; s < r->nrecs && ok; s++) {
             if (!r->recs[s])
                 continue;
@@ -805,6 +811,7 @@ cmd_conn(run_t *r, tl_rows_fmt_t fmt, char **files, int nfiles, unsigned jobs)
         fprintf(stderr, "tcplife: writing the rows: %s\n", g_strerror(errno));
         status = EXIT_BAD_INPUT;
     }
+    tl_rows_free(&o);
     if (report_skipped(r, nfiles == 1 ? files[0] : "the capture set") && !status)
         status = EXIT_SKIPPED;
     return status;

@@ -200,9 +200,16 @@ draw_conn(tl_stat_t *st)
 
     tl_rows_init(&o, st->fmt == OUT_TSV ? TCPLIFE_ROWS_TSV
                      : st->fmt == OUT_JSON ? TCPLIFE_ROWS_JSON : TCPLIFE_ROWS_TABLE);
+    /* The table measures every row first, and keeps them for its lines. */
     for (int pass = o.fmt == TCPLIFE_ROWS_TABLE ? 0 : 1; pass < 2; pass++) {
-        if (pass == 1)
+        if (pass == 1) {
             tl_rows_begin(stdout, &o, st->filter);
+            if (tl_rows_kept(&o)) {
+                while (tl_rows_next_kept(&o, &row))
+                    tl_rows_put(stdout, &o, &row);
+                break;
+            }
+        }
         for (guint k = 0; k < keys->len; k++) {
             guint32 stream = GPOINTER_TO_UINT(g_ptr_array_index(keys, k));
             const tl_conn_rec_t *rec = tl_conns_get(stream);
@@ -217,6 +224,7 @@ draw_conn(tl_stat_t *st)
         }
     }
     tl_rows_end(stdout, &o);
+    tl_rows_free(&o);
     g_ptr_array_free(keys, TRUE);
 }
 
