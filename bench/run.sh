@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-#   bench/run.sh [--quick] [--runs N] [--packets N]
+#   bench/run.sh [--quick] [--runs N] [--packets N] [--close N]
 #
 # The tcplife performance benchmark (docs/benchmarks.md). As root:
 #  1. builds the plugin (Release) in a temporary build folder, and
@@ -27,6 +27,14 @@
 #  5. prints the table of medians and ratios; a copy is kept as
 #     $TLBENCH_CACHE/results-PACKETS.txt.
 #
+# Issue #15's CPU targets (the check's preferences) are also timed on their
+# own: tshark alone, with tcplife, and -z tcplife,conn with tcplife, one
+# after another for --close N rounds (default 3 x --runs), so that each
+# round's three runs share the machine's state of the same half minute. On
+# a shared machine the CPU time of one command moves by 20-30 % from run to
+# run; the ratio of the rounds' medians, the median of the per-round ratios
+# and the ratio of the least times (the runs least disturbed) are printed.
+#
 # Also times tcplife, the direct batch program (conn --json, check) against
 # tcptrace and the tshark path, and checks its rows equal the plugin's.
 # Needs: root, cmake, gcc, tshark, editcap, valgrind, tcptrace (installed
@@ -39,13 +47,15 @@ TOP=$(cd "$HERE/.." && pwd)
 CACHE=${TLBENCH_CACHE:-/var/tmp/tcplife-bench}
 PACKETS=1000000
 RUNS=3
+CLOSE=
 QUICK=0
 while [ $# -gt 0 ]; do
     case "$1" in
     --quick) QUICK=1; PACKETS=100000; RUNS=2; shift ;;
     --runs) RUNS=$2; shift 2 ;;
     --packets) PACKETS=$2; shift 2 ;;
-    -h|--help) sed -n '3,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --close) CLOSE=$2; shift 2 ;;
+    -h|--help) sed -n '3,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -131,6 +141,7 @@ command -v tcptrace >/dev/null && have_tcptrace=1
 DIRECT=$WORK/build/tcplife
 
 
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 say "== $RUNS interleaved rounds on $BIG"
 for r in $(seq "$RUNS"); do
     say "   round $r/$RUNS"
@@ -156,6 +167,17 @@ for r in $(seq "$RUNS"); do
         measure "lin$n.plugin" "$PLUG" -r "$CACHE/cut-$n.pcap" -Y tcp -q
     done
 done
+
+# #15's three commands, close together (see the top of this file).
+CLOSE=${CLOSE:-$((3 * RUNS))}
+say "== #15's commands alternating, $CLOSE rounds"
+LOAD_CLOSE0=$(cut -d' ' -f1-3 /proc/loadavg)
+for r in $(seq "$CLOSE"); do
+    measure close.base   "$NOP"  -r "$BIG" -Y tcp -q "${CHECK_BASE[@]}"
+    measure close.plugin "$PLUG" -r "$BIG" -Y tcp -q "${CHECK_PLUG[@]}"
+    measure close.conn   "$PLUG" -r "$BIG" -q -z tcplife,conn "${CHECK_PLUG[@]}"
+done
+LOAD_CLOSE1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- 4. state size, core instructions, preference independence -------------
 say "== connections and sizes"
@@ -267,7 +289,7 @@ out=$WORK/results.txt
 {
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
 mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
-echo "tcplife benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($cpu), $mem, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "tcplife benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($cpu), $mem, load average $LOAD_START before the timed runs, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 echo "tshark $(tshark --version 2>/dev/null | sed -n '1s/^TShark (Wireshark) //p'); capture $BIG: $FRAMES TCP frames, $CONNS connections; $RUNS runs each, medians"
 echo
 printf '| %-52s | %8s | %8s | %8s | %8s | %7s |\n' measurement "wall s" "ratio" "CPU s" "ratio" "target"
@@ -301,6 +323,26 @@ if [ $have_tcptrace = 1 ]; then
 fi
 row  "tcplife conn --json BIG, direct (vs -q -z tcplife,conn)" direct.conn conn.plugin "<= 0.25"
 row  "tcplife check BIG, direct (vs tools/tcplife-check BIG)" direct.check check ""
+echo
+# close NAME BASE TARGET: the per-round CPU times of NAME, and its ratios to BASE
+close() {
+    paste -d' ' "$WORK/res/$1.time" "$WORK/res/$2.time" | awk -v t="$3" '
+        function med(a, n,   i, j, x) {
+            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { x = a[i]; a[i] = a[j]; a[j] = x }
+            return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+        { c[NR] = $2 + $3; b[NR] = $6 + $7; r[NR] = b[NR] > 0 ? c[NR] / b[NR] : 0
+          list = list sprintf(" %.2f", c[NR])
+          if (NR == 1 || c[NR] < cl) cl = c[NR]; if (NR == 1 || b[NR] < bl) bl = b[NR] }
+        END { n = NR; mc = med(c, n); mb = med(b, n); mr = med(r, n)
+              printf "   %s\n      median %.2f s, least %.2f s", list, mc, cl
+              if (t != "") printf "; vs tshark alone: medians %.3f, median of the rounds %.3f, least %.3f (target <= %s)", mc / mb, mr, cl / bl, t
+              printf "\n" }'
+}
+echo "#15's commands with the check's preferences, $CLOSE rounds of the three one after another,"
+echo "user+system CPU s of each round (load average $LOAD_CLOSE0 before, $LOAD_CLOSE1 after):"
+echo "  -Y tcp -q, tshark alone"; close close.base close.base ""
+echo "  -Y tcp -q, with tcplife"; close close.plugin close.base 1.05
+echo "  -q -z tcplife,conn, with tcplife"; close close.conn close.base 1.10
 echo
 echo "Direct program's rows vs the plugin's (tshark -2 -z tcplife,conn,json): $PARITY"
 echo
