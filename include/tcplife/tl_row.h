@@ -58,12 +58,16 @@ typedef enum { TCPLIFE_ROWS_TABLE, TCPLIFE_ROWS_TSV, TCPLIFE_ROWS_JSON } tl_rows
  * "  Filter: F" when filter is not NULL. Each returns false when writing
  * failed.
  *
- * The table keeps the rows it measured, packed (their cells' text, about
- * 170 bytes a row): tl_rows_next_kept() gives them back in order, so the
- * second pass does not make them again (unpacking a parked connection and
- * making its row is most of a -z tcplife,conn table's cost). It returns
- * false at the end, and for every row when keeping failed for lack of
- * memory (tl_rows_kept() false): then the caller makes the rows again.
+ * After tl_rows_keep(), the table keeps the rows it measured, packed (their
+ * cells' text, about 170 bytes a row) in memory from the caller's
+ * allocator (the core allocates nothing of its own: the plugin and the
+ * batch program pass GLib's g_try_realloc() and g_free()).
+ * tl_rows_next_kept() gives them back in order, so the second pass does not
+ * make them again (unpacking a parked connection and making its row is most
+ * of a -z tcplife,conn table's cost). It returns false at the end, and for
+ * every row when nothing is kept (no tl_rows_keep(), not a table, or the
+ * allocator failed: tl_rows_kept() false): then the caller makes the rows
+ * again.
  */
 typedef struct {
     tl_rows_fmt_t fmt;
@@ -72,9 +76,12 @@ typedef struct {
     char         *kept;              /* measured rows, packed */
     size_t        kept_len, kept_cap, kept_at;
     bool          kept_lost;         /* a row could not be kept */
+    void        *(*kept_realloc)(void *p, size_t bytes);
+    void         (*kept_free)(void *p);
 } tl_rows_out_t;
 
 void tl_rows_init(tl_rows_out_t *o, tl_rows_fmt_t fmt);
+void tl_rows_keep(tl_rows_out_t *o, void *(*realloc_fn)(void *p, size_t bytes), void (*free_fn)(void *p));
 void tl_rows_measure(tl_rows_out_t *o, const tl_row_t *row);
 bool tl_rows_kept(const tl_rows_out_t *o);
 bool tl_rows_next_kept(tl_rows_out_t *o, tl_row_t *row);

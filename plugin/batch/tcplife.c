@@ -788,6 +788,7 @@ cmd_conn(run_t *r, tl_rows_fmt_t fmt, char **files, int nfiles, unsigned jobs)
     /* Rows are made, printed and dropped; the table measures them all
      * first (its column widths) and keeps them packed for its lines. */
     tl_rows_init(&o, fmt);
+    tl_rows_keep(&o, g_try_realloc, g_free);
     for (int pass = fmt == TCPLIFE_ROWS_TABLE ? 0 : 1; pass < 2 && ok; pass++) {
         if (pass == 1) {
             ok = tl_rows_begin(stdout, &o, NULL);

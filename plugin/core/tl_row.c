@@ -11,7 +11,6 @@
 
 #include <arpa/inet.h>
 #include <inttypes.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -349,13 +348,20 @@ tl_rows_init(tl_rows_out_t *o, tl_rows_fmt_t fmt)
         o->width[i] = strlen(tl_conn_columns[i]);
 }
 
+void
+tl_rows_keep(tl_rows_out_t *o, void *(*realloc_fn)(void *p, size_t bytes), void (*free_fn)(void *p))
+{
+    o->kept_realloc = realloc_fn;
+    o->kept_free = free_fn;
+}
+
 /* A row kept: each cell's text and its NUL, one after another. */
 static void
 keep(tl_rows_out_t *o, const tl_row_t *row, const size_t *len)
 {
     size_t need = 0;
 
-    if (o->kept_lost)
+    if (o->kept_lost || !o->kept_realloc)
         return;
     for (int i = 0; i < TCPLIFE_CONN_COLS; i++)
         need += len[i] + 1;
@@ -365,7 +371,7 @@ keep(tl_rows_out_t *o, const tl_row_t *row, const size_t *len)
 
         while (cap - o->kept_len < need)
             cap *= 2;
-        if (!(p = (char *)realloc(o->kept, cap))) {
+        if (!(p = (char *)o->kept_realloc(o->kept, cap))) {
             o->kept_lost = true;
             return;
         }
@@ -396,7 +402,7 @@ tl_rows_measure(tl_rows_out_t *o, const tl_row_t *row)
 bool
 tl_rows_kept(const tl_rows_out_t *o)
 {
-    return o->fmt == TCPLIFE_ROWS_TABLE && !o->kept_lost;
+    return o->fmt == TCPLIFE_ROWS_TABLE && o->kept_realloc && !o->kept_lost;
 }
 
 bool
@@ -416,7 +422,8 @@ tl_rows_next_kept(tl_rows_out_t *o, tl_row_t *row)
 void
 tl_rows_free(tl_rows_out_t *o)
 {
-    free(o->kept);
+    if (o->kept && o->kept_free)
+        o->kept_free(o->kept);
     o->kept = NULL;
     o->kept_len = o->kept_cap = o->kept_at = 0;
 }

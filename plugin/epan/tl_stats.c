@@ -200,6 +200,7 @@ draw_conn(tl_stat_t *st)
 
     tl_rows_init(&o, st->fmt == OUT_TSV ? TCPLIFE_ROWS_TSV
                      : st->fmt == OUT_JSON ? TCPLIFE_ROWS_JSON : TCPLIFE_ROWS_TABLE);
+    tl_rows_keep(&o, g_try_realloc, g_free);
     /* The table measures every row first, and keeps them for its lines. */
     for (int pass = o.fmt == TCPLIFE_ROWS_TABLE ? 0 : 1; pass < 2; pass++) {
         if (pass == 1) {

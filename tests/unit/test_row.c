@@ -3,7 +3,8 @@
  * test_row.c - the table's rows kept between its two passes (tl_row.h):
  * tl_rows_measure() keeps each row packed, tl_rows_next_kept() gives them
  * back in order with every cell as it was, and the widths are those of all
- * rows. TSV and JSON keep nothing (one pass). tl_endpoint_format() writes
+ * rows. TSV and JSON keep nothing (one pass), nor a table without
+ * tl_rows_keep() or whose allocator fails. tl_endpoint_format() writes
  * IPv4 as inet_ntop() does (tl_host_format()).
  */
 #include <stdio.h>
@@ -28,6 +29,18 @@ fake_row(tl_row_t *row, unsigned i)
     }
 }
 
+/* The caller's allocator: libc's, counted; and one that fails from its
+ * n-th call on. */
+static unsigned reallocs, fail_from;
+
+static void *
+count_realloc(void *p, size_t bytes)
+{
+    if (fail_from && ++reallocs >= fail_from)
+        return NULL;
+    return realloc(p, bytes);
+}
+
 static void
 test_row_table_keeps_every_row_in_order(void **state)
 {
@@ -37,7 +50,9 @@ test_row_table_keeps_every_row_in_order(void **state)
     unsigned n = 5000, i;
     (void)state;
 
+    reallocs = fail_from = 0;
     tl_rows_init(&o, TCPLIFE_ROWS_TABLE);
+    tl_rows_keep(&o, count_realloc, free);
     for (int c = 0; c < TCPLIFE_CONN_COLS; c++)
         width[c] = o.width[c];
     for (i = 0; i < n; i++) {
@@ -70,6 +85,7 @@ test_row_tsv_and_json_keep_nothing(void **state)
         tl_rows_out_t o;
 
         tl_rows_init(&o, fmts[f]);
+        tl_rows_keep(&o, count_realloc, free);
         fake_row(&row, 1);
         tl_rows_measure(&o, &row);
         assert_false(tl_rows_kept(&o));
@@ -79,10 +95,11 @@ test_row_tsv_and_json_keep_nothing(void **state)
     }
 }
 
-/* A row that could not be kept (no memory): nothing is given back, and
- * the caller makes the rows again. */
+/* A table without tl_rows_keep() keeps nothing; a table whose allocator
+ * fails part way keeps nothing either (not a part of its rows): nothing is
+ * given back, and the caller makes the rows again. */
 static void
-test_row_lost_keeping_gives_nothing_back(void **state)
+test_row_without_memory_gives_nothing_back(void **state)
 {
     tl_rows_out_t o;
     tl_row_t row;
@@ -91,10 +108,26 @@ test_row_lost_keeping_gives_nothing_back(void **state)
     tl_rows_init(&o, TCPLIFE_ROWS_TABLE);
     fake_row(&row, 3);
     tl_rows_measure(&o, &row);
-    o.kept_lost = true;
+    assert_false(tl_rows_kept(&o));
+    assert_false(tl_rows_next_kept(&o, &row));
+    assert_null(o.kept);
+    tl_rows_free(&o);
+
+    reallocs = 0;
+    fail_from = 2;     /* the first buffer, then no more */
+    tl_rows_init(&o, TCPLIFE_ROWS_TABLE);
+    tl_rows_keep(&o, count_realloc, free);
+    for (unsigned i = 0; i < 5000; i++) {
+        fake_row(&row, i);
+        tl_rows_measure(&o, &row);
+        if (i == 0)
+            assert_true(tl_rows_kept(&o));
+    }
+    assert_int_equal(reallocs, 2);
     assert_false(tl_rows_kept(&o));
     assert_false(tl_rows_next_kept(&o, &row));
     tl_rows_free(&o);
+    fail_from = 0;
 }
 
 static void
@@ -122,7 +155,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_row_ipv4_endpoint_as_inet_ntop_writes_it),
     cmocka_unit_test(test_row_table_keeps_every_row_in_order),
     cmocka_unit_test(test_row_tsv_and_json_keep_nothing),
-    cmocka_unit_test(test_row_lost_keeping_gives_nothing_back),
+    cmocka_unit_test(test_row_without_memory_gives_nothing_back),
 };
 
 TCPLIFE_TEST_MAIN(tests)
