@@ -59,6 +59,9 @@ while [ $# -gt 0 ]; do
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
+for n in "$RUNS" "$PACKETS" ${CLOSE:+"$CLOSE"}; do
+    [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --runs, --packets and --close take a positive number, not '$n'" >&2; exit 2; }
+done
 [ "$(id -u)" -eq 0 ] || { echo "run.sh must run as root (namespaces for the capture)" >&2; exit 1; }
 for t in cmake gcc tshark editcap valgrind callgrind_annotate setpriv; do
     command -v "$t" >/dev/null || { echo "missing tool: $t" >&2; exit 1; }
@@ -275,11 +278,13 @@ PREF_LINES=$(wc -l <"$WORK/prefs-default.txt")
 
 # ---- 5. the table ----------------------------------------------------------
 # stats NAME: "median_wall median_cpu median_rss_kb runs"
+# MED: awk's median of a[1..n] (sorts a), shared by stats() and close().
+MED='function med(a, n,   i, j, t) {
+         for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }'
 stats() {
-    awk '{ w[NR] = $1; c[NR] = $2 + $3; m[NR] = $4 }
-         function med(a, n,   i, j, t) {
-             for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-             return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+    awk "$MED"'
+         { w[NR] = $1; c[NR] = $2 + $3; m[NR] = $4 }
          END { printf "%.2f %.2f %d %d\n", med(w, NR), med(c, NR), med(m, NR), NR }' "$WORK/res/$1.time"
 }
 col() { stats "$1" | awk -v i="$2" '{ print $i }'; }
@@ -326,10 +331,7 @@ row  "tcplife check BIG, direct (vs tools/tcplife-check BIG)" direct.check check
 echo
 # close NAME BASE TARGET: the per-round CPU times of NAME, and its ratios to BASE
 close() {
-    paste -d' ' "$WORK/res/$1.time" "$WORK/res/$2.time" | awk -v t="$3" '
-        function med(a, n,   i, j, x) {
-            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { x = a[i]; a[i] = a[j]; a[j] = x }
-            return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+    paste -d' ' "$WORK/res/$1.time" "$WORK/res/$2.time" | awk -v t="$3" "$MED"'
         { c[NR] = $2 + $3; b[NR] = $6 + $7; r[NR] = b[NR] > 0 ? c[NR] / b[NR] : 0
           list = list sprintf(" %.2f", c[NR])
           if (NR == 1 || c[NR] < cl) cl = c[NR]; if (NR == 1 || b[NR] < bl) bl = b[NR] }
