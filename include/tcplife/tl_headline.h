@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "tl_core.h"
+#include "tl_frames.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -31,8 +32,11 @@ unsigned tl_teardown_steps(tl_teardown_t kind);
 
 /* Write r's headline into buf (size bytes), always NUL-terminated when size
  * > 0, cut short when it does not fit. Returns the headline's full length,
- * as snprintf() does. Never fails: a verdict out of range reads "?". */
-size_t tl_headline(const tl_result_t *r, char *buf, size_t size);
+ * as snprintf() does. Never fails: a verdict out of range reads "?".
+ * Related frames are named by their numbers through frames (tl_frames.h;
+ * NULL: the ordinals are the numbers), "a frame the read filter hid" when
+ * hidden. */
+size_t tl_headline(const tl_result_t *r, const tl_frames_t *frames, char *buf, size_t size);
 
 #ifdef __cplusplus
 }

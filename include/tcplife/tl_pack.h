@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "tl_core.h"
+#include "tl_frames.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -51,6 +52,13 @@ typedef struct {
  * segment: undoing with the same `seg` gives every byte back.
  */
 void tl_result_relative(tl_result_t *r, const tl_relative_t *seg, bool to_relative);
+
+/*
+ * The verdict's related frames (the frames it links to) rewritten from the
+ * tracker's ordinals to the numbers the program shows (tl_frames.h), 0 for
+ * a frame the read filter hid. Nothing to do while no frame is hidden.
+ */
+void tl_result_frame_numbers(tl_result_t *r, const tl_frames_t *frames);
 
 /*
  * A verdict's kind, below TCPLIFE_RESULT_KINDS, for a front end that keeps

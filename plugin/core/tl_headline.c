@@ -16,6 +16,7 @@
 typedef struct {
     char   *buf;
     size_t  size, len;
+    const tl_frames_t *frames;  /* NULL: related frames' ordinals are their numbers */
 } tl_out_t;
 
 /* GCC and clang check put()'s formats against their arguments. */
@@ -45,6 +46,27 @@ unsigned
 tl_teardown_steps(tl_teardown_t kind)
 {
     return kind == TCPLIFE_TEARDOWN_THREE_WAY ? 3 : 4;
+}
+
+/* "frame N" for a related frame's ordinal, or what stands in for a frame
+ * the read filter hid (tl_frames.h). */
+typedef struct {
+    char s[40];
+} tl_frame_ref_t;
+
+static tl_frame_ref_t
+frame_ref(const tl_out_t *o, uint32_t ordinal)
+{
+    tl_frame_ref_t f;
+    uint32_t n = o->frames ? tl_frames_number(o->frames, ordinal) : ordinal;
+
+    if (n)
+        snprintf(f.s, sizeof f.s, "frame %u", (unsigned)n);
+    else if (ordinal)
+        snprintf(f.s, sizeof f.s, "a frame the read filter hid");
+    else
+        snprintf(f.s, sizeof f.s, "a frame not captured");
+    return f;
 }
 
 static const char *
@@ -85,11 +107,11 @@ static void
 established(tl_out_t *o, const tl_result_t *r, const char *who)
 {
     if (r->dup_of)
-        put(o, "Established: copy of frame %u (captured twice)", r->dup_of);
+        put(o, "Established: copy of %s (captured twice)", frame_ref(o, r->dup_of).s);
     else if (r->keepalive == TCPLIFE_KA_PROBE)
         put(o, "Established: keepalive probe from %s", who);
     else if (r->keepalive == TCPLIFE_KA_ANSWER)
-        put(o, "Established: %s answers the keepalive probe in frame %u", who, r->rel_ka);
+        put(o, "Established: %s answers the keepalive probe in %s", who, frame_ref(o, r->rel_ka).s);
     else if (r->len)
         put(o, "Established: %s sends %u bytes", who, r->len);
     else
@@ -132,15 +154,22 @@ reset(tl_out_t *o, const tl_result_t *r, const char *who)
 {
     switch ((tl_rst_kind_t)r->rst_kind) {
     case TCPLIFE_RST_REFUSED:
-        put(o, "Reset: RST from %s answers the SYN in frame %u: connection refused", who, r->rel_rst);
+        if (r->rel_rst)
+            put(o, "Reset: RST from %s answers the SYN in %s: connection refused", who,
+                frame_ref(o, r->rel_rst).s);
+        else    /* RST+ACK, seq 0: the answer to a SYN the capture missed */
+            put(o, "Reset: RST from %s answers a SYN the capture missed: connection refused", who);
         break;
     case TCPLIFE_RST_UNREAD_DATA:
         put(o, "Reset: RST from %s instead of FIN: closed with %u unread bytes", who,
             r->rst_unread_bytes);
         break;
     case TCPLIFE_RST_DATA_AFTER_CLOSE:
-        put(o, "Reset: RST from %s answers data sent after its FIN (frame %u): data discarded",
-            who, r->rel_rst);
+        if (r->rel_rst)
+            put(o, "Reset: RST from %s answers data sent after its FIN (%s): data discarded",
+                who, frame_ref(o, r->rel_rst).s);
+        else
+            put(o, "Reset: RST from %s answers data sent after its FIN: data discarded", who);
         break;
     case TCPLIFE_RST_ABORT:
         put(o, "Reset: RST from %s aborts the connection", who);
@@ -162,9 +191,9 @@ reset(tl_out_t *o, const tl_result_t *r, const char *who)
 }
 
 size_t
-tl_headline(const tl_result_t *r, char *buf, size_t size)
+tl_headline(const tl_result_t *r, const tl_frames_t *frames, char *buf, size_t size)
 {
-    tl_out_t o = { buf, size, 0 };
+    tl_out_t o = { buf, size, 0, frames };
     const char *who = role(r->sender);
 
     if (size > 0)

@@ -152,6 +152,22 @@ back_from(uint64_t base, uint64_t v)
     return v == 0 || v == base ? v : base - v;
 }
 
+void
+tl_result_frame_numbers(tl_result_t *r, const tl_frames_t *frames)
+{
+    uint8_t *b = (uint8_t *)r;
+
+    if (!frames || frames->n == 0)
+        return;
+    for (size_t i = 0; i < sizeof rel_frames / sizeof rel_frames[0]; i++) {
+        uint32_t v;
+
+        memcpy(&v, b + rel_frames[i], 4);
+        v = tl_frames_number(frames, v);
+        memcpy(b + rel_frames[i], &v, 4);
+    }
+}
+
 static uint64_t
 tw_expected_left(const tl_result_t *r, uint64_t now)
 {

@@ -36,6 +36,17 @@ static guint64 stat_stored;      /* frames stored */
  * to its connection twice. */
 static guint32 last_tracked;
 static gint64  last_tracked_off;
+/* The tracker tells frames apart by an ordinal that a read filter does not
+ * give twice (tl_frames.h): the frame number plus the frames hidden so far.
+ * A frame is hidden when the next one comes under its number. */
+static tl_frames_t frames;
+static guint32     last_tracked_ord;
+
+const tl_frames_t *
+tl_glue_frames(void)
+{
+    return &frames;
+}
 
 /* Whether a later pass can come back to this file's frames (frames_kept()). */
 static enum { FRAMES_UNKNOWN, FRAMES_KEPT, FRAMES_ONCE } frames_fate;
@@ -121,15 +132,15 @@ td_format(packet_info *pinfo, tl_tcpdump_t *st, const tl_segment_t *seg)
 }
 
 /* A layer's verdict made relative to its segment for the store, or back
- * (tl_result_relative()): from the frame's number, time and the header's
- * bytes, the same on every pass. */
+ * (tl_result_relative()): from the frame's ordinal (tl_frames.h), time and
+ * the header's bytes, the same on every pass. */
 static void
-relative(tvbuff_t *tvb, packet_info *pinfo, tl_layer_result_t *lr, gboolean to_relative)
+relative(tvbuff_t *tvb, packet_info *pinfo, guint32 ord, tl_layer_result_t *lr, gboolean to_relative)
 {
     tl_relative_t seg;
     gint off = (gint)lr->hdr_off - 1;
 
-    seg.frame = pinfo->num;
+    seg.frame = ord;
     seg.time_ns = tl_time_ns(&pinfo->abs_ts);
     seg.hdr = lr->hdr_off && tvb_captured_length_remaining(tvb, off) >= 12;
     seg.seq = seg.hdr ? tvb_get_ntohl(tvb, off + 4) : 0;
@@ -181,10 +192,10 @@ frames_fate_learn(packet_info *pinfo)
     }
 }
 
-/* First pass: track every TCP layer of the frame, store the verdicts when
- * a later pass can read them. */
+/* First pass: track every TCP layer of the frame (its ordinal: ord), store
+ * the verdicts when a later pass can read them. */
 static gboolean
-track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr)
+track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, guint32 ord, tl_stored_t *fr)
 {
     tl_extracted_t x[TCPLIFE_MAX_LAYERS];
     guint untracked;
@@ -208,16 +219,18 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr
             x[kept - 1] = x[i];
     }
     n = kept;
-    for (guint i = 0; i < n; i++)
+    for (guint i = 0; i < n; i++) {
         streams[i] = x[i].stream;
+        x[i].seg.frame = ord;
+    }
     if (n == 0 && untracked == 0)
         return FALSE;
     memset(fr, 0, offsetof(tl_stored_t, layer));
     fr->n = (guint8)n;
     fr->untracked = (guint8)MIN(untracked, G_MAXUINT8);
-    tl_conns_idle(pinfo->num);
+    tl_conns_idle(ord);
     for (guint i = 0; i < n; i++) {
-        tl_conn_rec_t *rec = tl_conns_touch(x[i].stream, pinfo->num);
+        tl_conn_rec_t *rec = tl_conns_touch(x[i].stream, ord);
         tl_layer_result_t *lr = &fr->layer[i];
 
         lr->stream = x[i].stream;
@@ -238,7 +251,7 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr
             else
                 tl_tcpdump_advance(&rec->conn.tcpdump, &x[i].seg);
             same_stream(streams, n, i, &nth, &count);
-            td_note_change(rec, pinfo->num, &before, count > 1);
+            td_note_change(rec, ord, &before, count > 1);
             if (keep)
                 texts[i] = lr->tcpdump;
         }
@@ -256,7 +269,7 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr
             shown[i] = fr->layer[i].tcpdump;
             fr->layer[i].tcpdump = texts[i];
             shown_r[i] = fr->layer[i].r;
-            relative(tvb, pinfo, &fr->layer[i], TRUE);
+            relative(tvb, pinfo, ord, &fr->layer[i], TRUE);
         }
         tl_store_frame(pinfo->num, fr);
         stat_stored++;
@@ -272,7 +285,7 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, tl_stored_t *fr
  * bytes, the verdict (flags, length, sender) and the connection (addresses,
  * ports, numbering state before this frame). */
 static void
-td_rebuild(tvbuff_t *tvb, packet_info *pinfo, tl_stored_t *fr)
+td_rebuild(tvbuff_t *tvb, packet_info *pinfo, guint32 ord, tl_stored_t *fr)
 {
     guint32 streams[TCPLIFE_MAX_LAYERS];
 
@@ -300,9 +313,9 @@ td_rebuild(tvbuff_t *tvb, packet_info *pinfo, tl_stored_t *fr)
         seg.src = snd->addr;
         seg.dst = rcv->addr;
         seg.len = lr->r.len;
-        seg.frame = pinfo->num;
+        seg.frame = ord;
         same_stream(streams, fr->n, i, &nth, &count);
-        st = td_state_before(lr->rec, pinfo->num, nth, count);
+        st = td_state_before(lr->rec, ord, nth, count);
         lr->tcpdump = td_format(pinfo, &st, &seg);
     }
 }
@@ -320,24 +333,32 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     gboolean renumbered = !visited && pinfo->num == last_tracked
                           && pinfo->fd->file_off != last_tracked_off;
     gboolean first = (!visited && pinfo->num > last_tracked) || renumbered;
+    guint32 ord;
 
     if (!visited)
         frames_fate_learn(pinfo);
-    if (renumbered && tl_store_drop_last(pinfo->num))
-        stat_stored--;      /* the rejected frame's record: replaced, not kept */
+    if (renumbered) {
+        if (tl_store_drop_last(pinfo->num))
+            stat_stored--;  /* the rejected frame's record: replaced, not kept */
+        /* Once: a rejected frame without TCP may come between. */
+        (void)tl_frames_hide(&frames, last_tracked_ord);
+    }
     if (first) {
-        if (!track_frame(tvb, tree, pinfo, &fr))
+        ord = tl_frames_ordinal_now(&frames, pinfo->num);
+        if (!track_frame(tvb, tree, pinfo, ord, &fr))
             return 0;
         last_tracked = pinfo->num;
         last_tracked_off = pinfo->fd->file_off;
+        last_tracked_ord = ord;
     } else {
         /* A later pass only reads what the first one stored: skip the
          * decoding when nothing will read it either. */
         if ((!tap && !show) || !tl_store_get(pinfo->num, &fr))
             return 0;
+        ord = frames.n ? tl_frames_ordinal(&frames, pinfo->num) : pinfo->num;
         for (guint i = 0; i < fr.n; i++) {
             fr.layer[i].rec = tl_conns_get(fr.layer[i].stream);
-            relative(tvb, pinfo, &fr.layer[i], FALSE);
+            relative(tvb, pinfo, ord, &fr.layer[i], FALSE);
         }
     }
     if (tap)
@@ -348,7 +369,7 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     if (!show)
         return tvb_captured_length(tvb);
     if (!first && pref_tcpdump && tl_tree_wants_tcpdump(tree))
-        td_rebuild(tvb, pinfo, &fr);
+        td_rebuild(tvb, pinfo, ord, &fr);
     /* Whole-connection fields are known once every frame has been seen:
      * on a later pass (the GUI, tshark -2), never in a single pass. */
     for (guint i = 0; i < fr.n; i++)
@@ -396,6 +417,7 @@ tcplife_cleanup(void)
 {
     tl_conns_stats_t cs;
 
+    tl_frames_clear(&frames);
     if (!g_getenv("TCPLIFE_MEMSTATS"))
         return;
     tl_conns_memstats(&cs);
@@ -417,6 +439,9 @@ tcplife_init(void)
     stat_frames = stat_stored = 0;
     last_tracked = 0;
     last_tracked_off = -1;
+    last_tracked_ord = 0;
+    tl_frames_clear(&frames);
+    tl_frames_init(&frames, g_try_realloc, g_free);
     frames_fate = FRAMES_UNKNOWN;
     prev_num = 0;
     apply_prefs();

@@ -118,8 +118,15 @@ flow_comment(const tl_result_t *r, const tl_layer_result_t *lr, const char *labe
 
     if (r->keepalive)
         NOTE("keepalive %s", tl_keepalive_name((tl_keepalive_t)r->keepalive));
-    if (r->dup_of)
-        NOTE("copy of frame %u", r->dup_of);
+    if (r->dup_of) {
+        /* The tracker's ordinal, shown as the frame's number (tl_frames.h). */
+        guint32 n = tl_frames_number(tl_glue_frames(), r->dup_of);
+
+        if (n)
+            NOTE("copy of frame %u", n);
+        else
+            NOTE("copy of a frame the read filter hid");
+    }
 
     /* TIME_WAIT: on the segment that acknowledges the last FIN, which
      * starts it (tcplife.time_wait.start is its time). */

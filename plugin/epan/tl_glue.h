@@ -12,6 +12,7 @@
 #include "tcplife/tl_zeek.h"
 #include "tcplife/tl_row.h"
 #include "tcplife/tl_tuples.h"
+#include "tcplife/tl_frames.h"
 
 /* A frame's capture time in ns for the core (tl_time_ns_clamped()). */
 static inline gint64
@@ -100,6 +101,10 @@ void     tl_store_frame(guint32 frame, const tl_stored_t *fr);
 gboolean tl_store_drop_last(guint32 frame);
 gboolean tl_store_get(guint32 frame, tl_stored_t *fr);
 gsize    tl_store_bytes(void);
+
+/* packet-tcplife.c: the frames a read filter hid (tl_frames.h), to name the
+ * tracker's related frames by the numbers the program shows. */
+const tl_frames_t *tl_glue_frames(void);
 
 void proto_register_tcplife(void);
 void proto_reg_handoff_tcplife(void);

@@ -15,6 +15,7 @@
 #include "tl_fields.h"
 #include "tl_epan_seam.h"
 #include "tcplife/tl_headline.h"
+#include "tcplife/tl_pack.h"
 
 static int proto_tl = -1;
 
@@ -340,6 +341,10 @@ void
 tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                const tl_layer_result_t *lr, gboolean final_known)
 {
+    /* The tracker names related frames by ordinal: shown as numbers, and
+     * not at all when the read filter hid them (tl_frames.h). */
+    const tl_frames_t *frames = tl_glue_frames();
+    tl_result_t numbered;
     const tl_result_t *r = &lr->r;
     tl_role_t snd = (tl_role_t)r->sender, rcv = tl_peer(snd);
     proto_item *top, *ti = NULL;
@@ -347,13 +352,19 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 
     gboolean experts = experts_wanted(tree);   /* else each item is asked */
 
+    if (frames->n) {
+        numbered = lr->r;
+        tl_result_frame_numbers(&numbered, frames);
+        r = &numbered;
+    }
+
     top = proto_tree_add_item(tree, proto_tl, tvb, 0, 0, ENC_NA);
     /* The headline is only ever read in a visible tree: a filter or -T
      * fields run builds a "fake" one and needs no text. */
     if (tl_seam_tree_visible(tree)) {
         char headline[TCPLIFE_HEADLINE_MAX];
 
-        tl_headline(r, headline, sizeof headline);
+        tl_headline(&lr->r, frames, headline, sizeof headline);
         proto_item_set_text(top, "TCP Lifecycle: %s", headline);
     }
     gen(top);

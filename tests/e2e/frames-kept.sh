@@ -14,6 +14,10 @@
 #     filters: one keeping SYNs, FINs and RSTs, one keeping the segments
 #     with an odd sequence number (about half, at random); and the store
 #     holds the frames the filter keeps, not the rejected ones as well.
+#  3. The same two filters: every related-frame link (tcplife.rst.answers,
+#     tcplife.duplicate, ...) of a kept frame names the same frame as
+#     without the filter, by its new number, or is absent when the filter
+#     rejected that frame (tl_frames.h).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$1 capture=$2
@@ -40,18 +44,20 @@ fi
 
 keys=(frame.time_epoch tcp.seq_raw)
 args=()
-# tcplife.duplicate names a frame by its number, which a read filter changes.
-# A RST's cause (rst.kind, rst.reason, its unread and unacked bytes, the api
-# text) is judged by which frame the RST answers, and the tracker tells
-# frames apart by their numbers, which a read filter gives twice: known
-# limitation, noted on issue #15; every other field must agree.
-skip=(tcplife.duplicate tcplife.rst.kind tcplife.rst.reason tcplife.rst.unread_data
-      tcplife.rst.unread_bytes tcplife.rst.unacked_bytes tcplife.api)
+# Links name frames by number, which a read filter changes: compared
+# below by the frames they name.
+links=(tcplife.handshake.syn_frame tcplife.handshake.ack_not_taken tcplife.prev_frame
+       tcplife.teardown.fin_frame tcplife.rst.answers tcplife.rst.forged_frame
+       tcplife.half_close.fin_frame tcplife.keepalive.probe_frame tcplife.duplicate)
 for f in "${keys[@]}" "${fields[@]:2}"; do
-    [[ " ${skip[*]} " == *" $f "* ]] || args+=(-e "$f")
+    [[ " ${links[*]} " == *" $f "* ]] || args+=(-e "$f")
 done
+largs=(-e frame.number)
+for f in "${keys[@]}" "${links[@]}"; do largs+=(-e "$f"); done
 "$here/tshark-plugin.sh" "$build" -n -2 -r "$capture" -T fields -E occurrence=a -E aggregator=, \
     "${args[@]}" | sort -u >"$tmp/all"
+"$here/tshark-plugin.sh" "$build" -n -2 -r "$capture" -T fields -E occurrence=a -E aggregator=, \
+    "${largs[@]}" >"$tmp/all-links"
 for filter in 'tcp.flags.syn == 1 || tcp.flags.fin == 1 || tcp.flags.reset == 1' \
               'tcp.seq_raw % 2 == 1'; do
     "$here/tshark-plugin.sh" "$build" -n -2 -R "$filter" -r "$capture" -T fields -E occurrence=a \
@@ -59,6 +65,43 @@ for filter in 'tcp.flags.syn == 1 || tcp.flags.fin == 1 || tcp.flags.reset == 1'
     if ! comm -13 "$tmp/all" "$tmp/some" >"$tmp/extra" || [ -s "$tmp/extra" ]; then
         echo "FAIL: tshark -2 -R '$filter' shows rows tshark -2 does not:" >&2
         head -5 "$tmp/extra" >&2
+        status=1
+    fi
+    # Links: file 1 is the unfiltered run, file 2 the filtered one; a frame
+    # is known by its time and sequence numbers (frames that share them,
+    # exact copies, are left out).
+    "$here/tshark-plugin.sh" "$build" -n -2 -R "$filter" -r "$capture" -T fields -E occurrence=a \
+        -E aggregator=, "${largs[@]}" >"$tmp/some-links"
+    if ! awk -F'\t' -v nlinks="${#links[@]}" -v names="${links[*]}" '
+        FNR == NR { k = $2 SUBSEP $3; cnt[k]++; key1[$1] = k
+                    for (j = 4; j < 4 + nlinks; j++) link1[k, j] = $j
+                    next }
+        { k = $2 SUBSEP $3; key2[$1] = k; num2[k] = $1; n++; row[n] = $0 }
+        END {
+            split(names, name, " ")
+            for (i = 1; i <= n; i++) {
+                nf = split(row[i], f, "\t"); k = f[2] SUBSEP f[3]
+                if (cnt[k] != 1) continue
+                for (j = 4; j < 4 + nlinks; j++) {
+                    want = ""; skip = 0
+                    m = split(link1[k, j], u, ",")
+                    for (x = 1; x <= m; x++) {
+                        if (u[x] == "") continue
+                        ku = key1[u[x]]
+                        if (cnt[ku] != 1) { skip = 1; break }
+                        if (ku in num2) want = want (want == "" ? "" : ",") num2[ku]
+                    }
+                    got = (j <= nf) ? f[j] : ""
+                    if (!skip && got != want) {
+                        printf "frame %s (%s): %s is \"%s\", expected \"%s\"\n", f[1], f[2], name[j - 3], got, want
+                        bad++
+                    }
+                }
+            }
+            exit (bad > 0)
+        }' "$tmp/all-links" "$tmp/some-links" >"$tmp/badlinks"; then
+        echo "FAIL: tshark -2 -R '$filter': links that do not name the frames they name without it:" >&2
+        head -5 "$tmp/badlinks" >&2
         status=1
     fi
     # The store holds the frames the filter keeps: a rejected frame's

@@ -11,6 +11,8 @@
  */
 #include "tl_script.h"
 
+#include <stdlib.h>
+
 #include "tcplife/tl_headline.h"
 
 #define EM  " \xe2\x80\x94 "       /* " — " before both states */
@@ -53,7 +55,7 @@ headline(const tl_result_t *res)
 {
     static char buf[TCPLIFE_HEADLINE_MAX];
 
-    tl_headline(res, buf, sizeof buf);
+    tl_headline(res, NULL, buf, sizeof buf);
     return buf;
 }
 
@@ -207,6 +209,64 @@ HEADLINE_TEST(test_headline_rst_answering_data_after_close,
                    "Reset: RST from client answers data sent after its FIN (frame 10): data "
                    "discarded; 23 bytes unacknowledged, lost" BOTH_CLOSED })
 
+/* A RST+ACK with seq 0 as the first segment refuses a SYN the capture
+ * missed: no frame to name (it once read "frame 0"). */
+static void
+test_headline_refusal_of_an_unseen_syn_names_no_frame(void **state)
+{
+    static const tl_script_t rst = SEG(S2C, "RA", 0, 1, 0);
+    tl_run_t r;
+
+    (void)state;
+    tl_run_init(&r);
+    r.sisn = 0;
+    assert_string_equal(headline(tl_run_segment(&r, &rst)),
+                        "Reset: RST from server answers a SYN the capture missed: connection refused"
+                        BOTH_CLOSED);
+}
+
+/* A read filter hid frames (tl_frames.h): the frame a RST answers is named
+ * by the number the program shows, or said to be hidden. */
+static void *
+libc_realloc(void *p, size_t bytes)
+{
+    return realloc(p, bytes);
+}
+
+static void
+test_headline_names_frames_by_the_numbers_a_read_filter_leaves(void **state)
+{
+    static const tl_script_t syn = SEG(C2S, "S", 0, 0, 0), rst = SEG(S2C, "RA", 0, 1, 0);
+    tl_frames_t frames;
+    tl_run_t r;
+    tl_result_t res;
+    char buf[TCPLIFE_HEADLINE_MAX];
+
+    (void)state;
+    tl_run_init(&r);
+    (void)tl_run_segment(&r, &syn);
+    res = *tl_run_segment(&r, &rst);
+    assert_int_equal(res.rel_rst, 1);       /* the SYN's ordinal */
+    res.rel_rst = 5;                         /* as if the SYN were the 5th frame read */
+
+    tl_frames_init(&frames, libc_realloc, free);
+    tl_headline(&res, &frames, buf, sizeof buf);
+    assert_string_equal(buf, "Reset: RST from server answers the SYN in frame 5: connection refused"
+                             BOTH_CLOSED);
+    /* Frames 2 and 4 were read, then rejected: the SYN is shown as frame 3. */
+    assert_true(tl_frames_hide(&frames, 2));
+    assert_true(tl_frames_hide(&frames, 4));
+    tl_headline(&res, &frames, buf, sizeof buf);
+    assert_string_equal(buf, "Reset: RST from server answers the SYN in frame 3: connection refused"
+                             BOTH_CLOSED);
+    /* The SYN itself rejected. */
+    assert_true(tl_frames_hide(&frames, 5));
+    tl_headline(&res, &frames, buf, sizeof buf);
+    assert_string_equal(buf, "Reset: RST from server answers the SYN in a frame the read filter hid: "
+                             "connection refused" BOTH_CLOSED);
+    tl_frames_clear(&frames);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Capture started late                                                      */
 /* ------------------------------------------------------------------------ */
@@ -243,9 +303,9 @@ test_headline_short_buffer_is_cut_and_terminated(void **state)
     tl_run_init(&r);
     res = tl_run_segment(&r, &syn);
     memset(small, 'x', sizeof small);
-    assert_int_equal(tl_headline(res, small, sizeof small), strlen(full));
+    assert_int_equal(tl_headline(res, NULL, small, sizeof small), strlen(full));
     assert_string_equal(small, "Handshake 1");
-    assert_int_equal(tl_headline(res, NULL, 0), strlen(full));
+    assert_int_equal(tl_headline(res, NULL, NULL, 0), strlen(full));
 }
 
 static void
@@ -281,6 +341,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_headline_half_close_names_the_bytes_sent_after_the_peer_fin),
     cmocka_unit_test(test_headline_fin_retransmission_is_no_step),
     cmocka_unit_test(test_headline_refused_names_the_syn_it_answers),
+    cmocka_unit_test(test_headline_refusal_of_an_unseen_syn_names_no_frame),
+    cmocka_unit_test(test_headline_names_frames_by_the_numbers_a_read_filter_leaves),
     cmocka_unit_test(test_headline_unread_data_then_closed_then_stray),
     cmocka_unit_test(test_headline_abort_adds_the_bytes_lost),
     cmocka_unit_test(test_headline_rst_answering_data_after_close),
