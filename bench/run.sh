@@ -23,7 +23,9 @@
 #     machine, where times move by 20-30%), estimates the
 #     plugin's own state per frame and per connection from the sizes of the
 #     stored structures, and diffs tcplife's fields with TCP reassembly and
-#     sequence analysis on and off;
+#     sequence analysis on and off; and the same #15 commands under
+#     cachegrind (simulated instruction and data caches: what tcplife adds
+#     in cache misses, with a cycle estimate, docs/benchmarks.md);
 #  5. prints the table of medians and ratios; a copy is kept as
 #     $TLBENCH_CACHE/results-PACKETS.txt.
 #
@@ -55,7 +57,7 @@ while [ $# -gt 0 ]; do
     --runs) RUNS=$2; shift 2 ;;
     --packets) PACKETS=$2; shift 2 ;;
     --close) CLOSE=$2; shift 2 ;;
-    -h|--help) sed -n '3,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -263,6 +265,24 @@ ir_pp() {   # ir_pp PLUGIN_DIR ARGS...: instructions per packet on cut-$n1, star
     b=$(tsh_ir "$pd" -r "$CACHE/cut-1.pcap" "$@")
     echo "($a - $b) / ($n1 - 1)" | bc -l
 }
+# Cache simulation (#15, check's preferences): instructions alone leave out
+# the instruction- and data-cache misses tcplife adds, which CPU time on a
+# shared machine cannot resolve. "IR I1 D1 LL" of one tshark run.
+tsh_cache() {
+    local pd=$1; shift
+    "${runner[@]}" env -i PATH=/usr/bin:/bin HOME="$WORK/home" WIRESHARK_CONFIG_DIR="$WORK/home" \
+        WIRESHARK_PLUGIN_DIR="$pd" WIRESHARK_EXTCAP_DIR="$WORK/extcap" TZ=UTC LC_ALL=C \
+        valgrind --tool=cachegrind --cache-sim=yes --cachegrind-out-file=/dev/null tshark "$@" 2>&1 >/dev/null \
+        | awk '{ gsub(",", "") } / I +refs:/ { i = $4 } / I1 +misses:/ { i1 = $4 }
+               / D1 +misses:/ { d1 = $4 } / LL misses:/ { ll = $4 } END { print i, i1, d1, ll }'
+}
+say "== the check's preferences under cachegrind on cut-$n10 (cache misses)"
+CG_B=$(tsh_cache "$NOP" -r "$CACHE/cut-$n10.pcap" -Y tcp -q "${CHECK_BASE[@]}")
+CG_P=$(tsh_cache "$PLUG" -r "$CACHE/cut-$n10.pcap" -Y tcp -q "${CHECK_PLUG[@]}")
+CG_C=$(tsh_cache "$PLUG" -r "$CACHE/cut-$n10.pcap" -q -z tcplife,conn "${CHECK_PLUG[@]}")
+CG_B0=$(tsh_cache "$NOP" -r "$CACHE/cut-1.pcap" -Y tcp -q "${CHECK_BASE[@]}")
+CG_P0=$(tsh_cache "$PLUG" -r "$CACHE/cut-1.pcap" -Y tcp -q "${CHECK_PLUG[@]}")
+CG_C0=$(tsh_cache "$PLUG" -r "$CACHE/cut-1.pcap" -q -z tcplife,conn "${CHECK_PLUG[@]}")
 IR_FIN=$(ir_pp "$NOP" -Y 'tcp.flags.fin == 1' -q)
 IR_PHASE=$(ir_pp "$PLUG" -Y 'tcplife.phase == "teardown"' -q)
 IR_V0=$(ir_pp "$NOP" -V)
@@ -397,6 +417,21 @@ printf '  -Y tcp -q plugin    %8.0f Ir/packet   ratio %.3f (target <= 1.05)\n' "
     "$(echo "$(ipp "$IR_KP" "$IR_K1") / $(ipp "$IR_KB" "$IR_K0")" | bc -l)"
 printf '  -z tcplife,conn     %8.0f Ir/packet   ratio %.3f (target <= 1.10)\n' "$(ipp "$IR_KC" "$IR_K1")" \
     "$(echo "$(ipp "$IR_KC" "$IR_K1") / $(ipp "$IR_KB" "$IR_K0")" | bc -l)"
+echo "The same under cachegrind (simulated caches; per packet, start-up off; cycle estimate"
+echo "Ir + 10 x (I1 + D1 misses) + 100 x LL misses, as KCachegrind's):"
+cache_row() {   # cache_row LABEL "RUN" "START-UP" ["BASE RUN" "BASE START-UP" TARGET]
+    awk -v l="$1" -v r="$2" -v s="$3" -v br="${4:-}" -v bs="${5:-}" -v t="${6:-}" -v n="$n10" '
+        function pp(a, b, k,   x, y) { split(a, x, " "); split(b, y, " "); return (x[k] - y[k]) / n }
+        function cyc(a, b) { return pp(a, b, 1) + 10 * (pp(a, b, 2) + pp(a, b, 3)) + 100 * pp(a, b, 4) }
+        BEGIN { printf "  %-22s %7.0f Ir %6.0f I1 %5.0f D1 %5.1f LL misses  %7.0f cycles", l,
+                       pp(r, s, 1), pp(r, s, 2), pp(r, s, 3), pp(r, s, 4), cyc(r, s)
+                if (br != "") printf "   ratio %.3f (Ir %.3f, I1 %.3f, D1 %.3f; target <= %s)", cyc(r, s) / cyc(br, bs),
+                       pp(r, s, 1) / pp(br, bs, 1), pp(r, s, 2) / pp(br, bs, 2), pp(r, s, 3) / pp(br, bs, 3), t
+                printf "\n" }'
+}
+cache_row "-Y tcp -q no plugin" "$CG_B" "$CG_B0"
+cache_row "-Y tcp -q plugin" "$CG_P" "$CG_P0" "$CG_B" "$CG_B0" 1.05
+cache_row "-z tcplife,conn" "$CG_C" "$CG_C0" "$CG_B" "$CG_B0" 1.10
 echo "Whole tshark under callgrind, cut-$n1 (each run's own 1-packet start-up taken off):"
 printf '  -Y tcp.flags.fin == 1, no plugin      %8.0f Ir/packet\n' "$IR_FIN"
 printf '  -Y tcplife.phase == "teardown"        %8.0f Ir/packet   ratio %.2f (target <= 1.05)\n' \
