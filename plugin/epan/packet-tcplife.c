@@ -20,6 +20,7 @@
 #include "tl_epan_seam.h"
 #include "tl_glue.h"
 #include "tcplife/tl_pack.h"
+#include "tcplife/tl_row.h"
 
 static int proto_tcplife = -1;
 static dissector_handle_t tcplife_handle;
@@ -29,6 +30,8 @@ static int tcplife_tap = -1;
  * emptied with the file. The connections' records are tl_conns.c's. */
 static guint64 stat_frames;      /* frames tracked (TCPLIFE_MEMSTATS) */
 static guint64 stat_stored;      /* frames stored */
+static guint64 stat_deferred;    /* frames tracked deferred (see deferred below) */
+static guint32 stat_streams;     /* the highest stream tracked, + 1 */
 /* The last frame the first pass tracked, and where its record is in the
  * file. Frames come in order on a first pass; one that comes again
  * unvisited (the GUI dissects a frame for its read filter, then again to
@@ -60,9 +63,13 @@ static guint pref_msl_custom = 30;
 
 static tl_config_t tl_cfg;
 
+static void deferred_flush(void);
+
 static void
 apply_prefs(void)
 {
+    /* Frames seen before the change are tracked as they were seen. */
+    deferred_flush();
     tl_cfg.time_wait_ns = tl_msl_time_wait_ns((tl_msl_profile_t)pref_msl_profile, pref_msl_custom);
 }
 
@@ -192,42 +199,18 @@ frames_fate_learn(packet_info *pinfo)
     }
 }
 
-/* First pass: track every TCP layer of the frame (its ordinal: ord), store
- * the verdicts when a later pass can read them. */
-static gboolean
-track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, guint32 ord, tl_stored_t *fr)
+/* Feed one frame's TCP layers to their connections, in order. With pinfo,
+ * the tcpdump text is made when it is shown now (text_now) or has to be
+ * kept (its header is not in the frame's bytes); without (a deferred
+ * frame, below), only the numbering moves. texts[i]: the text to keep. */
+static void
+track_layers(packet_info *pinfo, guint32 ord, const tl_extracted_t *x, guint n,
+             gboolean text_now, tl_stored_t *fr, const char **texts)
 {
-    tl_extracted_t x[TCPLIFE_MAX_LAYERS];
-    guint untracked;
-    guint n = tl_extract(tvb, tree, pinfo, x, TCPLIFE_MAX_LAYERS, &untracked);
-    /* The tcpdump text is made now when this pass shows it. A later pass
-     * makes it again from the header in the frame's bytes (its offset is
-     * stored) and the connection's numbering changes; only a header that
-     * is not in the frame's bytes (a reassembled IP datagram) has its text
-     * kept. */
-    gboolean text_now = pref_tcpdump && tl_tree_wants_tcpdump(tree);
-    const char *texts[TCPLIFE_MAX_LAYERS];
-
     guint32 streams[TCPLIFE_MAX_LAYERS];
-    /* A stream number no dense numbering reaches: not kept (see above). */
-    guint kept = 0;
 
-    for (guint i = 0; i < n; i++) {
-        if (x[i].stream >= TCPLIFE_STREAM_MAX)
-            untracked++;
-        else if (kept++ != i)
-            x[kept - 1] = x[i];
-    }
-    n = kept;
-    for (guint i = 0; i < n; i++) {
+    for (guint i = 0; i < n; i++)
         streams[i] = x[i].stream;
-        x[i].seg.frame = ord;
-    }
-    if (n == 0 && untracked == 0)
-        return FALSE;
-    memset(fr, 0, offsetof(tl_stored_t, layer));
-    fr->n = (guint8)n;
-    fr->untracked = (guint8)MIN(untracked, G_MAXUINT8);
     tl_conns_idle(ord);
     for (guint i = 0; i < n; i++) {
         tl_conn_rec_t *rec = tl_conns_touch(x[i].stream, ord);
@@ -243,10 +226,10 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, guint32 ord, tl
         texts[i] = NULL;
         if (pref_tcpdump) {
             tl_tcpdump_t before = rec->conn.tcpdump;
-            gboolean keep = x[i].hdr_off < 0;
+            gboolean keep = pinfo && x[i].hdr_off < 0;
             guint nth, count;
 
-            if (text_now || keep)
+            if (pinfo && (text_now || keep))
                 lr->tcpdump = td_format(pinfo, &rec->conn.tcpdump, &x[i].seg);
             else
                 tl_tcpdump_advance(&rec->conn.tcpdump, &x[i].seg);
@@ -258,8 +241,109 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, guint32 ord, tl
         if (x[i].hdr_off >= 0)
             lr->hdr_off = (guint32)x[i].hdr_off + 1;
         tl_zeek_observe(&rec->zeek, &x[i].seg);
+        stat_streams = MAX(stat_streams, x[i].stream + 1);
     }
     stat_frames++;
+}
+
+/*
+ * Deferred tracking. In a single pass (frames_fate ONCE) nothing reads a
+ * frame's verdict unless a tcplife tap listens or its tree shows or
+ * filters on tcplife; such a frame still moves its connections, but need
+ * not do it at once. Its layers wait here, and up to TCPLIFE_DEFER of
+ * them go to the tracker in a row: tshark's code for one packet is larger
+ * than the instruction cache, so a tracker called once a packet misses on
+ * every line it runs (about 100 lines), and in a row only on the first
+ * frame (docs/benchmarks.md, "Tracking deferred in a single pass"). The
+ * same frames go in the same order, so every connection ends the same:
+ * whatever reads the tracker flushes the queue first (a frame that is
+ * shown or tapped, a later pass, a preference change, the file's end).
+ */
+#define TCPLIFE_DEFER 32
+
+static struct {
+    guint          frames, layers;
+    guint32        ord[TCPLIFE_DEFER];
+    guint8         n[TCPLIFE_DEFER];
+    tl_extracted_t layer[TCPLIFE_DEFER];
+} deferred;
+
+static void
+deferred_flush(void)
+{
+    static tl_stored_t unread;  /* verdicts nobody asked for */
+    const char *texts[TCPLIFE_MAX_LAYERS];
+    guint at = 0;
+
+    for (guint f = 0; f < deferred.frames; f++) {
+        track_layers(NULL, deferred.ord[f], &deferred.layer[at], deferred.n[f], FALSE, &unread,
+                     texts);
+        at += deferred.n[f];
+    }
+    deferred.frames = deferred.layers = 0;
+}
+
+static void
+deferred_add(guint32 ord, const tl_extracted_t *x, guint n)
+{
+    if (deferred.frames == TCPLIFE_DEFER || deferred.layers + n > TCPLIFE_DEFER)
+        deferred_flush();
+    deferred.ord[deferred.frames] = ord;
+    deferred.n[deferred.frames] = (guint8)n;
+    for (guint i = 0; i < n; i++) {
+        tl_extracted_t *d = &deferred.layer[deferred.layers + i];
+
+        *d = x[i];
+        /* Into the frame's bytes, gone by then: only the text reads them. */
+        d->seg.opt_bytes = NULL;
+        d->seg.opt_len = 0;
+    }
+    deferred.frames++;
+    deferred.layers += n;
+    stat_deferred++;
+}
+
+/* First pass: track every TCP layer of the frame (its ordinal: ord), store
+ * the verdicts when a later pass can read them. defer: a single pass in
+ * which nothing reads this frame's verdicts (see deferred above); fr is
+ * then left as it was. */
+static gboolean
+track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, guint32 ord, tl_stored_t *fr,
+            gboolean defer)
+{
+    tl_extracted_t x[TCPLIFE_MAX_LAYERS];
+    guint untracked;
+    guint n = tl_extract(tvb, tree, pinfo, x, TCPLIFE_MAX_LAYERS, &untracked);
+    /* The tcpdump text is made now when this pass shows it. A later pass
+     * makes it again from the header in the frame's bytes (its offset is
+     * stored) and the connection's numbering changes; only a header that
+     * is not in the frame's bytes (a reassembled IP datagram) has its text
+     * kept. */
+    gboolean text_now = pref_tcpdump && tl_tree_wants_tcpdump(tree);
+    const char *texts[TCPLIFE_MAX_LAYERS];
+    /* A stream number no dense numbering reaches: not kept (see above). */
+    guint kept = 0;
+
+    for (guint i = 0; i < n; i++) {
+        if (x[i].stream >= TCPLIFE_STREAM_MAX)
+            untracked++;
+        else if (kept++ != i)
+            x[kept - 1] = x[i];
+    }
+    n = kept;
+    for (guint i = 0; i < n; i++)
+        x[i].seg.frame = ord;
+    if (n == 0 && untracked == 0)
+        return FALSE;
+    if (defer && !text_now) {
+        deferred_add(ord, x, n);
+        return TRUE;
+    }
+    deferred_flush();
+    memset(fr, 0, offsetof(tl_stored_t, layer));
+    fr->n = (guint8)n;
+    fr->untracked = (guint8)MIN(untracked, G_MAXUINT8);
+    track_layers(pinfo, ord, x, n, text_now, fr, texts);
     if (frames_kept()) {
         const char *shown[TCPLIFE_MAX_LAYERS];
 
@@ -337,6 +421,9 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 
     if (!visited)
         frames_fate_learn(pinfo);
+    /* Whatever reads the store or the connections sees them complete. */
+    if ((!first || renumbered) && deferred.frames)
+        deferred_flush();
     if (renumbered) {
         if (tl_store_drop_last(pinfo->num))
             stat_stored--;  /* the rejected frame's record: replaced, not kept */
@@ -345,7 +432,7 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     }
     if (first) {
         ord = tl_frames_ordinal_now(&frames, pinfo->num);
-        if (!track_frame(tvb, tree, pinfo, ord, &fr))
+        if (!track_frame(tvb, tree, pinfo, ord, &fr, frames_fate == FRAMES_ONCE && !tap && !show))
             return 0;
         last_tracked = pinfo->num;
         last_tracked_off = pinfo->fd->file_off;
@@ -411,32 +498,70 @@ dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
  * TCPLIFE_MEMSTATS=1 in the environment: when a file is closed, print on
  * stderr what tcplife kept for it (bench/run.sh reads this line). The
  * sizes are what was requested from wmem; wmem adds its own headers.
+ * "hidden": frames a read filter hid (tl_frames.h); "hidden_lost": 1 when
+ * one could not be kept (the tcplife.frames_lost expert item).
+ * TCPLIFE_MEMSTATS=rows: then every connection's row as -z
+ * tcplife,conn,tsv prints it, from the connections as the file left them,
+ * whatever this pass read of them (tests compare a pass that deferred its
+ * tracking with one that did not).
  */
+static void
+memstats_rows(void)
+{
+    tl_rows_out_t o;
+    tl_row_t row;
+
+    tl_rows_init(&o, TCPLIFE_ROWS_TSV);
+    tl_rows_begin(stderr, &o, NULL);
+    for (guint32 stream = 0; stream < stat_streams; stream++) {
+        const tl_conn_rec_t *rec = tl_conns_get(stream);
+
+        if (!rec)
+            continue;
+        tl_row_build(&row, stream, &rec->conn, &rec->zeek, &tl_cfg, NULL);
+        tl_rows_put(stderr, &o, &row);
+    }
+    tl_rows_end(stderr, &o);
+    tl_rows_free(&o);
+}
+
 static void
 tcplife_cleanup(void)
 {
+    const char *memstats = g_getenv("TCPLIFE_MEMSTATS");
+    guint32 hidden = frames.n;
+    gboolean lost = frames.lost;
     tl_conns_stats_t cs;
 
+    /* The file's last deferred frames: every connection ends as seen. */
+    deferred_flush();
     tl_frames_clear(&frames);
-    if (!g_getenv("TCPLIFE_MEMSTATS"))
+    if (!memstats)
         return;
     tl_conns_memstats(&cs);
     fprintf(stderr, "tcplife memstats: frames %" G_GUINT64_FORMAT " stored %" G_GUINT64_FORMAT
             " store %" G_GSIZE_FORMAT
             " connections %" G_GUINT64_FORMAT " conn_bytes %" G_GUINT64_FORMAT
             " conn_rec %zu live %" G_GUINT64_FORMAT " parks %" G_GUINT64_FORMAT
-            " unparks %" G_GUINT64_FORMAT "\n", stat_frames, stat_stored, tl_store_bytes(),
-            cs.conns, cs.bytes,
-            sizeof(tl_conn_rec_t), cs.live, cs.parks, cs.unparks);
+            " unparks %" G_GUINT64_FORMAT " deferred %" G_GUINT64_FORMAT
+            " hidden %u hidden_lost %d\n",
+            stat_frames, stat_stored, tl_store_bytes(), cs.conns, cs.bytes,
+            sizeof(tl_conn_rec_t), cs.live, cs.parks, cs.unparks, stat_deferred,
+            hidden, lost ? 1 : 0);
+    if (strcmp(memstats, "rows") == 0)
+        memstats_rows();
 }
 
 static void
 tcplife_init(void)
 {
+    /* Left by a file that was not closed: its connections are gone. */
+    deferred.frames = deferred.layers = 0;
     tl_conns_reset();
     tl_store_reset();
     tl_extract_reset();
-    stat_frames = stat_stored = 0;
+    stat_frames = stat_stored = stat_deferred = 0;
+    stat_streams = 0;
     last_tracked = 0;
     last_tracked_off = -1;
     last_tracked_ord = 0;

@@ -23,6 +23,10 @@ corpus.py check BUILD_DIR FIELDS CAPTURE
     4. -2 with every connection parked between its segments
        (TCPLIFE_PARK_FRAMES=0, plugin/epan/tl_conns.c) equals -2 with the
        default: the fields of every frame and the tsv table.
+    5. A single pass that reads no verdict (-Y tcp -q) defers its tracking
+       (packet-tcplife.c, deferred_add()) and leaves every connection as
+       1.'s pass does: the rows TCPLIFE_MEMSTATS=rows prints at the file's
+       end equal its tsv table.
     One tshark run per pass: the fields or the PDML, with the tsv table
     after it. A failure prints the first differing lines. Exit 77
     (skipped) when CAPTURE does not exist.
@@ -240,10 +244,21 @@ def check(build, fields_file, capture, quiet=False):
     parked = run_pdml(build, capture, fields, env={"TCPLIFE_PARK_FRAMES": "0"})
     ok &= first_diff(two.lines(fields) + two.tsv, parked.lines(fields) + parked.tsv,
                      f"-2 differs with every connection parked ({name})", "-2", "-2, parked")
+    # 5. tracking deferred: the connections end the same.
+    rc, _, err = tshark(build, capture, ["-Y", "tcp", "-q"], env={"TCPLIFE_MEMSTATS": "rows"})
+    lines = err.splitlines()
+    at = next((i for i, l in enumerate(lines) if l.startswith("tcplife memstats:")), None)
+    if at is None:
+        print(f"FAIL: no memstats line from -Y tcp -q (exit {rc})")
+        ok = False
+    else:
+        ok &= first_diff(one.tsv, [l for l in lines[at + 1:] if not l.startswith("tcplife memstats:")],
+                         f"connections differ when the single pass defers its tracking ({name})",
+                         "one pass, -z tcplife,conn,tsv", "-Y tcp -q, TCPLIFE_MEMSTATS=rows")
     if ok and not quiet:
         layers = sum(len(v.get("tcplife.stream", [])) for v in one.frames.values())
         print(f"ok: {name}: {len(one.order)} frames, {layers} tracked TCP layers, "
-              f"{max(len(one.tsv) - 1, 0)} connections; one pass = -2 = -2 parked")
+              f"{max(len(one.tsv) - 1, 0)} connections; one pass = -2 = -2 parked = deferred")
     return ok, one, two
 
 

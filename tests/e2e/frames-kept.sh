@@ -7,6 +7,12 @@
 #     program keeps no frame to come back to: frames_kept() in
 #     packet-tcplife.c); tshark -2 stores every frame it tracks
 #     (TCPLIFE_MEMSTATS=1: "frames" tracked, "stored").
+#     The single pass -Y tcp -q reads no verdict, so it defers its
+#     tracking ("deferred" frames, fed to the tracker in a row: see
+#     deferred_add() in packet-tcplife.c) from the fifth frame on, and -2
+#     defers none; both leave every connection the same: the rows
+#     TCPLIFE_MEMSTATS=rows prints at the file's end are equal, and equal
+#     to -z tcplife,conn,tsv.
 #  2. tshark -2 -R FILTER: a frame the read filter rejects gives its number
 #     to the next one. Every frame the filter keeps shows the same tcplife
 #     fields as in tshark -2 without a filter (rows matched on the frame's
@@ -29,16 +35,46 @@ status=0
 memstat() {   # memstat KEY FILE: the value after KEY on tcplife's memstats line
     awk -v k="$1" '/^tcplife memstats:/ { for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' "$2"
 }
-TCPLIFE_MEMSTATS=1 "$here/tshark-plugin.sh" "$build" -n -r "$capture" -Y tcp -q 2>"$tmp/one" >/dev/null
-TCPLIFE_MEMSTATS=1 "$here/tshark-plugin.sh" "$build" -n -2 -r "$capture" -Y tcp -q 2>"$tmp/two" >/dev/null
+TCPLIFE_MEMSTATS=rows "$here/tshark-plugin.sh" "$build" -n -r "$capture" -Y tcp -q 2>"$tmp/one" >/dev/null
+TCPLIFE_MEMSTATS=rows "$here/tshark-plugin.sh" "$build" -n -2 -r "$capture" -Y tcp -q 2>"$tmp/two" >/dev/null
+TCPLIFE_MEMSTATS=1 "$here/tshark-plugin.sh" "$build" -n -r "$capture" -q -z tcplife,conn,tsv \
+    >"$tmp/table" 2>"$tmp/now"
 frames1=$(memstat frames "$tmp/one") stored1=$(memstat stored "$tmp/one")
 frames2=$(memstat frames "$tmp/two") stored2=$(memstat stored "$tmp/two")
-if [ -z "$frames1" ] || [ -z "$stored1" ] || [ -z "$stored2" ]; then
+deferred1=$(memstat deferred "$tmp/one") deferred2=$(memstat deferred "$tmp/two")
+if [ -z "$frames1" ] || [ -z "$stored1" ] || [ -z "$stored2" ] || [ -z "$deferred1" ]; then
     echo "no memstats line from tshark" >&2; cat "$tmp/one" "$tmp/two" >&2; exit 1
 fi
 if [ "$stored1" -gt 4 ] || [ "$stored2" != "$frames2" ] || [ "$frames1" != "$frames2" ]; then
     echo "FAIL: single pass tracked $frames1 frames and stored $stored1 (at most 4 expected);" \
          "-2 tracked $frames2 and stored $stored2 (all expected)" >&2
+    status=1
+fi
+# Frames 1-4 come before the single pass knows it keeps none.
+if [ "$deferred2" != 0 ] || { [ "$frames1" -ge 8 ] && [ "$deferred1" -lt $((frames1 - 4)) ]; }; then
+    echo "FAIL: single pass deferred $deferred1 of $frames1 frames (all but the first 4 expected)," \
+         "-2 deferred $deferred2 (none expected)" >&2
+    status=1
+fi
+# The same connections, parked and unparked alike, as a pass that tracks
+# every frame at once (its tap reads them).
+for k in frames connections conn_bytes live parks unparks; do
+    if [ "$(memstat $k "$tmp/one")" != "$(memstat $k "$tmp/now")" ]; then
+        echo "FAIL: $k: $(memstat $k "$tmp/one") deferred, $(memstat $k "$tmp/now") at once" >&2
+        status=1
+    fi
+done
+grep -v '^tcplife memstats:' "$tmp/one" >"$tmp/one.rows" || true
+grep -v '^tcplife memstats:' "$tmp/two" >"$tmp/two.rows" || true
+for other in two.rows table; do
+    if ! diff -u "$tmp/$other" "$tmp/one.rows" >"$tmp/rows.diff"; then
+        echo "FAIL: connections as the deferred single pass left them differ from $other:" >&2
+        head -20 "$tmp/rows.diff" >&2
+        status=1
+    fi
+done
+if [ "$(wc -l <"$tmp/one.rows")" -lt 2 ]; then
+    echo "FAIL: no connection rows from TCPLIFE_MEMSTATS=rows" >&2; cat "$tmp/one" >&2
     status=1
 fi
 
@@ -112,6 +148,11 @@ for filter in 'tcp.flags.syn == 1 || tcp.flags.fin == 1 || tcp.flags.reset == 1'
     stored=$(memstat stored "$tmp/rstat")
     if [ -z "$stored" ] || [ "$stored" -lt "$shown" ] || [ "$stored" -gt $((shown + 1)) ]; then
         echo "FAIL: tshark -2 -R '$filter': ${stored:-no} frames stored for $shown shown" >&2
+        status=1
+    fi
+    # Every hidden frame was kept in the map (none lost for memory).
+    if [ "$(memstat hidden_lost "$tmp/rstat")" != 0 ]; then
+        echo "FAIL: tshark -2 -R '$filter': hidden frames lost: $(grep memstats "$tmp/rstat")" >&2
         status=1
     fi
 done
