@@ -29,6 +29,7 @@ expert_field ei_tcplife[TCPLIFE_ANOMALY_COUNT] = {
 #undef TCPLIFE_X_
 };
 expert_field ei_tcplife_untracked = EI_INIT;
+expert_field ei_tcplife_frames_lost = EI_INIT;
 
 /* epan keeps pointers into this table until exit: static storage. */
 static hf_register_info hf[] = {
@@ -79,6 +80,9 @@ static ei_register_info ei_glue[] = {
     { &ei_tcplife_untracked, { "tcplife.untracked", PI_MALFORMED, PI_WARN,
       "TCP header truncated or malformed, or its IP header not found: segment not "
       "tracked, the connection's states may miss it", EXPFILL } },
+    { &ei_tcplife_frames_lost, { "tcplife.frames_lost", PI_UNDECODED, PI_WARN,
+      "Out of memory for the frames the read filter hid: related frames after one of them "
+      "may be named by a wrong number", EXPFILL } },
 };
 
 void

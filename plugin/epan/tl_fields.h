@@ -249,6 +249,7 @@ extern int          hf_tcplife[TCPLIFE_HF_COUNT];
 extern gint         ett_tcplife[TCPLIFE_ETT_COUNT];
 extern expert_field ei_tcplife[TCPLIFE_ANOMALY_COUNT];
 extern expert_field ei_tcplife_untracked;
+extern expert_field ei_tcplife_frames_lost;
 
 /* Register the fields, subtrees and expert items of protocol proto, once,
  * from proto_register_tcplife() (through tl_tree_register()). */

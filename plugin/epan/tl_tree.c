@@ -460,4 +460,8 @@ tl_tree_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     for (guint i = 0; i < r->n_anomalies; i++)
         if (experts || expert_named(t, (tl_anomaly_t)r->anomalies[i]))
             expert_add_info(pinfo, top, &ei_tcplife[r->anomalies[i]]);
+    /* Never a guess: the hidden frames could not all be kept (out of
+     * memory), so a related frame's number may be off. */
+    if (frames->lost)
+        expert_add_info(pinfo, top, &ei_tcplife_frames_lost);
 }
