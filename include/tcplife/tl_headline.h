@@ -38,6 +38,13 @@ unsigned tl_teardown_steps(tl_teardown_t kind);
  * hidden. */
 size_t tl_headline(const tl_result_t *r, const tl_frames_t *frames, char *buf, size_t size);
 
+/* How a verdict names a related frame, by its ordinal: "frame N" (N its
+ * number through frames; NULL: the ordinal is the number), "a frame the
+ * read filter hid", or for 0 "a frame not captured". Written into buf as
+ * snprintf() does; returns the full length. The headline and the Flow
+ * Graph's comments use it, so that they name frames alike. */
+size_t tl_frame_ref(const tl_frames_t *frames, uint32_t ordinal, char *buf, size_t size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -48,8 +48,22 @@ tl_teardown_steps(tl_teardown_t kind)
     return kind == TCPLIFE_TEARDOWN_THREE_WAY ? 3 : 4;
 }
 
-/* "frame N" for a related frame's ordinal, or what stands in for a frame
- * the read filter hid (tl_frames.h). */
+size_t
+tl_frame_ref(const tl_frames_t *frames, uint32_t ordinal, char *buf, size_t size)
+{
+    uint32_t n = frames ? tl_frames_number(frames, ordinal) : ordinal;
+    int len;
+
+    if (n)
+        len = snprintf(buf, size, "frame %u", (unsigned)n);
+    else if (ordinal)
+        len = snprintf(buf, size, "a frame the read filter hid");
+    else
+        len = snprintf(buf, size, "a frame not captured");
+    return len > 0 ? (size_t)len : 0;
+}
+
+/* tl_frame_ref() as a value, for a headline's arguments. */
 typedef struct {
     char s[40];
 } tl_frame_ref_t;
@@ -58,14 +72,8 @@ static tl_frame_ref_t
 frame_ref(const tl_out_t *o, uint32_t ordinal)
 {
     tl_frame_ref_t f;
-    uint32_t n = o->frames ? tl_frames_number(o->frames, ordinal) : ordinal;
 
-    if (n)
-        snprintf(f.s, sizeof f.s, "frame %u", (unsigned)n);
-    else if (ordinal)
-        snprintf(f.s, sizeof f.s, "a frame the read filter hid");
-    else
-        snprintf(f.s, sizeof f.s, "a frame not captured");
+    (void)tl_frame_ref(o->frames, ordinal, f.s, sizeof f.s);
     return f;
 }
 

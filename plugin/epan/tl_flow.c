@@ -25,6 +25,7 @@
 
 #include "tl_compat.h"
 #include "tl_glue.h"
+#include "tcplife/tl_headline.h"
 
 /* tshark's text Flow Graph gives the label of an arrow between two adjacent
  * nodes 20 characters (NODE_CHARS_WIDTH) and cuts the rest; the Qt graph
@@ -119,13 +120,11 @@ flow_comment(const tl_result_t *r, const tl_layer_result_t *lr, const char *labe
     if (r->keepalive)
         NOTE("keepalive %s", tl_keepalive_name((tl_keepalive_t)r->keepalive));
     if (r->dup_of) {
-        /* The tracker's ordinal, shown as the frame's number (tl_frames.h). */
-        guint32 n = tl_frames_number(tl_glue_frames(), r->dup_of);
+        /* The tracker's ordinal, named as the headline names it. */
+        char ref[48];
 
-        if (n)
-            NOTE("copy of frame %u", n);
-        else
-            NOTE("copy of a frame the read filter hid");
+        (void)tl_frame_ref(tl_glue_frames(), r->dup_of, ref, sizeof ref);
+        NOTE("copy of %s", ref);
     }
 
     /* TIME_WAIT: on the segment that acknowledges the last FIN, which

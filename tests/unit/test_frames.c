@@ -17,23 +17,13 @@
 
 #include "tcplife/tl_frames.h"
 
-static unsigned reallocs, fail_from;
-
-static void *
-count_realloc(void *p, size_t bytes)
-{
-    if (fail_from && ++reallocs >= fail_from)
-        return NULL;
-    return realloc(p, bytes);
-}
-
 static void
 test_frames_nothing_hidden_is_the_identity(void **state)
 {
     tl_frames_t m;
 
     (void)state;
-    tl_frames_init(&m, count_realloc, free);
+    tl_frames_init(&m, tl_test_realloc, free);
     for (uint32_t n = 1; n < 1000; n += 7) {
         assert_int_equal(tl_frames_ordinal_now(&m, n), n);
         assert_int_equal(tl_frames_ordinal(&m, n), n);
@@ -55,7 +45,7 @@ simulate(const bool *keep, uint32_t n)
 
     assert_non_null(ord);
     assert_non_null(num);
-    tl_frames_init(&m, count_realloc, free);
+    tl_frames_init(&m, tl_test_realloc, free);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t number = kept + 1;          /* what the program numbers it */
 
@@ -129,7 +119,7 @@ test_frames_hides_only_in_ascending_order(void **state)
     tl_frames_t m;
 
     (void)state;
-    tl_frames_init(&m, count_realloc, free);
+    tl_frames_init(&m, tl_test_realloc, free);
     assert_false(tl_frames_hide(&m, 0));
     assert_true(tl_frames_hide(&m, 4));
     assert_false(tl_frames_hide(&m, 4));    /* twice: once */
@@ -150,9 +140,9 @@ test_frames_failing_allocator_loses_hides_not_memory(void **state)
     uint32_t o = 1;
 
     (void)state;
-    reallocs = 0;
-    fail_from = 2;                          /* the first array, then no more */
-    tl_frames_init(&m, count_realloc, free);
+    tl_test_alloc()->reallocs = 0;
+    tl_test_alloc()->fail_from = 2;     /* the first array, then no more */
+    tl_frames_init(&m, tl_test_realloc, free);
     while (tl_frames_hide(&m, o))
         o += 2;
     assert_true(m.lost);
@@ -163,7 +153,7 @@ test_frames_failing_allocator_loses_hides_not_memory(void **state)
     assert_int_equal(tl_frames_number(&m, 2), 1);
     tl_frames_clear(&m);
     assert_false(m.lost);
-    fail_from = 0;
+    tl_test_alloc()->fail_from = 0;
 
     /* No allocator at all. */
     tl_frames_init(&m, NULL, NULL);

@@ -227,12 +227,6 @@ test_headline_refusal_of_an_unseen_syn_names_no_frame(void **state)
 
 /* A read filter hid frames (tl_frames.h): the frame a RST answers is named
  * by the number the program shows, or said to be hidden. */
-static void *
-libc_realloc(void *p, size_t bytes)
-{
-    return realloc(p, bytes);
-}
-
 static void
 test_headline_names_frames_by_the_numbers_a_read_filter_leaves(void **state)
 {
@@ -249,7 +243,7 @@ test_headline_names_frames_by_the_numbers_a_read_filter_leaves(void **state)
     assert_int_equal(res.rel_rst, 1);       /* the SYN's ordinal */
     res.rel_rst = 5;                         /* as if the SYN were the 5th frame read */
 
-    tl_frames_init(&frames, libc_realloc, free);
+    tl_frames_init(&frames, tl_test_realloc, free);
     tl_headline(&res, &frames, buf, sizeof buf);
     assert_string_equal(buf, "Reset: RST from server answers the SYN in frame 5: connection refused"
                              BOTH_CLOSED);
@@ -264,6 +258,30 @@ test_headline_names_frames_by_the_numbers_a_read_filter_leaves(void **state)
     tl_headline(&res, &frames, buf, sizeof buf);
     assert_string_equal(buf, "Reset: RST from server answers the SYN in a frame the read filter hid: "
                              "connection refused" BOTH_CLOSED);
+    tl_frames_clear(&frames);
+}
+
+/* tl_frame_ref(): what the headline and the Flow Graph call a related frame. */
+static void
+test_frame_ref_names_numbered_hidden_and_missing_frames(void **state)
+{
+    tl_frames_t frames;
+    char buf[48];
+
+    (void)state;
+    assert_int_equal(tl_frame_ref(NULL, 7, buf, sizeof buf), strlen("frame 7"));
+    assert_string_equal(buf, "frame 7");
+    tl_frames_init(&frames, tl_test_realloc, free);
+    assert_true(tl_frames_hide(&frames, 3));
+    tl_frame_ref(&frames, 7, buf, sizeof buf);
+    assert_string_equal(buf, "frame 6");      /* one frame hidden before it */
+    tl_frame_ref(&frames, 3, buf, sizeof buf);
+    assert_string_equal(buf, "a frame the read filter hid");
+    tl_frame_ref(&frames, 0, buf, sizeof buf);
+    assert_string_equal(buf, "a frame not captured");
+    /* Cut like snprintf(): terminated, the full length returned. */
+    assert_int_equal(tl_frame_ref(&frames, 3, buf, 8), strlen("a frame the read filter hid"));
+    assert_string_equal(buf, "a frame");
     tl_frames_clear(&frames);
 }
 
@@ -343,6 +361,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_headline_refused_names_the_syn_it_answers),
     cmocka_unit_test(test_headline_refusal_of_an_unseen_syn_names_no_frame),
     cmocka_unit_test(test_headline_names_frames_by_the_numbers_a_read_filter_leaves),
+    cmocka_unit_test(test_frame_ref_names_numbered_hidden_and_missing_frames),
     cmocka_unit_test(test_headline_unread_data_then_closed_then_stray),
     cmocka_unit_test(test_headline_abort_adds_the_bytes_lost),
     cmocka_unit_test(test_headline_rst_answering_data_after_close),

@@ -29,18 +29,6 @@ fake_row(tl_row_t *row, unsigned i)
     }
 }
 
-/* The caller's allocator: libc's, counted; and one that fails from its
- * n-th call on. */
-static unsigned reallocs, fail_from;
-
-static void *
-count_realloc(void *p, size_t bytes)
-{
-    if (fail_from && ++reallocs >= fail_from)
-        return NULL;
-    return realloc(p, bytes);
-}
-
 static void
 test_row_table_keeps_every_row_in_order(void **state)
 {
@@ -50,9 +38,9 @@ test_row_table_keeps_every_row_in_order(void **state)
     unsigned n = 5000, i;
     (void)state;
 
-    reallocs = fail_from = 0;
+    tl_test_alloc()->reallocs = tl_test_alloc()->fail_from = 0;
     tl_rows_init(&o, TCPLIFE_ROWS_TABLE);
-    tl_rows_keep(&o, count_realloc, free);
+    tl_rows_keep(&o, tl_test_realloc, free);
     for (int c = 0; c < TCPLIFE_CONN_COLS; c++)
         width[c] = o.width[c];
     for (i = 0; i < n; i++) {
@@ -85,7 +73,7 @@ test_row_tsv_and_json_keep_nothing(void **state)
         tl_rows_out_t o;
 
         tl_rows_init(&o, fmts[f]);
-        tl_rows_keep(&o, count_realloc, free);
+        tl_rows_keep(&o, tl_test_realloc, free);
         fake_row(&row, 1);
         tl_rows_measure(&o, &row);
         assert_false(tl_rows_kept(&o));
@@ -113,21 +101,21 @@ test_row_without_memory_gives_nothing_back(void **state)
     assert_null(o.kept);
     tl_rows_free(&o);
 
-    reallocs = 0;
-    fail_from = 2;     /* the first buffer, then no more */
+    tl_test_alloc()->reallocs = 0;
+    tl_test_alloc()->fail_from = 2;     /* the first buffer, then no more */
     tl_rows_init(&o, TCPLIFE_ROWS_TABLE);
-    tl_rows_keep(&o, count_realloc, free);
+    tl_rows_keep(&o, tl_test_realloc, free);
     for (unsigned i = 0; i < 5000; i++) {
         fake_row(&row, i);
         tl_rows_measure(&o, &row);
         if (i == 0)
             assert_true(tl_rows_kept(&o));
     }
-    assert_int_equal(reallocs, 2);
+    assert_int_equal(tl_test_alloc()->reallocs, 2);
     assert_false(tl_rows_kept(&o));
     assert_false(tl_rows_next_kept(&o, &row));
     tl_rows_free(&o);
-    fail_from = 0;
+    tl_test_alloc()->fail_from = 0;
 }
 
 static void

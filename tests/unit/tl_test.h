@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -40,6 +41,30 @@ tl_parse_flags(const char *s)
         }
     }
     return f;
+}
+
+/* The caller's allocator that the core's growing tables take
+ * (tl_frames_init(), tl_rows_keep()): libc's realloc, its calls counted
+ * (reallocs), failing from the fail_from-th call on (0: never). */
+typedef struct {
+    unsigned reallocs, fail_from;
+} tl_test_alloc_t;
+
+static inline tl_test_alloc_t *
+tl_test_alloc(void)
+{
+    static tl_test_alloc_t a;
+    return &a;
+}
+
+static inline void *
+tl_test_realloc(void *p, size_t bytes)
+{
+    tl_test_alloc_t *a = tl_test_alloc();
+
+    if (a->fail_from && ++a->reallocs >= a->fail_from)
+        return NULL;
+    return realloc(p, bytes);
 }
 
 static inline int
