@@ -142,16 +142,23 @@ td_format(packet_info *pinfo, tl_tcpdump_t *st, const tl_segment_t *seg)
  * (tl_result_relative()): from the frame's ordinal (tl_frames.h), time and
  * the header's bytes, the same on every pass. */
 static void
+relative_seg(tvbuff_t *tvb, packet_info *pinfo, guint32 ord, guint32 hdr_off, tl_relative_t *seg)
+{
+    gint off = (gint)hdr_off - 1;
+
+    seg->frame = ord;
+    seg->time_ns = tl_time_ns(&pinfo->abs_ts);
+    seg->hdr = hdr_off && tvb_captured_length_remaining(tvb, off) >= 12;
+    seg->seq = seg->hdr ? tvb_get_ntohl(tvb, off + 4) : 0;
+    seg->ack = seg->hdr ? tvb_get_ntohl(tvb, off + 8) : 0;
+}
+
+static void
 relative(tvbuff_t *tvb, packet_info *pinfo, guint32 ord, tl_layer_result_t *lr, gboolean to_relative)
 {
     tl_relative_t seg;
-    gint off = (gint)lr->hdr_off - 1;
 
-    seg.frame = ord;
-    seg.time_ns = tl_time_ns(&pinfo->abs_ts);
-    seg.hdr = lr->hdr_off && tvb_captured_length_remaining(tvb, off) >= 12;
-    seg.seq = seg.hdr ? tvb_get_ntohl(tvb, off + 4) : 0;
-    seg.ack = seg.hdr ? tvb_get_ntohl(tvb, off + 8) : 0;
+    relative_seg(tvb, pinfo, ord, lr->hdr_off, &seg);
     tl_result_relative(&lr->r, &seg, to_relative);
 }
 
@@ -247,66 +254,96 @@ track_layers(packet_info *pinfo, guint32 ord, const tl_extracted_t *x, guint n,
 }
 
 /*
- * Deferred tracking. In a single pass (frames_fate ONCE) nothing reads a
- * frame's verdict unless a tcplife tap listens or its tree shows or
- * filters on tcplife; such a frame still moves its connections, but need
- * not do it at once. Its layers wait here, and up to TCPLIFE_DEFER of
- * them go to the tracker in a row: tshark's code for one packet is larger
- * than the instruction cache, so a tracker called once a packet misses on
- * every line it runs (about 100 lines), and in a row only on the first
- * frame (docs/benchmarks.md, "Tracking deferred in a single pass"). The
- * same frames go in the same order, so every connection ends the same:
- * whatever reads the tracker flushes the queue first (a frame that is
- * shown or tapped, a later pass, a preference change, the file's end).
+ * Deferred tracking. On a first pass, nothing reads a frame's verdict now
+ * unless this pass taps tcplife or the frame's tree shows or filters on
+ * tcplife (tshark -Y tcp -q; the first pass of tshark -2 and of the GUI);
+ * such a frame still moves its connections, and may have to be stored for
+ * a later pass, but neither need happen at once. Its layers wait here, and
+ * up to TCPLIFE_DEFER of them go to the tracker (and the store) in a row:
+ * tshark's code for one packet is larger than the instruction cache, so a
+ * tracker called once a packet misses on every line it runs (about 100
+ * lines), and in a row only on the first frame (docs/benchmarks.md,
+ * "Tracking deferred"). The same frames go in the same order with the same
+ * ordinals, so every connection and every stored verdict ends the same:
+ * whatever reads the tracker or the store flushes the queue first (a frame
+ * that is shown or tapped, a later pass, a read filter's renumbering, a
+ * preference change, the file's end).
  */
 #define TCPLIFE_DEFER 32
 
 static struct {
     guint          frames, layers;
-    guint32        ord[TCPLIFE_DEFER];
-    guint8         n[TCPLIFE_DEFER];
+    struct {
+        guint32 ord;
+        guint32 num;        /* the number to store it under; 0: not stored */
+        guint8  n, untracked;
+    } frame[TCPLIFE_DEFER];
     tl_extracted_t layer[TCPLIFE_DEFER];
+    tl_relative_t  rel[TCPLIFE_DEFER];      /* for the store: tl_result_relative() */
 } deferred;
 
 static void
 deferred_flush(void)
 {
-    static tl_stored_t unread;  /* verdicts nobody asked for */
+    static tl_stored_t fr;
     const char *texts[TCPLIFE_MAX_LAYERS];
     guint at = 0;
 
     for (guint f = 0; f < deferred.frames; f++) {
-        track_layers(NULL, deferred.ord[f], &deferred.layer[at], deferred.n[f], FALSE, &unread,
-                     texts);
-        at += deferred.n[f];
+        guint n = deferred.frame[f].n;
+
+        memset(&fr, 0, offsetof(tl_stored_t, layer));
+        fr.n = (guint8)n;
+        fr.untracked = deferred.frame[f].untracked;
+        track_layers(NULL, deferred.frame[f].ord, &deferred.layer[at], n, FALSE, &fr, texts);
+        if (deferred.frame[f].num) {
+            for (guint i = 0; i < n; i++)
+                tl_result_relative(&fr.layer[i].r, &deferred.rel[at + i], TRUE);
+            tl_store_frame(deferred.frame[f].num, &fr);
+            stat_stored++;
+        }
+        at += n;
     }
     deferred.frames = deferred.layers = 0;
 }
 
-static void
-deferred_add(guint32 ord, const tl_extracted_t *x, guint n)
+/* Queue a frame's layers; FALSE when it cannot wait: a tcpdump text kept
+ * for the store needs the frame's own bytes (a header not in them). */
+static gboolean
+deferred_add(tvbuff_t *tvb, packet_info *pinfo, guint32 ord, const tl_extracted_t *x, guint n,
+             guint untracked, gboolean store)
 {
+    if (store && pref_tcpdump)
+        for (guint i = 0; i < n; i++)
+            if (x[i].hdr_off < 0)
+                return FALSE;
     if (deferred.frames == TCPLIFE_DEFER || deferred.layers + n > TCPLIFE_DEFER)
         deferred_flush();
-    deferred.ord[deferred.frames] = ord;
-    deferred.n[deferred.frames] = (guint8)n;
+    deferred.frame[deferred.frames].ord = ord;
+    deferred.frame[deferred.frames].num = store ? pinfo->num : 0;
+    deferred.frame[deferred.frames].n = (guint8)n;
+    deferred.frame[deferred.frames].untracked = (guint8)MIN(untracked, G_MAXUINT8);
     for (guint i = 0; i < n; i++) {
-        tl_extracted_t *d = &deferred.layer[deferred.layers + i];
+        guint at = deferred.layers + i;
 
-        *d = x[i];
+        deferred.layer[at] = x[i];
         /* Into the frame's bytes, gone by then: only the text reads them. */
-        d->seg.opt_bytes = NULL;
-        d->seg.opt_len = 0;
+        deferred.layer[at].seg.opt_bytes = NULL;
+        deferred.layer[at].seg.opt_len = 0;
+        if (store)
+            relative_seg(tvb, pinfo, ord, x[i].hdr_off >= 0 ? (guint32)x[i].hdr_off + 1 : 0,
+                         &deferred.rel[at]);
     }
     deferred.frames++;
     deferred.layers += n;
     stat_deferred++;
+    return TRUE;
 }
 
 /* First pass: track every TCP layer of the frame (its ordinal: ord), store
- * the verdicts when a later pass can read them. defer: a single pass in
- * which nothing reads this frame's verdicts (see deferred above); fr is
- * then left as it was. */
+ * the verdicts when a later pass can read them. defer: nothing reads this
+ * frame's verdicts in this pass (see deferred above); fr is then left as
+ * it was when the frame was queued. */
 static gboolean
 track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, guint32 ord, tl_stored_t *fr,
             gboolean defer)
@@ -335,8 +372,8 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, guint32 ord, tl
         x[i].seg.frame = ord;
     if (n == 0 && untracked == 0)
         return FALSE;
-    if (defer && !text_now) {
-        deferred_add(ord, x, n);
+    if (defer && !text_now && deferred_add(tvb, pinfo, ord, x, n, untracked, frames_kept())) {
+        fr->n = fr->untracked = 0;      /* nothing to tap or show now */
         return TRUE;
     }
     deferred_flush();
@@ -431,8 +468,12 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         (void)tl_frames_hide(&frames, last_tracked_ord);
     }
     if (first) {
+        /* tshark's single pass taps every frame; the first pass of -2
+         * none, the GUI's when a tcplife window is open. */
+        gboolean defer = !show && (!tap || (frames_fate != FRAMES_ONCE && !tl_seam_tapping(pinfo)));
+
         ord = tl_frames_ordinal_now(&frames, pinfo->num);
-        if (!track_frame(tvb, tree, pinfo, ord, &fr, frames_fate == FRAMES_ONCE && !tap && !show))
+        if (!track_frame(tvb, tree, pinfo, ord, &fr, defer))
             return 0;
         last_tracked = pinfo->num;
         last_tracked_off = pinfo->fd->file_off;
