@@ -31,7 +31,6 @@ static int tcplife_tap = -1;
 static guint64 stat_frames;      /* frames tracked (TCPLIFE_MEMSTATS) */
 static guint64 stat_stored;      /* frames stored */
 static guint64 stat_deferred;    /* frames tracked deferred (see deferred below) */
-static guint32 stat_streams;     /* the highest stream tracked, + 1 */
 /* The last frame the first pass tracked, and where its record is in the
  * file. Frames come in order on a first pass; one that comes again
  * unvisited (the GUI dissects a frame for its read filter, then again to
@@ -248,7 +247,6 @@ track_layers(packet_info *pinfo, guint32 ord, const tl_extracted_t *x, guint n,
         if (x[i].hdr_off >= 0)
             lr->hdr_off = (guint32)x[i].hdr_off + 1;
         tl_zeek_observe(&rec->zeek, &x[i].seg);
-        stat_streams = MAX(stat_streams, x[i].stream + 1);
     }
     stat_frames++;
 }
@@ -547,26 +545,6 @@ dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
  * tracking with one that did not).
  */
 static void
-memstats_rows(void)
-{
-    tl_rows_out_t o;
-    tl_row_t row;
-
-    tl_rows_init(&o, TCPLIFE_ROWS_TSV);
-    tl_rows_begin(stderr, &o, NULL);
-    for (guint32 stream = 0; stream < stat_streams; stream++) {
-        const tl_conn_rec_t *rec = tl_conns_get(stream);
-
-        if (!rec)
-            continue;
-        tl_row_build(&row, stream, &rec->conn, &rec->zeek, &tl_cfg, NULL);
-        tl_rows_put(stderr, &o, &row);
-    }
-    tl_rows_end(stderr, &o);
-    tl_rows_free(&o);
-}
-
-static void
 tcplife_cleanup(void)
 {
     const char *memstats = g_getenv("TCPLIFE_MEMSTATS");
@@ -590,7 +568,7 @@ tcplife_cleanup(void)
             sizeof(tl_conn_rec_t), cs.live, cs.parks, cs.unparks, stat_deferred,
             hidden, lost ? 1 : 0);
     if (strcmp(memstats, "rows") == 0)
-        memstats_rows();
+        tl_stats_put_rows(stderr, TCPLIFE_ROWS_TSV, NULL, NULL, 0);
 }
 
 static void
@@ -602,7 +580,6 @@ tcplife_init(void)
     tl_store_reset();
     tl_extract_reset();
     stat_frames = stat_stored = stat_deferred = 0;
-    stat_streams = 0;
     last_tracked = 0;
     last_tracked_off = -1;
     last_tracked_ord = 0;

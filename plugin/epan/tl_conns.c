@@ -301,6 +301,12 @@ tl_conns_get(guint32 stream)
     return &c->rec;
 }
 
+guint32
+tl_conns_streams(void)
+{
+    return n_slots;
+}
+
 void
 tl_conns_memstats(tl_conns_stats_t *st)
 {

@@ -58,6 +58,8 @@ void tl_conns_idle(guint32 frame);
  * cache of unpacked copies: valid through the next 2 * TCPLIFE_MAX_LAYERS
  * calls, and until the next tl_conns_touch() or tl_conns_idle(). */
 const tl_conn_rec_t *tl_conns_get(guint32 stream);
+/* 1 + the highest stream that has had a record (0: none). */
+guint32 tl_conns_streams(void);
 /* The latest connection on every 4-tuple, for tl_conn_observe_stream(). */
 tl_tuples_t *tl_conns_tuples(void);
 typedef struct {
@@ -123,6 +125,10 @@ guint    tl_extract(tvbuff_t *frame_tvb, proto_tree *tree, packet_info *pinfo, t
  * tap, and what tl_stats_ui.c shares with them. */
 void     tl_stats_register(void);
 void     tl_stats_set_config(const tl_config_t *cfg);
+/* The connections' rows as -z tcplife,conn prints them, in the order of
+ * streams (NULL: every stream of the file, in order; n is then ignored). */
+void     tl_stats_put_rows(FILE *out, tl_rows_fmt_t fmt, const char *filter,
+                           const guint32 *streams, guint n);
 char    *tl_arrow_label(const tl_result_t *r, gboolean with_len, gsize max_chars);
 /* A connection's row of -z tcplife,conn: TCPLIFE_CONN_COLS strings (g_free each)
  * named by tl_conn_columns; *sum (may be NULL) gets the summary they show. */

@@ -108,22 +108,25 @@ stat_reset(void *tapdata)
 static gint
 cmp_uint(gconstpointer a, gconstpointer b)
 {
-    guint x = GPOINTER_TO_UINT(*(const gpointer *)a), y = GPOINTER_TO_UINT(*(const gpointer *)b);
+    guint32 x = *(const guint32 *)a, y = *(const guint32 *)b;
     return x < y ? -1 : x > y;
 }
 
-/* The streams seen, sorted. Free with g_ptr_array_free(.., TRUE). */
-static GPtrArray *
+/* The streams seen, sorted (guint32). Free with g_array_free(.., TRUE). */
+static GArray *
 sorted_streams(const tl_stat_t *st)
 {
-    GPtrArray *keys = g_ptr_array_new();
+    GArray *keys = g_array_sized_new(FALSE, FALSE, sizeof(guint32), g_hash_table_size(st->streams));
     GHashTableIter it;
     gpointer k;
 
     g_hash_table_iter_init(&it, st->streams);
-    while (g_hash_table_iter_next(&it, &k, NULL))
-        g_ptr_array_add(keys, k);
-    g_ptr_array_sort(keys, cmp_uint);
+    while (g_hash_table_iter_next(&it, &k, NULL)) {
+        guint32 stream = GPOINTER_TO_UINT(k);
+
+        g_array_append_val(keys, stream);
+    }
+    g_array_sort(keys, cmp_uint);
     return keys;
 }
 
@@ -191,28 +194,30 @@ tl_stats_intervals(const tl_conn_rec_t *rec, const tl_summary_t *s, tl_interval_
 
 /* The rows are made again for each pass over them instead of kept (47,000
  * connections' rows would be 54 MB): the table's widths, then the lines. */
-static void
-draw_conn(tl_stat_t *st)
+/* The connections' rows, in the given order (streams NULL: every stream
+ * the file has, in stream order), as -z tcplife,conn prints them. */
+void
+tl_stats_put_rows(FILE *out, tl_rows_fmt_t fmt, const char *filter, const guint32 *streams, guint n)
 {
-    GPtrArray *keys = sorted_streams(st);
     tl_rows_out_t o;
     tl_row_t row;
 
-    tl_rows_init(&o, st->fmt == OUT_TSV ? TCPLIFE_ROWS_TSV
-                     : st->fmt == OUT_JSON ? TCPLIFE_ROWS_JSON : TCPLIFE_ROWS_TABLE);
+    if (!streams)
+        n = tl_conns_streams();
+    tl_rows_init(&o, fmt);
     tl_rows_keep(&o, g_try_realloc, g_free);
     /* The table measures every row first, and keeps them for its lines. */
     for (int pass = o.fmt == TCPLIFE_ROWS_TABLE ? 0 : 1; pass < 2; pass++) {
         if (pass == 1) {
-            tl_rows_begin(stdout, &o, st->filter);
+            tl_rows_begin(out, &o, filter);
             if (tl_rows_kept(&o)) {
                 while (tl_rows_next_kept(&o, &row))
-                    tl_rows_put(stdout, &o, &row);
+                    tl_rows_put(out, &o, &row);
                 break;
             }
         }
-        for (guint k = 0; k < keys->len; k++) {
-            guint32 stream = GPOINTER_TO_UINT(g_ptr_array_index(keys, k));
+        for (guint k = 0; k < n; k++) {
+            guint32 stream = streams ? streams[k] : k;
             const tl_conn_rec_t *rec = tl_conns_get(stream);
 
             if (!rec)
@@ -221,12 +226,23 @@ draw_conn(tl_stat_t *st)
             if (pass == 0)
                 tl_rows_measure(&o, &row);
             else
-                tl_rows_put(stdout, &o, &row);
+                tl_rows_put(out, &o, &row);
         }
     }
-    tl_rows_end(stdout, &o);
+    tl_rows_end(out, &o);
     tl_rows_free(&o);
-    g_ptr_array_free(keys, TRUE);
+}
+
+static void
+draw_conn(tl_stat_t *st)
+{
+    static const guint32 none;
+    GArray *keys = sorted_streams(st);
+
+    tl_stats_put_rows(stdout, st->fmt == OUT_TSV ? TCPLIFE_ROWS_TSV
+                              : st->fmt == OUT_JSON ? TCPLIFE_ROWS_JSON : TCPLIFE_ROWS_TABLE,
+                      st->filter, keys->len ? &g_array_index(keys, guint32, 0) : &none, keys->len);
+    g_array_free(keys, TRUE);
 }
 
 /* Peak concurrency of intervals per server endpoint (sweep line). */
@@ -305,7 +321,7 @@ free_edges(gpointer p)
 static void
 draw_sum(tl_stat_t *st)
 {
-    GPtrArray *keys = sorted_streams(st);
+    GArray *keys = sorted_streams(st);
     guint outcome[TCPLIFE_OUTCOME_COUNT] = { 0 }, kind[TCPLIFE_TEARDOWN_COUNT] = { 0 };
     guint rst[TCPLIFE_RST_COUNT] = { 0 };
     guint hs[TCPLIFE_HS_COUNT] = { 0 };
@@ -315,7 +331,7 @@ draw_sum(tl_stat_t *st)
     GString *out = g_string_new(NULL);
 
     for (guint k = 0; k < keys->len; k++) {
-        const tl_conn_rec_t *rec = tl_conns_get(GPOINTER_TO_UINT(g_ptr_array_index(keys, k)));
+        const tl_conn_rec_t *rec = tl_conns_get(g_array_index(keys, guint32, k));
         tl_summary_t s;
         tl_interval_t iv[TCPLIFE_MAX_INTERVALS];
         guint nint;
@@ -363,7 +379,7 @@ draw_sum(tl_stat_t *st)
     g_string_free(out, TRUE);
     g_hash_table_destroy(synq);
     g_hash_table_destroy(tw);
-    g_ptr_array_free(keys, TRUE);
+    g_array_free(keys, TRUE);
 }
 
 /* An arrow's label: the flags, the handshake or teardown step and the
@@ -398,14 +414,14 @@ tl_arrow_label(const tl_result_t *r, gboolean with_len, gsize max_chars)
 static void
 draw_ladder(tl_stat_t *st)
 {
-    GPtrArray *keys = sorted_streams(st);
+    GArray *keys = sorted_streams(st);
     GString *out = g_string_new(NULL);
 
     g_string_append(out, "\n==================================================================\n");
     g_string_append_printf(out, "TCP Lifecycle: ladder%s%s\n", st->filter ? "  Filter: " : "",
                            st->filter ? st->filter : "");
     for (guint k = 0; k < keys->len; k++) {
-        guint32 stream = GPOINTER_TO_UINT(g_ptr_array_index(keys, k));
+        guint32 stream = g_array_index(keys, guint32, k);
         const tl_conn_rec_t *rec = tl_conns_get(stream);
         char *c = tl_stats_endpoint(&rec->conn.ep[TCPLIFE_ROLE_CLIENT]);
         char *s = tl_stats_endpoint(&rec->conn.ep[TCPLIFE_ROLE_SERVER]);
@@ -440,7 +456,7 @@ draw_ladder(tl_stat_t *st)
     g_string_append(out, "==================================================================\n");
     fputs(out->str, stdout);
     g_string_free(out, TRUE);
-    g_ptr_array_free(keys, TRUE);
+    g_array_free(keys, TRUE);
 }
 
 static void
