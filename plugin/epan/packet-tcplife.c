@@ -31,6 +31,7 @@ static int tcplife_tap = -1;
 static guint64 stat_frames;      /* frames tracked (TCPLIFE_MEMSTATS) */
 static guint64 stat_stored;      /* frames stored */
 static guint64 stat_deferred;    /* frames tracked deferred (see deferred below) */
+static guint64 stat_probes;      /* tl_seam_tapping() asked (run_is_tapping()) */
 /* The last frame the first pass tracked, and where its record is in the
  * file. Frames come in order on a first pass; one that comes again
  * unvisited (the GUI dissects a frame for its read filter, then again to
@@ -48,6 +49,23 @@ const tl_frames_t *
 tl_glue_frames(void)
 {
     return &frames;
+}
+
+/* Whether the frames dissected for the first time since the last frame
+ * that was not (or since the file opened) are dissected with taps: epan
+ * runs a pass with taps or without, and a program that mixes the two (the
+ * GUI's read filter dissects without, then lists with) comes back to the
+ * frame in between. -1: not asked yet (tl_seam_tapping() queues a probe). */
+static gint8 run_tapping = -1;
+
+static gboolean
+run_is_tapping(packet_info *pinfo)
+{
+    if (run_tapping < 0) {
+        run_tapping = tl_seam_tapping(pinfo) ? 1 : 0;
+        stat_probes++;
+    }
+    return run_tapping == 1;
 }
 
 /* Whether a later pass can come back to this file's frames (frames_kept()). */
@@ -456,6 +474,8 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 
     if (!visited)
         frames_fate_learn(pinfo);
+    if (!first || renumbered)
+        run_tapping = -1;
     /* Whatever reads the store or the connections sees them complete. */
     if ((!first || renumbered) && deferred.frames)
         deferred_flush();
@@ -468,7 +488,7 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     if (first) {
         /* tshark's single pass taps every frame; the first pass of -2
          * none, the GUI's when a tcplife window is open. */
-        gboolean defer = !show && (!tap || (frames_fate != FRAMES_ONCE && !tl_seam_tapping(pinfo)));
+        gboolean defer = !show && (!tap || (frames_fate != FRAMES_ONCE && !run_is_tapping(pinfo)));
 
         ord = tl_frames_ordinal_now(&frames, pinfo->num);
         if (!track_frame(tvb, tree, pinfo, ord, &fr, defer))
@@ -538,7 +558,9 @@ dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
  * stderr what tcplife kept for it (bench/run.sh reads this line). The
  * sizes are what was requested from wmem; wmem adds its own headers.
  * "hidden": frames a read filter hid (tl_frames.h); "hidden_lost": 1 when
- * one could not be kept (the tcplife.frames_lost expert item).
+ * one could not be kept (the tcplife.frames_lost expert item); "probes":
+ * how often it was asked whether frames are dissected with taps
+ * (run_is_tapping()).
  * TCPLIFE_MEMSTATS=rows: then every connection's row as -z
  * tcplife,conn,tsv prints it, from the connections as the file left them,
  * whatever this pass read of them (tests compare a pass that deferred its
@@ -563,10 +585,10 @@ tcplife_cleanup(void)
             " connections %" G_GUINT64_FORMAT " conn_bytes %" G_GUINT64_FORMAT
             " conn_rec %zu live %" G_GUINT64_FORMAT " parks %" G_GUINT64_FORMAT
             " unparks %" G_GUINT64_FORMAT " deferred %" G_GUINT64_FORMAT
-            " hidden %u hidden_lost %d\n",
+            " hidden %u hidden_lost %d probes %" G_GUINT64_FORMAT "\n",
             stat_frames, stat_stored, tl_store_bytes(), cs.conns, cs.bytes,
             sizeof(tl_conn_rec_t), cs.live, cs.parks, cs.unparks, stat_deferred,
-            hidden, lost ? 1 : 0);
+            hidden, lost ? 1 : 0, stat_probes);
     if (strcmp(memstats, "rows") == 0)
         tl_stats_put_rows(stderr, TCPLIFE_ROWS_TSV, NULL, NULL, 0);
 }
@@ -579,13 +601,14 @@ tcplife_init(void)
     tl_conns_reset();
     tl_store_reset();
     tl_extract_reset();
-    stat_frames = stat_stored = stat_deferred = 0;
+    stat_frames = stat_stored = stat_deferred = stat_probes = 0;
     last_tracked = 0;
     last_tracked_off = -1;
     last_tracked_ord = 0;
     tl_frames_clear(&frames);
     tl_frames_init(&frames, g_try_realloc, g_free);
     frames_fate = FRAMES_UNKNOWN;
+    run_tapping = -1;
     prev_num = 0;
     apply_prefs();
 }

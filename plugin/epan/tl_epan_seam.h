@@ -52,7 +52,8 @@ const char *tl_seam_why_off(void);
  * once, and use the public path for the rest of the process. */
 void     tl_seam_distrust(const char *what);
 /* Whether this dissection runs with taps (records can exist). Costs a tap
- * queue entry: call once per file. */
+ * queue entry: ask once per run of frames (run_is_tapping() in
+ * packet-tcplife.c). */
 gboolean tl_seam_tapping(packet_info *pinfo);
 
 /* Whether the program keeps the file's frames for a later pass (see

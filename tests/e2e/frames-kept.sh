@@ -13,7 +13,10 @@
 #     with -z tcplife,conn (its tap reads every frame) defers none; all
 #     three leave every connection the same: the rows
 #     TCPLIFE_MEMSTATS=rows prints at the file's end are equal, and equal
-#     to the -z tcplife,conn,tsv table. (That -2's deferred store holds the
+#     to the -z tcplife,conn,tsv table. tshark -2 -z tcplife,conn,tsv has a
+#     tcplife tap, but its first pass dissects without taps: it defers too,
+#     asks once whether the pass taps ("probes" 1: run_is_tapping()), and
+#     prints the same table. (That -2's deferred store holds the
 #     same verdicts is what every golden and corpus.py's "one pass = -2"
 #     check.)
 #  2. tshark -2 -R FILTER: a frame the read filter rejects gives its number
@@ -51,6 +54,15 @@ fi
 if [ "$stored1" -gt 4 ] || [ "$stored2" != "$frames2" ] || [ "$frames1" != "$frames2" ]; then
     echo "FAIL: single pass tracked $frames1 frames and stored $stored1 (at most 4 expected);" \
          "-2 tracked $frames2 and stored $stored2 (all expected)" >&2
+    status=1
+fi
+TCPLIFE_MEMSTATS=1 "$here/tshark-plugin.sh" "$build" -n -2 -r "$capture" -q -z tcplife,conn,tsv \
+    >"$tmp/table2" 2>"$tmp/now2"
+if [ "$(memstat deferred "$tmp/now2")" = 0 ] || [ "$(memstat probes "$tmp/now2")" != 1 ] \
+   || ! diff -u "$tmp/table" "$tmp/table2" >"$tmp/table.diff"; then
+    echo "FAIL: -2 -z tcplife,conn,tsv: deferred $(memstat deferred "$tmp/now2") (some expected)," \
+         "probes $(memstat probes "$tmp/now2") (1 expected); its table against one pass's:" >&2
+    head -20 "$tmp/table.diff" >&2
     status=1
 fi
 deferred_now=$(memstat deferred "$tmp/now")
