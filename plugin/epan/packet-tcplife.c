@@ -25,6 +25,11 @@
 static int proto_tcplife = -1;
 static dissector_handle_t tcplife_handle;
 static int tcplife_tap = -1;
+/* Listeners that read only which connections a frame belongs to (-z
+ * tcplife,conn and tcplife,sum: tl_stats.c) listen here instead, and get
+ * GUINT_TO_POINTER(stream + 1) per layer: the stream is known when the
+ * frame is extracted, so such a pass can defer its tracking (below). */
+static int streams_tap = -1;
 
 /* File scope: 4-tuple -> latest connection on it (for TIME_WAIT reuse),
  * emptied with the file. The connections' records are tl_conns.c's. */
@@ -49,6 +54,14 @@ const tl_frames_t *
 tl_glue_frames(void)
 {
     return &frames;
+}
+
+static void deferred_flush(void);
+
+void
+tl_glue_flush(void)
+{
+    deferred_flush();
 }
 
 /* Whether the frames dissected for the first time since the last frame
@@ -79,8 +92,6 @@ static tl_pref_bool_t pref_tcpdump = TRUE;
 static guint pref_msl_custom = 30;
 
 static tl_config_t tl_cfg;
-
-static void deferred_flush(void);
 
 static void
 apply_prefs(void)
@@ -358,11 +369,11 @@ deferred_add(tvbuff_t *tvb, packet_info *pinfo, guint32 ord, const tl_extracted_
 
 /* First pass: track every TCP layer of the frame (its ordinal: ord), store
  * the verdicts when a later pass can read them. defer: nothing reads this
- * frame's verdicts in this pass (see deferred above); fr is then left as
- * it was when the frame was queued. */
+ * frame's verdicts in this pass (see deferred above); fr is then left
+ * empty, and queued[] names the n_queued layers' streams. */
 static gboolean
 track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, guint32 ord, tl_stored_t *fr,
-            gboolean defer)
+            gboolean defer, guint32 *queued, guint *n_queued)
 {
     tl_extracted_t x[TCPLIFE_MAX_LAYERS];
     guint untracked;
@@ -388,8 +399,12 @@ track_frame(tvbuff_t *tvb, proto_tree *tree, packet_info *pinfo, guint32 ord, tl
         x[i].seg.frame = ord;
     if (n == 0 && untracked == 0)
         return FALSE;
+    *n_queued = 0;
     if (defer && !text_now && deferred_add(tvb, pinfo, ord, x, n, untracked, frames_kept())) {
         fr->n = fr->untracked = 0;      /* nothing to tap or show now */
+        for (guint i = 0; i < n; i++)
+            queued[i] = x[i].stream;    /* but which connections, for streams_tap */
+        *n_queued = n;
         return TRUE;
     }
     deferred_flush();
@@ -461,6 +476,8 @@ static int
 dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     tl_stored_t fr;
+    guint32 queued[TCPLIFE_MAX_LAYERS];
+    guint n_queued = 0;
     gboolean visited = PINFO_FD_VISITED(pinfo);
     gboolean tap = have_tap_listener(tcplife_tap), show = tl_tree_wanted(tree);
     /* A new record under the last tracked frame's number: the read filter
@@ -487,11 +504,12 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     }
     if (first) {
         /* tshark's single pass taps every frame; the first pass of -2
-         * none, the GUI's when a tcplife window is open. */
+         * none, the GUI's when a tcplife window is open. A listener of
+         * streams_tap alone does not read verdicts. */
         gboolean defer = !show && (!tap || (frames_fate != FRAMES_ONCE && !run_is_tapping(pinfo)));
 
         ord = tl_frames_ordinal_now(&frames, pinfo->num);
-        if (!track_frame(tvb, tree, pinfo, ord, &fr, defer))
+        if (!track_frame(tvb, tree, pinfo, ord, &fr, defer, queued, &n_queued))
             return 0;
         last_tracked = pinfo->num;
         last_tracked_off = pinfo->fd->file_off;
@@ -499,7 +517,7 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     } else {
         /* A later pass only reads what the first one stored: skip the
          * decoding when nothing will read it either. */
-        if ((!tap && !show) || !tl_store_get(pinfo->num, &fr))
+        if ((!tap && !show && !have_tap_listener(streams_tap)) || !tl_store_get(pinfo->num, &fr))
             return 0;
         ord = frames.n ? tl_frames_ordinal(&frames, pinfo->num) : pinfo->num;
         for (guint i = 0; i < fr.n; i++) {
@@ -512,6 +530,13 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             if (fr.layer[i].rec)
                 tap_queue_packet(tcplife_tap, pinfo,
                                  wmem_memdup(pinfo->pool, &fr.layer[i], sizeof fr.layer[i]));
+    if (have_tap_listener(streams_tap)) {
+        for (guint i = 0; i < n_queued; i++)
+            tap_queue_packet(streams_tap, pinfo, GUINT_TO_POINTER(queued[i] + 1));
+        for (guint i = 0; i < fr.n; i++)
+            if (fr.layer[i].rec)
+                tap_queue_packet(streams_tap, pinfo, GUINT_TO_POINTER(fr.layer[i].stream + 1));
+    }
     if (!show)
         return tvb_captured_length(tvb);
     if (!first && pref_tcpdump && tl_tree_wants_tcpdump(tree))
@@ -640,6 +665,7 @@ proto_register_tcplife(void)
     register_init_routine(tcplife_init);
     register_cleanup_routine(tcplife_cleanup);
     tcplife_tap = register_tap("tcplife");
+    streams_tap = register_tap("tcplife.streams");
     tl_stats_set_config(&tl_cfg);
     tl_stats_register();
 #ifdef TCPLIFE_HAVE_SEQ_ANALYSIS

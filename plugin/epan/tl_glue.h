@@ -107,6 +107,9 @@ gsize    tl_store_bytes(void);
 /* packet-tcplife.c: the frames a read filter hid (tl_frames.h), to name the
  * tracker's related frames by the numbers the program shows. */
 const tl_frames_t *tl_glue_frames(void);
+/* Track the frames whose tracking waits (packet-tcplife.c, "Deferred
+ * tracking"): before reading connections outside a frame's dissection. */
+void tl_glue_flush(void);
 
 void proto_register_tcplife(void);
 void proto_reg_handoff_tcplife(void);

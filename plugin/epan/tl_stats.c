@@ -63,34 +63,48 @@ tl_stats_summarize(const tl_conn_rec_t *rec, tl_summary_t *s)
     tl_conn_summarize(&rec->conn, stats_cfg, s);
 }
 
+/* A byte test per packet; the table takes each connection once. */
+static void
+see_stream(tl_stat_t *st, guint32 stream)
+{
+    if (stream >= st->seen->len) {
+        guint old = st->seen->len;
+
+        g_byte_array_set_size(st->seen, MAX(stream + 1, old * 2));
+        memset(st->seen->data + old, 0, st->seen->len - old);
+    }
+    if (!st->seen->data[stream]) {
+        st->seen->data[stream] = 1;
+        /* The stream alone: its record is read when the table is drawn
+         * (tl_conns_get()), after the last frame changed it. */
+        g_hash_table_add(st->streams, GUINT_TO_POINTER(stream));
+    }
+}
+
+/* conn and sum: the "tcplife.streams" tap, GUINT_TO_POINTER(stream + 1). */
+static tap_packet_status
+stat_stream(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data,
+            tap_flags_t flags _U_)
+{
+    see_stream((tl_stat_t *)tapdata, GPOINTER_TO_UINT(data) - 1);
+    return TAP_PACKET_REDRAW;
+}
+
+/* ladder: the "tcplife" tap, each layer's verdict. */
 static tap_packet_status
 stat_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
             tap_flags_t flags _U_)
 {
     tl_stat_t *st = (tl_stat_t *)tapdata;
     const tl_layer_result_t *lr = (const tl_layer_result_t *)data;
+    tl_ladder_row_t *row = g_new(tl_ladder_row_t, 1);
 
-    /* A byte test per packet; the table takes each connection once. */
-    if (lr->stream >= st->seen->len) {
-        guint old = st->seen->len;
-
-        g_byte_array_set_size(st->seen, MAX(lr->stream + 1, old * 2));
-        memset(st->seen->data + old, 0, st->seen->len - old);
-    }
-    if (!st->seen->data[lr->stream]) {
-        st->seen->data[lr->stream] = 1;
-        /* The stream alone: its record is read when the table is drawn
-         * (tl_conns_get()), after the last frame changed it. */
-        g_hash_table_add(st->streams, GUINT_TO_POINTER(lr->stream));
-    }
-    if (st->kind == STAT_LADDER) {
-        tl_ladder_row_t *row = g_new(tl_ladder_row_t, 1);
-        row->frame = pinfo->num;
-        row->time_ns = tl_time_ns(&pinfo->abs_ts);
-        row->stream = lr->stream;
-        row->r = lr->r;
-        g_ptr_array_add(st->frames, row);
-    }
+    see_stream(st, lr->stream);
+    row->frame = pinfo->num;
+    row->time_ns = tl_time_ns(&pinfo->abs_ts);
+    row->stream = lr->stream;
+    row->r = lr->r;
+    g_ptr_array_add(st->frames, row);
     return TAP_PACKET_REDRAW;
 }
 
@@ -464,6 +478,9 @@ stat_draw(void *tapdata)
 {
     tl_stat_t *st = (tl_stat_t *)tapdata;
 
+    /* conn and sum read connections the last frames may not have moved
+     * yet (their tap leaves the tracking deferred). */
+    tl_glue_flush();
     switch (st->kind) {
     case STAT_CONN:   draw_conn(st); break;
     case STAT_SUM:    draw_sum(st); break;
@@ -568,8 +585,12 @@ stat_init(const char *opt_arg, void *userdata)
         stat_finish(st);
         TCPLIFE_STAT_INIT_DONE(false);
     }
-    tap_err = register_tap_listener("tcplife", st, st->filter, TL_REQUIRES_NOTHING,
-                                    stat_reset, stat_packet, stat_draw, stat_finish);
+    /* Only the ladder reads the verdicts; conn and sum read the connections
+     * when drawn, and need only which ones the frames belong to. */
+    tap_err = register_tap_listener(st->kind == STAT_LADDER ? "tcplife" : "tcplife.streams", st,
+                                    st->filter, TL_REQUIRES_NOTHING, stat_reset,
+                                    st->kind == STAT_LADDER ? stat_packet : stat_stream,
+                                    stat_draw, stat_finish);
     if (tap_err) {
         /* Not exit(): this runs inside tshark or Wireshark. The statistic is
          * left out; tshark 4.6+ also stops with an error status (false). */

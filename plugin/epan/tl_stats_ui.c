@@ -10,8 +10,10 @@
  *   Statistics > TCP Lifecycle > Summary       a stats tree: the counts and
  *       peaks of -z tcplife,sum. tshark: -z tcplife,tree[,FILTER]
  *
- * Both listen to the "tcplife" tap like tl_stats.c. Neither framework calls
- * back before it draws, so both keep their numbers right after every packet:
+ * Both listen to the "tcplife" tap (every layer's verdict), like -z
+ * tcplife,ladder (tl_stats.c's conn and sum need only the streams). Neither
+ * framework calls back before it draws, so both keep their numbers right
+ * after every packet:
  * in a single pass a connection's summary changes as its segments arrive
  * (the last one seen wins), in the GUI and tshark -2 it is final from the
  * first segment on.

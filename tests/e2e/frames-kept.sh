@@ -9,16 +9,17 @@
 #     (TCPLIFE_MEMSTATS=1: "frames" tracked, "stored").
 #     Neither -Y tcp -q nor -2's first pass reads a verdict, so both defer
 #     their tracking ("deferred" frames, fed to the tracker and the store in
-#     a row: see deferred_add() in packet-tcplife.c), and a single pass
-#     with -z tcplife,conn (its tap reads every frame) defers none; all
-#     three leave every connection the same: the rows
-#     TCPLIFE_MEMSTATS=rows prints at the file's end are equal, and equal
-#     to the -z tcplife,conn,tsv table. tshark -2 -z tcplife,conn,tsv has a
-#     tcplife tap, but its first pass dissects without taps: it defers too,
-#     asks once whether the pass taps ("probes" 1: run_is_tapping()), and
-#     prints the same table. (That -2's deferred store holds the
-#     same verdicts is what every golden and corpus.py's "one pass = -2"
-#     check.)
+#     a row: see deferred_add() in packet-tcplife.c); nor does -z
+#     tcplife,conn (its listener reads only which connections the frames
+#     belong to: the "tcplife.streams" tap), while a single pass with -z
+#     tcplife,ladder (its tap reads every frame's verdict) defers none. All
+#     leave every connection the same: the rows TCPLIFE_MEMSTATS=rows prints
+#     at the file's end are equal, and equal to the -z tcplife,conn,tsv
+#     table. tshark -2 -z tcplife,ladder has a tcplife tap, but its first
+#     pass dissects without taps: it defers too, asks once whether the pass
+#     taps ("probes" 1: run_is_tapping()), and prints the single pass's
+#     ladder from the store. (That -2's deferred store holds the same
+#     verdicts is what every golden and corpus.py's "one pass = -2" check.)
 #  2. tshark -2 -R FILTER: a frame the read filter rejects gives its number
 #     to the next one. Every frame the filter keeps shows the same tcplife
 #     fields as in tshark -2 without a filter (rows matched on the frame's
@@ -44,7 +45,11 @@ memstat() {   # memstat KEY FILE: the value after KEY on tcplife's memstats line
 TCPLIFE_MEMSTATS=rows "$here/tshark-plugin.sh" "$build" -n -r "$capture" -Y tcp -q 2>"$tmp/one" >/dev/null
 TCPLIFE_MEMSTATS=rows "$here/tshark-plugin.sh" "$build" -n -2 -r "$capture" -Y tcp -q 2>"$tmp/two" >/dev/null
 TCPLIFE_MEMSTATS=1 "$here/tshark-plugin.sh" "$build" -n -r "$capture" -q -z tcplife,conn,tsv \
-    >"$tmp/table" 2>"$tmp/now"
+    >"$tmp/table" 2>"$tmp/conn"
+TCPLIFE_MEMSTATS=1 "$here/tshark-plugin.sh" "$build" -n -r "$capture" -q -z tcplife,ladder \
+    >"$tmp/ladder" 2>"$tmp/now"
+TCPLIFE_MEMSTATS=1 "$here/tshark-plugin.sh" "$build" -n -2 -r "$capture" -q -z tcplife,ladder \
+    >"$tmp/ladder2" 2>"$tmp/now2"
 frames1=$(memstat frames "$tmp/one") stored1=$(memstat stored "$tmp/one")
 frames2=$(memstat frames "$tmp/two") stored2=$(memstat stored "$tmp/two")
 deferred1=$(memstat deferred "$tmp/one") deferred2=$(memstat deferred "$tmp/two")
@@ -56,19 +61,18 @@ if [ "$stored1" -gt 4 ] || [ "$stored2" != "$frames2" ] || [ "$frames1" != "$fra
          "-2 tracked $frames2 and stored $stored2 (all expected)" >&2
     status=1
 fi
-TCPLIFE_MEMSTATS=1 "$here/tshark-plugin.sh" "$build" -n -2 -r "$capture" -q -z tcplife,conn,tsv \
-    >"$tmp/table2" 2>"$tmp/now2"
-if [ "$(memstat deferred "$tmp/now2")" = 0 ] || [ "$(memstat probes "$tmp/now2")" != 1 ] \
-   || ! diff -u "$tmp/table" "$tmp/table2" >"$tmp/table.diff"; then
-    echo "FAIL: -2 -z tcplife,conn,tsv: deferred $(memstat deferred "$tmp/now2") (some expected)," \
-         "probes $(memstat probes "$tmp/now2") (1 expected); its table against one pass's:" >&2
-    head -20 "$tmp/table.diff" >&2
+deferred_now=$(memstat deferred "$tmp/now") deferred_conn=$(memstat deferred "$tmp/conn")
+if [ "$deferred_now" != 0 ] || [ "$deferred1" = 0 ] || [ "$deferred2" = 0 ] || [ "$deferred_conn" = 0 ]; then
+    echo "FAIL: deferred: $deferred1 of $frames1 frames in one pass, $deferred2 of $frames2 in -2," \
+         "$deferred_conn with -z tcplife,conn (some expected), $deferred_now with -z tcplife,ladder" \
+         "(none expected)" >&2
     status=1
 fi
-deferred_now=$(memstat deferred "$tmp/now")
-if [ "$deferred_now" != 0 ] || [ "$deferred1" = 0 ] || [ "$deferred2" = 0 ]; then
-    echo "FAIL: deferred: $deferred1 of $frames1 frames in one pass, $deferred2 of $frames2 in -2" \
-         "(some expected), $deferred_now with a tcplife tap (none expected)" >&2
+if [ "$(memstat deferred "$tmp/now2")" = 0 ] || [ "$(memstat probes "$tmp/now2")" != 1 ] \
+   || ! diff -u "$tmp/ladder" "$tmp/ladder2" >"$tmp/ladder.diff"; then
+    echo "FAIL: -2 -z tcplife,ladder: deferred $(memstat deferred "$tmp/now2") (some expected)," \
+         "probes $(memstat probes "$tmp/now2") (1 expected); its ladder against one pass's:" >&2
+    head -20 "$tmp/ladder.diff" >&2
     status=1
 fi
 # The same connections, parked and unparked alike, as a pass that tracks
