@@ -37,6 +37,7 @@ static guint64 stat_frames;      /* frames tracked (TCPLIFE_MEMSTATS) */
 static guint64 stat_stored;      /* frames stored */
 static guint64 stat_deferred;    /* frames tracked deferred (see deferred below) */
 static guint64 stat_probes;      /* tl_seam_tapping() asked (run_is_tapping()) */
+static guint64 stat_skipped;     /* frames not tracked: nothing reads them (unread_pass()) */
 /* The last frame the first pass tracked, and where its record is in the
  * file. Frames come in order on a first pass; one that comes again
  * unvisited (the GUI dissects a frame for its read filter, then again to
@@ -472,6 +473,44 @@ td_rebuild(tvbuff_t *tvb, packet_info *pinfo, guint32 ord, tl_stored_t *fr)
     }
 }
 
+/*
+ * A single pass (frames_fate FRAMES_ONCE: no pass comes back to a frame)
+ * in which nothing reads tcplife: no tree that shows or filters on a
+ * tcplife field (no display filter, column, -T fields, -V, expert tap,
+ * Lua field or MATE that names one) and no listener of either tcplife tap.
+ * What each frame would do to its connections is then read by nobody, in
+ * this pass or any other, so the frame is not tracked at all: tshark -Y
+ * tcp -q, -z conv,tcp or -T fields -e ip.src with tcplife installed pays
+ * for a call and three tests a frame (#15, docs/benchmarks.md, "Nothing
+ * read, nothing tracked"). The first frames, until the program is known
+ * to keep none (frame 5), are tracked as usual.
+ *
+ * What reads tcplife is the program's command line and stays the same
+ * for the pass in tshark and rawshark. Should a frame that reads come
+ * after skipped ones all the same, the connections start again from it,
+ * as in a capture that starts there, and a warning says so.
+ */
+static gboolean skipping;
+
+static gboolean
+unread_pass(gboolean show, gboolean tap, gboolean stap)
+{
+    if (frames_fate == FRAMES_ONCE && !show && !tap && !stap) {
+        skipping = TRUE;
+        stat_skipped++;
+        return TRUE;
+    }
+    if (skipping) {
+        skipping = FALSE;
+        ws_warning("tcplife: %" G_GUINT64_FORMAT " frames were not tracked, as nothing read "
+                   "them; connections are tracked again from here, as if the capture started "
+                   "here", stat_skipped);
+        deferred_flush();
+        tl_conns_reset();
+    }
+    return FALSE;
+}
+
 static int
 dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
@@ -480,6 +519,7 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     guint n_queued = 0;
     gboolean visited = PINFO_FD_VISITED(pinfo);
     gboolean tap = have_tap_listener(tcplife_tap), show = tl_tree_wanted(tree);
+    gboolean stap = have_tap_listener(streams_tap);
     /* A new record under the last tracked frame's number: the read filter
      * rejected that frame (tshark -2 -R, the GUI), and no pass will show
      * it. The connection saw its segment; this record takes its place in
@@ -503,11 +543,14 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         (void)tl_frames_hide(&frames, last_tracked_ord);
     }
     if (first) {
+        gboolean defer;
+
+        if (unread_pass(show, tap, stap))
+            return 0;
         /* tshark's single pass taps every frame; the first pass of -2
          * none, the GUI's when a tcplife window is open. A listener of
          * streams_tap alone does not read verdicts. */
-        gboolean defer = !show && (!tap || (frames_fate != FRAMES_ONCE && !run_is_tapping(pinfo)));
-
+        defer = !show && (!tap || (frames_fate != FRAMES_ONCE && !run_is_tapping(pinfo)));
         ord = tl_frames_ordinal_now(&frames, pinfo->num);
         if (!track_frame(tvb, tree, pinfo, ord, &fr, defer, queued, &n_queued))
             return 0;
@@ -517,7 +560,7 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     } else {
         /* A later pass only reads what the first one stored: skip the
          * decoding when nothing will read it either. */
-        if ((!tap && !show && !have_tap_listener(streams_tap)) || !tl_store_get(pinfo->num, &fr))
+        if ((!tap && !show && !stap) || !tl_store_get(pinfo->num, &fr))
             return 0;
         ord = frames.n ? tl_frames_ordinal(&frames, pinfo->num) : pinfo->num;
         for (guint i = 0; i < fr.n; i++) {
@@ -530,7 +573,7 @@ dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             if (fr.layer[i].rec)
                 tap_queue_packet(tcplife_tap, pinfo,
                                  wmem_memdup(pinfo->pool, &fr.layer[i], sizeof fr.layer[i]));
-    if (have_tap_listener(streams_tap)) {
+    if (stap) {
         for (guint i = 0; i < n_queued; i++)
             tap_queue_packet(streams_tap, pinfo, GUINT_TO_POINTER(queued[i] + 1));
         for (guint i = 0; i < fr.n; i++)
@@ -585,7 +628,8 @@ dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
  * "hidden": frames a read filter hid (tl_frames.h); "hidden_lost": 1 when
  * one could not be kept (the tcplife.frames_lost expert item); "probes":
  * how often it was asked whether frames are dissected with taps
- * (run_is_tapping()).
+ * (run_is_tapping()); "skipped": frames not tracked because nothing read
+ * them (unread_pass()).
  * TCPLIFE_MEMSTATS=rows: then every connection's row as -z
  * tcplife,conn,tsv prints it, from the connections as the file left them,
  * whatever this pass read of them (tests compare a pass that deferred its
@@ -610,10 +654,11 @@ tcplife_cleanup(void)
             " connections %" G_GUINT64_FORMAT " conn_bytes %" G_GUINT64_FORMAT
             " conn_rec %zu live %" G_GUINT64_FORMAT " parks %" G_GUINT64_FORMAT
             " unparks %" G_GUINT64_FORMAT " deferred %" G_GUINT64_FORMAT
-            " hidden %u hidden_lost %d probes %" G_GUINT64_FORMAT "\n",
+            " hidden %u hidden_lost %d probes %" G_GUINT64_FORMAT
+            " skipped %" G_GUINT64_FORMAT "\n",
             stat_frames, stat_stored, tl_store_bytes(), cs.conns, cs.bytes,
             sizeof(tl_conn_rec_t), cs.live, cs.parks, cs.unparks, stat_deferred,
-            hidden, lost ? 1 : 0, stat_probes);
+            hidden, lost ? 1 : 0, stat_probes, stat_skipped);
     if (strcmp(memstats, "rows") == 0)
         tl_stats_put_rows(stderr, TCPLIFE_ROWS_TSV, NULL, NULL, 0);
 }
@@ -626,7 +671,8 @@ tcplife_init(void)
     tl_conns_reset();
     tl_store_reset();
     tl_extract_reset();
-    stat_frames = stat_stored = stat_deferred = stat_probes = 0;
+    stat_frames = stat_stored = stat_deferred = stat_probes = stat_skipped = 0;
+    skipping = FALSE;
     last_tracked = 0;
     last_tracked_off = -1;
     last_tracked_ord = 0;

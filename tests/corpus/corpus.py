@@ -23,10 +23,13 @@ corpus.py check BUILD_DIR FIELDS CAPTURE
     4. -2 with every connection parked between its segments
        (TCPLIFE_PARK_FRAMES=0, plugin/epan/tl_conns.c) equals -2 with the
        default: the fields of every frame and the tsv table.
-    5. A single pass that reads no verdict (-Y tcp -q) defers its tracking
+    5. A single pass that reads no verdict (-q -z tcplife,conn,tsv: its
+       listener reads only the streams) defers its tracking
        (packet-tcplife.c, deferred_add()) and leaves every connection as
-       1.'s pass does: the rows TCPLIFE_MEMSTATS=rows prints at the file's
-       end equal its tsv table.
+       1.'s pass does: its table, and the rows TCPLIFE_MEMSTATS=rows prints
+       at the file's end, equal 1.'s tsv table. A single pass that reads
+       nothing of tcplife (-Y tcp -q) tracks at most the first four frames
+       and exits cleanly (unread_pass()).
     One tshark run per pass: the fields or the PDML, with the tsv table
     after it. A failure prints the first differing lines. Exit 77
     (skipped) when CAPTURE does not exist.
@@ -245,16 +248,27 @@ def check(build, fields_file, capture, quiet=False):
     ok &= first_diff(two.lines(fields) + two.tsv, parked.lines(fields) + parked.tsv,
                      f"-2 differs with every connection parked ({name})", "-2", "-2, parked")
     # 5. tracking deferred: the connections end the same.
-    rc, _, err = tshark(build, capture, ["-Y", "tcp", "-q"], env={"TCPLIFE_MEMSTATS": "rows"})
+    rc, out, err = tshark(build, capture, ["-q", "-z", "tcplife,conn,tsv"],
+                          env={"TCPLIFE_MEMSTATS": "rows"})
     lines = err.splitlines()
     at = next((i for i, l in enumerate(lines) if l.startswith("tcplife memstats:")), None)
-    if at is None:
-        print(f"FAIL: no memstats line from -Y tcp -q (exit {rc})")
+    if at is None or rc != 0:
+        print(f"FAIL: no memstats line from -q -z tcplife,conn,tsv (exit {rc})")
         ok = False
     else:
         ok &= first_diff(one.tsv, [l for l in lines[at + 1:] if not l.startswith("tcplife memstats:")],
                          f"connections differ when the single pass defers its tracking ({name})",
-                         "one pass, -z tcplife,conn,tsv", "-Y tcp -q, TCPLIFE_MEMSTATS=rows")
+                         "one pass, -z tcplife,conn,tsv", "-q -z tcplife,conn, TCPLIFE_MEMSTATS=rows")
+        ok &= first_diff(one.tsv, [l for l in out.splitlines() if l.strip()],
+                         f"-z tcplife,conn,tsv's table differs when its pass defers ({name})",
+                         "one pass, -z tcplife,conn,tsv", "-q -z tcplife,conn,tsv")
+    rc, _, err = tshark(build, capture, ["-Y", "tcp", "-q"], env={"TCPLIFE_MEMSTATS": "1"})
+    stat = next((l.split() for l in err.splitlines() if l.startswith("tcplife memstats:")), None)
+    count = {k: int(stat[stat.index(k) + 1]) for k in ("frames", "skipped")} if stat else {}
+    if rc != 0 or len(count) != 2 or (count["skipped"] and count["frames"] > 4):
+        print(f"FAIL: -Y tcp -q (nothing read): exit {rc}, memstats {count or 'missing'}: "
+              f"at most 4 frames tracked when any is skipped ({name})")
+        ok = False
     if ok and not quiet:
         layers = sum(len(v.get("tcplife.stream", [])) for v in one.frames.values())
         print(f"ok: {name}: {len(one.order)} frames, {layers} tracked TCP layers, "
