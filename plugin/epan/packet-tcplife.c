@@ -629,7 +629,8 @@ dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
  * one could not be kept (the tcplife.frames_lost expert item); "probes":
  * how often it was asked whether frames are dissected with taps
  * (run_is_tapping()); "skipped": frames not tracked because nothing read
- * them (unread_pass()).
+ * them (unread_pass()): the rows of such a pass are those of its first
+ * frames only.
  * TCPLIFE_MEMSTATS=rows: then every connection's row as -z
  * tcplife,conn,tsv prints it, from the connections as the file left them,
  * whatever this pass read of them (tests compare a pass that deferred its
