@@ -380,12 +380,12 @@ done
 # Since a single pass that reads nothing of tcplife tracks nothing
 # (unread_pass() in packet-tcplife.c), the tracker's memory shows in a pass
 # that reads it: -z tcplife,conn, against -Y tcp -q without the plugin
-# (tshark's own -z conv,tcp, which also keeps every connection to the end,
-# for scale).
-b=$(col fast.base 3) q=$(col conn.check.plugin 3) v=$(col conv.base 3)
-printf '  %-11s no plugin %7.1f   plugin %7.1f   ratio %s   difference %.1f MB = %.0f bytes/frame (-z conv,tcp alone: %s)\n' \
+# (for scale, tshark's own -z conv,tcp, which also keeps every connection to
+# the end, against -Y tcp -q, both with default preferences).
+b=$(col fast.base 3) q=$(col conn.check.plugin 3) v=$(col conv.base 3) f=$(col filter.base 3)
+printf '  %-11s no plugin %7.1f   plugin %7.1f   ratio %s   difference %.1f MB = %.0f bytes/frame (-z conv,tcp alone, default prefs: %s)\n' \
     "-z conn chk" "$(echo "$b / 1024" | bc -l)" "$(echo "$q / 1024" | bc -l)" "$(ratio "$q" "$b")" \
-    "$(echo "($q - $b) / 1024" | bc -l)" "$(echo "($q - $b) * 1024 / $FRAMES" | bc -l)" "$(ratio "$v" "$b")"
+    "$(echo "($q - $b) / 1024" | bc -l)" "$(echo "($q - $b) * 1024 / $FRAMES" | bc -l)" "$(ratio "$v" "$f")"
 printf '  %-10s %7.1f MB (tcplife-check)   tcptrace %s MB\n' "check" "$(echo "$(col check 3) / 1024" | bc -l)" \
     "$([ $have_tcptrace = 1 ] && echo "scale=1; $(col tcptrace 3) / 1024" | bc || echo -)"
 printf '  %-10s %7.1f MB (tcplife conn --json), %.0f bytes per connection all in\n' "direct" \
